@@ -1,0 +1,51 @@
+package loopwork.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Protocol code for the connections of one event loop.
+ *
+ * <p>Not thread-safe: owned by its event loop. Every method is called on that loop's thread, one at a
+ * time, with a connection the loop owns; a handler keeps its per-connection state in arrays indexed by
+ * {@link Connection#id()}, sized by {@link LoopInfo#capacity()} when it is made, so that serving
+ * allocates nothing.
+ *
+ * <p>Input: {@link #onData} sees all unconsumed bytes of the connection between {@code in.position()} and
+ * {@code in.limit()} and consumes by advancing the position. What it leaves is kept and shown again, with
+ * more bytes appended, on the next call. It may stop consuming at any point (a task in flight, output
+ * full): the loop calls {@code onData} again when a task completes, when queued output has drained, or
+ * when more bytes arrive. While the input buffer is full and unconsumed, the loop stops reading.
+ *
+ * <p>Output: {@link Connection#write} queues bytes; the loop sends them when the handler returns.
+ */
+@FunctionalInterface
+public interface ConnectionHandler {
+
+    /** A connection was accepted into the context {@code connection}. */
+    default void onOpen(Connection connection) {
+    }
+
+    /** Bytes are available in {@code in}, from its position to its limit; consume by advancing the position. */
+    void onData(Connection connection, ByteBuffer in);
+
+    /**
+     * A task this connection offloaded has run; its results are in {@code result}, valid only during this
+     * call. Not called if the connection closed meanwhile.
+     */
+    default void onTaskDone(Connection connection, int taskType, TaskPayload result) {
+        connection.close();
+    }
+
+    /** A task this connection offloaded threw on its worker. The default closes the connection. */
+    default void onTaskFailed(Connection connection, int taskType) {
+        connection.close();
+    }
+
+    /** Output that {@link Connection#write} refused earlier has drained: there is room again. */
+    default void onWritable(Connection connection) {
+    }
+
+    /** The connection is closed, by either side; reset its per-connection state. Called exactly once. */
+    default void onClose(Connection connection) {
+    }
+}

@@ -1,0 +1,199 @@
+package loopwork.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import loopwork.core.loop.EventLoop;
+import loopwork.core.loop.LoopStats;
+import loopwork.core.worker.Mailbox;
+import loopwork.core.worker.Worker;
+import loopwork.core.worker.WorkerStats;
+
+/**
+ * A running set of accept loops and workers serving one protocol on one address.
+ *
+ * <pre>{@code
+ * try (Kit kit = Kit.builder().port(9000).acceptThreads(2).workerThreads(2).protocol(new Echo()).build()) {
+ *     kit.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: built and started on one thread; {@link #close()} may come from any thread, once.
+ * Everything the loops and workers use is allocated by {@link KitBuilder#build()}, before any thread starts.
+ */
+public final class Kit implements AutoCloseable {
+
+    private final KitConfig config;
+    private final EventLoop[] loops;
+    private final Worker[] workers;
+    private int port = -1;
+    private boolean started;
+    private boolean closed;
+
+    Kit(KitConfig config, Protocol protocol) throws IOException {
+        this.config = config;
+        TaskTypes taskTypes = new TaskTypes();
+        protocol.registerTasks(taskTypes);
+        TaskType[] types = taskTypes.toArray();
+        Mailbox[] mailboxes = new Mailbox[config.acceptThreads()];
+        workers = new Worker[config.workerThreads()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i, config.taskSlotsPerWorker(), types, mailboxes);
+        }
+        loops = new EventLoop[config.acceptThreads()];
+        byte[] refusal = protocol.refusal();
+        try {
+            for (int i = 0; i < loops.length; i++) {
+                LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
+                        config.outputBufferBytes());
+                loops[i] = new EventLoop(info, protocol.newHandler(info), refusal, workers, types,
+                        config.mailboxCapacity(), config.log());
+                mailboxes[i] = loops[i].mailbox();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (EventLoop loop : loops) {
+                if (loop != null) {
+                    loop.release();
+                }
+            }
+            throw e;
+        }
+    }
+
+    public static KitBuilder builder() {
+        return new KitBuilder();
+    }
+
+    /**
+     * Binds every loop's listening socket to the configured address (the first one picks the port when it is
+     * 0, the others join it with SO_REUSEPORT), then starts workers and loops.
+     */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        try {
+            for (EventLoop loop : loops) {
+                InetSocketAddress bound = loop.bind(address, config.backlog());
+                address = new InetSocketAddress(bound.getAddress(), bound.getPort());
+            }
+        } catch (IOException e) {
+            close();
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        port = address.getPort();
+        for (Worker worker : workers) {
+            worker.start();
+        }
+        for (EventLoop loop : loops) {
+            loop.start();
+        }
+    }
+
+    /** The port every loop listens on; -1 before {@link #start()}. */
+    public int port() {
+        return port;
+    }
+
+    public KitConfig config() {
+        return config;
+    }
+
+    public List<LoopStats> loopStats() {
+        List<LoopStats> stats = new ArrayList<>(loops.length);
+        for (EventLoop loop : loops) {
+            stats.add(loop.stats());
+        }
+        return stats;
+    }
+
+    public List<WorkerStats> workerStats() {
+        List<WorkerStats> stats = new ArrayList<>(workers.length);
+        for (Worker worker : workers) {
+            stats.add(worker.stats());
+        }
+        return stats;
+    }
+
+    /** Whether the pools' buffers are reserved lazily (pages resident only once used). */
+    public boolean lazyPoolMemory() {
+        return loops[0].lazyPoolMemory();
+    }
+
+    /** Threads of the loops then the workers, for per-thread measurements. */
+    public List<Thread> threads() {
+        List<Thread> threads = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            threads.add(loop.thread());
+        }
+        for (Worker worker : workers) {
+            threads.add(worker.thread());
+        }
+        return threads;
+    }
+
+    /** Stops the loops (closing every connection), then the workers, then frees the pools' memory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (EventLoop loop : loops) {
+            loop.stop();
+        }
+        boolean stopped = join(loops.length, true);
+        for (Worker worker : workers) {
+            worker.stop();
+        }
+        stopped &= join(workers.length, false);
+        if (stopped) {
+            for (EventLoop loop : loops) {
+                loop.release(); // only once no thread can touch the buffers
+            }
+        }
+    }
+
+    private boolean join(int count, boolean ofLoops) {
+        boolean all = true;
+        for (int i = 0; i < count; i++) {
+            Thread thread = ofLoops ? loops[i].thread() : workers[i].thread();
+            if (thread.getState() == Thread.State.NEW) {
+                continue;
+            }
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            all &= !thread.isAlive();
+        }
+        return all;
+    }
+
+    /** Task types registered by the protocol, checked against the slot size as they come. */
+    private static final class TaskTypes implements TaskRegistry {
+        private final List<TaskType> types = new ArrayList<>();
+
+        @Override
+        public int register(TaskType type) {
+            int bytes = type.payloadBytes();
+            if (bytes < 0 || bytes > TaskPayload.CAPACITY) {
+                throw new IllegalArgumentException("task type " + type.getClass().getName() + " needs " + bytes
+                        + " payload bytes; a worker slot holds " + TaskPayload.CAPACITY);
+            }
+            types.add(type);
+            return types.size() - 1;
+        }
+
+        TaskType[] toArray() {
+            return types.toArray(new TaskType[0]);
+        }
+    }
+
+}

@@ -1,0 +1,118 @@
+package loopwork.core;
+
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * Builds a {@link Kit}: settings with the original server's defaults, checked on {@link #build()}.
+ *
+ * <p>Not thread-safe: used by one thread, usually main.
+ */
+public final class KitBuilder {
+    private String host = "0.0.0.0";
+    private int port = 9000;
+    private int acceptThreads = Runtime.getRuntime().availableProcessors();
+    private int acceptCapacity = 100_000;
+    private int workerThreads = -1;
+    private int taskSlotsPerWorker = 1024;
+    private int inputBufferBytes = 4096;
+    private int outputBufferBytes = 4096;
+    private int backlog = 4096;
+    private PrintStream log;
+    private Protocol protocol;
+
+    KitBuilder() {
+    }
+
+    public KitBuilder host(String value) {
+        host = value;
+        return this;
+    }
+
+    public KitBuilder port(int value) {
+        port = value;
+        return this;
+    }
+
+    public KitBuilder acceptThreads(int value) {
+        acceptThreads = value;
+        return this;
+    }
+
+    public KitBuilder acceptCapacity(int value) {
+        acceptCapacity = value;
+        return this;
+    }
+
+    /** Worker threads; the default, -1, means as many as accept threads. */
+    public KitBuilder workerThreads(int value) {
+        workerThreads = value;
+        return this;
+    }
+
+    public KitBuilder taskSlotsPerWorker(int value) {
+        taskSlotsPerWorker = value;
+        return this;
+    }
+
+    public KitBuilder inputBufferBytes(int value) {
+        inputBufferBytes = value;
+        return this;
+    }
+
+    public KitBuilder outputBufferBytes(int value) {
+        outputBufferBytes = value;
+        return this;
+    }
+
+    public KitBuilder backlog(int value) {
+        backlog = value;
+        return this;
+    }
+
+    /** Debug output (connections opened and refused, handler failures); null for none. */
+    public KitBuilder log(PrintStream value) {
+        log = value;
+        return this;
+    }
+
+    public KitBuilder protocol(Protocol value) {
+        protocol = value;
+        return this;
+    }
+
+    /** The settings as they would be built, defaults resolved, after checking them. */
+    public KitConfig config() {
+        check("port", port, 0, 65535);
+        check("acceptThreads", acceptThreads, 1, 1024);
+        check("acceptCapacity", acceptCapacity, 1, 1_000_000);
+        int workers = workerThreads < 0 ? acceptThreads : workerThreads;
+        check("workerThreads", workers, 0, 1024);
+        check("taskSlotsPerWorker", taskSlotsPerWorker, 1, 1 << 20);
+        if (Integer.bitCount(taskSlotsPerWorker) != 1) {
+            throw new IllegalArgumentException("taskSlotsPerWorker must be a power of two, not " + taskSlotsPerWorker);
+        }
+        check("inputBufferBytes", inputBufferBytes, 256, 1 << 20);
+        check("outputBufferBytes", outputBufferBytes, 256, 1 << 20);
+        check("backlog", backlog, 1, 1 << 16);
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must be an address or name");
+        }
+        return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
+                inputBufferBytes, outputBufferBytes, backlog, log);
+    }
+
+    /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */
+    public Kit build() throws IOException {
+        if (protocol == null) {
+            throw new IllegalArgumentException("a protocol is required");
+        }
+        return new Kit(config(), protocol);
+    }
+
+    private static void check(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", not " + value);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package loopwork.core;
+
+import java.io.PrintStream;
+
+/**
+ * The settings a {@link Kit} is built with, checked by {@link KitBuilder#build()}.
+ *
+ * @param host               address to listen on
+ * @param port               port, 0 for any free one (every loop then joins the port the first one got)
+ * @param acceptThreads      event loops, each with its own SO_REUSEPORT listening socket
+ * @param acceptCapacity     contexts preallocated per loop: the most connections one loop holds at once
+ * @param workerThreads      worker threads; 0 runs tasks on the loop itself
+ * @param taskSlotsPerWorker task slots of each worker, a power of two
+ * @param inputBufferBytes   a connection's input buffer: the largest message a protocol can parse
+ * @param outputBufferBytes  a connection's output buffer: what can wait for a slow reader
+ * @param backlog            listen backlog of each listening socket
+ * @param log                debug output, or null
+ */
+public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
+        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, PrintStream log) {
+
+    /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
+    public int mailboxCapacity() {
+        long slots = Math.max(64L, (long) workerThreads * taskSlotsPerWorker);
+        return (int) Math.min(1 << 20, Long.highestOneBit(slots - 1) << 1);
+    }
+
+    /** Bytes of buffer memory reserved for one loop's pool. */
+    public long poolBufferBytesPerLoop() {
+        return (long) acceptCapacity * (inputBufferBytes + outputBufferBytes);
+    }
+}

@@ -1,0 +1,38 @@
+package loopwork.core;
+
+/**
+ * A protocol plugged into the kit: it registers its worker task types once, then makes one
+ * {@link ConnectionHandler} per event loop.
+ *
+ * <pre>{@code
+ * final class Echo implements Protocol {
+ *     public ConnectionHandler newHandler(LoopInfo loop) {
+ *         return (connection, in) -> {          // onData: echo what came, as far as it fits
+ *             if (connection.write(in)) {
+ *                 in.position(in.limit());
+ *             }
+ *         };
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe by contract: both methods are called on the main thread while the kit is built,
+ * before any loop runs.
+ */
+public interface Protocol {
+
+    /** Registers the task types this protocol offloads to workers. Called once, before {@link #newHandler}. */
+    default void registerTasks(TaskRegistry tasks) {
+    }
+
+    /**
+     * Bytes sent to a connection refused because its loop's pool is empty, just before it is closed: a
+     * pre-encoded "busy" answer in the protocol's terms (HTTP: a 503). Empty by default.
+     */
+    default byte[] refusal() {
+        return new byte[0];
+    }
+
+    /** The handler for one event loop; it is called only on that loop's thread. */
+    ConnectionHandler newHandler(LoopInfo loop);
+}

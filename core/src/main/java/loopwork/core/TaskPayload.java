@@ -1,0 +1,27 @@
+package loopwork.core;
+
+/**
+ * The fixed-size payload of one task slot: the task's arguments, then its results. A flyweight over slot
+ * memory: valid only while the call that handed it out runs, never to be kept.
+ *
+ * <p>Not thread-safe: used by one thread at a time, the one the slot is handed to (the loop while it
+ * fills the slot, the worker while it runs it, the loop again when it completes). Offsets are checked:
+ * an access outside {@code [0, CAPACITY)} throws {@link IndexOutOfBoundsException}.
+ */
+public interface TaskPayload {
+
+    /** Bytes in every payload, fixed when the kit is built (the seed's {@code TaskHolder} holds 96). */
+    int CAPACITY = 96;
+
+    long getLong(int offset);
+
+    void putLong(int offset, long value);
+
+    int getInt(int offset);
+
+    void putInt(int offset, int value);
+
+    byte getByte(int offset);
+
+    void putByte(int offset, byte value);
+}

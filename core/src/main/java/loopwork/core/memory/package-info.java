@@ -1,0 +1,2 @@
+/** Off-heap memory reserved at start-up for the connection pools' buffers. */
+package loopwork.core.memory;

@@ -1,0 +1,51 @@
+package loopwork.http;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import loopwork.core.ConnectionHandler;
+import loopwork.core.LoopInfo;
+import loopwork.core.Protocol;
+import loopwork.core.TaskRegistry;
+
+/**
+ * HTTP/1.1 as a kit protocol, serving a fixed set of exact-path routes.
+ *
+ * <p>Thread-safe: built on the main thread; each loop's handler and stats are then used by that loop only,
+ * and {@link #stats()} may be read from any thread.
+ */
+public final class HttpProtocol implements Protocol {
+
+    private final Routes routes;
+    private final List<HttpStats> stats = Collections.synchronizedList(new ArrayList<>());
+
+    public HttpProtocol(List<Route> routes) {
+        this.routes = new Routes(routes);
+    }
+
+    @Override
+    public void registerTasks(TaskRegistry tasks) {
+        for (Route route : routes.all()) {
+            route.registerTasks(tasks);
+        }
+    }
+
+    @Override
+    public byte[] refusal() {
+        HttpResponse busy = HttpResponse.SERVICE_UNAVAILABLE;
+        return busy.bytes(HttpResponse.CLOSE).clone();
+    }
+
+    @Override
+    public ConnectionHandler newHandler(LoopInfo loop) {
+        HttpStats loopStats = new HttpStats();
+        stats.add(loopStats);
+        return new HttpHandler(loop, routes, loopStats);
+    }
+
+    /** Per-loop HTTP counters, in loop order. */
+    public List<HttpStats> stats() {
+        return List.copyOf(stats);
+    }
+}

@@ -1,0 +1,54 @@
+package loopwork.http;
+
+import loopwork.core.metrics.Counter;
+
+/**
+ * HTTP counters of one loop. Not thread-safe: written by its event loop only; any thread may read them.
+ */
+public final class HttpStats {
+    private final Counter requests = new Counter();
+    private final Counter responses2xx = new Counter();
+    private final Counter responses4xx = new Counter();
+    private final Counter responses5xx = new Counter();
+    private final Counter overflows = new Counter();
+
+    void requested() {
+        requests.increment();
+    }
+
+    void responded(int status) {
+        if (status >= 500) {
+            responses5xx.increment();
+        } else if (status >= 400) {
+            responses4xx.increment();
+        } else {
+            responses2xx.increment();
+        }
+    }
+
+    void overflowed() {
+        overflows.increment();
+    }
+
+    /** Requests parsed and routed. */
+    public long requests() {
+        return requests.get();
+    }
+
+    public long responses2xx() {
+        return responses2xx.get();
+    }
+
+    public long responses4xx() {
+        return responses4xx.get();
+    }
+
+    public long responses5xx() {
+        return responses5xx.get();
+    }
+
+    /** Answers dropped, with their connection, because they did not fit the output buffer. */
+    public long overflows() {
+        return overflows.get();
+    }
+}

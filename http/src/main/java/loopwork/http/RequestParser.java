@@ -1,0 +1,325 @@
+package loopwork.http;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Parses a request head in place, where the bytes lie in the connection's input, into the fields of an
+ * {@link HttpExchange}: no copies, no strings. Request line and fields follow RFC 9112's syntax: a token
+ * method, a target of visible characters, {@code HTTP/1.x}, fields as {@code token ":" OWS value OWS} with
+ * no whitespace before the colon, no obs-fold, and no control characters; lines end in CRLF (a bare LF is
+ * accepted as the RFC allows, a bare CR is not).
+ *
+ * <p>Thread-safe: stateless.
+ */
+final class RequestParser {
+
+    /** {@link #parse} results below zero are minus an HTTP status; zero means "need more bytes". */
+    static final int INCOMPLETE = 0;
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte SP = ' ';
+    private static final byte HT = '\t';
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
+    private static final byte[] HTTP_SLASH = bytes("HTTP/");
+    private static final byte[] CONNECTION = bytes("connection");
+    private static final byte[] CONTENT_LENGTH = bytes("content-length");
+    private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
+    private static final byte[] HOST = bytes("host");
+    private static final byte[] CLOSE = bytes("close");
+    private static final byte[] KEEP_ALIVE = bytes("keep-alive");
+
+    private RequestParser() {
+    }
+
+    /**
+     * Parses the head starting at {@code start}.
+     *
+     * @return the head's length in bytes, {@link #INCOMPLETE}, or minus the status to answer (400, 505)
+     */
+    static int parse(ByteBuffer b, int start, int end, HttpExchange ex) {
+        int i = start;
+        // RFC 9112 2.2: ignore empty lines before the request line.
+        while (i < end && (b.get(i) == CR || b.get(i) == LF)) {
+            i++;
+        }
+        int methodStart = i;
+        while (i < end && isTchar(b.get(i))) {
+            i++;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        if (b.get(i) != SP || i == methodStart) {
+            return -400;
+        }
+        ex.method = method(b, methodStart, i);
+        int targetStart = ++i;
+        while (i < end && isVisible(b.get(i))) {
+            i++;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        if (b.get(i) != SP || i == targetStart) {
+            return -400;
+        }
+        ex.pathStart = targetStart;
+        ex.pathEnd = pathEnd(b, targetStart, i);
+        i = version(b, i + 1, end, ex);
+        if (i <= 0) {
+            return i;
+        }
+        while (true) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            byte c = b.get(i);
+            if (c == CR || c == LF) {
+                int next = lineEnd(b, i, end);
+                if (next <= 0) {
+                    return next;
+                }
+                return checkHead(ex, next - start);
+            }
+            i = field(b, i, end, ex);
+            if (i <= 0) {
+                return i;
+            }
+        }
+    }
+
+    /** After the request line's target: "HTTP/" DIGIT "." DIGIT and the line's end. */
+    private static int version(ByteBuffer b, int i, int end, HttpExchange ex) {
+        for (int k = 0; k < HTTP_SLASH.length; k++, i++) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            if (b.get(i) != HTTP_SLASH[k]) {
+                return -400;
+            }
+        }
+        if (end - i < 3) {
+            return INCOMPLETE;
+        }
+        byte major = b.get(i);
+        byte minor = b.get(i + 2);
+        if (!isDigit(major) || b.get(i + 1) != '.' || !isDigit(minor)) {
+            return -400;
+        }
+        if (major != '1') {
+            return -505;
+        }
+        ex.versionMinor = minor == '0' ? 0 : 1;
+        return lineEnd(b, i + 3, end);
+    }
+
+    /** One field line: name, colon, value; returns where the next line starts. */
+    private static int field(ByteBuffer b, int i, int end, HttpExchange ex) {
+        int nameStart = i;
+        while (i < end && isTchar(b.get(i))) {
+            i++;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        // Whitespace before the colon, an obs-fold line (starts with SP/HT), or a bad character.
+        if (b.get(i) != ':' || i == nameStart) {
+            return -400;
+        }
+        int nameEnd = i++;
+        while (i < end && (b.get(i) == SP || b.get(i) == HT)) {
+            i++;
+        }
+        int valueStart = i;
+        while (i < end) {
+            byte c = b.get(i);
+            if (c == CR || c == LF) {
+                break;
+            }
+            if (c != HT && (c >= 0 && c < 0x20 || c == 0x7F)) {
+                return -400; // NUL and other controls
+            }
+            i++;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        int valueEnd = i;
+        while (valueEnd > valueStart && (b.get(valueEnd - 1) == SP || b.get(valueEnd - 1) == HT)) {
+            valueEnd--;
+        }
+        int next = lineEnd(b, i, end);
+        if (next <= 0) {
+            return next;
+        }
+        return onField(b, nameStart, nameEnd, valueStart, valueEnd, ex) ? next : -400;
+    }
+
+    /** At a CR or LF: past CRLF or a bare LF; a bare CR is malformed. */
+    private static int lineEnd(ByteBuffer b, int i, int end) {
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        byte c = b.get(i);
+        if (c == LF) {
+            return i + 1;
+        }
+        if (c != CR) {
+            return -400;
+        }
+        if (i + 1 == end) {
+            return INCOMPLETE;
+        }
+        return b.get(i + 1) == LF ? i + 2 : -400;
+    }
+
+    private static boolean onField(ByteBuffer b, int nameStart, int nameEnd, int valueStart, int valueEnd,
+            HttpExchange ex) {
+        int length = nameEnd - nameStart;
+        if (length == HOST.length && equalsIgnoreCase(b, nameStart, HOST)) {
+            ex.hostHeaders++;
+        } else if (length == CONNECTION.length && equalsIgnoreCase(b, nameStart, CONNECTION)) {
+            connectionTokens(b, valueStart, valueEnd, ex);
+        } else if (length == CONTENT_LENGTH.length && equalsIgnoreCase(b, nameStart, CONTENT_LENGTH)) {
+            return contentLength(b, valueStart, valueEnd, ex);
+        } else if (length == TRANSFER_ENCODING.length && equalsIgnoreCase(b, nameStart, TRANSFER_ENCODING)) {
+            ex.hasTransferEncoding = true;
+        }
+        return true;
+    }
+
+    /** Connection: a comma-separated list of options; we act on close and keep-alive. */
+    private static void connectionTokens(ByteBuffer b, int i, int end, HttpExchange ex) {
+        while (i < end) {
+            while (i < end && (b.get(i) == ',' || b.get(i) == SP || b.get(i) == HT)) {
+                i++;
+            }
+            int tokenStart = i;
+            while (i < end && b.get(i) != ',' && b.get(i) != SP && b.get(i) != HT) {
+                i++;
+            }
+            int length = i - tokenStart;
+            if (length == CLOSE.length && equalsIgnoreCase(b, tokenStart, CLOSE)) {
+                ex.closeRequested = true;
+            } else if (length == KEEP_ALIVE.length && equalsIgnoreCase(b, tokenStart, KEEP_ALIVE)) {
+                ex.keepAliveRequested = true;
+            }
+        }
+    }
+
+    /** Content-Length: digits; a list is allowed only if every member is the same number (RFC 9110 8.6). */
+    private static boolean contentLength(ByteBuffer b, int i, int end, HttpExchange ex) {
+        if (i == end) {
+            return false;
+        }
+        while (i < end) {
+            long value = 0;
+            int digits = 0;
+            while (i < end && isDigit(b.get(i))) {
+                if (value > (Long.MAX_VALUE - 9) / 10) {
+                    return false; // overflow
+                }
+                value = value * 10 + (b.get(i) - '0');
+                digits++;
+                i++;
+            }
+            if (digits == 0 || (ex.contentLength >= 0 && ex.contentLength != value)) {
+                return false;
+            }
+            ex.contentLength = value;
+            while (i < end && (b.get(i) == SP || b.get(i) == HT)) {
+                i++;
+            }
+            if (i < end) {
+                if (b.get(i) != ',') {
+                    return false;
+                }
+                i++;
+                while (i < end && (b.get(i) == SP || b.get(i) == HT)) {
+                    i++;
+                }
+                if (i == end) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Checks what only the whole head can tell. */
+    private static int checkHead(HttpExchange ex, int length) {
+        if (ex.versionMinor >= 1 && ex.hostHeaders != 1 || ex.hostHeaders > 1) {
+            return -400; // RFC 9112 3.2: exactly one Host in HTTP/1.1
+        }
+        if (ex.hasTransferEncoding) {
+            // With Content-Length too it is a smuggling attempt; alone we do not decode bodies yet.
+            return ex.contentLength >= 0 ? -400 : -501;
+        }
+        return length;
+    }
+
+    private static int method(ByteBuffer b, int start, int end) {
+        int length = end - start;
+        if (length == 3 && b.get(start) == 'G' && b.get(start + 1) == 'E' && b.get(start + 2) == 'T') {
+            return HttpExchange.GET;
+        }
+        if (length == 4 && b.get(start) == 'H' && b.get(start + 1) == 'E' && b.get(start + 2) == 'A'
+                && b.get(start + 3) == 'D') {
+            return HttpExchange.HEAD;
+        }
+        return HttpExchange.OTHER;
+    }
+
+    private static int pathEnd(ByteBuffer b, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (b.get(i) == '?') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private static boolean equalsIgnoreCase(ByteBuffer b, int start, byte[] lower) {
+        for (int k = 0; k < lower.length; k++) {
+            byte c = b.get(start + k);
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTchar(byte c) {
+        return c > 0 && TCHAR[c];
+    }
+
+    private static boolean isVisible(byte c) {
+        return c > 0x20 && c != 0x7F; // and bytes >= 0x80 (negative) are not allowed in a target
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}

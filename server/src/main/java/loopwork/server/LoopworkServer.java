@@ -1,0 +1,86 @@
+package loopwork.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+import loopwork.core.Kit;
+import loopwork.core.KitConfig;
+import loopwork.http.HttpProtocol;
+import loopwork.http.HttpStats;
+
+/**
+ * The demo server assembled from the kit: HTTP with the routes {@code /test/fast}, {@code /test/slow}
+ * and {@code /metrics}, on the settings of the command line.
+ *
+ * <p>Thread-safe: started on one thread; {@link #close()} may come from a shutdown hook.
+ */
+public final class LoopworkServer implements AutoCloseable {
+
+    private final Kit kit;
+    private final HttpProtocol http;
+    private final MetricsRoute metrics;
+
+    private LoopworkServer(Kit kit, HttpProtocol http, MetricsRoute metrics) {
+        this.kit = kit;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    /** Builds and starts a server; port 0 picks a free port (tests). */
+    public static LoopworkServer start(String host, int port, int acceptThreads, int acceptCapacity,
+            int workerThreads, int slowDurationMs, int taskSlots, PrintStream log) throws IOException {
+        MetricsRoute metrics = new MetricsRoute();
+        HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), new SlowRoute(slowDurationMs), metrics));
+        Kit kit = Kit.builder().host(host).port(port).acceptThreads(acceptThreads).acceptCapacity(acceptCapacity)
+                .workerThreads(workerThreads).taskSlotsPerWorker(taskSlots).log(log).protocol(http).build();
+        metrics.bind(kit, http);
+        kit.start();
+        return new LoopworkServer(kit, http, metrics);
+    }
+
+    static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
+        return start(s.host(), s.port(), s.acceptThreads(), s.acceptCapacity(), s.workerThreads(),
+                s.slowDurationMs(), s.taskSlots(), log);
+    }
+
+    public Kit kit() {
+        return kit;
+    }
+
+    public int port() {
+        return kit.port();
+    }
+
+    public List<HttpStats> httpStats() {
+        return http.stats();
+    }
+
+    /** The /metrics text, as a scrape would get it. */
+    public String metricsText() {
+        return metrics.render();
+    }
+
+    /** The start-up report: threads, address, and the pool memory per accept thread and in total, as the original prints. */
+    public String report(int slowDurationMs) {
+        KitConfig c = kit.config();
+        long perLoopKb = c.poolBufferBytesPerLoop() / 1024;
+        return String.format(Locale.ROOT,
+                "loopwork listening on %s:%d%n"
+                        + "accept threads: %d (one SO_REUSEPORT socket and event loop each), worker threads: %d%s, "
+                        + "slow duration: %d ms%n"
+                        + "pool memory: %,d KB per accept thread, %,d KB total "
+                        + "(%,d contexts per thread, %d B input + %d B output buffer each; %s)%n",
+                c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
+                c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
+                perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
+                c.outputBufferBytes(),
+                kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start");
+    }
+
+    @Override
+    public void close() {
+        kit.close();
+    }
+}

@@ -1,0 +1,117 @@
+package loopwork.server;
+
+import java.nio.file.Path;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line, with the original server's names, short flags and defaults. Numbers are taken as
+ * text and checked by {@link #resolve()}, so that every bad value gets one kind of message: the option,
+ * its valid range, and what was given.
+ *
+ * <p>Not thread-safe: filled and read on the main thread.
+ */
+@Command(name = "loopwork", sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = ServerOptions.Version.class,
+        description = "Event loops + worker threads HTTP server: GET /test/fast answered on the accept thread's "
+                + "loop, GET /test/slow on a worker after --slow-duration ms, GET /metrics in Prometheus text.")
+final class ServerOptions {
+
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1..65535 (default 9000)")
+    String port = "9000";
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "address to bind (default 0.0.0.0)")
+    String host = "0.0.0.0";
+
+    @Option(names = {"-A", "--accept-threads"}, paramLabel = "N",
+            description = "accept threads, each with its own SO_REUSEPORT socket and event loop, 1..1024 "
+                    + "(default: CPU cores)")
+    String acceptThreads = String.valueOf(CORES);
+
+    @Option(names = {"-C", "--accept-capacity"}, paramLabel = "N",
+            description = "most simultaneous connections per accept thread, preallocated at start, "
+                    + "1..1000000 (default 100000)")
+    String acceptCapacity = "100000";
+
+    @Option(names = {"-w", "--worker-threads"}, paramLabel = "N",
+            description = "worker threads, 0..1024; 0 runs slow work inside the accept threads "
+                    + "(default: = accept threads)")
+    String workerThreads;
+
+    @Option(names = {"-D", "--slow-duration"}, paramLabel = "MS",
+            description = "slow task delay in ms, 0..3600000 (default 30)")
+    String slowDuration = "30";
+
+    @Option(names = "--task-slots", paramLabel = "N",
+            description = "task slots per worker, a power of two, 1..65536 (default 1024); "
+                    + "/test/slow answers 503 when all are taken")
+    String taskSlots = "1024";
+
+    @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
+    boolean verbose;
+
+    @Option(names = {"-d", "--daemonize"},
+            description = "detach: run in the background in a new session, output to --log-file; "
+                    + "returns once the server listens")
+    boolean daemonize;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "write the server's pid here once it listens (default with -d: loopwork.pid)")
+    Path pidFile;
+
+    @Option(names = "--log-file", paramLabel = "FILE", description = "output of a daemon (default loopwork.log)")
+    Path logFile = Path.of("loopwork.log");
+
+    @Option(names = {"-?", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "print the version and exit")
+    boolean version;
+
+    /** The checked settings. */
+    record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
+            int slowDurationMs, int taskSlots, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+    }
+
+    Settings resolve() throws OptionError {
+        int accept = number("--accept-threads", acceptThreads, 1, 1024);
+        int slots = number("--task-slots", taskSlots, 1, 65536);
+        if (Integer.bitCount(slots) != 1) {
+            throw new OptionError("--task-slots must be a power of two in 1..65536, got " + slots);
+        }
+        if (host.isBlank()) {
+            throw new OptionError("--host must be an address or host name, got ''");
+        }
+        return new Settings(host, number("--port", port, 1, 65535), accept,
+                number("--accept-capacity", acceptCapacity, 1, 1_000_000),
+                workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
+                number("--slow-duration", slowDuration, 0, 3_600_000), slots, verbose, daemonize,
+                pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
+    }
+
+    private static int number(String option, String text, int min, int max) throws OptionError {
+        long value;
+        try {
+            value = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new OptionError(option + " must be a whole number in " + min + ".." + max + ", got '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new OptionError(option + " must be in " + min + ".." + max + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    /** Version from the jar's manifest, or "dev" when run from classes. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String implementation = ServerOptions.class.getPackage().getImplementationVersion();
+            return new String[] {"loopwork " + (implementation != null ? implementation : "dev")
+                    + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
