@@ -130,7 +130,7 @@ cpu_busy_pct() {
     n = split(a, x); split(b, y); total = 0
     for (i = 2; i <= 9 && i <= n; i++) total += y[i] - x[i]
     idle = (y[5] - x[5]) + (y[6] - x[6])
-    printf "%.0f\n", total > 0 ? 100 * (total - idle) / total : 0 }'
+    printf "%.0f\n", (total > 0) ? 100 * (total - idle) / total : 0 }'
 }
 
 # Pids (one a line) listening on TCP port $1.

@@ -88,7 +88,7 @@ public final class KitBuilder {
         check("acceptCapacity", acceptCapacity, 1, 1_000_000);
         int workers = workerThreads < 0 ? acceptThreads : workerThreads;
         check("workerThreads", workers, 0, 1024);
-        check("taskSlotsPerWorker", taskSlotsPerWorker, 1, 1 << 20);
+        check("taskSlotsPerWorker", taskSlotsPerWorker, 2, 1 << 20);
         if (Integer.bitCount(taskSlotsPerWorker) != 1) {
             throw new IllegalArgumentException("taskSlotsPerWorker must be a power of two, not " + taskSlotsPerWorker);
         }

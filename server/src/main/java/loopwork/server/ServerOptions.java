@@ -46,7 +46,7 @@ final class ServerOptions {
     String slowDuration = "30";
 
     @Option(names = "--task-slots", paramLabel = "N",
-            description = "task slots per worker, a power of two, 1..65536 (default 1024); "
+            description = "task slots per worker, a power of two, 2..65536 (default 1024); "
                     + "/test/slow answers 503 when all are taken")
     String taskSlots = "1024";
 
@@ -78,9 +78,9 @@ final class ServerOptions {
 
     Settings resolve() throws OptionError {
         int accept = number("--accept-threads", acceptThreads, 1, 1024);
-        int slots = number("--task-slots", taskSlots, 1, 65536);
+        int slots = number("--task-slots", taskSlots, 2, 65536);
         if (Integer.bitCount(slots) != 1) {
-            throw new OptionError("--task-slots must be a power of two in 1..65536, got " + slots);
+            throw new OptionError("--task-slots must be a power of two in 2..65536, got " + slots);
         }
         if (host.isBlank()) {
             throw new OptionError("--host must be an address or host name, got ''");

@@ -33,8 +33,9 @@ public final class SlotRing extends SlotRingTail {
     private long head;
 
     public SlotRing(int capacity) {
-        if (capacity < 1 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("ring capacity must be a power of two, not " + capacity);
+        // At 1, "committed" (position + 1) and "free for the next lap" (position + capacity) would be the same.
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two of at least 2, not " + capacity);
         }
         mask = capacity - 1;
         sequence = new long[capacity];

@@ -1,0 +1,245 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The demo routes and HTTP/1.1 semantics over real sockets, against one server shared by the class. */
+class HttpBehaviourTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(2, 64, 2, 30);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void fastAnswersEmpty200AndKeepsAlive() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response response = client.exchange(RawHttp.FAST);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.head()).containsIgnoringCase("Content-Length: 0");
+                assertThat(response.closes()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void slowAnswers200AfterTheSlowDuration() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            long start = System.nanoTime();
+            assertThat(client.exchange(RawHttp.SLOW).status()).isEqualTo(200);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(30);
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200); // still kept alive
+        }
+    }
+
+    @Test
+    void connectionCloseIsHonoured() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange(
+                    "GET /test/fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.closes()).isTrue();
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void http10ClosesUnlessKeepAliveIsAsked() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange("GET /test/fast HTTP/1.0\r\n\r\n");
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.closes()).isTrue();
+            assertThat(client.closedByServer()).isTrue();
+        }
+        try (RawHttp client = new RawHttp(server.port())) {
+            for (int i = 0; i < 2; i++) {
+                RawHttp.Response response = client.exchange("GET /test/slow HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.head()).containsIgnoringCase("Connection: keep-alive");
+            }
+        }
+    }
+
+    @Test
+    void headGetsTheHeadOnly() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange("HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n".replace(
+                    "HEAD /metrics", "HEAD /test/fast"));
+            assertThat(response.status()).isEqualTo(200);
+            // A HEAD of /metrics announces a length but sends no body: the next answer must parse right after.
+            client.send("HEAD /metrics HTTP/1.1\r\nHost: t\r\n\r\n" + RawHttp.FAST);
+            RawHttp.Response head = readHeadOnly(client);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+    }
+
+    private static RawHttp.Response readHeadOnly(RawHttp client) throws Exception {
+        StringBuilder head = new StringBuilder();
+        var in = client.socket.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).isNotNegative();
+            head.append((char) b);
+        }
+        return new RawHttp.Response(Integer.parseInt(head.substring(9, 12)), head.toString(), "");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown path              | GET /nope HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n                        | 404 | false
+            other method              | POST /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 3\\r\\n\\r\\nabc | 405 | false
+            delete                    | DELETE /test/slow HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n               | 405 | false
+            garbage                   | \\u0001\\u0002hello\\r\\n\\r\\n                                 | 400 | true
+            space before colon        | GET /test/fast HTTP/1.1\\r\\nHost : t\\r\\n\\r\\n                 | 400 | true
+            obs-fold                  | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n x\\r\\n\\r\\n            | 400 | true
+            bare CR                   | GET /test/fast HTTP/1.1\\rHost: t\\r\\n\\r\\n                      | 400 | true
+            NUL in value              | GET /test/fast HTTP/1.1\\r\\nHost: t\\u0000\\r\\n\\r\\n              | 400 | true
+            no Host in 1.1            | GET /test/fast HTTP/1.1\\r\\n\\r\\n                              | 400 | true
+            two Hosts                 | GET /test/fast HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n        | 400 | true
+            bad version               | GET /test/fast HTTP/2.0\\r\\nHost: t\\r\\n\\r\\n                   | 505 | true
+            not HTTP                  | GET /test/fast FTP/1.1\\r\\nHost: t\\r\\n\\r\\n                    | 400 | true
+            bad content length        | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: -1\\r\\n\\r\\n | 400 | true
+            differing content lengths | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 1, 2\\r\\n\\r\\nab | 400 | true
+            overflowing length        | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 99999999999999999999\\r\\n\\r\\n | 400 | true
+            CL and TE                 | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n | 400 | true
+            """)
+    void statusForEachRequest(String name, String request, int status, boolean closes) throws Exception {
+        String raw = request.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000")
+                .replace("\\u0001", "\u0001").replace("\\u0002", "\u0002");
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange(raw);
+            assertThat(response).as("answer to " + name).isNotNull();
+            assertThat(response.status()).as(name).isEqualTo(status);
+            if (closes) {
+                assertThat(response.closes()).as(name + ": Connection: close").isTrue();
+                assertThat(client.closedByServer()).as(name + ": closed").isTrue();
+            } else {
+                assertThat(client.exchange(RawHttp.FAST).status()).as(name + ": still serving").isEqualTo(200);
+            }
+        }
+        // The server keeps serving everyone else.
+        try (RawHttp client = new RawHttp(server.port())) {
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void headLargerThanTheBufferGets431AndClose() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange("GET /test/fast HTTP/1.1\r\nHost: t\r\nX-Big: "
+                    + "a".repeat(5000) + "\r\n\r\n");
+            assertThat(response.status()).isEqualTo(431);
+            assertThat(response.closes()).isTrue();
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void requestArrivingByteByByteIsAnswered() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            for (char c : RawHttp.FAST.toCharArray()) {
+                client.send(String.valueOf(c));
+            }
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void bodyOfARequestIsSkippedSoThePipelinedNextOneParses() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.send("GET /test/fast HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello" + RawHttp.FAST);
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void pipelinedSlowThenFastAreAnsweredInOrder() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.send(RawHttp.SLOW + "GET /test/fast?order=2 HTTP/1.1\r\nHost: t\r\n\r\n" + RawHttp.SLOW
+                    + "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(200);
+            assertThat(client.read().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void thousandPipelinedRequestsInOneWriteAreAllAnswered() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.send(RawHttp.FAST.repeat(1000));
+            for (int i = 0; i < 1000; i++) {
+                assertThat(client.read().status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void metricsAreValidPrometheusText() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.exchange(RawHttp.FAST);
+            RawHttp.Response response = client.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.head()).contains("text/plain; version=0.0.4");
+            for (String line : response.body().split("\n")) {
+                assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+\\{\\w+=\"\\w+\"(,\\w+=\"\\w+\")*\\} \\d+");
+            }
+            for (String family : new String[] {"loopwork_connections_accepted_total", "loopwork_connections_open",
+                    "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_requests_total",
+                    "loopwork_loop_allocated_bytes_total", "loopwork_worker_tasks_total",
+                    "loopwork_worker_allocated_bytes_total"}) {
+                assertThat(response.body()).contains(family + "{");
+            }
+            assertThat(response.body()).contains("loopwork_connections_open{loop=\"0\"}");
+            assertThat(response.body()).contains("loopwork_worker_tasks_total{worker=\"1\"}");
+        }
+    }
+
+    @Test
+    void javaHttpClientAgrees() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            for (String path : new String[] {"/test/fast", "/test/slow", "/nope"}) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(path.equals("/nope") ? 404 : 200);
+                assertThat(response.body()).isEmpty();
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void curlAgrees() throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{http_code}",
+                "--max-time", "10", "http://127.0.0.1:" + server.port() + "/test/fast",
+                "http://127.0.0.1:" + server.port() + "/test/slow").redirectErrorStream(true).start();
+        assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(curl.getInputStream().readAllBytes())).contains("200 200200 200");
+    }
+}

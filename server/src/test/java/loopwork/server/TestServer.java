@@ -1,0 +1,75 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+
+import loopwork.core.loop.LoopStats;
+
+/**
+ * An in-process server on 127.0.0.1 and a free port, for tests; closing it first checks that every
+ * context came back to its pool (the invariant every server test ends on).
+ */
+final class TestServer implements AutoCloseable {
+
+    final LoopworkServer server;
+
+    private TestServer(LoopworkServer server) {
+        this.server = server;
+    }
+
+    static TestServer start(int acceptThreads, int capacity, int workers, int slowMs) throws IOException {
+        return new TestServer(LoopworkServer.start("127.0.0.1", 0, acceptThreads, capacity, workers, slowMs, 1024,
+                null));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    List<LoopStats> loops() {
+        return server.kit().loopStats();
+    }
+
+    long accepted() {
+        return loops().stream().mapToLong(LoopStats::accepted).sum();
+    }
+
+    long rejected() {
+        return loops().stream().mapToLong(LoopStats::rejected).sum();
+    }
+
+    /** Waits (bounded) until every pool is full again, then asserts it. */
+    void assertPoolsFull() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0 && !poolsFull()) {
+            Thread.sleep(10);
+        }
+        for (LoopStats loop : loops()) {
+            assertThat(loop.poolFree()).as("free contexts of a loop's pool").isEqualTo(loop.capacity());
+            assertThat(loop.open()).as("open connections").isZero();
+        }
+    }
+
+    private boolean poolsFull() {
+        for (LoopStats loop : loops()) {
+            if (loop.poolFree() != loop.capacity() || loop.open() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            assertPoolsFull();
+            for (LoopStats loop : loops()) {
+                assertThat(loop.handlerErrors()).as("handler errors").isZero();
+            }
+        } finally {
+            server.close();
+        }
+    }
+}
