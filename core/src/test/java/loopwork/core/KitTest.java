@@ -1,0 +1,181 @@
+package loopwork.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kit with a protocol that is not HTTP: a line protocol written only against the public API. Each
+ * line is echoed; a line "sum A B" is added up on a worker and answered from the task's result.
+ */
+class KitTest {
+
+    /** Adds the two longs at 0 and 8, writes the sum at 16. */
+    static final class Sum implements TaskType {
+        @Override
+        public int payloadBytes() {
+            return 24;
+        }
+
+        @Override
+        public void run(TaskPayload payload) {
+            payload.putLong(16, payload.getLong(0) + payload.getLong(8));
+        }
+    }
+
+    static final class LineProtocol implements Protocol {
+        int sum;
+
+        @Override
+        public void registerTasks(TaskRegistry tasks) {
+            sum = tasks.register(new Sum());
+        }
+
+        @Override
+        public byte[] refusal() {
+            return "busy\n".getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public ConnectionHandler newHandler(LoopInfo loop) {
+            return new ConnectionHandler() {
+                private final boolean[] waiting = new boolean[loop.capacity()];
+
+                @Override
+                public void onData(Connection connection, ByteBuffer in) {
+                    while (!waiting[connection.id()]) {
+                        int end = -1;
+                        for (int i = in.position(); i < in.limit(); i++) {
+                            if (in.get(i) == '\n') {
+                                end = i;
+                                break;
+                            }
+                        }
+                        if (end < 0) {
+                            return;
+                        }
+                        byte[] line = new byte[end + 1 - in.position()];
+                        in.get(line);
+                        String text = new String(line, StandardCharsets.US_ASCII);
+                        if (text.startsWith("sum ")) {
+                            String[] parts = text.trim().split(" ");
+                            TaskPayload task = connection.tryClaimTask(sum);
+                            task.putLong(0, Long.parseLong(parts[1]));
+                            task.putLong(8, Long.parseLong(parts[2]));
+                            connection.commitTask();
+                            waiting[connection.id()] = true;
+                        } else if (text.equals("bye\n")) {
+                            connection.write(line);
+                            connection.closeAfterWrite();
+                            return;
+                        } else {
+                            connection.write(line);
+                        }
+                    }
+                }
+
+                @Override
+                public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
+                    waiting[connection.id()] = false;
+                    connection.write((result.getLong(16) + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+
+                @Override
+                public void onClose(Connection connection) {
+                    waiting[connection.id()] = false;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aProtocolOtherThanHttpRunsOnTheKit() throws Exception {
+        try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(2).acceptCapacity(8).workerThreads(1)
+                .protocol(new LineProtocol()).build()) {
+            kit.start();
+            try (Socket socket = new Socket("127.0.0.1", kit.port())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write("hello\nsum 40 2\nafter\nbye\n".getBytes(StandardCharsets.US_ASCII));
+                String all = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(all).isEqualTo("hello\n42\nafter\nbye\n"); // the task's answer keeps its place
+            }
+            waitUntilPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aFullPoolRefusesWithTheProtocolsAnswerAndKeepsServing() throws Exception {
+        try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(1).workerThreads(0)
+                .protocol(new LineProtocol()).build()) {
+            kit.start();
+            try (Socket held = new Socket("127.0.0.1", kit.port())) {
+                held.setSoTimeout(10_000);
+                held.getOutputStream().write("sum 1 2\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(held.getInputStream().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("3\n");
+                try (Socket refused = new Socket("127.0.0.1", kit.port())) {
+                    refused.setSoTimeout(10_000);
+                    assertThat(new String(refused.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .isEqualTo("busy\n");
+                }
+                held.getOutputStream().write("still\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(held.getInputStream().readNBytes(6), StandardCharsets.US_ASCII))
+                        .isEqualTo("still\n");
+            }
+            waitUntilPoolsFull(kit);
+            assertThat(kit.loopStats().get(0).rejected()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTaskTypeLargerThanTheSlotIsRefusedAtBuild() {
+        Protocol tooBig = new Protocol() {
+            @Override
+            public void registerTasks(TaskRegistry tasks) {
+                tasks.register(new TaskType() {
+                    @Override
+                    public int payloadBytes() {
+                        return 97;
+                    }
+
+                    @Override
+                    public void run(TaskPayload payload) {
+                    }
+                });
+            }
+
+            @Override
+            public ConnectionHandler newHandler(LoopInfo loop) {
+                return (connection, in) -> in.position(in.limit());
+            }
+        };
+        assertThatThrownBy(() -> Kit.builder().port(0).acceptCapacity(4).protocol(tooBig).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 97 payload bytes; a worker slot holds 96");
+    }
+
+    @Test
+    void settingsOutOfRangeAreRefusedWithTheirRange() {
+        assertThatThrownBy(() -> Kit.builder().acceptThreads(0).config())
+                .hasMessage("acceptThreads must be in 1..1024, not 0");
+        assertThatThrownBy(() -> Kit.builder().taskSlotsPerWorker(3).config())
+                .hasMessageContaining("power of two");
+    }
+
+    private static void waitUntilPoolsFull(Kit kit) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0
+                && kit.loopStats().stream().anyMatch(s -> s.poolFree() != s.capacity())) {
+            Thread.sleep(10);
+        }
+        kit.loopStats().forEach(s -> assertThat(s.poolFree()).isEqualTo(s.capacity()));
+    }
+}
