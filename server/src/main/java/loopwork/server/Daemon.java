@@ -33,7 +33,7 @@ final class Daemon {
         return System.getenv(CHILD_ENV) != null;
     }
 
-    static int launch(ServerOptions.Settings settings, PrintStream err, PrintStream out) {
+    static int launch(ServerOptions.Settings settings, String[] args, PrintStream err, PrintStream out) {
         Path pidFile = settings.pidFile().toAbsolutePath();
         Long running = runningPid(pidFile);
         if (running != null) {
@@ -51,8 +51,7 @@ final class Daemon {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
-        command.addAll(List.of(ProcessHandle.current().info().arguments().map(Daemon::programArguments)
-                .orElse(new String[0])));
+        command.addAll(List.of(args)); // the child sees -d too, and serves because of CHILD_ENV
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -85,16 +84,6 @@ final class Daemon {
             Thread.currentThread().interrupt();
             return Main.FAILED;
         }
-    }
-
-    /** The JVM's arguments after the main class: the program's own. */
-    private static String[] programArguments(String[] all) {
-        for (int i = 0; i < all.length; i++) {
-            if (all[i].equals(Main.class.getName())) {
-                return java.util.Arrays.copyOfRange(all, i + 1, all.length);
-            }
-        }
-        return new String[0];
     }
 
     /** Written once the server listens; replaced atomically so a reader never sees half of it. */

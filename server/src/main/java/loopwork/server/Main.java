@@ -2,7 +2,6 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine;
@@ -44,20 +43,33 @@ public final class Main {
             }
             settings = options.resolve();
         } catch (CommandLine.ParameterException e) {
-            return usageError(e.getMessage(), commandLine, err);
+            return usageError(withRanges(e), err);
         } catch (OptionError e) {
-            return usageError(e.getMessage(), commandLine, err);
+            return usageError(e.getMessage(), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
-            return Daemon.launch(settings, err, out);
+            return Daemon.launch(settings, args, err, out);
         }
         return serve(settings, out, err);
     }
 
-    private static int usageError(String message, CommandLine commandLine, PrintStream err) {
+    /** Picocli's message, plus what each option it names accepts (a missing value names no range itself). */
+    private static String withRanges(CommandLine.ParameterException e) {
+        StringBuilder message = new StringBuilder(e.getMessage());
+        if (e instanceof CommandLine.MissingParameterException missing) {
+            for (CommandLine.Model.ArgSpec spec : missing.getMissing()) {
+                if (spec instanceof CommandLine.Model.OptionSpec option) {
+                    message.append("; ").append(option.longestName()).append(": ")
+                            .append(String.join(" ", option.description()));
+                }
+            }
+        }
+        return message.toString();
+    }
+
+    private static int usageError(String message, PrintStream err) {
         err.println("loopwork: " + message);
         err.println("Try 'loopwork --help' for the options and their ranges.");
-        commandLine.setErr(new PrintWriter(err, true));
         return USAGE;
     }
 

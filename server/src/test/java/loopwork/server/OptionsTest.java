@@ -1,0 +1,233 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import picocli.CommandLine;
+
+/**
+ * The command line through {@link Main#run}: every bad option returns 2 before anything starts, with a
+ * message on stderr that names the option and its valid range; help and version return 0.
+ *
+ * <p>Each call runs on a helper thread with a timeout, so a bad option that wrongly starts a server (which
+ * would block in {@code run} until a shutdown) fails the test instead of hanging it.
+ */
+class OptionsTest {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Every option name, long and short, that the usage text must list. */
+    private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
+            "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
+            "--verbose", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version");
+
+    private static ExecutorService runner;
+
+    @BeforeAll
+    static void startRunner() {
+        runner = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "options-test-run");
+            thread.setDaemon(true); // a run that wrongly started a server must not keep the test JVM alive
+            return thread;
+        });
+    }
+
+    @AfterAll
+    static void stopRunner() {
+        runner.shutdownNow();
+    }
+
+    /** What one call of {@link Main#run} returned and printed. */
+    record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) throws InterruptedException, ExecutionException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Future<Integer> code = runner.submit(() -> Main.run(args, outStream, errStream));
+        try {
+            int exit = code.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (TimeoutException e) {
+            code.cancel(true);
+            throw new AssertionError("Main.run(" + List.of(args) + ") did not return within " + RUN_TIMEOUT
+                    + " (did it start a server?); stdout: " + out.toString(StandardCharsets.UTF_8) + " stderr: "
+                    + err.toString(StandardCharsets.UTF_8), e);
+        }
+    }
+
+    static Stream<Arguments> badOptions() {
+        List<Arguments> cases = new ArrayList<>();
+        // option as given, value (null: the value is missing), option named in the message, valid range
+        for (String name : List.of("--port", "-p")) {
+            for (String value : new String[] {"0", "65536", "abc", "-5", "99999999999999999999", null}) {
+                cases.add(bad(name, value, "--port", "1..65535"));
+            }
+        }
+        for (String name : List.of("--accept-threads", "-A")) {
+            for (String value : new String[] {"0", "1025", "x", null}) {
+                cases.add(bad(name, value, "--accept-threads", "1..1024"));
+            }
+        }
+        for (String name : List.of("--accept-capacity", "-C")) {
+            for (String value : new String[] {"0", "1000001", "1e3", null}) {
+                cases.add(bad(name, value, "--accept-capacity", "1..1000000"));
+            }
+        }
+        for (String name : List.of("--worker-threads", "-w")) {
+            for (String value : new String[] {"-1", "1025", "x", null}) {
+                cases.add(bad(name, value, "--worker-threads", "0..1024"));
+            }
+        }
+        for (String name : List.of("--slow-duration", "-D")) {
+            for (String value : new String[] {"-1", "3600001", "1.5", null}) {
+                cases.add(bad(name, value, "--slow-duration", "0..3600000"));
+            }
+        }
+        for (String value : new String[] {"3", "0", "1", "131072", "-2", "100", "two", null}) {
+            cases.add(bad("--task-slots", value, "--task-slots", "2..65536"));
+        }
+        cases.add(bad("--host", "", "--host", "address"));
+        cases.add(bad("--host", "   ", "--host", "address"));
+        cases.add(bad("--host", null, "--host", "address"));
+        return cases.stream();
+    }
+
+    private static Arguments bad(String option, String value, String named, String range) {
+        String[] args = value == null ? new String[] {option} : new String[] {option, value};
+        return Arguments.of(List.of(args), named, range);
+    }
+
+    @ParameterizedTest(name = "{0} -> exit 2 naming {1} and {2}")
+    @MethodSource("badOptions")
+    void badValueIsAUsageErrorNamingTheOptionAndItsRange(List<String> args, String option, String range)
+            throws Exception {
+        Result result = run(args.toArray(String[]::new));
+
+        assertThat(result.code()).as("exit code of %s; stderr: %s", args, result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).as("stderr of %s", args).contains(option).contains(range)
+                .contains("loopwork --help");
+        assertThat(result.out()).as("stdout of %s: nothing starts", args).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} among good options -> exit 2")
+    @MethodSource("badOptions")
+    void badValueAmongGoodOnesIsStillAUsageError(List<String> args, String option, String range)
+            throws Exception {
+        List<String> all = new ArrayList<>(args); // first, so that a missing value meets the next option
+        List<List<String>> good = List.of(List.of("--host", "127.0.0.1"), List.of("--accept-threads", "1"),
+                List.of("--accept-capacity", "10"), List.of("--worker-threads", "0"),
+                List.of("--slow-duration", "0"), List.of("--task-slots", "2"), List.of("--port", "1"));
+        for (List<String> pair : good) {
+            if (!pair.getFirst().equals(option)) {
+                all.addAll(pair);
+            }
+        }
+
+        Result result = run(all.toArray(String[]::new));
+
+        assertThat(result.code()).as("exit code of %s; stderr: %s", all, result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).as("stderr of %s", all).contains(option).contains(range);
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void optionGivenTwiceIsAUsageError() throws Exception {
+        Result result = run("-p", "9001", "--port", "9002");
+
+        assertThat(result.code()).as("stderr: %s", result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains("--port");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--port=0", "-p=65536", "-A=0", "--task-slots=3", "-p0"})
+    void attachedValuesAreCheckedToo(String arg) throws Exception {
+        Result result = run(arg);
+
+        assertThat(result.code()).as("stderr: %s", result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).containsPattern("\\d+\\.\\.\\d+");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--nope", "-x", "--port-number"})
+    void unknownOptionIsAUsageErrorNamingIt(String option) throws Exception {
+        Result result = run("-p", "9000", option);
+
+        assertThat(result.code()).as("stderr: %s", result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains(option).contains("loopwork --help");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void unexpectedPositionalArgumentIsAUsageErrorNamingIt() throws Exception {
+        Result result = run("-p", "9000", "serve-now");
+
+        assertThat(result.code()).as("stderr: %s", result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains("serve-now").contains("loopwork --help");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-?", "--help"})
+    void helpListsEveryOptionAndReturnsZero(String flag) throws Exception {
+        Result result = run(flag);
+
+        assertThat(result.code()).isEqualTo(Main.OK);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).startsWith("Usage: loopwork");
+        for (String name : OPTION_NAMES) {
+            assertThat(result.out()).as("usage lists %s", name).containsPattern("(^|[\\s,\\[])"
+                    + java.util.regex.Pattern.quote(name) + "([\\s,=\\]]|$)");
+        }
+        // every option the parser knows, in case one is added without updating OPTION_NAMES
+        for (CommandLine.Model.OptionSpec spec : new CommandLine(new ServerOptions()).getCommandSpec().options()) {
+            for (String name : spec.names()) {
+                assertThat(result.out()).as("usage lists %s", name).contains(name);
+            }
+        }
+        // and the ranges the error messages point at
+        assertThat(result.out()).contains("1..65535", "1..1024", "1..1000000", "0..1024", "0..3600000", "2..65536");
+    }
+
+    @Test
+    void helpWinsOverOtherwiseGoodOptions() throws Exception {
+        Result result = run("-p", "9000", "-A", "1", "--help");
+
+        assertThat(result.code()).isEqualTo(Main.OK);
+        assertThat(result.out()).startsWith("Usage: loopwork");
+    }
+
+    @Test
+    void versionPrintsTheNameAndReturnsZero() throws Exception {
+        Result result = run("--version");
+
+        assertThat(result.code()).isEqualTo(Main.OK);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).startsWith("loopwork ").contains("Java " + Runtime.version().feature());
+    }
+}
