@@ -19,6 +19,15 @@ public interface Connection {
     /** Whether the connection is still open (neither side closed it). */
     boolean isOpen();
 
+    /** Whether the accept loop that owns it serves it now (not a worker's loop). */
+    boolean isHome();
+
+    /** Ties the protocol's per-connection state to this context; kept until replaced, across closes. */
+    void attach(Object attachment);
+
+    /** What {@link #attach} tied to this context, or null. */
+    Object attachment();
+
     /**
      * Whether {@code length} bytes could be queued now (it may write queued output to the socket to make
      * room). When not, the loop calls {@link ConnectionHandler#onWritable} and {@link ConnectionHandler#onData}
@@ -59,6 +68,43 @@ public interface Connection {
 
     /** Tasks of this connection committed and not yet completed. */
     int tasksInFlight();
+
+    /**
+     * Hands the connection to a worker, to be served by {@code handler} with blocking reads and writes,
+     * once this handler call has returned: it leaves the selector, becomes blocking, and its unconsumed
+     * input and queued output go with it. When {@code handler} returns true, it comes back to its loop
+     * ({@link ConnectionHandler#onArrived}, then {@link ConnectionHandler#onData} with any input left);
+     * false closes it. Stop consuming input after a true answer.
+     *
+     * @return false when it cannot go now (every worker's slots taken, a task in flight, already leaving,
+     *         or not on its home loop): answer "busy" instead
+     */
+    boolean handOff(BlockingHandler handler);
+
+    /**
+     * Moves the connection into a worker's own event loop once this handler call has returned; the same
+     * protocol (that worker's handler) serves it there, starting with {@link ConnectionHandler#onArrived}.
+     *
+     * @return false when it cannot go now; see {@link #handOff}
+     */
+    boolean moveToWorker();
+
+    /**
+     * On a worker's event loop: sends the connection back to the loop that accepted it once this handler
+     * call has returned.
+     *
+     * @return false when it is home already or has a task in flight
+     */
+    boolean moveHome();
+
+    /**
+     * Calls {@link ConnectionHandler#onTimer} in {@code delayMs} milliseconds (1 ms resolution) on the
+     * thread serving the connection; replaces an earlier timer. A move or a hand-off cancels it.
+     */
+    void setTimer(long delayMs);
+
+    /** Cancels the timer, if any. */
+    void cancelTimer();
 
     /** Closes once all queued output has been sent; no more input is delivered. */
     void closeAfterWrite();

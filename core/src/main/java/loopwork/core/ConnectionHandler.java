@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
  * Protocol code for the connections of one event loop.
  *
  * <p>Not thread-safe: owned by its event loop. Every method is called on that loop's thread, one at a
- * time, with a connection the loop owns; a handler keeps its per-connection state in arrays indexed by
- * {@link Connection#id()}, sized by {@link LoopInfo#capacity()} when it is made, so that serving
- * allocates nothing.
+ * time, with a connection that loop serves now. A handler keeps its per-connection state in an object
+ * made for each context when the handler is made ({@link LoopInfo#capacity()} of them) and tied to it
+ * with {@link Connection#attach} in {@link #onOpen}, so that serving allocates nothing and a worker's
+ * handler can serve a connection moved to it.
  *
  * <p>Input: {@link #onData} sees all unconsumed bytes of the connection between {@code in.position()} and
  * {@code in.limit()} and consumes by advancing the position. What it leaves is kept and shown again, with
@@ -39,6 +40,17 @@ public interface ConnectionHandler {
     /** A task this connection offloaded threw on its worker. The default closes the connection. */
     default void onTaskFailed(Connection connection, int taskType) {
         connection.close();
+    }
+
+    /**
+     * The connection has arrived on this handler's thread: moved into a worker's loop, moved back home, or
+     * given back by a blocking handler. {@link #onData} follows if input is waiting.
+     */
+    default void onArrived(Connection connection) {
+    }
+
+    /** The timer set with {@link Connection#setTimer} has expired. */
+    default void onTimer(Connection connection) {
     }
 
     /** Output that {@link Connection#write} refused earlier has drained: there is room again. */

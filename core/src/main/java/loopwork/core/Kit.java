@@ -5,11 +5,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-import loopwork.core.loop.EventLoop;
+import loopwork.core.loop.AcceptLoop;
 import loopwork.core.loop.LoopStats;
-import loopwork.core.worker.Mailbox;
-import loopwork.core.worker.Worker;
-import loopwork.core.worker.WorkerStats;
+import loopwork.core.loop.WorkerLoop;
+import loopwork.core.loop.WorkerStats;
 
 /**
  * A running set of accept loops and workers serving one protocol on one address.
@@ -27,8 +26,8 @@ import loopwork.core.worker.WorkerStats;
 public final class Kit implements AutoCloseable {
 
     private final KitConfig config;
-    private final EventLoop[] loops;
-    private final Worker[] workers;
+    private final AcceptLoop[] loops;
+    private final WorkerLoop[] workers;
     private int port = -1;
     private boolean started;
     private boolean closed;
@@ -38,28 +37,31 @@ public final class Kit implements AutoCloseable {
         TaskTypes taskTypes = new TaskTypes();
         protocol.registerTasks(taskTypes);
         TaskType[] types = taskTypes.toArray();
-        Mailbox[] mailboxes = new Mailbox[config.acceptThreads()];
-        workers = new Worker[config.workerThreads()];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i, config.taskSlotsPerWorker(), types, mailboxes);
-        }
-        loops = new EventLoop[config.acceptThreads()];
+        workers = new WorkerLoop[config.workerThreads()];
+        loops = new AcceptLoop[config.acceptThreads()];
         byte[] refusal = protocol.refusal();
         try {
+            for (int i = 0; i < workers.length; i++) {
+                LoopInfo info = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes());
+                workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), types, protocol.newHandler(info),
+                        config.inputBufferBytes(), config.outputBufferBytes(), config.log());
+            }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
                         config.outputBufferBytes());
-                loops[i] = new EventLoop(info, protocol.newHandler(info), refusal, workers, types,
+                loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
                         config.mailboxCapacity(), config.log());
-                mailboxes[i] = loops[i].mailbox();
             }
         } catch (IOException | RuntimeException | Error e) {
-            for (EventLoop loop : loops) {
+            for (AcceptLoop loop : loops) {
                 if (loop != null) {
                     loop.release();
                 }
             }
             throw e;
+        }
+        for (WorkerLoop worker : workers) {
+            worker.homes(loops);
         }
     }
 
@@ -78,7 +80,7 @@ public final class Kit implements AutoCloseable {
         started = true;
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
-            for (EventLoop loop : loops) {
+            for (AcceptLoop loop : loops) {
                 InetSocketAddress bound = loop.bind(address, config.backlog());
                 address = new InetSocketAddress(bound.getAddress(), bound.getPort());
             }
@@ -87,10 +89,10 @@ public final class Kit implements AutoCloseable {
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         port = address.getPort();
-        for (Worker worker : workers) {
+        for (WorkerLoop worker : workers) {
             worker.start();
         }
-        for (EventLoop loop : loops) {
+        for (AcceptLoop loop : loops) {
             loop.start();
         }
     }
@@ -106,7 +108,7 @@ public final class Kit implements AutoCloseable {
 
     public List<LoopStats> loopStats() {
         List<LoopStats> stats = new ArrayList<>(loops.length);
-        for (EventLoop loop : loops) {
+        for (AcceptLoop loop : loops) {
             stats.add(loop.stats());
         }
         return stats;
@@ -114,10 +116,22 @@ public final class Kit implements AutoCloseable {
 
     public List<WorkerStats> workerStats() {
         List<WorkerStats> stats = new ArrayList<>(workers.length);
-        for (Worker worker : workers) {
+        for (WorkerLoop worker : workers) {
             stats.add(worker.stats());
         }
         return stats;
+    }
+
+    /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */
+    public long unexpectedFailures() {
+        long sum = 0;
+        for (AcceptLoop loop : loops) {
+            sum += loop.failures();
+        }
+        for (WorkerLoop worker : workers) {
+            sum += worker.failures();
+        }
+        return sum;
     }
 
     /** Whether the pools' buffers are reserved lazily (pages resident only once used). */
@@ -128,10 +142,10 @@ public final class Kit implements AutoCloseable {
     /** Threads of the loops then the workers, for per-thread measurements. */
     public List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();
-        for (EventLoop loop : loops) {
+        for (AcceptLoop loop : loops) {
             threads.add(loop.thread());
         }
-        for (Worker worker : workers) {
+        for (WorkerLoop worker : workers) {
             threads.add(worker.thread());
         }
         return threads;
@@ -144,16 +158,16 @@ public final class Kit implements AutoCloseable {
             return;
         }
         closed = true;
-        for (EventLoop loop : loops) {
+        for (AcceptLoop loop : loops) {
             loop.stop();
         }
         boolean stopped = join(loops.length, true);
-        for (Worker worker : workers) {
+        for (WorkerLoop worker : workers) {
             worker.stop();
         }
         stopped &= join(workers.length, false);
         if (stopped) {
-            for (EventLoop loop : loops) {
+            for (AcceptLoop loop : loops) {
                 loop.release(); // only once no thread can touch the buffers
             }
         }

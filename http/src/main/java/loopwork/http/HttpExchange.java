@@ -1,7 +1,9 @@
 package loopwork.http;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import loopwork.core.BlockingConnection;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
 
@@ -9,15 +11,32 @@ import loopwork.core.TaskPayload;
  * The HTTP state of one connection and the request being answered on it: what the parser found, and the
  * ways to answer. One per context of a loop's pool, made at start-up and reused for every request.
  *
- * <p>Not thread-safe: owned by the event loop of its connection.
+ * <p>Not thread-safe: owned by the thread serving its connection (its loop, or a worker it was handed
+ * or moved to), and handed over with it.
  */
 public final class HttpExchange {
+
+    /** Answers up to this size are written at once; larger ones in chunks of it, as the peer reads. */
+    static final int WRITE_CHUNK = 256;
+    /** {@link #busyWith} while a large answer is written. */
+    static final Route WRITING_LARGE = new Route() {
+        @Override
+        public String path() {
+            return "";
+        }
+
+        @Override
+        public void onRequest(HttpExchange exchange) {
+            throw new IllegalStateException("not a route");
+        }
+    };
 
     static final int GET = 1;
     static final int HEAD = 2;
     static final int OTHER = 3;
 
-    private final HttpStats stats;
+    /** The counters of the handler serving the connection now; switched when it moves. */
+    HttpStats stats;
     Connection connection;
 
     // The request, as parsed.
@@ -36,8 +55,17 @@ public final class HttpExchange {
     // Progress of the connection.
     long bodyToSkip;
     boolean responded;
-    Route awaitingTaskOf;
+    /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
+    Route busyWith;
+    /** Status of an answer written by a blocking route, counted when the connection is back home. */
+    int blockingStatus;
+    private long note;
     private boolean claimOpen;
+    /** A large answer being written in chunks (an operations endpoint's), or null. */
+    private byte[] large;
+    private int largeLength;
+    private int largeWritten;
+    private boolean largeKeepAlive;
 
     HttpExchange(HttpStats stats) {
         this.stats = stats;
@@ -63,8 +91,10 @@ public final class HttpExchange {
         connection = null;
         input = null;
         bodyToSkip = 0;
-        awaitingTaskOf = null;
+        busyWith = null;
+        blockingStatus = 0;
         claimOpen = false;
+        large = null;
     }
 
     public Connection connection() {
@@ -99,6 +129,63 @@ public final class HttpExchange {
         return true;
     }
 
+    /**
+     * The value of query parameter {@code name} as a non-negative whole number, -1 when it is absent or not
+     * a number; valid during {@link Route#onRequest}.
+     */
+    public long queryNumber(byte[] name) {
+        int i = pathEnd;
+        int end = input.limit();
+        while (i < end && input.get(i) != ' ') {
+            i++; // the target ends at the space before the version
+        }
+        end = i;
+        i = pathEnd + 1;
+        while (i < end) {
+            int keyEnd = i;
+            while (keyEnd < end && input.get(keyEnd) != '=' && input.get(keyEnd) != '&') {
+                keyEnd++;
+            }
+            boolean match = keyEnd - i == name.length;
+            for (int k = 0; match && k < name.length; k++) {
+                match = input.get(i + k) == name[k];
+            }
+            int valueEnd = keyEnd;
+            while (valueEnd < end && input.get(valueEnd) != '&') {
+                valueEnd++;
+            }
+            if (match && keyEnd < end && input.get(keyEnd) == '=') {
+                return number(keyEnd + 1, valueEnd);
+            }
+            i = valueEnd + 1;
+        }
+        return -1;
+    }
+
+    private long number(int start, int end) {
+        if (start == end || end - start > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            byte c = input.get(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */
+    public void note(long value) {
+        note = value;
+    }
+
+    public long note() {
+        return note;
+    }
+
     /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
     public void respond(HttpResponse response) {
         respond(response, keepAlive());
@@ -114,17 +201,44 @@ public final class HttpExchange {
             throw new IllegalStateException("request already answered");
         }
         responded = true;
+        busyWith = null;
         int form = !keepAlive ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10
                 : HttpResponse.KEEP_ALIVE;
         stats.responded(response.status());
-        if (!connection.write(response.bytes(form), 0, response.length(form, method == HEAD))) {
-            stats.overflowed();
-            connection.close(); // a dynamic answer larger than the output buffer while the peer does not read
+        int length = response.length(form, method == HEAD);
+        if (length <= WRITE_CHUNK) {
+            if (!connection.write(response.bytes(form), 0, length)) {
+                stats.overflowed(); // cannot happen after the room check before parsing, unless a route wrote too
+                connection.close();
+            } else if (!keepAlive) {
+                connection.closeAfterWrite();
+            }
             return;
         }
-        if (!keepAlive) {
+        // Larger than what the output buffer guarantees: send it in chunks as the peer reads.
+        large = response.bytes(form);
+        largeLength = length;
+        largeWritten = 0;
+        largeKeepAlive = keepAlive;
+        busyWith = WRITING_LARGE;
+        continueLarge();
+    }
+
+    /** Writes more of a large answer; true when it is all queued and the exchange is free again. */
+    boolean continueLarge() {
+        while (largeWritten < largeLength) {
+            int chunk = Math.min(WRITE_CHUNK, largeLength - largeWritten);
+            if (!connection.write(large, largeWritten, chunk)) {
+                return false; // the loop calls onWritable when the output has drained
+            }
+            largeWritten += chunk;
+        }
+        large = null;
+        busyWith = null;
+        if (!largeKeepAlive) {
             connection.closeAfterWrite();
         }
+        return true;
     }
 
     /**
@@ -139,13 +253,75 @@ public final class HttpExchange {
         return payload;
     }
 
-    /** Publishes the task claimed by {@link #tryOffload}. */
+    /** Publishes the task claimed by {@link #tryOffload}; {@code route} answers in {@link Route#onTaskDone}. */
     public void commitTask(Route route) {
         if (!claimOpen) {
             throw new IllegalStateException("no task claimed");
         }
         claimOpen = false;
         connection.commitTask();
-        awaitingTaskOf = route;
+        busyWith = route;
+    }
+
+    /**
+     * Hands the connection to a worker, where {@code route} serves this request with blocking I/O; then it
+     * comes back to its loop for the next request (or closes, if not kept alive).
+     *
+     * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
+     */
+    public boolean handOff(BlockingRoute route) {
+        if (!connection.handOff(HttpBlocking.INSTANCE)) {
+            return false;
+        }
+        busyWith = route;
+        return true;
+    }
+
+    /**
+     * Moves the connection into a worker's event loop, where {@code route} goes on with this request in
+     * {@link Route#onArrived}.
+     *
+     * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
+     */
+    public boolean moveToWorker(Route route) {
+        if (!connection.moveToWorker()) {
+            return false;
+        }
+        busyWith = route;
+        return true;
+    }
+
+    /** On a worker's loop: sends the connection home once this call returns. */
+    public boolean moveHome() {
+        return connection.moveHome();
+    }
+
+    /** Calls {@link Route#onTimer} of the route answering this request in {@code delayMs} ms. */
+    public void setTimer(Route route, long delayMs) {
+        busyWith = route;
+        connection.setTimer(delayMs);
+    }
+
+    /** From a blocking route: writes the answer on the blocking connection, in the form this request needs. */
+    public void respond(BlockingConnection blocking, HttpResponse response) throws IOException {
+        if (responded) {
+            throw new IllegalStateException("request already answered");
+        }
+        responded = true;
+        blockingStatus = response.status();
+        int form = !keepAlive() ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10
+                : HttpResponse.KEEP_ALIVE;
+        blocking.write(response.bytes(form), 0, response.length(form, method == HEAD));
+    }
+
+    /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
+    public void respondHead(BlockingConnection blocking, HttpResponse.Head head, long length) throws IOException {
+        if (responded) {
+            throw new IllegalStateException("request already answered");
+        }
+        responded = true;
+        blockingStatus = head.status();
+        head.write(blocking, length, !keepAlive() ? HttpResponse.CLOSE
+                : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10 : HttpResponse.KEEP_ALIVE);
     }
 }

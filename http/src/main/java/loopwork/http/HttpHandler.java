@@ -8,11 +8,13 @@ import loopwork.core.LoopInfo;
 import loopwork.core.TaskPayload;
 
 /**
- * HTTP/1.1 on one event loop: parses each request where it lies in the input, routes it, and answers in
- * order. A request whose route offloaded a task holds back the requests pipelined after it until its
- * answer is written; their bytes stay in the connection's input.
+ * HTTP/1.1 on one loop (an accept loop, or a worker's loop for connections moved there): parses each
+ * request where it lies in the input, routes it, and answers in order. A request whose route is still
+ * answering (a task, a hand-off, a move, a timer) holds back the requests pipelined after it; their bytes
+ * stay in the connection's input. Per-connection state is the {@link HttpExchange} attached to each
+ * context when it opens, so a worker's handler can serve a connection moved to it.
  *
- * <p>Not thread-safe: owned by its event loop.
+ * <p>Not thread-safe: owned by its loop.
  */
 final class HttpHandler implements ConnectionHandler {
 
@@ -33,13 +35,16 @@ final class HttpHandler implements ConnectionHandler {
 
     @Override
     public void onOpen(Connection connection) {
-        exchanges[connection.id()].connection = connection;
+        HttpExchange exchange = exchanges[connection.id()];
+        exchange.connection = connection;
+        exchange.stats = stats;
+        connection.attach(exchange);
     }
 
     @Override
     public void onData(Connection connection, ByteBuffer in) {
-        HttpExchange exchange = exchanges[connection.id()];
-        while (exchange.awaitingTaskOf == null && connection.isOpen()) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        while (exchange.busyWith == null && connection.isOpen()) {
             if (exchange.bodyToSkip > 0) {
                 int skip = (int) Math.min(in.remaining(), exchange.bodyToSkip);
                 in.position(in.position() + skip);
@@ -48,7 +53,7 @@ final class HttpHandler implements ConnectionHandler {
                     return;
                 }
             }
-            if (!in.hasRemaining() || !connection.canWrite(HttpResponse.MAX_EMPTY_BYTES)) {
+            if (!in.hasRemaining() || !connection.canWrite(HttpExchange.WRITE_CHUNK)) {
                 return; // nothing more, or no room for an answer: we are called again when output drains
             }
             int start = in.position();
@@ -80,37 +85,76 @@ final class HttpHandler implements ConnectionHandler {
             exchange.respond(HttpResponse.METHOD_NOT_ALLOWED);
         } else {
             route.onRequest(exchange);
-            if (!exchange.responded && exchange.awaitingTaskOf == null && exchange.connection.isOpen()) {
-                exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR); // the route forgot to answer
-            }
+            answered(exchange);
+        }
+    }
+
+    /** After a route's call: it answered, or it is still at it; anything else is a bug in the route. */
+    private static void answered(HttpExchange exchange) {
+        if (!exchange.responded && exchange.busyWith == null && exchange.connection.isOpen()) {
+            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
         }
     }
 
     /** A request we cannot parse: answer, then close, since where the next one starts is unknown. */
-    private void fail(HttpExchange exchange, HttpResponse response) {
+    private static void fail(HttpExchange exchange, HttpResponse response) {
         exchange.respond(response, false);
     }
 
     @Override
     public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
-        HttpExchange exchange = exchanges[connection.id()];
-        Route route = exchange.awaitingTaskOf;
-        exchange.awaitingTaskOf = null;
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        Route route = exchange.busyWith;
+        exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
-        if (!exchange.responded && connection.isOpen()) {
-            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
-        }
+        answered(exchange);
     }
 
     @Override
     public void onTaskFailed(Connection connection, int taskType) {
-        HttpExchange exchange = exchanges[connection.id()];
-        exchange.awaitingTaskOf = null;
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        exchange.busyWith = null;
         exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
     }
 
     @Override
+    public void onArrived(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        exchange.stats = stats;
+        if (exchange.blockingStatus != 0) {
+            stats.responded(exchange.blockingStatus); // answered by a blocking route on a worker
+            exchange.blockingStatus = 0;
+        }
+        Route route = exchange.busyWith;
+        if (route != null && !exchange.responded) {
+            route.onArrived(exchange);
+            answered(exchange);
+        }
+    }
+
+    @Override
+    public void onTimer(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        Route route = exchange.busyWith;
+        if (route != null) {
+            route.onTimer(exchange);
+            answered(exchange);
+        }
+    }
+
+    @Override
+    public void onWritable(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.busyWith == HttpExchange.WRITING_LARGE) {
+            exchange.continueLarge();
+        }
+    }
+
+    @Override
     public void onClose(Connection connection) {
-        exchanges[connection.id()].reset();
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange != null) {
+            exchange.reset();
+        }
     }
 }

@@ -19,6 +19,7 @@ public final class HttpProtocol implements Protocol {
 
     private final Routes routes;
     private final List<HttpStats> stats = Collections.synchronizedList(new ArrayList<>());
+    private final List<HttpStats> workerStats = Collections.synchronizedList(new ArrayList<>());
 
     public HttpProtocol(List<Route> routes) {
         this.routes = new Routes(routes);
@@ -39,13 +40,18 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public ConnectionHandler newHandler(LoopInfo loop) {
-        HttpStats loopStats = new HttpStats();
-        stats.add(loopStats);
-        return new HttpHandler(loop, routes, loopStats);
+        HttpStats handlerStats = new HttpStats();
+        (loop.capacity() == 0 ? workerStats : stats).add(handlerStats); // a worker has no pool of its own
+        return new HttpHandler(loop, routes, handlerStats);
     }
 
     /** Per-loop HTTP counters, in loop order. */
     public List<HttpStats> stats() {
         return List.copyOf(stats);
+    }
+
+    /** HTTP counters of each worker's loop (requests served on connections moved there), in worker order. */
+    public List<HttpStats> workerStats() {
+        return List.copyOf(workerStats);
     }
 }

@@ -1,6 +1,9 @@
 package loopwork.http;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+
+import loopwork.core.BlockingConnection;
 
 /**
  * A response encoded once, at start-up, in the three forms a connection may need: HTTP/1.1 keep-alive
@@ -28,9 +31,6 @@ public final class HttpResponse {
     public static final HttpResponse SERVICE_UNAVAILABLE = new HttpResponse(503, "Service Unavailable",
             "Retry-After: 1\r\n", "", new byte[0]);
     public static final HttpResponse VERSION_NOT_SUPPORTED = empty(505, "HTTP Version Not Supported");
-
-    /** The largest pre-encoded response with an empty body: room to check for before taking a request. */
-    static final int MAX_EMPTY_BYTES = 160;
 
     private final int status;
     private final byte[][] forms = new byte[3][];
@@ -73,5 +73,46 @@ public final class HttpResponse {
     /** Bytes to send: all of them, or only the head for a HEAD request. */
     int length(int form, boolean headOnly) {
         return headOnly ? headLength[form] : forms[form].length;
+    }
+
+    /**
+     * A status line and headers encoded once, with the Content-Length filled in when sent: for blocking
+     * routes that stream a body of a length known at request time.
+     *
+     * <p>Thread-safe: immutable.
+     */
+    public static final class Head {
+        private static final byte[] DIGITS = "0123456789".getBytes(StandardCharsets.US_ASCII);
+        private final int status;
+        private final byte[] prefix;
+        private final byte[][] suffix = new byte[3][];
+
+        /**
+         * @param headers extra header lines, each ending in CRLF, or ""
+         */
+        public Head(int status, String reason, String headers) {
+            this.status = status;
+            prefix = ("HTTP/1.1 " + status + " " + reason + "\r\n" + headers + "Content-Length: ")
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (int form = 0; form < 3; form++) {
+                suffix[form] = ("\r\n" + CONNECTION_HEADER[form] + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+
+        public int status() {
+            return status;
+        }
+
+        void write(BlockingConnection connection, long contentLength, int form) throws IOException {
+            connection.write(prefix);
+            long divisor = 1;
+            while (divisor <= contentLength / 10) {
+                divisor *= 10;
+            }
+            for (; divisor > 0; divisor /= 10) {
+                connection.write(DIGITS, (int) (contentLength / divisor % 10), 1);
+            }
+            connection.write(suffix[form]);
+        }
     }
 }

@@ -34,4 +34,14 @@ public interface Route {
     default void onTaskDone(HttpExchange exchange, int taskType, TaskPayload result) {
         exchange.respond(HttpResponse.OK);
     }
+
+    /** The connection has arrived in a worker's loop after {@link HttpExchange#moveToWorker}; go on there. */
+    default void onArrived(HttpExchange exchange) {
+        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+    }
+
+    /** The timer set with {@link HttpExchange#setTimer} has expired. */
+    default void onTimer(HttpExchange exchange) {
+        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+    }
 }

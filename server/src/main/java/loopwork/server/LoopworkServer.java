@@ -9,6 +9,7 @@ import loopwork.core.Kit;
 import loopwork.core.KitConfig;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
+import loopwork.http.Route;
 
 /**
  * The demo server assembled from the kit: HTTP with the routes {@code /test/fast}, {@code /test/slow}
@@ -28,11 +29,31 @@ public final class LoopworkServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** What {@code /test/slow} does: the original's task, or a hand-off, or a move to a worker's loop. */
+    public enum SlowMode {
+        TASK, SYNC, ASYNC
+    }
+
     /** Builds and starts a server; port 0 picks a free port (tests). */
     public static LoopworkServer start(String host, int port, int acceptThreads, int acceptCapacity,
             int workerThreads, int slowDurationMs, int taskSlots, PrintStream log) throws IOException {
+        return start(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, taskSlots,
+                SlowMode.TASK, log);
+    }
+
+    /** Builds and starts a server; port 0 picks a free port (tests). */
+    public static LoopworkServer start(String host, int port, int acceptThreads, int acceptCapacity,
+            int workerThreads, int slowDurationMs, int taskSlots, SlowMode slowMode, PrintStream log)
+            throws IOException {
         MetricsRoute metrics = new MetricsRoute();
-        HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), new SlowRoute(slowDurationMs), metrics));
+        Route slow = switch (slowMode) {
+            case TASK -> new TaskRoute("/test/slow", slowDurationMs);
+            case SYNC -> new SyncRoute("/test/slow", slowDurationMs);
+            case ASYNC -> new AsyncRoute("/test/slow", slowDurationMs);
+        };
+        HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), slow,
+                new SyncRoute("/test/sync", slowDurationMs), new AsyncRoute("/test/async", slowDurationMs),
+                new StreamRoute(), metrics));
         Kit kit = Kit.builder().host(host).port(port).acceptThreads(acceptThreads).acceptCapacity(acceptCapacity)
                 .workerThreads(workerThreads).taskSlotsPerWorker(taskSlots).log(log).protocol(http).build();
         metrics.bind(kit, http);
@@ -42,7 +63,7 @@ public final class LoopworkServer implements AutoCloseable {
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
         return start(s.host(), s.port(), s.acceptThreads(), s.acceptCapacity(), s.workerThreads(),
-                s.slowDurationMs(), s.taskSlots(), log);
+                s.slowDurationMs(), s.taskSlots(), s.slowMode(), log);
     }
 
     public Kit kit() {

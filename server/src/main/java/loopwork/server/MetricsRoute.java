@@ -6,7 +6,7 @@ import java.util.List;
 
 import loopwork.core.Kit;
 import loopwork.core.loop.LoopStats;
-import loopwork.core.worker.WorkerStats;
+import loopwork.core.loop.WorkerStats;
 import loopwork.http.HttpExchange;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
@@ -48,6 +48,7 @@ final class MetricsRoute implements Route {
         List<LoopStats> loops = kit.loopStats();
         List<HttpStats> httpStats = http.stats();
         List<WorkerStats> workers = kit.workerStats();
+        List<HttpStats> workerHttp = http.workerStats();
         StringBuilder out = new StringBuilder(4096);
         family(out, "loopwork_connections_accepted_total", "counter", "Connections accepted into a context.");
         for (int i = 0; i < loops.size(); i++) {
@@ -61,6 +62,11 @@ final class MetricsRoute implements Route {
                 "Connections refused with 503 because the loop's pool was empty.");
         for (int i = 0; i < loops.size(); i++) {
             sample(out, "loopwork_connections_rejected_total", "loop", i, loops.get(i).rejected());
+        }
+        family(out, "loopwork_connections_away", "gauge",
+                "Connections of the loop served by workers now (handed off or moved).");
+        for (int i = 0; i < loops.size(); i++) {
+            sample(out, "loopwork_connections_away", "loop", i, loops.get(i).away());
         }
         family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.");
         for (int i = 0; i < loops.size(); i++) {
@@ -93,6 +99,9 @@ final class MetricsRoute implements Route {
         for (int i = 0; i < loops.size(); i++) {
             sample(out, "loopwork_handler_errors_total", "loop", i, loops.get(i).handlerErrors());
         }
+        family(out, "loopwork_unexpected_failures_total", "counter",
+                "Loop cycles that failed on a bug in the kit and were survived; anything but 0 deserves a report.");
+        out.append("loopwork_unexpected_failures_total ").append(kit.unexpectedFailures()).append('\n');
         family(out, "loopwork_loop_allocated_bytes_total", "counter", "Bytes allocated by the loop thread.");
         for (int i = 0; i < loops.size(); i++) {
             sample(out, "loopwork_loop_allocated_bytes_total", "loop", i, allocated(loops.get(i).threadId()));
@@ -104,6 +113,28 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_worker_task_failures_total", "counter", "Tasks that threw on the worker.");
         for (int i = 0; i < workers.size(); i++) {
             sample(out, "loopwork_worker_task_failures_total", "worker", i, workers.get(i).tasksFailed());
+        }
+        family(out, "loopwork_worker_handoffs_total", "counter",
+                "Connections handed to the worker and served with blocking I/O.");
+        for (int i = 0; i < workers.size(); i++) {
+            sample(out, "loopwork_worker_handoffs_total", "worker", i, workers.get(i).handOffs());
+        }
+        family(out, "loopwork_worker_moves_total", "counter", "Connections moved into the worker's event loop.");
+        for (int i = 0; i < workers.size(); i++) {
+            sample(out, "loopwork_worker_moves_total", "worker", i, workers.get(i).moves());
+        }
+        family(out, "loopwork_worker_connections_held", "gauge", "Connections the worker serves now.");
+        for (int i = 0; i < workers.size(); i++) {
+            sample(out, "loopwork_worker_connections_held", "worker", i, workers.get(i).held());
+        }
+        family(out, "loopwork_worker_handler_errors_total", "counter", "Handler calls that threw on the worker.");
+        for (int i = 0; i < workers.size(); i++) {
+            sample(out, "loopwork_worker_handler_errors_total", "worker", i, workers.get(i).handlerErrors());
+        }
+        family(out, "loopwork_worker_requests_total", "counter",
+                "HTTP requests parsed on the worker's loop (connections moved there).");
+        for (int i = 0; i < workerHttp.size(); i++) {
+            sample(out, "loopwork_worker_requests_total", "worker", i, workerHttp.get(i).requests());
         }
         family(out, "loopwork_worker_allocated_bytes_total", "counter", "Bytes allocated by the worker thread.");
         for (int i = 0; i < workers.size(); i++) {

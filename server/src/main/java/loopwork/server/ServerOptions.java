@@ -14,8 +14,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "loopwork", sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = ServerOptions.Version.class,
-        description = "Event loops + worker threads HTTP server: GET /test/fast answered on the accept thread's "
-                + "loop, GET /test/slow on a worker after --slow-duration ms, GET /metrics in Prometheus text.")
+        description = "Event loops + worker threads HTTP server. GET /test/fast is answered on the accept thread's "
+                + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
+                + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
+                + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
+                + "blocking writes; GET /metrics is Prometheus text.")
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -45,6 +48,12 @@ final class ServerOptions {
             description = "slow task delay in ms, 0..3600000 (default 30)")
     String slowDuration = "30";
 
+    @Option(names = "--slow-mode", paramLabel = "MODE",
+            description = "what /test/slow does: task (a task on a worker, as the original), sync (the connection "
+                    + "handed to a worker and served blocking), async (moved into a worker's event loop); "
+                    + "task|sync|async (default task)")
+    String slowMode = "task";
+
     @Option(names = "--task-slots", paramLabel = "N",
             description = "task slots per worker, a power of two, 2..65536 (default 1024); "
                     + "/test/slow answers 503 when all are taken")
@@ -73,7 +82,8 @@ final class ServerOptions {
 
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-            int slowDurationMs, int taskSlots, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, boolean verbose, boolean daemonize,
+            Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {
@@ -85,10 +95,16 @@ final class ServerOptions {
         if (host.isBlank()) {
             throw new OptionError("--host must be an address or host name, got ''");
         }
+        LoopworkServer.SlowMode mode = switch (slowMode) {
+            case "task" -> LoopworkServer.SlowMode.TASK;
+            case "sync" -> LoopworkServer.SlowMode.SYNC;
+            case "async" -> LoopworkServer.SlowMode.ASYNC;
+            default -> throw new OptionError("--slow-mode must be one of task|sync|async, got '" + slowMode + "'");
+        };
         return new Settings(host, number("--port", port, 1, 65535), accept,
                 number("--accept-capacity", acceptCapacity, 1, 1_000_000),
                 workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
-                number("--slow-duration", slowDuration, 0, 3_600_000), slots, verbose, daemonize,
+                number("--slow-duration", slowDuration, 0, 3_600_000), mode, slots, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

@@ -7,23 +7,26 @@ import loopwork.http.HttpResponse;
 import loopwork.http.Route;
 
 /**
- * {@code GET /test/slow}: a {@link SleepTask} of --slow-duration ms on a worker, then 200 from the loop.
- * When every worker slot is taken the answer is 503 at once.
+ * The original's {@code /test/slow}: a {@link SleepTask} of --slow-duration ms on a worker, then 200 from
+ * the loop, which serves other connections meanwhile. When every worker slot is taken the answer is 503
+ * at once.
  *
  * <p>Thread-safe: its task id is set once while the kit is built, before any loop runs.
  */
-final class SlowRoute implements Route {
+final class TaskRoute implements Route {
 
+    private final String path;
     private final long slowMillis;
     private int sleepTask = -1;
 
-    SlowRoute(long slowMillis) {
+    TaskRoute(String path, long slowMillis) {
+        this.path = path;
         this.slowMillis = slowMillis;
     }
 
     @Override
     public String path() {
-        return "/test/slow";
+        return path;
     }
 
     @Override

@@ -204,7 +204,7 @@ class HttpBehaviourTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.head()).contains("text/plain; version=0.0.4");
             for (String line : response.body().split("\n")) {
-                assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+\\{\\w+=\"\\w+\"(,\\w+=\"\\w+\")*\\} \\d+");
+                assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+(\\{\\w+=\"\\w+\"(,\\w+=\"\\w+\")*\\})? \\d+");
             }
             for (String family : new String[] {"loopwork_connections_accepted_total", "loopwork_connections_open",
                     "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_requests_total",

@@ -68,6 +68,10 @@ final class TestServer implements AutoCloseable {
             for (LoopStats loop : loops()) {
                 assertThat(loop.handlerErrors()).as("handler errors").isZero();
             }
+            assertThat(server.kit().unexpectedFailures()).as("loop cycles failed on a bug").isZero();
+            for (var worker : server.kit().workerStats()) {
+                assertThat(worker.handlerErrors()).as("handler errors on workers").isZero();
+            }
         } finally {
             server.close();
         }

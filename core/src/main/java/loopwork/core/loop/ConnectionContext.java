@@ -5,32 +5,49 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import loopwork.core.BlockingHandler;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
 
 /**
- * One context of a loop's pool and the I/O of the connection it holds: reads into the loop's scratch or
- * its own input buffer, hands bytes to the handler, gathers answers and writes them, and closes exactly
- * once. Its buffers are preallocated views of the pool's memory.
+ * One context of an accept loop's pool and the I/O of the connection it holds: reads into the serving
+ * loop's scratch or its own input buffer, hands bytes to the handler, gathers answers and writes them,
+ * carries the connection to a worker and back, and closes it exactly once. Its buffers are preallocated
+ * views of the pool's memory.
  *
- * <p>Not thread-safe: owned by its event loop.
+ * <p>Not thread-safe: owned by the thread serving the connection: its accept loop ({@link #home}), or
+ * while it is away, the worker it was handed or moved to. Ownership passes only through a mailbox
+ * message, whose commit and peek order everything written before against everything read after.
  */
 final class ConnectionContext implements Connection {
 
     static final int FREE = 0;
     static final int OPEN = 1;
-    /** Closed while tasks were in flight: back to the pool when the last one completes. */
+    /** Closed while tasks were in flight: released when the last one completes. */
     static final int AWAITING_TASKS = 2;
+    /** Closed on a worker: released when home reads the message saying so. */
+    static final int CLOSED_AWAY = 3;
+
+    /** Where the connection goes when the current handler call returns. */
+    private static final int STAY = 0;
+    private static final int HAND_OFF = 1;
+    private static final int MOVE = 2;
+    private static final int HOME = 3;
 
     private final int id;
+    final AcceptLoop home;
     private final ByteBuffer in;
     private final ByteBuffer out;
-    private final LoopResources loop;
 
     int state = FREE;
+    /** Who serves it now: its home's scope, a worker's, or null while blocking on a worker or in transit. */
+    private IoScope scope;
+    /** Served by a worker, or on its way to or from one. */
+    private boolean away;
     SocketChannel channel;
-    SelectionKey key;
+    private SelectionKey key;
     int tasksInFlight;
+    private Object attachment;
     /** Unconsumed input kept in {@link #in}, from 0. */
     private int inPending;
     /** Output the socket has not taken yet, kept in {@link #out} from 0. */
@@ -40,19 +57,40 @@ final class ConnectionContext implements Connection {
     private boolean writeBlocked;
     private int interestOps;
 
-    ConnectionContext(int id, ByteBuffer in, ByteBuffer out, LoopResources loop) {
+    private int transfer = STAY;
+    private BlockingHandler blockingHandler;
+    WorkerLoop target;
+    long targetPosition = -1;
+
+    // Intrusive links of the serving loop's timer wheel.
+    long timerDeadlineMs = -1;
+    ConnectionContext timerNext;
+    ConnectionContext timerPrevious;
+
+    ConnectionContext(int id, ByteBuffer in, ByteBuffer out, AcceptLoop home) {
         this.id = id;
         this.in = in;
         this.out = out;
-        this.loop = loop;
+        this.home = home;
     }
 
     void open(SocketChannel channel, SelectionKey key) {
         assert state == FREE : "context " + id + " taken while in use";
         this.state = OPEN;
+        this.scope = home.scope();
         this.channel = channel;
         this.key = key;
         this.interestOps = SelectionKey.OP_READ;
+    }
+
+    void opened() {
+        IoScope serving = beginCall();
+        try {
+            scope.handler.onOpen(this);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        endCall(serving);
     }
 
     @Override
@@ -62,7 +100,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public int loopIndex() {
-        return loop.index;
+        return home.index;
     }
 
     @Override
@@ -71,16 +109,49 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
+    public boolean isHome() {
+        return !away;
+    }
+
+    @Override
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
     public int tasksInFlight() {
         return tasksInFlight;
     }
 
+    void onSelected(SelectionKey selected) {
+        // A key cancelled earlier in this batch may point at a context already reused by a new connection.
+        if (selected != key || !selected.isValid()) {
+            return;
+        }
+        try {
+            int ready = selected.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                onWritable();
+            }
+            if ((ready & SelectionKey.OP_READ) != 0 && selected == key && selected.isValid()) {
+                onReadable();
+            }
+        } catch (RuntimeException e) {
+            (scope != null ? scope : home.scope()).handlerFailed(this, e);
+        }
+    }
+
     // ---- input
 
-    void onReadable() {
+    private void onReadable() {
         ByteBuffer target;
         if (inPending == 0) {
-            target = loop.scratchIn;
+            target = scope.scratchIn;
             target.clear();
         } else {
             target = in;
@@ -103,25 +174,25 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** Shows input kept from earlier to the handler again (after a task completed or output drained). */
-    void deliverPending() {
-        if (state == OPEN && inPending > 0 && !closeAfterWrite) {
+    /** Shows input kept from earlier to the handler again (after a task completed, output drained, or arrival). */
+    private void deliverPending() {
+        if (state == OPEN && scope != null && transfer == STAY && inPending > 0 && !closeAfterWrite) {
             in.limit(inPending).position(0);
             deliver(in);
         }
     }
 
     private void deliver(ByteBuffer data) {
-        beginCall();
+        IoScope serving = beginCall();
         try {
-            loop.handler.onData(this, data);
+            scope.handler.onData(this, data);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            loop.handlerFailed(this, e);
+            scope.handlerFailed(this, e);
         }
         if (state == OPEN) {
             keepUnconsumed(data);
         }
-        endCall();
+        endCall(serving);
     }
 
     private void keepUnconsumed(ByteBuffer data) {
@@ -170,11 +241,11 @@ final class ConnectionContext implements Connection {
 
     /** True when {@code length} bytes can be queued now; may write to the socket to make room. */
     private boolean reserve(int length) {
-        if (state != OPEN || closeAfterWrite || length > loop.outputCapacity) {
+        if (state != OPEN || scope == null || closeAfterWrite || transfer != STAY || length > out.capacity()) {
             return false;
         }
         if (usesScratch()) {
-            if (loop.scratchOut.position() + length <= loop.outputCapacity) {
+            if (scope.scratchOut.position() + length <= out.capacity()) {
                 return true;
             }
             flushScratch();
@@ -185,13 +256,13 @@ final class ConnectionContext implements Connection {
                 return true; // the socket took all of it
             }
         }
-        if (loop.outputCapacity - outPending < length) {
+        if (out.capacity() - outPending < length) {
             flushOwn();
             if (state != OPEN) {
                 return false;
             }
         }
-        if (loop.outputCapacity - outPending < length) {
+        if (out.capacity() - outPending < length) {
             writeBlocked = true;
             return false;
         }
@@ -200,12 +271,12 @@ final class ConnectionContext implements Connection {
 
     /** Output goes to the loop's scratch while this connection's handler runs and nothing waits before it. */
     private boolean usesScratch() {
-        return loop.scratchOwner == this && outPending == 0;
+        return scope.scratchOwner == this && outPending == 0;
     }
 
     private ByteBuffer target() {
         if (usesScratch()) {
-            return loop.scratchOut;
+            return scope.scratchOut;
         }
         out.limit(out.capacity()).position(outPending);
         return out;
@@ -219,7 +290,7 @@ final class ConnectionContext implements Connection {
 
     /** Writes what the handler gathered in scratch; the remainder moves to this context's own buffer. */
     private void flushScratch() {
-        ByteBuffer scratch = loop.scratchOut;
+        ByteBuffer scratch = scope.scratchOut;
         if (scratch.position() == 0) {
             return;
         }
@@ -257,9 +328,11 @@ final class ConnectionContext implements Connection {
     }
 
     /** The socket can take more: send what waits, then let the handler go on. */
-    void onWritable() {
+    private void onWritable() {
         if (!flushOwn() || state != OPEN) {
-            updateInterest();
+            if (state == OPEN) {
+                updateInterest();
+            }
             return;
         }
         if (closeAfterWrite) {
@@ -268,41 +341,47 @@ final class ConnectionContext implements Connection {
         }
         if (writeBlocked) {
             writeBlocked = false;
-            beginCall();
+            IoScope serving = beginCall();
             try {
-                loop.handler.onWritable(this);
+                scope.handler.onWritable(this);
             } catch (RuntimeException | AssertionError | StackOverflowError e) {
-                loop.handlerFailed(this, e);
+                scope.handlerFailed(this, e);
             }
-            endCall();
+            endCall(serving);
             deliverPending();
         }
-        if (state == OPEN) {
+        if (state == OPEN && key != null) {
             updateInterest();
         }
     }
 
-    /** Before any handler call: this connection owns the loop's output scratch. */
-    void beginCall() {
-        loop.scratchOut.clear();
-        loop.scratchOwner = this;
+    /** Before any handler call: this connection owns the serving loop's output scratch. */
+    private IoScope beginCall() {
+        scope.scratchOut.clear();
+        scope.scratchOwner = this;
+        return scope;
     }
 
-    /** After a handler call: send what it wrote, close if it asked to, and set what the selector watches. */
-    void endCall() {
+    /**
+     * After a handler call: send what it wrote, then close, leave, or set what the selector watches.
+     * {@code serving} is the scope the call began with: the call may have closed the connection.
+     */
+    private void endCall(IoScope serving) {
         if (state == OPEN) {
             flushScratch();
         }
-        loop.scratchOwner = null;
-        loop.scratchOut.clear();
+        serving.scratchOwner = null;
+        serving.scratchOut.clear();
         if (state != OPEN) {
             return;
         }
         if (closeAfterWrite && outPending == 0) {
             close();
-            return;
+        } else if (transfer != STAY) {
+            leave();
+        } else {
+            updateInterest();
         }
-        updateInterest();
     }
 
     private void updateInterest() {
@@ -318,12 +397,216 @@ final class ConnectionContext implements Connection {
 
     @Override
     public TaskPayload tryClaimTask(int taskType) {
-        return state == OPEN ? loop.offload.tryClaim(this, taskType) : null;
+        return state == OPEN && scope != null && transfer == STAY ? scope.offload.tryClaim(this, taskType) : null;
     }
 
     @Override
     public void commitTask() {
-        loop.offload.commit(this);
+        scope.offload.commit(this);
+    }
+
+    void taskDone(int taskType, TaskPayload result) {
+        IoScope serving = beginCall();
+        try {
+            if (result != null) {
+                scope.handler.onTaskDone(this, taskType, result);
+            } else {
+                scope.handler.onTaskFailed(this, taskType);
+            }
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        endCall(serving);
+        deliverPending();
+    }
+
+    /** A task of this connection completed: true when that let the context go back to its pool. */
+    boolean taskCompleted() {
+        tasksInFlight--;
+        if (state == AWAITING_TASKS && tasksInFlight == 0) {
+            released();
+            return true;
+        }
+        return false;
+    }
+
+    // ---- timers
+
+    @Override
+    public void setTimer(long delayMs) {
+        if (state == OPEN && scope != null) {
+            scope.timers.schedule(this, SelectorLoop.nowMs() + Math.max(0, delayMs));
+        }
+    }
+
+    @Override
+    public void cancelTimer() {
+        if (scope != null) {
+            scope.timers.cancel(this);
+        }
+    }
+
+    void onTimer() {
+        if (state != OPEN) {
+            return;
+        }
+        IoScope serving = beginCall();
+        try {
+            scope.handler.onTimer(this);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        endCall(serving);
+    }
+
+    // ---- moving between threads
+
+    @Override
+    public boolean handOff(BlockingHandler handler) {
+        if (!canLeaveHome() || handler == null || !home.scope().offload.claimTransfer(this)) {
+            return false;
+        }
+        transfer = HAND_OFF;
+        blockingHandler = handler;
+        return true;
+    }
+
+    @Override
+    public boolean moveToWorker() {
+        if (!canLeaveHome() || !home.scope().offload.claimTransfer(this)) {
+            return false;
+        }
+        transfer = MOVE;
+        return true;
+    }
+
+    private boolean canLeaveHome() {
+        return state == OPEN && !away && transfer == STAY && tasksInFlight == 0 && !closeAfterWrite;
+    }
+
+    @Override
+    public boolean moveHome() {
+        if (state != OPEN || !away || scope == null || transfer != STAY || tasksInFlight > 0) {
+            return false;
+        }
+        transfer = HOME;
+        return true;
+    }
+
+    /** At the end of the handler call that asked to leave: off this selector, then on its way. */
+    private void leave() {
+        scope.timers.cancel(this);
+        key.cancel();
+        key = null;
+        interestOps = 0;
+        IoScope from = scope;
+        scope = null;
+        switch (transfer) {
+            // A channel can become blocking only once its cancelled key is flushed by a select.
+            case HAND_OFF -> from.loop.afterSelect.add(this);
+            case MOVE -> depart(Messages.MOVE);
+            case HOME -> {
+                transfer = STAY;
+                ((WorkerLoop) from.loop).released();
+                home.post(Messages.RETURNED, home.index, id, 0, 0, null);
+            }
+            default -> throw new IllegalStateException("transfer " + transfer);
+        }
+    }
+
+    /** Publishes the claimed worker slot: the worker owns the connection from here. */
+    private void depart(int kind) {
+        away = true;
+        transfer = STAY;
+        home.stats.away.increment();
+        WorkerLoop worker = target;
+        target = null;
+        worker.mailbox.header(targetPosition, Messages.KIND, kind);
+        worker.mailbox.commit(targetPosition);
+        targetPosition = -1;
+        worker.wakeup();
+    }
+
+    /** Runs once a select has flushed this connection's cancelled key on the loop that queued it. */
+    void afterSelect() {
+        if (state != OPEN) {
+            return;
+        }
+        if (transfer == HAND_OFF) {
+            try {
+                channel.configureBlocking(true);
+            } catch (IOException | RuntimeException e) {
+                scope = home.scope();
+                close();
+                return;
+            }
+            depart(Messages.HAND_OFF);
+            return;
+        }
+        // Arriving: register with the selector of the loop that serves it now.
+        try {
+            interestOps = SelectionKey.OP_READ;
+            key = channel.register(scope.loop.selector, interestOps, this);
+        } catch (IOException | RuntimeException e) {
+            close();
+            return;
+        }
+        IoScope serving = beginCall();
+        try {
+            scope.handler.onArrived(this);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        endCall(serving);
+        deliverPending();
+    }
+
+    /** On a worker: a MOVE message arrived; register after this worker's next select. */
+    void arriveAt(IoScope worker) {
+        scope = worker;
+        worker.loop.afterSelect.add(this);
+    }
+
+    /** At home: a RETURNED message arrived; register after this loop's next select. */
+    void cameHome() {
+        away = false;
+        scope = home.scope();
+        home.afterSelect.add(this);
+    }
+
+    /** On a worker: serve the handed-off connection with its blocking handler, then return or close it. */
+    void serveBlocking(BlockingSession session, IoScope worker) {
+        boolean keep = false;
+        try {
+            out.limit(outPending).position(0);
+            session.bind(this, in);
+            session.writePending(out);
+            outPending = 0;
+            in.limit(inPending).position(0);
+            keep = blockingHandler.serve(session);
+            session.flush();
+            inPending = in.remaining();
+            in.compact();
+            if (keep) {
+                channel.configureBlocking(false);
+            }
+        } catch (Exception | AssertionError | StackOverflowError e) {
+            keep = false;
+            worker.handlerErrors.increment();
+            if (worker.log != null) {
+                worker.log.println(worker.loop.name() + ": blocking handler failed on connection " + id + ": " + e);
+            }
+        } finally {
+            session.bind(null, null);
+            blockingHandler = null;
+        }
+        if (keep && channel.isOpen()) {
+            ((WorkerLoop) worker.loop).released();
+            home.post(Messages.RETURNED, home.index, id, 0, 0, null);
+        } else {
+            scope = worker;
+            close();
+        }
     }
 
     // ---- close
@@ -340,42 +623,74 @@ final class ConnectionContext implements Connection {
         if (state != OPEN) {
             return;
         }
-        state = tasksInFlight > 0 ? AWAITING_TASKS : FREE;
-        key.cancel();
+        if (target != null) {
+            // Claimed a slot to leave but never left: give the slot and the reservation back.
+            target.mailbox.commit(targetPosition);
+            target = null;
+            targetPosition = -1;
+            home.unreserve();
+        }
+        transfer = STAY;
+        boolean tasksPending = tasksInFlight > 0;
+        state = AWAITING_TASKS; // not OPEN from here on: a close() from onClose returns at once
+        if (scope != null) {
+            scope.timers.cancel(this);
+            if (scope.scratchOwner == this) {
+                scope.scratchOut.clear();
+            }
+        }
+        if (key != null) {
+            key.cancel();
+            key = null;
+        }
         try {
             channel.close();
         } catch (IOException e) {
             // already gone: nothing more to release
         }
         channel = null;
-        key = null;
         inPending = 0;
         outPending = 0;
         closeAfterWrite = false;
         writeBlocked = false;
-        if (loop.scratchOwner == this) {
-            loop.scratchOut.clear();
+        if (!away) {
+            home.countClose();
+        } else if (scope != null && scope.loop instanceof WorkerLoop worker) {
+            worker.released();
         }
-        loop.stats.open.add(-1);
-        loop.stats.closed.increment();
         try {
-            loop.handler.onClose(this);
+            if (scope != null) {
+                scope.handler.onClose(this);
+            }
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            loop.stats.handlerErrors.increment();
+            scope.handlerErrors.increment();
         }
-        if (state == FREE) {
-            loop.pool.release(this);
+        if (!tasksPending) {
+            released();
         }
     }
 
-    /** A task of this connection completed: true when the context went back to the pool with it. */
-    boolean taskCompleted() {
-        tasksInFlight--;
-        if (state == AWAITING_TASKS && tasksInFlight == 0) {
+    /** Closed, and no task will come back for it: to the pool, through home's mailbox when away. */
+    private void released() {
+        scope = null;
+        if (away) {
+            state = CLOSED_AWAY;
+            home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
+        } else {
             state = FREE;
-            loop.pool.release(this);
-            return true;
+            home.pool.release(this);
         }
-        return false;
+    }
+
+    /** At home: the connection was closed on a worker. */
+    void closedAway() {
+        away = false;
+        home.countClose();
+        state = FREE;
+        home.pool.release(this);
+    }
+
+    boolean isAway() {
+        return away;
     }
 }

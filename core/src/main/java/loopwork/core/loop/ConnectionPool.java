@@ -21,7 +21,7 @@ final class ConnectionPool implements AutoCloseable {
     private final ReservedMemory memory;
     private final LoopStats stats;
 
-    ConnectionPool(int capacity, int inputBytes, int outputBytes, LoopResources loop) {
+    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop) {
         this.stats = loop.stats;
         long stride = (long) inputBytes + outputBytes;
         memory = ReservedMemory.reserve(capacity * stride);

@@ -10,6 +10,7 @@ public final class LoopStats {
     final Counter rejected = new Counter();
     final Counter open = new Counter();
     final Counter closed = new Counter();
+    final Counter away = new Counter();
     final Counter poolFree = new Counter();
     final Counter handlerErrors = new Counter();
     final Counter tasksOffloaded = new Counter();
@@ -45,6 +46,11 @@ public final class LoopStats {
     /** Connections closed, by either side. */
     public long closed() {
         return closed.get();
+    }
+
+    /** Connections of this loop served by workers now (handed off or moved). */
+    public long away() {
+        return away.get();
     }
 
     /** Contexts in the pool now; equals {@link #capacity()} when every context has come back. */

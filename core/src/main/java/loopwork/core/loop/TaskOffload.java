@@ -2,46 +2,42 @@ package loopwork.core.loop;
 
 import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
-import loopwork.core.worker.Mailbox;
-import loopwork.core.worker.SlotPayload;
-import loopwork.core.worker.SlotRing;
-import loopwork.core.worker.Worker;
+import loopwork.core.ring.SlotPayload;
+import loopwork.core.ring.SlotRing;
 
 /**
- * A loop's side of task delegation: claims a slot on a worker (round-robin, skipping full ones), lets the
- * handler fill it in place, publishes it, and takes completions back from the loop's mailbox. With no
- * workers the task runs right here on the loop at commit, as the original does with {@code -w 0}, and its
- * completion still goes through the mailbox so the handler sees the same sequence of calls.
+ * A loop's side of delegation: claims a slot in a worker's mailbox (round-robin, skipping full ones), lets
+ * the handler fill a task into it in place, publishes it, and takes the completion back. The same claim
+ * carries a connection handed off or moved to a worker. With no workers (an accept loop with {@code -w 0},
+ * or a worker serving a moved connection) the task runs right here at commit, as the original does, and
+ * its completion still comes through this loop's mailbox so the handler sees the same calls in the same
+ * order.
  *
- * <p>Not thread-safe: owned by its event loop.
+ * <p>Not thread-safe: owned by its loop.
  */
 final class TaskOffload {
 
-    private final LoopResources loop;
-    private final Worker[] workers;
+    private final IoScope scope;
+    private final WorkerLoop[] workers;
     private final TaskType[] taskTypes;
-    private final Mailbox mailbox;
-    /** At most this many tasks in flight, so a worker always finds room in the mailbox to post "done". */
-    private final int maxInFlight;
+    /** The accept loop whose mailbox room is reserved for each completion or return; null on a worker. */
+    private final AcceptLoop reserving;
     private final SlotPayload payload = new SlotPayload();
     /** Separate from {@link #payload}: a handler may claim a new task while it reads a result. */
     private final SlotPayload result = new SlotPayload();
-    private int inFlight;
     private int nextWorker;
 
     // The open claim, between tryClaim and commit.
     private SlotRing claimedRing;
-    private Worker claimedWorker;
+    private WorkerLoop claimedWorker;
     private long claimedPosition = -1;
     private ConnectionContext claimedBy;
-    private int claimedType;
 
-    TaskOffload(LoopResources loop, Worker[] workers, TaskType[] taskTypes, Mailbox mailbox) {
-        this.loop = loop;
+    TaskOffload(IoScope scope, WorkerLoop[] workers, TaskType[] taskTypes) {
+        this.scope = scope;
         this.workers = workers;
         this.taskTypes = taskTypes;
-        this.mailbox = mailbox;
-        this.maxInFlight = mailbox.ring().capacity();
+        this.reserving = scope.loop instanceof AcceptLoop home ? home : null;
     }
 
     TaskPayload tryClaim(ConnectionContext context, int taskType) {
@@ -51,40 +47,59 @@ final class TaskOffload {
         if (taskType < 0 || taskType >= taskTypes.length) {
             throw new IllegalArgumentException("unregistered task type " + taskType);
         }
-        if (inFlight >= maxInFlight) {
-            loop.stats.tasksRefused.increment();
+        if (reserving != null && !reserving.reserve()) {
+            refused();
             return null;
         }
+        long position;
         if (workers.length == 0) {
-            SlotRing ring = mailbox.ring();
-            long position = ring.tryClaim(); // cannot fail below the in-flight cap
-            ring.header(position, Mailbox.KIND, Mailbox.TASK_DONE);
-            ring.header(position, Mailbox.CONNECTION, context.id());
-            ring.header(position, Mailbox.TASK_TYPE, taskType);
-            return open(context, taskType, ring, null, position);
-        }
-        for (int i = 0; i < workers.length; i++) {
-            Worker worker = workers[nextWorker];
-            nextWorker = nextWorker + 1 == workers.length ? 0 : nextWorker + 1;
-            SlotRing ring = worker.inbox();
-            long position = ring.tryClaim();
+            SlotRing own = scope.loop.mailbox;
+            position = own.tryClaim();
             if (position >= 0) {
-                ring.header(position, Worker.OWNER_LOOP, loop.index);
-                ring.header(position, Worker.CONNECTION, context.id());
-                ring.header(position, Worker.TASK_TYPE, taskType);
-                return open(context, taskType, ring, worker, position);
+                header(own, position, Messages.TASK_DONE, context, taskType);
+                return open(context, own, null, position);
+            }
+        } else {
+            for (int i = 0; i < workers.length; i++) {
+                WorkerLoop worker = nextWorker();
+                position = worker.mailbox.tryClaim();
+                if (position >= 0) {
+                    header(worker.mailbox, position, Messages.TASK, context, taskType);
+                    return open(context, worker.mailbox, worker, position);
+                }
             }
         }
-        loop.stats.tasksRefused.increment();
+        if (reserving != null) {
+            reserving.unreserve();
+        }
+        refused();
         return null;
     }
 
-    private TaskPayload open(ConnectionContext context, int taskType, SlotRing ring, Worker worker, long position) {
+    private void refused() {
+        if (reserving != null) {
+            reserving.stats.tasksRefused.increment();
+        }
+    }
+
+    private WorkerLoop nextWorker() {
+        WorkerLoop worker = workers[nextWorker];
+        nextWorker = nextWorker + 1 == workers.length ? 0 : nextWorker + 1;
+        return worker;
+    }
+
+    private static void header(SlotRing ring, long position, int kind, ConnectionContext context, int taskType) {
+        ring.header(position, Messages.KIND, kind);
+        ring.header(position, Messages.HOME, context.home.index);
+        ring.header(position, Messages.CONNECTION, context.id());
+        ring.header(position, Messages.TASK_TYPE, taskType);
+    }
+
+    private TaskPayload open(ConnectionContext context, SlotRing ring, WorkerLoop worker, long position) {
         claimedRing = ring;
         claimedWorker = worker;
         claimedPosition = position;
         claimedBy = context;
-        claimedType = taskType;
         return payload.wrap(ring, position);
     }
 
@@ -96,11 +111,12 @@ final class TaskOffload {
             runInline();
         } else {
             claimedRing.commit(claimedPosition);
-            claimedWorker.signal();
+            claimedWorker.wakeup();
         }
-        inFlight++;
         context.tasksInFlight++;
-        loop.stats.tasksOffloaded.increment();
+        if (reserving != null) {
+            reserving.stats.tasksOffloaded.increment();
+        }
         claimedPosition = -1;
         claimedRing = null;
         claimedWorker = null;
@@ -108,62 +124,43 @@ final class TaskOffload {
     }
 
     private void runInline() {
-        int status = Mailbox.TASK_OK;
-        try {
-            taskTypes[claimedType].run(payload);
-        } catch (InterruptedException e) {
-            status = Mailbox.TASK_FAILED;
-            Thread.currentThread().interrupt();
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            status = Mailbox.TASK_FAILED;
-        }
-        claimedRing.header(claimedPosition, Mailbox.STATUS, status);
+        int type = claimedRing.header(claimedPosition, Messages.TASK_TYPE);
+        claimedRing.header(claimedPosition, Messages.STATUS, WorkerLoop.run(taskTypes[type], payload));
         claimedRing.commit(claimedPosition);
     }
 
-    /** Takes back up to {@code limit} completions from the mailbox; returns how many. */
-    int drainMailbox(int limit) {
-        SlotRing ring = mailbox.ring();
-        int done = 0;
-        while (done < limit) {
-            long position = ring.peek();
-            if (position < 0) {
-                break;
-            }
-            try {
-                onTaskDone(ring, position);
-            } finally {
-                ring.release(position);
-            }
-            done++;
+    /**
+     * Claims a worker slot to carry {@code context} away (hand-off or move), reserving room at home for its
+     * return. Only a connection at home can leave.
+     */
+    boolean claimTransfer(ConnectionContext context) {
+        if (reserving == null || workers.length == 0 || !reserving.reserve()) {
+            return false;
         }
-        return done;
+        for (int i = 0; i < workers.length; i++) {
+            WorkerLoop worker = nextWorker();
+            long position = worker.mailbox.tryClaim();
+            if (position >= 0) {
+                header(worker.mailbox, position, Messages.NONE, context, 0);
+                context.target = worker;
+                context.targetPosition = position;
+                return true;
+            }
+        }
+        reserving.unreserve();
+        return false;
     }
 
-    private void onTaskDone(SlotRing ring, long position) {
-        ConnectionContext context = loop.pool.context(ring.header(position, Mailbox.CONNECTION));
-        int taskType = ring.header(position, Mailbox.TASK_TYPE);
-        boolean ok = ring.header(position, Mailbox.STATUS) == Mailbox.TASK_OK;
-        inFlight--;
-        loop.stats.tasksCompleted.increment();
+    /** A completion from this loop's mailbox. */
+    void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
+        int taskType = ring.header(position, Messages.TASK_TYPE);
+        boolean ok = ring.header(position, Messages.STATUS) == Messages.TASK_OK;
+        if (reserving != null) {
+            reserving.stats.tasksCompleted.increment();
+        }
         if (context.taskCompleted() || !context.isOpen()) {
             return; // closed meanwhile: the late completion only frees the context
         }
-        context.beginCall();
-        try {
-            if (ok) {
-                loop.handler.onTaskDone(context, taskType, result.wrap(ring, position));
-            } else {
-                loop.handler.onTaskFailed(context, taskType);
-            }
-        } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            loop.handlerFailed(context, e);
-        }
-        context.endCall();
-        context.deliverPending();
-    }
-
-    int inFlight() {
-        return inFlight;
+        context.taskDone(taskType, ok ? result.wrap(ring, position) : null);
     }
 }

@@ -1,4 +1,4 @@
-package loopwork.core.worker;
+package loopwork.core.ring;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package loopwork.core.worker;
+package loopwork.core.ring;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,8 +18,8 @@ import loopwork.core.TaskPayload;
  */
 public final class SlotRing extends SlotRingTail {
 
-    /** Header ints before the payload: who the slot is for, what it is, and a status. */
-    public static final int HEADER_BYTES = 16;
+    /** Six header ints before the payload: what the message is, whose connection, which task, a status. */
+    public static final int HEADER_BYTES = 24;
     static final int SLOT_BYTES = HEADER_BYTES + TaskPayload.CAPACITY;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);

@@ -1,4 +1,4 @@
-package loopwork.core.worker;
+package loopwork.core.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

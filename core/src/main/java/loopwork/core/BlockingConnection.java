@@ -1,0 +1,48 @@
+package loopwork.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A connection as a {@link BlockingHandler} sees it on a worker: its input buffer, blocking reads into it,
+ * blocking writes. Valid only during {@link BlockingHandler#serve}.
+ *
+ * <p>Not thread-safe: owned by the worker serving the hand-off.
+ */
+public interface BlockingConnection {
+
+    int id();
+
+    int loopIndex();
+
+    /** The protocol's per-connection state; see {@link Connection#attach}. */
+    Object attachment();
+
+    /**
+     * The connection's unconsumed input, from position to limit: what the loop had not consumed, then
+     * what {@link #read()} adds. Consume by advancing the position; what is left goes back to the loop.
+     */
+    ByteBuffer input();
+
+    /**
+     * Blocks until more bytes arrive and appends them to {@link #input()}.
+     *
+     * @return the number of bytes read, or -1 when the peer has closed
+     * @throws IOException on a reset, or when the input buffer is full of unconsumed bytes
+     */
+    int read() throws IOException;
+
+    /**
+     * Writes {@code length} bytes of {@code src}: buffered, sent whenever the buffer fills, on
+     * {@link #flush()}, and when the handler returns; blocks while the peer does not read.
+     */
+    void write(byte[] src, int offset, int length) throws IOException;
+
+    /** Sends everything written so far, blocking until the socket has taken it. */
+    void flush() throws IOException;
+
+    /** Writes all of {@code src}. */
+    default void write(byte[] src) throws IOException {
+        write(src, 0, src.length);
+    }
+}

@@ -1,0 +1,104 @@
+package loopwork.core.loop;
+
+/**
+ * One timer per connection, on a hashed wheel of 1 ms ticks whose buckets are intrusive lists through the
+ * contexts themselves: scheduling, cancelling and expiring allocate nothing and cost O(1) each; a
+ * deadline further than a lap away simply waits in its bucket for its lap.
+ *
+ * <p>Not thread-safe: owned by the loop that serves the connections.
+ */
+final class TimerWheel {
+
+    /** Fires an expired timer. */
+    interface Expiry {
+        void onTimer(ConnectionContext context);
+    }
+
+    private static final int SLOTS = 1024;
+    private static final int MASK = SLOTS - 1;
+
+    private final ConnectionContext[] buckets = new ConnectionContext[SLOTS];
+    private final Expiry expiry;
+    /** The next tick whose bucket has not been expired yet. */
+    private long nextTick;
+    private int count;
+
+    TimerWheel(long nowMs, Expiry expiry) {
+        this.nextTick = nowMs;
+        this.expiry = expiry;
+    }
+
+    int size() {
+        return count;
+    }
+
+    void schedule(ConnectionContext context, long deadlineMs) {
+        cancel(context);
+        long deadline = Math.max(deadlineMs, nextTick);
+        context.timerDeadlineMs = deadline;
+        int bucket = (int) deadline & MASK;
+        ConnectionContext head = buckets[bucket];
+        context.timerNext = head;
+        context.timerPrevious = null;
+        if (head != null) {
+            head.timerPrevious = context;
+        }
+        buckets[bucket] = context;
+        count++;
+    }
+
+    void cancel(ConnectionContext context) {
+        if (context.timerDeadlineMs < 0) {
+            return;
+        }
+        if (context.timerPrevious != null) {
+            context.timerPrevious.timerNext = context.timerNext;
+        } else {
+            buckets[(int) context.timerDeadlineMs & MASK] = context.timerNext;
+        }
+        if (context.timerNext != null) {
+            context.timerNext.timerPrevious = context.timerPrevious;
+        }
+        context.timerNext = null;
+        context.timerPrevious = null;
+        context.timerDeadlineMs = -1;
+        count--;
+    }
+
+    /** Fires every timer due by {@code nowMs}; returns how many fired. */
+    int expire(long nowMs) {
+        int fired = 0;
+        // After a long sleep, one pass over every bucket covers all the ticks missed.
+        long lastTick = Math.min(nowMs, nextTick + SLOTS - 1);
+        while (nextTick <= lastTick && count > 0) {
+            ConnectionContext context = buckets[(int) nextTick & MASK];
+            while (context != null) {
+                ConnectionContext next = context.timerNext; // firing may reschedule or cancel this one
+                if (context.timerDeadlineMs <= nowMs) {
+                    cancel(context);
+                    expiry.onTimer(context);
+                    fired++;
+                }
+                context = next;
+            }
+            nextTick++;
+        }
+        if (count == 0 || nextTick <= nowMs) {
+            nextTick = nowMs + 1;
+        }
+        return fired;
+    }
+
+    /** Milliseconds until the first bucket holding a timer comes up, 0 if due, -1 if there is none. */
+    long delayToNext(long nowMs) {
+        if (count == 0) {
+            return -1;
+        }
+        for (long tick = nextTick; tick < nextTick + SLOTS; tick++) {
+            if (buckets[(int) tick & MASK] != null) {
+                return Math.max(0, tick - nowMs);
+            }
+        }
+        return SLOTS;
+    }
+}
