@@ -20,7 +20,7 @@ final class SleepTask implements TaskType {
     public void run(TaskPayload payload) throws InterruptedException {
         long millis = payload.getLong(MILLIS);
         if (millis > 0) {
-            Thread.sleep(millis);
+            Pause.millis(millis);
         }
     }
 }

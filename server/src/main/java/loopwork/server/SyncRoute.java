@@ -37,7 +37,7 @@ final class SyncRoute implements BlockingRoute {
     @Override
     public void serve(HttpExchange exchange, BlockingConnection connection) throws Exception {
         if (slowMillis > 0) {
-            Thread.sleep(slowMillis);
+            Pause.millis(slowMillis);
         }
         exchange.respond(connection, HttpResponse.OK);
     }

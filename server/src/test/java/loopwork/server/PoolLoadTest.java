@@ -59,6 +59,7 @@ class PoolLoadTest {
         SplittableRandom random = new SplittableRandom(42);
         try (TestServer server = TestServer.start(2, 256, 2, 0)) {
             int resets = 0;
+            int resetsBeforeAccept = 0;
             for (int cycle = 0; cycle < 10_000; cycle++) {
                 RawHttp client = new RawHttp(server.port());
                 int kind = random.nextInt(10);
@@ -69,8 +70,9 @@ class PoolLoadTest {
                     client.send(RawHttp.FAST.substring(0, 10)).reset(); // reset mid-request
                     resets++;
                 } else if (kind == 2) {
-                    client.reset(); // reset before any byte
+                    client.reset(); // reset before any byte: the kernel may drop it before the loop accepts it
                     resets++;
+                    resetsBeforeAccept++;
                 } else {
                     assertThat(client.exchange(kind == 3 ? RawHttp.SLOW : RawHttp.FAST).status()).isEqualTo(200);
                     client.close();
@@ -78,7 +80,7 @@ class PoolLoadTest {
             }
             assertThat(resets).isGreaterThan(2000);
             server.assertPoolsFull();
-            assertThat(server.accepted()).isEqualTo(10_000);
+            assertThat(server.accepted()).isBetween(10_000L - resetsBeforeAccept, 10_000L);
             assertThat(server.rejected()).isZero();
         }
     }

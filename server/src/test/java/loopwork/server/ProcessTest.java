@@ -257,7 +257,7 @@ class ProcessTest {
         assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
         String script = Files.readString(root.resolve("bin/loopwork"), StandardCharsets.UTF_8);
         assertThat(script).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseCompactObjectHeaders",
-                "loopwork.server.Main \"$@\"");
+                "-XX:AutoBoxCacheMax=262144", "loopwork.server.Main \"$@\"");
     }
 
     // ---- helpers
@@ -315,7 +315,7 @@ class ProcessTest {
 
     private Server start(List<String> jvmOptions, Path workingDirectory, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), marker, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseCompactObjectHeaders"));
+                "-XX:+UseCompactObjectHeaders", "-XX:AutoBoxCacheMax=262144"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));

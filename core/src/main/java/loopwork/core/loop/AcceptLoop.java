@@ -34,7 +34,7 @@ public final class AcceptLoop extends SelectorLoop {
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, PrintStream log) throws IOException {
-        super("loopwork-loop-" + info.index(), mailboxCapacity, info.capacity() + 256);
+        super("loopwork-loop-" + info.index(), mailboxCapacity);
         index = info.index();
         stats = new LoopStats(info.capacity());
         scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.handlerErrors);

@@ -1,25 +1,39 @@
 package loopwork.core.loop;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
 
 import loopwork.core.BlockingConnection;
 
 /**
  * The {@link BlockingConnection} a worker lends to a blocking handler: a flyweight over the handed-off
- * context, re-pointed for each hand-off. Reads go into the context's own input buffer; writes go out
- * through the worker's scratch buffer, sent whenever it fills and when the handler returns.
+ * context, re-pointed for each hand-off. The channel stays non-blocking: a read or write that would block
+ * waits on the worker's own blocking selector instead, through a key the context keeps, so that a hand-off
+ * neither deregisters the channel from its loop nor allocates a key each time (NIO would need both to make
+ * it truly blocking). Reads go into the context's input buffer; writes through the worker's scratch buffer,
+ * sent whenever it fills and when the handler returns.
  *
  * <p>Not thread-safe: owned by its worker.
  */
 final class BlockingSession implements BlockingConnection {
 
+    /** A peer that neither reads nor writes for this long fails the blocking call. */
+    static final long WAIT_TIMEOUT_MS = 60_000;
+    static final Consumer<SelectionKey> IGNORE = key -> { };
+
     private final ByteBuffer scratch;
+    private final Selector waits;
     private ConnectionContext context;
     private ByteBuffer input;
 
-    BlockingSession(ByteBuffer scratch) {
+    BlockingSession(ByteBuffer scratch, Selector waits) {
         this.scratch = scratch;
+        this.waits = waits;
     }
 
     void bind(ConnectionContext context, ByteBuffer input) {
@@ -51,17 +65,18 @@ final class BlockingSession implements BlockingConnection {
     @Override
     public int read() throws IOException {
         input.compact();
-        if (!input.hasRemaining()) {
-            input.flip();
-            throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
-        }
-        int read;
         try {
-            read = context.channel.read(input);
+            if (!input.hasRemaining()) {
+                throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
+            }
+            int read;
+            while ((read = context.channel.read(input)) == 0) {
+                await(SelectionKey.OP_READ);
+            }
+            return read;
         } finally {
             input.flip();
         }
-        return read;
     }
 
     @Override
@@ -81,18 +96,37 @@ final class BlockingSession implements BlockingConnection {
     public void flush() throws IOException {
         scratch.flip();
         try {
-            while (scratch.hasRemaining()) {
-                context.channel.write(scratch);
-            }
+            writeAll(scratch);
         } finally {
             scratch.clear();
         }
     }
 
-    /** Writes what the loop had queued but not sent, before the handler's own output. */
-    void writePending(ByteBuffer pending) throws IOException {
-        while (pending.hasRemaining()) {
-            context.channel.write(pending);
+    /** Writes all of {@code bytes}, waiting while the socket is full. */
+    void writeAll(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (context.channel.write(bytes) == 0) {
+                await(SelectionKey.OP_WRITE);
+            }
+        }
+    }
+
+    /** Blocks this worker until the connection is ready for {@code operation}. */
+    private void await(int operation) throws IOException {
+        SelectionKey key = context.blockingKey(waits);
+        key.interestOps(operation);
+        try {
+            long deadline = System.nanoTime() + WAIT_TIMEOUT_MS * 1_000_000;
+            while (waits.select(IGNORE, WAIT_TIMEOUT_MS) == 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("worker stopping");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SocketTimeoutException("peer idle for " + WAIT_TIMEOUT_MS + " ms");
+                }
+            }
+        } finally {
+            key.interestOps(0);
         }
     }
 }

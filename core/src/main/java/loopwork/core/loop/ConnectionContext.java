@@ -45,7 +45,18 @@ final class ConnectionContext implements Connection {
     /** Served by a worker, or on its way to or from one. */
     private boolean away;
     SocketChannel channel;
+    /** The key the serving loop watches now; null while handed off or in transit. */
     private SelectionKey key;
+    /**
+     * Keys kept for the life of the connection, so moving between threads registers nothing (a key is an
+     * allocation): with its accept loop's selector, with its worker's loop, and with its worker's blocking
+     * selector. A key not in use watches nothing (interest 0). Closing the channel cancels them all.
+     */
+    private SelectionKey homeKey;
+    private SelectionKey awayKey;
+    private SelectionKey blockingKey;
+    /** The worker this connection goes to when it leaves (so its keys there are reused); -1 until it first does. */
+    int worker = -1;
     int tasksInFlight;
     private Object attachment;
     /** Unconsumed input kept in {@link #in}, from 0. */
@@ -80,6 +91,7 @@ final class ConnectionContext implements Connection {
         this.scope = home.scope();
         this.channel = channel;
         this.key = key;
+        this.homeKey = key;
         this.interestOps = SelectionKey.OP_READ;
     }
 
@@ -493,17 +505,16 @@ final class ConnectionContext implements Connection {
         return true;
     }
 
-    /** At the end of the handler call that asked to leave: off this selector, then on its way. */
+    /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
     private void leave() {
         scope.timers.cancel(this);
-        key.cancel();
+        key.interestOps(0);
         key = null;
         interestOps = 0;
         IoScope from = scope;
         scope = null;
         switch (transfer) {
-            // A channel can become blocking only once its cancelled key is flushed by a select.
-            case HAND_OFF -> from.loop.afterSelect.add(this);
+            case HAND_OFF -> depart(Messages.HAND_OFF);
             case MOVE -> depart(Messages.MOVE);
             case HOME -> {
                 transfer = STAY;
@@ -519,38 +530,41 @@ final class ConnectionContext implements Connection {
         away = true;
         transfer = STAY;
         home.stats.away.increment();
-        WorkerLoop worker = target;
+        WorkerLoop to = target;
         target = null;
-        worker.mailbox.header(targetPosition, Messages.KIND, kind);
-        worker.mailbox.commit(targetPosition);
+        to.mailbox.header(targetPosition, Messages.KIND, kind);
+        to.mailbox.commit(targetPosition);
         targetPosition = -1;
-        worker.wakeup();
+        to.wakeup();
     }
 
-    /** Runs once a select has flushed this connection's cancelled key on the loop that queued it. */
-    void afterSelect() {
-        if (state != OPEN) {
-            return;
-        }
-        if (transfer == HAND_OFF) {
+    /** On a worker: a MOVE message arrived; its loop serves the connection from now on. */
+    void arriveAt(IoScope worker) {
+        scope = worker;
+        if (awayKey == null || awayKey.selector() != worker.loop.selector) {
+            if (awayKey != null) {
+                awayKey.cancel(); // it went to another worker this time: its old slots were all taken
+            }
             try {
-                channel.configureBlocking(true);
+                awayKey = channel.register(worker.loop.selector, 0, this);
             } catch (IOException | RuntimeException e) {
-                scope = home.scope();
                 close();
                 return;
             }
-            depart(Messages.HAND_OFF);
-            return;
         }
-        // Arriving: register with the selector of the loop that serves it now.
-        try {
-            interestOps = SelectionKey.OP_READ;
-            key = channel.register(scope.loop.selector, interestOps, this);
-        } catch (IOException | RuntimeException e) {
-            close();
-            return;
-        }
+        arrive(awayKey);
+    }
+
+    /** At home: a RETURNED message arrived. */
+    void cameHome() {
+        away = false;
+        scope = home.scope();
+        arrive(homeKey);
+    }
+
+    private void arrive(SelectionKey watching) {
+        key = watching;
+        interestOps = -1; // whatever the key had, updateInterest sets it
         IoScope serving = beginCall();
         try {
             scope.handler.onArrived(this);
@@ -561,35 +575,40 @@ final class ConnectionContext implements Connection {
         deliverPending();
     }
 
-    /** On a worker: a MOVE message arrived; register after this worker's next select. */
-    void arriveAt(IoScope worker) {
-        scope = worker;
-        worker.loop.afterSelect.add(this);
+    /** The key with the worker's blocking selector, registered on the first hand-off to that worker. */
+    SelectionKey blockingKey(java.nio.channels.Selector waits) throws IOException {
+        if (blockingKey == null || blockingKey.selector() != waits) {
+            if (blockingKey != null) {
+                blockingKey.cancel();
+            }
+            blockingKey = channel.register(waits, 0, this);
+        }
+        return blockingKey;
     }
 
-    /** At home: a RETURNED message arrived; register after this loop's next select. */
-    void cameHome() {
-        away = false;
-        scope = home.scope();
-        home.afterSelect.add(this);
+    /** Whether {@code serving} serves this connection now. */
+    boolean isServedBy(IoScope serving) {
+        return state == OPEN && scope == serving;
     }
 
     /** On a worker: serve the handed-off connection with its blocking handler, then return or close it. */
     void serveBlocking(BlockingSession session, IoScope worker) {
         boolean keep = false;
         try {
-            out.limit(outPending).position(0);
             session.bind(this, in);
-            session.writePending(out);
+            out.limit(outPending).position(0);
+            session.writeAll(out);
             outPending = 0;
             in.limit(inPending).position(0);
             keep = blockingHandler.serve(session);
             session.flush();
             inPending = in.remaining();
             in.compact();
-            if (keep) {
-                channel.configureBlocking(false);
-            }
+        } catch (IOException e) {
+            keep = false; // the peer reset, closed or went idle: not the handler's fault
+        } catch (InterruptedException e) {
+            keep = false; // the worker is stopping
+            Thread.currentThread().interrupt();
         } catch (Exception | AssertionError | StackOverflowError e) {
             keep = false;
             worker.handlerErrors.increment();
@@ -605,7 +624,7 @@ final class ConnectionContext implements Connection {
             home.post(Messages.RETURNED, home.index, id, 0, 0, null);
         } else {
             scope = worker;
-            close();
+            close(); // which tells the worker it let go
         }
     }
 
@@ -639,15 +658,16 @@ final class ConnectionContext implements Connection {
                 scope.scratchOut.clear();
             }
         }
-        if (key != null) {
-            key.cancel();
-            key = null;
-        }
         try {
-            channel.close();
+            channel.close(); // cancels every key it has, on every selector
         } catch (IOException e) {
             // already gone: nothing more to release
         }
+        key = null;
+        homeKey = null;
+        awayKey = null;
+        blockingKey = null;
+        worker = -1;
         channel = null;
         inPending = 0;
         outPending = 0;
@@ -655,8 +675,8 @@ final class ConnectionContext implements Connection {
         writeBlocked = false;
         if (!away) {
             home.countClose();
-        } else if (scope != null && scope.loop instanceof WorkerLoop worker) {
-            worker.released();
+        } else if (scope != null && scope.loop instanceof WorkerLoop serving) {
+            serving.released();
         }
         try {
             if (scope != null) {

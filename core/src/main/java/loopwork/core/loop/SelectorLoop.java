@@ -11,9 +11,8 @@ import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An agent with a selector and a mailbox: each cycle drains the mailbox, selects, finishes the channel
- * registrations that had to wait for that select, and fires due timers; it sleeps in {@code select} only
- * when there is nothing else to do. Accept loops and workers are both this.
+ * An agent with a selector and a mailbox: each cycle drains the mailbox, selects, and fires due timers;
+ * it sleeps in {@code select} only when there is nothing else to do. Accept loops and workers are both this.
  *
  * <p>Not thread-safe: owned by its thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #mailbox()} (to claim, fill and commit a message) and {@link #post}.
@@ -34,8 +33,6 @@ abstract class SelectorLoop implements Runnable {
 
     final Selector selector;
     final SlotRing mailbox;
-    /** Connections whose registration change waits for the next select to flush a cancelled key. */
-    final AfterSelect afterSelect;
     final Consumer<SelectionKey> onSelected = this::onSelected;
     private final SlotPayload postPayload = new SlotPayload();
     private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
@@ -44,10 +41,9 @@ abstract class SelectorLoop implements Runnable {
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
 
-    SelectorLoop(String name, int mailboxCapacity, int afterSelectCapacity) throws IOException {
+    SelectorLoop(String name, int mailboxCapacity) throws IOException {
         selector = Selector.open();
         mailbox = new SlotRing(mailboxCapacity);
-        afterSelect = new AfterSelect(afterSelectCapacity);
         thread = new Thread(this, name);
     }
 
@@ -77,6 +73,10 @@ abstract class SelectorLoop implements Runnable {
 
     /** Closes whatever this loop still holds, on its thread, after the last cycle. */
     abstract void onClose();
+
+    /** After each cycle's select; nothing by default. */
+    void afterSelect() {
+    }
 
     public void start() {
         thread.start();
@@ -120,10 +120,9 @@ abstract class SelectorLoop implements Runnable {
     /** One cycle; returns how much it did. */
     final int doWork() {
         int work = drainMailbox();
-        int waiting = afterSelect.size();
         long timerDelay = scope().timers.delayToNext(nowMs());
         try {
-            if (work > 0 || waiting > 0 || timerDelay == 0) {
+            if (work > 0 || timerDelay == 0) {
                 work += selector.selectNow(onSelected);
             } else {
                 SLEEPING.setVolatile(this, true);
@@ -139,7 +138,7 @@ abstract class SelectorLoop implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("selector failed in " + name(), e);
         }
-        work += afterSelect.run(waiting);
+        afterSelect();
         return work + scope().timers.expire(nowMs());
     }
 

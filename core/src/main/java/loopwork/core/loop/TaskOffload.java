@@ -131,17 +131,24 @@ final class TaskOffload {
 
     /**
      * Claims a worker slot to carry {@code context} away (hand-off or move), reserving room at home for its
-     * return. Only a connection at home can leave.
+     * return. Only a connection at home can leave. A connection keeps going to the same worker, where its
+     * selection keys already are, unless that worker's slots are all taken.
      */
     boolean claimTransfer(ConnectionContext context) {
         if (reserving == null || workers.length == 0 || !reserving.reserve()) {
             return false;
         }
+        if (context.worker < 0) {
+            context.worker = nextWorker;
+            nextWorker();
+        }
         for (int i = 0; i < workers.length; i++) {
-            WorkerLoop worker = nextWorker();
+            int index = (context.worker + i) % workers.length;
+            WorkerLoop worker = workers[index];
             long position = worker.mailbox.tryClaim();
             if (position >= 0) {
                 header(worker.mailbox, position, Messages.NONE, context, 0);
+                context.worker = index;
                 context.target = worker;
                 context.targetPosition = position;
                 return true;

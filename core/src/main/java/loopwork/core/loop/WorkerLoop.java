@@ -3,6 +3,7 @@ package loopwork.core.loop;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskPayload;
@@ -22,23 +23,24 @@ import loopwork.core.ring.SlotRing;
  */
 public final class WorkerLoop extends SelectorLoop {
 
-    private static final int MAX_ARRIVALS_PER_CYCLE = 256;
-
     private final int index;
     private final WorkerStats stats = new WorkerStats();
     private final IoScope scope;
     private final TaskType[] taskTypes;
     private final BlockingSession session;
+    /** Where a blocking handler waits for its connection to be readable or writable, apart from the loop's events. */
+    final Selector blockingSelector;
     private AcceptLoop[] homes;
 
     public WorkerLoop(int index, int slots, TaskType[] taskTypes, ConnectionHandler handler, int inputCapacity,
             int outputCapacity, PrintStream log) throws IOException {
-        super("loopwork-worker-" + index, slots, MAX_ARRIVALS_PER_CYCLE);
+        super("loopwork-worker-" + index, slots);
+        blockingSelector = Selector.open();
         this.index = index;
         this.taskTypes = taskTypes;
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
-        session = new BlockingSession(scope.scratchOut);
+        session = new BlockingSession(scope.scratchOut, blockingSelector);
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */
@@ -127,12 +129,27 @@ public final class WorkerLoop extends SelectorLoop {
         ((ConnectionContext) key.attachment()).onSelected(key);
     }
 
+    /** Deregisters the keys of connections closed since: their sockets are released only then. */
+    @Override
+    void afterSelect() {
+        try {
+            blockingSelector.selectNow(BlockingSession.IGNORE);
+        } catch (IOException e) {
+            throw new IllegalStateException("blocking selector failed in " + name(), e);
+        }
+    }
+
     @Override
     void onClose() {
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof ConnectionContext context) {
+            if (key.attachment() instanceof ConnectionContext context && context.isServedBy(scope)) {
                 context.close();
             }
+        }
+        try {
+            blockingSelector.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 }

@@ -1,0 +1,109 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * 200 concurrent keep-alive connections mixing every route (fast, task, hand-off, move, stream,
+ * pipelined) for a bounded time: no error, every pool full at the end, and the bytes each loop and
+ * worker thread allocated per request after warm-up.
+ */
+class MixedStressTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final String[] REQUESTS = {
+        RawHttp.FAST, RawHttp.SLOW, "GET /test/sync HTTP/1.1\r\nHost: t\r\n\r\n",
+        "GET /test/async HTTP/1.1\r\nHost: t\r\n\r\n", "GET /test/stream?bytes=3000 HTTP/1.1\r\nHost: t\r\n\r\n",
+    };
+
+    @Test
+    void twoHundredConnectionsMixingAllRoutes() throws Exception {
+        try (TestServer server = TestServer.start(2, 256, 2, 1)) {
+            List<Thread> threads = server.server.kit().threads();
+            RawHttp[] clients = new RawHttp[200];
+            try {
+                for (int c = 0; c < clients.length; c++) {
+                    clients[c] = new RawHttp(server.port());
+                }
+                AtomicLong requests = new AtomicLong();
+                run(clients, 2_500, requests, 1); // warm-up: the JIT, and each connection's keys on its worker
+                requests.set(0);
+                long[] before = allocated(threads);
+                run(clients, 4_000, requests, 2);
+                long[] after = allocated(threads);
+                long served = requests.get();
+                assertThat(served).isGreaterThan(10_000);
+                StringBuilder report = new StringBuilder();
+                for (int i = 0; i < threads.size(); i++) {
+                    report.append(String.format(" %s %.3f", threads.get(i).getName(),
+                            (double) (after[i] - before[i]) / served));
+                }
+                System.out.println("mixed stress: " + served + " requests on 200 connections; bytes per request:"
+                        + report);
+                for (int i = 0; i < threads.size(); i++) {
+                    assertThat((double) (after[i] - before[i]) / served)
+                            .as("bytes per request on " + threads.get(i).getName()).isLessThan(1.0);
+                }
+            } finally {
+                for (RawHttp client : clients) {
+                    if (client != null) {
+                        client.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every client, on a virtual thread, sends random batches of 1 to 3 pipelined requests until the time is up. */
+    private static void run(RawHttp[] clients, long millis, AtomicLong requests, long seed) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients.length; c++) {
+                RawHttp client = clients[c];
+                SplittableRandom random = new SplittableRandom(seed * 1000 + c);
+                done.add(executor.submit(() -> {
+                    while (System.nanoTime() - deadline < 0) {
+                        int depth = 1 + random.nextInt(3);
+                        StringBuilder batch = new StringBuilder();
+                        for (int i = 0; i < depth; i++) {
+                            batch.append(REQUESTS[random.nextInt(REQUESTS.length)]);
+                        }
+                        client.send(batch.toString());
+                        for (int i = 0; i < depth; i++) {
+                            RawHttp.Response response = client.read();
+                            if (response == null || response.status() != 200) {
+                                throw new AssertionError("answer " + (response == null ? "missing" : response.status()));
+                            }
+                        }
+                        requests.addAndGet(depth);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static long[] allocated(List<Thread> threads) {
+        long[] bytes = new long[threads.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = THREADS.getThreadAllocatedBytes(threads.get(i).threadId());
+        }
+        return bytes;
+    }
+}
