@@ -19,6 +19,12 @@ public interface BlockingConnection {
     Object attachment();
 
     /**
+     * The protocol's handler made for the worker serving this hand-off: where per-thread state (counters,
+     * caches) lives, for the blocking code to use instead of its home loop's.
+     */
+    ConnectionHandler handler();
+
+    /**
      * The connection's unconsumed input, from position to limit: what the loop had not consumed, then
      * what {@link #read()} adds. Consume by advancing the position; what is left goes back to the loop.
      */

@@ -19,6 +19,7 @@ final class HttpBlocking implements BlockingHandler {
     @Override
     public boolean serve(BlockingConnection connection) throws Exception {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        ((HttpHandler) connection.handler()).adopt(exchange); // this worker's counters and Date line
         BlockingRoute route = (BlockingRoute) exchange.busyWith;
         route.serve(exchange, connection);
         if (!exchange.responded) {

@@ -31,12 +31,20 @@ public final class HttpExchange {
         }
     };
 
+    static final int TE_NONE = 0;
+    static final int TE_CHUNKED = 1;
+    static final int TE_UNSUPPORTED = 2;
+    static final int EXPECT_NONE = 0;
+    static final int EXPECT_CONTINUE = 1;
+    static final int EXPECT_OTHER = 2;
+
     static final int GET = 1;
     static final int HEAD = 2;
     static final int OTHER = 3;
 
-    /** The counters of the handler serving the connection now; switched when it moves. */
+    /** The counters and Date line of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
+    HttpDate date;
     Connection connection;
 
     // The request, as parsed.
@@ -45,7 +53,8 @@ public final class HttpExchange {
     boolean closeRequested;
     boolean keepAliveRequested;
     long contentLength;
-    boolean hasTransferEncoding;
+    int transferEncoding;
+    int expect;
     int hostHeaders;
     /** Where the path starts and ends in the input; valid only during {@link Route#onRequest}. */
     int pathStart;
@@ -54,11 +63,14 @@ public final class HttpExchange {
 
     // Progress of the connection.
     long bodyToSkip;
+    final ChunkedBody chunked = new ChunkedBody();
+    /** Which timeout the connection's timer stands for when no route owns it. */
+    int timeout;
+    /** A request head has started arriving and its header timeout runs. */
+    boolean headStarted;
     boolean responded;
     /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
     Route busyWith;
-    /** Status of an answer written by a blocking route, counted when the connection is back home. */
-    int blockingStatus;
     private long note;
     private boolean claimOpen;
     /** A large answer being written in chunks (an operations endpoint's), or null. */
@@ -79,7 +91,8 @@ public final class HttpExchange {
         closeRequested = false;
         keepAliveRequested = false;
         contentLength = -1;
-        hasTransferEncoding = false;
+        transferEncoding = TE_NONE;
+        expect = EXPECT_NONE;
         hostHeaders = 0;
         pathStart = 0;
         pathEnd = 0;
@@ -91,8 +104,9 @@ public final class HttpExchange {
         connection = null;
         input = null;
         bodyToSkip = 0;
+        chunked.reset();
+        headStarted = false;
         busyWith = null;
-        blockingStatus = 0;
         claimOpen = false;
         large = null;
     }
@@ -202,13 +216,15 @@ public final class HttpExchange {
         }
         responded = true;
         busyWith = null;
-        int form = !keepAlive ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10
-                : HttpResponse.KEEP_ALIVE;
+        int form = form(keepAlive);
         stats.responded(response.status());
-        int length = response.length(form, method == HEAD);
-        if (length <= WRITE_CHUNK) {
-            if (!connection.write(response.bytes(form), 0, length)) {
-                stats.overflowed(); // cannot happen after the room check before parsing, unless a route wrote too
+        byte[] head = response.head(form);
+        byte[] dateLine = date.line();
+        int tailLength = response.tailLength(method == HEAD);
+        if (head.length + HttpDate.LENGTH + tailLength <= WRITE_CHUNK) {
+            // Room for WRITE_CHUNK bytes was checked before the request was taken: these cannot fail.
+            if (!connection.write(head) || !connection.write(dateLine) || !connection.write(response.tail(), 0, tailLength)) {
+                stats.overflowed();
                 connection.close();
             } else if (!keepAlive) {
                 connection.closeAfterWrite();
@@ -216,12 +232,16 @@ public final class HttpExchange {
             return;
         }
         // Larger than what the output buffer guarantees: send it in chunks as the peer reads.
-        large = response.bytes(form);
-        largeLength = length;
+        large = response.joined(form, dateLine, method == HEAD);
+        largeLength = large.length;
         largeWritten = 0;
         largeKeepAlive = keepAlive;
         busyWith = WRITING_LARGE;
         continueLarge();
+    }
+
+    private int form(boolean keepAlive) {
+        return !keepAlive ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10 : HttpResponse.KEEP_ALIVE;
     }
 
     /** Writes more of a large answer; true when it is all queued and the exchange is free again. */
@@ -308,10 +328,10 @@ public final class HttpExchange {
             throw new IllegalStateException("request already answered");
         }
         responded = true;
-        blockingStatus = response.status();
-        int form = !keepAlive() ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10
-                : HttpResponse.KEEP_ALIVE;
-        blocking.write(response.bytes(form), 0, response.length(form, method == HEAD));
+        stats.responded(response.status());
+        blocking.write(response.head(form(keepAlive())));
+        blocking.write(date.line());
+        blocking.write(response.tail(), 0, response.tailLength(method == HEAD));
     }
 
     /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
@@ -320,8 +340,7 @@ public final class HttpExchange {
             throw new IllegalStateException("request already answered");
         }
         responded = true;
-        blockingStatus = head.status();
-        head.write(blocking, length, !keepAlive() ? HttpResponse.CLOSE
-                : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10 : HttpResponse.KEEP_ALIVE);
+        stats.responded(head.status());
+        head.write(blocking, length, form(keepAlive()), date.line());
     }
 }

@@ -9,22 +9,35 @@ import loopwork.core.TaskPayload;
 
 /**
  * HTTP/1.1 on one loop (an accept loop, or a worker's loop for connections moved there): parses each
- * request where it lies in the input, routes it, and answers in order. A request whose route is still
- * answering (a task, a hand-off, a move, a timer) holds back the requests pipelined after it; their bytes
- * stay in the connection's input. Per-connection state is the {@link HttpExchange} attached to each
- * context when it opens, so a worker's handler can serve a connection moved to it.
+ * request where it lies in the input, routes it, reads past its body, and answers in order. A request
+ * whose route is still answering (a task, a hand-off, a move, a timer) holds back the requests pipelined
+ * after it; their bytes stay in the connection's input. Per-connection state is the {@link HttpExchange}
+ * attached to each context when it opens, so a worker's handler can serve a connection moved to it.
+ *
+ * <p>The connection's one timer is the route's while a route is answering, and otherwise stands for the
+ * timeout that applies: the header timeout while a head is arriving (from its first byte, so trickling
+ * does not extend it), the idle timeout once per body, the write timeout while answers wait for the peer
+ * to read, the idle timeout between requests.
  *
  * <p>Not thread-safe: owned by its loop.
  */
 final class HttpHandler implements ConnectionHandler {
 
+    static final int TIMEOUT_HEAD = 1;
+    static final int TIMEOUT_WRITE = 2;
+    static final int TIMEOUT_IDLE = 3;
+    static final int TIMEOUT_BODY = 4;
+
     private final Routes routes;
+    private final HttpLimits limits;
     private final HttpStats stats;
+    private final HttpDate date = new HttpDate();
     private final HttpExchange[] exchanges;
     private final int inputCapacity;
 
-    HttpHandler(LoopInfo loop, Routes routes, HttpStats stats) {
+    HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats) {
         this.routes = routes;
+        this.limits = limits;
         this.stats = stats;
         this.inputCapacity = loop.inputCapacity();
         exchanges = new HttpExchange[loop.capacity()];
@@ -33,47 +46,92 @@ final class HttpHandler implements ConnectionHandler {
         }
     }
 
+    /** This thread serves the exchange now: its counters and Date line are the ones to use. */
+    void adopt(HttpExchange exchange) {
+        exchange.stats = stats;
+        exchange.date = date;
+    }
+
     @Override
     public void onOpen(Connection connection) {
         HttpExchange exchange = exchanges[connection.id()];
         exchange.connection = connection;
-        exchange.stats = stats;
+        adopt(exchange);
         connection.attach(exchange);
+        // A new connection has the header timeout to send its first request: connect-and-wait is slowloris too.
+        exchange.headStarted = true;
+        arm(connection, exchange, TIMEOUT_HEAD, limits.headerTimeoutMs());
     }
 
     @Override
     public void onData(Connection connection, ByteBuffer in) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        boolean writeBlocked = false;
         while (exchange.busyWith == null && connection.isOpen()) {
-            if (exchange.bodyToSkip > 0) {
-                int skip = (int) Math.min(in.remaining(), exchange.bodyToSkip);
-                in.position(in.position() + skip);
-                exchange.bodyToSkip -= skip;
-                if (exchange.bodyToSkip > 0) {
-                    return;
-                }
+            if (!skipBody(exchange, in)) {
+                break;
             }
-            if (!in.hasRemaining() || !connection.canWrite(HttpExchange.WRITE_CHUNK)) {
-                return; // nothing more, or no room for an answer: we are called again when output drains
+            if (!in.hasRemaining()) {
+                break;
+            }
+            if (!connection.canWrite(HttpExchange.WRITE_CHUNK + HttpResponse.CONTINUE.length)) {
+                writeBlocked = true; // no room for an answer: we are called again when output drains
+                break;
+            }
+            if (!exchange.headStarted) {
+                exchange.headStarted = true;
+                arm(connection, exchange, TIMEOUT_HEAD, limits.headerTimeoutMs());
             }
             int start = in.position();
             exchange.startRequest(in);
-            int result = RequestParser.parse(in, start, in.limit(), exchange);
+            int result = RequestParser.parse(in, start, in.limit(), exchange, limits);
             if (result == RequestParser.INCOMPLETE) {
                 if (in.remaining() >= inputCapacity) {
                     fail(exchange, HttpResponse.HEADER_FIELDS_TOO_LARGE);
                 }
-                return;
+                break;
             }
             if (result < 0) {
-                fail(exchange, result == -505 ? HttpResponse.VERSION_NOT_SUPPORTED
-                        : result == -501 ? HttpResponse.NOT_IMPLEMENTED : HttpResponse.BAD_REQUEST);
+                fail(exchange, error(result));
                 return;
             }
+            exchange.headStarted = false;
             stats.requested();
+            startBody(connection, exchange);
             dispatch(exchange);
             in.position(start + result);
-            exchange.bodyToSkip = Math.max(0, exchange.contentLength);
+        }
+        rearm(connection, exchange, writeBlocked || exchange.busyWith == HttpExchange.WRITING_LARGE);
+    }
+
+    /** Reads past the current request's body; false while more of it is still to come. */
+    private boolean skipBody(HttpExchange exchange, ByteBuffer in) {
+        if (exchange.bodyToSkip > 0) {
+            int skip = (int) Math.min(in.remaining(), exchange.bodyToSkip);
+            in.position(in.position() + skip);
+            exchange.bodyToSkip -= skip;
+            return exchange.bodyToSkip == 0;
+        }
+        if (exchange.chunked.isActive()) {
+            int result = exchange.chunked.skip(in, limits.maxBodyBytes());
+            if (result < 0) {
+                fail(exchange, error(result));
+                return false;
+            }
+            return result == ChunkedBody.DONE;
+        }
+        return true;
+    }
+
+    /** Sets up reading the body, and says "100 Continue" first when the client waits for it. */
+    private static void startBody(Connection connection, HttpExchange exchange) {
+        boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
+        exchange.bodyToSkip = Math.max(0, exchange.contentLength);
+        if (chunked) {
+            exchange.chunked.start();
+        }
+        if (exchange.expect == HttpExchange.EXPECT_CONTINUE && (chunked || exchange.bodyToSkip > 0)) {
+            connection.write(HttpResponse.CONTINUE);
         }
     }
 
@@ -96,9 +154,61 @@ final class HttpHandler implements ConnectionHandler {
         }
     }
 
-    /** A request we cannot parse: answer, then close, since where the next one starts is unknown. */
+    private static HttpResponse error(int result) {
+        return switch (-result) {
+            case 413 -> HttpResponse.CONTENT_TOO_LARGE;
+            case 414 -> HttpResponse.URI_TOO_LONG;
+            case 417 -> HttpResponse.EXPECTATION_FAILED;
+            case 501 -> HttpResponse.NOT_IMPLEMENTED;
+            case 505 -> HttpResponse.VERSION_NOT_SUPPORTED;
+            default -> HttpResponse.BAD_REQUEST;
+        };
+    }
+
+    /** A request we cannot take: answer, then close, since where the next one starts is unknown. */
     private static void fail(HttpExchange exchange, HttpResponse response) {
+        exchange.responded = false; // the error answers a request that never became one
         exchange.respond(response, false);
+    }
+
+    /** Sets the timer for the timeout that applies now, unless a route owns it. */
+    private void rearm(Connection connection, HttpExchange exchange, boolean waitingToWrite) {
+        if (!connection.isOpen() || exchange.busyWith != null && exchange.busyWith != HttpExchange.WRITING_LARGE) {
+            return;
+        }
+        if (waitingToWrite) {
+            arm(connection, exchange, TIMEOUT_WRITE, limits.writeTimeoutMs());
+        } else if (exchange.bodyToSkip > 0 || exchange.chunked.isActive()) {
+            if (exchange.timeout != TIMEOUT_BODY) { // once per body: a trickled body must not extend it
+                arm(connection, exchange, TIMEOUT_BODY, limits.idleTimeoutMs());
+            }
+        } else if (!exchange.headStarted) {
+            arm(connection, exchange, TIMEOUT_IDLE, limits.idleTimeoutMs());
+        } // else: the header timeout set at the head's first byte keeps running
+    }
+
+    private static void arm(Connection connection, HttpExchange exchange, int timeout, long delayMs) {
+        exchange.timeout = timeout;
+        connection.setTimer(delayMs);
+    }
+
+    @Override
+    public void onTimer(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        Route route = exchange.busyWith;
+        if (route != null && route != HttpExchange.WRITING_LARGE) {
+            route.onTimer(exchange);
+            answered(exchange);
+            rearm(connection, exchange, false);
+            return;
+        }
+        if (exchange.timeout == TIMEOUT_HEAD && connection.canWrite(HttpExchange.WRITE_CHUNK)) {
+            stats.timedOut();
+            fail(exchange, HttpResponse.REQUEST_TIMEOUT); // it has started a request, or was given time to
+        } else {
+            stats.timedOut();
+            connection.close(); // idle between requests, or not reading its answers
+        }
     }
 
     @Override
@@ -108,6 +218,7 @@ final class HttpHandler implements ConnectionHandler {
         exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
         answered(exchange);
+        rearm(connection, exchange, false);
     }
 
     @Override
@@ -115,39 +226,26 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         exchange.busyWith = null;
         exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+        rearm(connection, exchange, false);
     }
 
     @Override
     public void onArrived(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
-        exchange.stats = stats;
-        if (exchange.blockingStatus != 0) {
-            stats.responded(exchange.blockingStatus); // answered by a blocking route on a worker
-            exchange.blockingStatus = 0;
-        }
+        adopt(exchange);
         Route route = exchange.busyWith;
         if (route != null && !exchange.responded) {
             route.onArrived(exchange);
             answered(exchange);
         }
-    }
-
-    @Override
-    public void onTimer(Connection connection) {
-        HttpExchange exchange = (HttpExchange) connection.attachment();
-        Route route = exchange.busyWith;
-        if (route != null) {
-            route.onTimer(exchange);
-            answered(exchange);
-        }
+        rearm(connection, exchange, false);
     }
 
     @Override
     public void onWritable(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
-        if (exchange.busyWith == HttpExchange.WRITING_LARGE) {
-            exchange.continueLarge();
-        }
+        boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();
+        rearm(connection, exchange, !done);
     }
 
     @Override

@@ -18,11 +18,17 @@ import loopwork.core.TaskRegistry;
 public final class HttpProtocol implements Protocol {
 
     private final Routes routes;
+    private final HttpLimits limits;
     private final List<HttpStats> stats = Collections.synchronizedList(new ArrayList<>());
     private final List<HttpStats> workerStats = Collections.synchronizedList(new ArrayList<>());
 
     public HttpProtocol(List<Route> routes) {
+        this(routes, HttpLimits.DEFAULTS);
+    }
+
+    public HttpProtocol(List<Route> routes, HttpLimits limits) {
         this.routes = new Routes(routes);
+        this.limits = limits;
     }
 
     @Override
@@ -34,15 +40,15 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public byte[] refusal() {
-        HttpResponse busy = HttpResponse.SERVICE_UNAVAILABLE;
-        return busy.bytes(HttpResponse.CLOSE).clone();
+        // Encoded once, so without a Date line: RFC 9110 6.6.1 leaves Date optional in 5xx answers.
+        return HttpResponse.SERVICE_UNAVAILABLE.joined(HttpResponse.CLOSE, new byte[0], false);
     }
 
     @Override
     public ConnectionHandler newHandler(LoopInfo loop) {
         HttpStats handlerStats = new HttpStats();
         (loop.capacity() == 0 ? workerStats : stats).add(handlerStats); // a worker has no pool of its own
-        return new HttpHandler(loop, routes, handlerStats);
+        return new HttpHandler(loop, routes, limits, handlerStats);
     }
 
     /** Per-loop HTTP counters, in loop order. */

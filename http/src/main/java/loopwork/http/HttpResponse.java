@@ -8,7 +8,8 @@ import loopwork.core.BlockingConnection;
 /**
  * A response encoded once, at start-up, in the three forms a connection may need: HTTP/1.1 keep-alive
  * (no Connection header), HTTP/1.0 keep-alive ({@code Connection: keep-alive}) and closing
- * ({@code Connection: close}). Sending one is a copy of bytes.
+ * ({@code Connection: close}). Each form is its head up to the Date line, then the loop's cached Date
+ * line, then the blank line and the body: sending one is three copies of bytes.
  *
  * <p>Thread-safe: immutable.
  */
@@ -19,12 +20,18 @@ public final class HttpResponse {
     static final int CLOSE = 2;
 
     private static final String[] CONNECTION_HEADER = {"", "Connection: keep-alive\r\n", "Connection: close\r\n"};
+    static final String SERVER = "Server: loopwork\r\n";
+    static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     public static final HttpResponse OK = empty(200, "OK");
     public static final HttpResponse BAD_REQUEST = empty(400, "Bad Request");
     public static final HttpResponse NOT_FOUND = empty(404, "Not Found");
     public static final HttpResponse METHOD_NOT_ALLOWED = new HttpResponse(405, "Method Not Allowed",
             "Allow: GET, HEAD\r\n", "", new byte[0]);
+    public static final HttpResponse REQUEST_TIMEOUT = empty(408, "Request Timeout");
+    public static final HttpResponse CONTENT_TOO_LARGE = empty(413, "Content Too Large");
+    public static final HttpResponse URI_TOO_LONG = empty(414, "URI Too Long");
+    public static final HttpResponse EXPECTATION_FAILED = empty(417, "Expectation Failed");
     public static final HttpResponse HEADER_FIELDS_TOO_LARGE = empty(431, "Request Header Fields Too Large");
     public static final HttpResponse INTERNAL_SERVER_ERROR = empty(500, "Internal Server Error");
     public static final HttpResponse NOT_IMPLEMENTED = empty(501, "Not Implemented");
@@ -33,8 +40,9 @@ public final class HttpResponse {
     public static final HttpResponse VERSION_NOT_SUPPORTED = empty(505, "HTTP Version Not Supported");
 
     private final int status;
-    private final byte[][] forms = new byte[3][];
-    private final int[] headLength = new int[3];
+    private final byte[][] heads = new byte[3][];
+    /** The blank line, then the body. */
+    private final byte[] tail;
 
     /**
      * @param status      the status code
@@ -46,16 +54,15 @@ public final class HttpResponse {
     public HttpResponse(int status, String reason, String headers, String contentType, byte[] body) {
         this.status = status;
         for (int form = 0; form < 3; form++) {
-            String head = "HTTP/1.1 " + status + " " + reason + "\r\n" + headers
+            heads[form] = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers
                     + (contentType.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
-                    + "Content-Length: " + body.length + "\r\n" + CONNECTION_HEADER[form] + "\r\n";
-            byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-            byte[] bytes = new byte[headBytes.length + body.length];
-            System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
-            System.arraycopy(body, 0, bytes, headBytes.length, body.length);
-            forms[form] = bytes;
-            headLength[form] = headBytes.length;
+                    + "Content-Length: " + body.length + "\r\n" + CONNECTION_HEADER[form])
+                    .getBytes(StandardCharsets.US_ASCII);
         }
+        tail = new byte[2 + body.length];
+        tail[0] = '\r';
+        tail[1] = '\n';
+        System.arraycopy(body, 0, tail, 2, body.length);
     }
 
     private static HttpResponse empty(int status, String reason) {
@@ -66,13 +73,28 @@ public final class HttpResponse {
         return status;
     }
 
-    byte[] bytes(int form) {
-        return forms[form];
+    byte[] head(int form) {
+        return heads[form];
     }
 
-    /** Bytes to send: all of them, or only the head for a HEAD request. */
-    int length(int form, boolean headOnly) {
-        return headOnly ? headLength[form] : forms[form].length;
+    byte[] tail() {
+        return tail;
+    }
+
+    /** Bytes of the tail to send: all, or only the blank line for a HEAD request. */
+    int tailLength(boolean headOnly) {
+        return headOnly ? 2 : tail.length;
+    }
+
+    /** All bytes of one form with a given Date line, in one array: for answers too large to send at once. */
+    byte[] joined(int form, byte[] dateLine, boolean headOnly) {
+        byte[] head = heads[form];
+        int tailLength = tailLength(headOnly);
+        byte[] all = new byte[head.length + dateLine.length + tailLength];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(dateLine, 0, all, head.length, dateLine.length);
+        System.arraycopy(tail, 0, all, head.length + dateLine.length, tailLength);
+        return all;
     }
 
     /**
@@ -92,10 +114,10 @@ public final class HttpResponse {
          */
         public Head(int status, String reason, String headers) {
             this.status = status;
-            prefix = ("HTTP/1.1 " + status + " " + reason + "\r\n" + headers + "Content-Length: ")
+            prefix = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers + "Content-Length: ")
                     .getBytes(StandardCharsets.US_ASCII);
             for (int form = 0; form < 3; form++) {
-                suffix[form] = ("\r\n" + CONNECTION_HEADER[form] + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                suffix[form] = ("\r\n" + CONNECTION_HEADER[form]).getBytes(StandardCharsets.US_ASCII);
             }
         }
 
@@ -103,7 +125,7 @@ public final class HttpResponse {
             return status;
         }
 
-        void write(BlockingConnection connection, long contentLength, int form) throws IOException {
+        void write(BlockingConnection connection, long contentLength, int form, byte[] dateLine) throws IOException {
             connection.write(prefix);
             long divisor = 1;
             while (divisor <= contentLength / 10) {
@@ -113,6 +135,10 @@ public final class HttpResponse {
                 connection.write(DIGITS, (int) (contentLength / divisor % 10), 1);
             }
             connection.write(suffix[form]);
+            connection.write(dateLine);
+            connection.write(CRLF);
         }
+
+        private static final byte[] CRLF = {'\r', '\n'};
     }
 }

@@ -11,6 +11,7 @@ public final class HttpStats {
     private final Counter responses4xx = new Counter();
     private final Counter responses5xx = new Counter();
     private final Counter overflows = new Counter();
+    private final Counter timeouts = new Counter();
 
     void requested() {
         requests.increment();
@@ -28,6 +29,15 @@ public final class HttpStats {
 
     void overflowed() {
         overflows.increment();
+    }
+
+    void timedOut() {
+        timeouts.increment();
+    }
+
+    /** Connections closed by a header, body, idle or write timeout. */
+    public long timeouts() {
+        return timeouts.get();
     }
 
     /** Requests parsed and routed. */

@@ -39,6 +39,9 @@ final class RequestParser {
     private static final byte[] CONNECTION = bytes("connection");
     private static final byte[] CONTENT_LENGTH = bytes("content-length");
     private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
+    private static final byte[] EXPECT = bytes("expect");
+    private static final byte[] CHUNKED = bytes("chunked");
+    private static final byte[] CONTINUE = bytes("100-continue");
     private static final byte[] HOST = bytes("host");
     private static final byte[] CLOSE = bytes("close");
     private static final byte[] KEEP_ALIVE = bytes("keep-alive");
@@ -49,9 +52,10 @@ final class RequestParser {
     /**
      * Parses the head starting at {@code start}.
      *
-     * @return the head's length in bytes, {@link #INCOMPLETE}, or minus the status to answer (400, 505)
+     * @return the head's length in bytes, {@link #INCOMPLETE}, or minus the status to answer (400, 413, 414,
+     *         417, 501, 505)
      */
-    static int parse(ByteBuffer b, int start, int end, HttpExchange ex) {
+    static int parse(ByteBuffer b, int start, int end, HttpExchange ex, HttpLimits limits) {
         int i = start;
         // RFC 9112 2.2: ignore empty lines before the request line.
         while (i < end && (b.get(i) == CR || b.get(i) == LF)) {
@@ -69,8 +73,12 @@ final class RequestParser {
         }
         ex.method = method(b, methodStart, i);
         int targetStart = ++i;
-        while (i < end && isVisible(b.get(i))) {
+        int targetLimit = Math.min(end, targetStart + limits.maxTargetBytes() + 1);
+        while (i < targetLimit && isVisible(b.get(i))) {
             i++;
+        }
+        if (i - targetStart > limits.maxTargetBytes()) {
+            return -414;
         }
         if (i == end) {
             return INCOMPLETE;
@@ -94,7 +102,7 @@ final class RequestParser {
                 if (next <= 0) {
                     return next;
                 }
-                return checkHead(ex, next - start);
+                return checkHead(ex, next - start, limits);
             }
             i = field(b, i, end, ex);
             if (i <= 0) {
@@ -198,7 +206,14 @@ final class RequestParser {
         } else if (length == CONTENT_LENGTH.length && equalsIgnoreCase(b, nameStart, CONTENT_LENGTH)) {
             return contentLength(b, valueStart, valueEnd, ex);
         } else if (length == TRANSFER_ENCODING.length && equalsIgnoreCase(b, nameStart, TRANSFER_ENCODING)) {
-            ex.hasTransferEncoding = true;
+            // Only "chunked" alone is decoded; any other coding, or chunked twice, is not supported.
+            boolean chunked = valueEnd - valueStart == CHUNKED.length && equalsIgnoreCase(b, valueStart, CHUNKED);
+            ex.transferEncoding = ex.transferEncoding == HttpExchange.TE_NONE && chunked ? HttpExchange.TE_CHUNKED
+                    : HttpExchange.TE_UNSUPPORTED;
+        } else if (length == EXPECT.length && equalsIgnoreCase(b, nameStart, EXPECT)) {
+            boolean proceed = valueEnd - valueStart == CONTINUE.length && equalsIgnoreCase(b, valueStart, CONTINUE);
+            ex.expect = proceed && ex.expect == HttpExchange.EXPECT_NONE ? HttpExchange.EXPECT_CONTINUE
+                    : HttpExchange.EXPECT_OTHER;
         }
         return true;
     }
@@ -262,13 +277,23 @@ final class RequestParser {
     }
 
     /** Checks what only the whole head can tell. */
-    private static int checkHead(HttpExchange ex, int length) {
+    private static int checkHead(HttpExchange ex, int length, HttpLimits limits) {
         if (ex.versionMinor >= 1 && ex.hostHeaders != 1 || ex.hostHeaders > 1) {
             return -400; // RFC 9112 3.2: exactly one Host in HTTP/1.1
         }
-        if (ex.hasTransferEncoding) {
-            // With Content-Length too it is a smuggling attempt; alone we do not decode bodies yet.
-            return ex.contentLength >= 0 ? -400 : -501;
+        if (ex.transferEncoding != HttpExchange.TE_NONE) {
+            if (ex.contentLength >= 0 || ex.versionMinor == 0) {
+                return -400; // with Content-Length too it is a smuggling attempt (RFC 9112 6.1)
+            }
+            if (ex.transferEncoding == HttpExchange.TE_UNSUPPORTED) {
+                return -501;
+            }
+        }
+        if (ex.contentLength > limits.maxBodyBytes()) {
+            return -413;
+        }
+        if (ex.expect == HttpExchange.EXPECT_OTHER) {
+            return -417;
         }
         return length;
     }

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import loopwork.core.Kit;
 import loopwork.core.KitConfig;
+import loopwork.http.HttpLimits;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
 import loopwork.http.Route;
@@ -34,36 +35,38 @@ public final class LoopworkServer implements AutoCloseable {
         TASK, SYNC, ASYNC
     }
 
-    /** Builds and starts a server; port 0 picks a free port (tests). */
+    /** Builds and starts a server with default limits; port 0 picks a free port (tests). */
     public static LoopworkServer start(String host, int port, int acceptThreads, int acceptCapacity,
             int workerThreads, int slowDurationMs, int taskSlots, PrintStream log) throws IOException {
         return start(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, taskSlots,
                 SlowMode.TASK, log);
     }
 
-    /** Builds and starts a server; port 0 picks a free port (tests). */
+    /** Builds and starts a server with default limits; port 0 picks a free port (tests). */
     public static LoopworkServer start(String host, int port, int acceptThreads, int acceptCapacity,
             int workerThreads, int slowDurationMs, int taskSlots, SlowMode slowMode, PrintStream log)
             throws IOException {
-        MetricsRoute metrics = new MetricsRoute();
-        Route slow = switch (slowMode) {
-            case TASK -> new TaskRoute("/test/slow", slowDurationMs);
-            case SYNC -> new SyncRoute("/test/slow", slowDurationMs);
-            case ASYNC -> new AsyncRoute("/test/slow", slowDurationMs);
-        };
-        HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), slow,
-                new SyncRoute("/test/sync", slowDurationMs), new AsyncRoute("/test/async", slowDurationMs),
-                new StreamRoute(), metrics));
-        Kit kit = Kit.builder().host(host).port(port).acceptThreads(acceptThreads).acceptCapacity(acceptCapacity)
-                .workerThreads(workerThreads).taskSlotsPerWorker(taskSlots).log(log).protocol(http).build();
-        metrics.bind(kit, http);
-        kit.start();
-        return new LoopworkServer(kit, http, metrics);
+        return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
+                slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS, false, false,
+                null, null), log);
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
-        return start(s.host(), s.port(), s.acceptThreads(), s.acceptCapacity(), s.workerThreads(),
-                s.slowDurationMs(), s.taskSlots(), s.slowMode(), log);
+        MetricsRoute metrics = new MetricsRoute();
+        int slowMs = s.slowDurationMs();
+        Route slow = switch (s.slowMode()) {
+            case TASK -> new TaskRoute("/test/slow", slowMs);
+            case SYNC -> new SyncRoute("/test/slow", slowMs);
+            case ASYNC -> new AsyncRoute("/test/slow", slowMs);
+        };
+        HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), slow, new SyncRoute("/test/sync", slowMs),
+                new AsyncRoute("/test/async", slowMs), new StreamRoute(), metrics), s.limits());
+        Kit kit = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
+                .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
+                .inputBufferBytes(s.maxHead()).log(log).protocol(http).build();
+        metrics.bind(kit, http);
+        kit.start();
+        return new LoopworkServer(kit, http, metrics);
     }
 
     public Kit kit() {

@@ -2,6 +2,7 @@ package loopwork.server;
 
 import java.nio.file.Path;
 
+import loopwork.http.HttpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
+    static final int DEFAULT_MAX_HEAD = 4096;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1..65535 (default 9000)")
     String port = "9000";
@@ -59,6 +61,34 @@ final class ServerOptions {
                     + "/test/slow answers 503 when all are taken")
     String taskSlots = "1024";
 
+    @Option(names = "--max-head", paramLabel = "BYTES",
+            description = "largest request head, the size of each connection's input buffer; larger gets 431, "
+                    + "256..65536 (default 4096, the original's)")
+    String maxHead = String.valueOf(DEFAULT_MAX_HEAD);
+
+    @Option(names = "--max-target", paramLabel = "BYTES",
+            description = "longest request-target; longer gets 414, 16..65536 (default 2048)")
+    String maxTarget = String.valueOf(HttpLimits.DEFAULTS.maxTargetBytes());
+
+    @Option(names = "--max-body", paramLabel = "BYTES",
+            description = "largest request body; larger gets 413, 0..1073741824 (default 1048576)")
+    String maxBody = String.valueOf(HttpLimits.DEFAULTS.maxBodyBytes());
+
+    @Option(names = "--header-timeout", paramLabel = "MS",
+            description = "time to send a request head, from connecting or from its first byte; then 408 and "
+                    + "close, 100..3600000 (default 10000)")
+    String headerTimeout = String.valueOf(HttpLimits.DEFAULTS.headerTimeoutMs());
+
+    @Option(names = "--idle-timeout", paramLabel = "MS",
+            description = "a kept-alive connection with no request in progress closes after this, "
+                    + "100..86400000 (default 60000)")
+    String idleTimeout = String.valueOf(HttpLimits.DEFAULTS.idleTimeoutMs());
+
+    @Option(names = "--write-timeout", paramLabel = "MS",
+            description = "a peer that does not read its answers for this long is closed, 100..3600000 "
+                    + "(default 30000)")
+    String writeTimeout = String.valueOf(HttpLimits.DEFAULTS.writeTimeoutMs());
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -82,8 +112,8 @@ final class ServerOptions {
 
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-            int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, boolean verbose, boolean daemonize,
-            Path pidFile, Path logFile) {
+            int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
+            boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {
@@ -104,7 +134,14 @@ final class ServerOptions {
         return new Settings(host, number("--port", port, 1, 65535), accept,
                 number("--accept-capacity", acceptCapacity, 1, 1_000_000),
                 workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
-                number("--slow-duration", slowDuration, 0, 3_600_000), mode, slots, verbose, daemonize,
+                number("--slow-duration", slowDuration, 0, 3_600_000), mode, slots,
+                number("--max-head", maxHead, 256, 65536),
+                new HttpLimits(number("--max-target", maxTarget, 16, 65536),
+                        number("--max-body", maxBody, 0, 1 << 30),
+                        number("--header-timeout", headerTimeout, 100, 3_600_000),
+                        number("--idle-timeout", idleTimeout, 100, 86_400_000),
+                        number("--write-timeout", writeTimeout, 100, 3_600_000)),
+                verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

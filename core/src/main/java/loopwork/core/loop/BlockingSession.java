@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.util.function.Consumer;
 
 import loopwork.core.BlockingConnection;
+import loopwork.core.ConnectionHandler;
 
 /**
  * The {@link BlockingConnection} a worker lends to a blocking handler: a flyweight over the handed-off
@@ -28,12 +29,14 @@ final class BlockingSession implements BlockingConnection {
 
     private final ByteBuffer scratch;
     private final Selector waits;
+    private final ConnectionHandler handler;
     private ConnectionContext context;
     private ByteBuffer input;
 
-    BlockingSession(ByteBuffer scratch, Selector waits) {
+    BlockingSession(ByteBuffer scratch, Selector waits, ConnectionHandler handler) {
         this.scratch = scratch;
         this.waits = waits;
+        this.handler = handler;
     }
 
     void bind(ConnectionContext context, ByteBuffer input) {
@@ -55,6 +58,11 @@ final class BlockingSession implements BlockingConnection {
     @Override
     public Object attachment() {
         return context.attachment();
+    }
+
+    @Override
+    public ConnectionHandler handler() {
+        return handler;
     }
 
     @Override

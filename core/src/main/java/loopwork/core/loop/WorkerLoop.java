@@ -40,7 +40,7 @@ public final class WorkerLoop extends SelectorLoop {
         this.taskTypes = taskTypes;
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
-        session = new BlockingSession(scope.scratchOut, blockingSelector);
+        session = new BlockingSession(scope.scratchOut, blockingSelector, handler);
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */

@@ -1,0 +1,251 @@
+package loopwork.core.epoll;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * IPv4 TCP sockets as plain file descriptors: set-up (socket, options, bind, listen, the bound port) and the
+ * per-connection calls (accept, read, write, shutdown, close). Set-up throws {@link IOException}; the
+ * per-connection calls return a count or {@code -errno} ({@code -Errno.EAGAIN}: would block) and allocate
+ * nothing: addresses, lengths and errno live in scratch memory made once per instance.
+ *
+ * <p>Connection bytes are read into and written from raw addresses, typically slices of a
+ * {@link loopwork.core.memory.ReservedMemory} slab: {@code slab.address() + offset}. The memory must stay
+ * mapped for the duration of the call; nothing here checks it (the segment forms check bounds only).
+ *
+ * <p>Not thread-safe: owned by one thread (its event loop), because errno and the address scratch are per
+ * instance. A set-up thread that binds listeners uses its own instance; file descriptors, being ints, may move
+ * between threads freely.
+ */
+public final class LinuxSockets implements AutoCloseable {
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    static final int AF_INET = 2;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_TCP = 6;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_REUSEPORT = 15;
+    static final int TCP_NODELAY = 1;
+    /** {@code struct sockaddr_in}: family (host order), port and address (network order), 8 bytes of zero. */
+    static final int SOCKADDR_IN_SIZE = 16;
+
+    private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt IPV4 = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment capture;
+    /** sockaddr_in at 0, its socklen_t at 16, an int option value at 20. */
+    private final MemorySegment scratch;
+    private final long sockaddr;
+    private final long socklen;
+    private final long option;
+
+    public LinuxSockets() {
+        Syscalls.requireLinked();
+        capture = arena.allocate(Syscalls.CAPTURE_LAYOUT);
+        scratch = arena.allocate(24, 8);
+        sockaddr = scratch.address();
+        socklen = sockaddr + SOCKADDR_IN_SIZE;
+        option = socklen + 4;
+    }
+
+    /**
+     * A non-blocking listening socket on {@code host:port} ({@code port} 0: any free one, see
+     * {@link #localPort}), with SO_REUSEADDR, and SO_REUSEPORT when {@code reusePort} so that several loops may
+     * each bind their own listener to one port and let the kernel spread connections among them.
+     */
+    public int openListener(String host, int port, int backlog, boolean reusePort) throws IOException {
+        int fd = socket();
+        try {
+            setOption(fd, SOL_SOCKET, SO_REUSEADDR, true, "SO_REUSEADDR");
+            if (reusePort) {
+                setOption(fd, SOL_SOCKET, SO_REUSEPORT, true, "SO_REUSEPORT");
+            }
+            bind(fd, Ipv4.parse(host), port);
+            listen(fd, backlog);
+            return fd;
+        } catch (IOException | RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    /** A non-blocking, close-on-exec IPv4 stream socket. */
+    public int socket() throws IOException {
+        return check("socket", socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    }
+
+    /** Sets an {@code int} option to 1 or 0 (SOL_SOCKET/SO_REUSEADDR, IPPROTO_TCP/TCP_NODELAY, ...). */
+    public void setOption(int fd, int level, int name, boolean on, String label) throws IOException {
+        check("setsockopt " + label, setOption(fd, level, name, on ? 1 : 0));
+    }
+
+    /** TCP_NODELAY on an accepted connection: 0 or {@code -errno}; hot path, allocates nothing. */
+    public int setTcpNoDelay(int fd, boolean on) {
+        return setOption(fd, IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0);
+    }
+
+    /** Binds to an IPv4 address given in host order ({@code 0x7F000001} is 127.0.0.1, 0 is any). */
+    public void bind(int fd, int ipv4, int port) throws IOException {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        scratch.fill((byte) 0);
+        scratch.set(JAVA_SHORT, 0, (short) AF_INET);
+        scratch.set(PORT, 2, (short) port);
+        scratch.set(IPV4, 4, ipv4);
+        int result;
+        try {
+            result = (int) Syscalls.BIND.invokeExact(capture, fd, sockaddr, SOCKADDR_IN_SIZE);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        check("bind " + Ipv4.format(ipv4) + ":" + port, result < 0 ? -errno() : result);
+    }
+
+    public void listen(int fd, int backlog) throws IOException {
+        int result;
+        try {
+            result = (int) Syscalls.LISTEN.invokeExact(capture, fd, backlog);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        check("listen", result < 0 ? -errno() : result);
+    }
+
+    /** The port a socket is bound to (getsockname): how to learn the one the kernel picked for port 0. */
+    public int localPort(int fd) throws IOException {
+        scratch.set(JAVA_INT, SOCKADDR_IN_SIZE, SOCKADDR_IN_SIZE);
+        int result;
+        try {
+            result = (int) Syscalls.GETSOCKNAME.invokeExact(capture, fd, sockaddr, socklen);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        check("getsockname", result < 0 ? -errno() : result);
+        return Short.toUnsignedInt(scratch.get(PORT, 2));
+    }
+
+    /** accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC and no peer address: the new fd or {@code -errno}. */
+    public int accept(int listenFd) {
+        int fd;
+        try {
+            fd = (int) Syscalls.ACCEPT4.invokeExact(capture, listenFd, 0L, 0L, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return fd >= 0 ? fd : -errno();
+    }
+
+    /** Reads up to {@code length} bytes to {@code address}: the count, 0 at end of stream, or {@code -errno}. */
+    public int read(int fd, long address, int length) {
+        assert length >= 0 : length;
+        long n;
+        try {
+            n = (long) Syscalls.READ.invokeExact(capture, fd, address, (long) length);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return n >= 0 ? (int) n : -errno();
+    }
+
+    /** {@link #read(int, long, int)} into {@code base} at {@code offset}, bounds checked; base must be native. */
+    public int read(int fd, MemorySegment base, long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, base.byteSize());
+        return read(fd, base.address() + offset, length);
+    }
+
+    /** Writes up to {@code length} bytes from {@code address}: the count written or {@code -errno}. */
+    public int write(int fd, long address, int length) {
+        assert length >= 0 : length;
+        long n;
+        try {
+            n = (long) Syscalls.WRITE.invokeExact(capture, fd, address, (long) length);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return n >= 0 ? (int) n : -errno();
+    }
+
+    /** {@link #write(int, long, int)} from {@code base} at {@code offset}, bounds checked; base must be native. */
+    public int write(int fd, MemorySegment base, long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, base.byteSize());
+        return write(fd, base.address() + offset, length);
+    }
+
+    /** {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}: 0 or {@code -errno}. */
+    public int shutdown(int fd, int how) {
+        int result;
+        try {
+            result = (int) Syscalls.SHUTDOWN.invokeExact(capture, fd, how);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return result >= 0 ? result : -errno();
+    }
+
+    /**
+     * Closes a descriptor: 0 or {@code -errno}. Never retry, even on {@code -EINTR}: Linux has released the fd
+     * either way, and the number may already belong to someone else. Closing also removes it from every epoll set.
+     */
+    public int close(int fd) {
+        int result;
+        try {
+            result = (int) Syscalls.CLOSE.invokeExact(capture, fd);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return result >= 0 ? result : -errno();
+    }
+
+    /** Frees the scratch memory; call after the owner's last use. Descriptors stay open. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    private int socket(int domain, int type, int protocol) {
+        int fd;
+        try {
+            fd = (int) Syscalls.SOCKET.invokeExact(capture, domain, type, protocol);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return fd >= 0 ? fd : -errno();
+    }
+
+    private int setOption(int fd, int level, int name, int value) {
+        scratch.set(JAVA_INT, 20, value);
+        int result;
+        try {
+            result = (int) Syscalls.SETSOCKOPT.invokeExact(capture, fd, level, name, option, 4);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return result >= 0 ? result : -errno();
+    }
+
+    private int errno() {
+        return capture.get(JAVA_INT, Syscalls.ERRNO_OFFSET);
+    }
+
+    private static int check(String operation, int result) throws IOException {
+        if (result < 0) {
+            throw Errno.exception(operation, result);
+        }
+        return result;
+    }
+}

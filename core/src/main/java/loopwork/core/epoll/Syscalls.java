@@ -1,0 +1,157 @@
+package loopwork.core.epoll;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The libc entry points of the epoll transport, bound once through the FFM API. A handle is {@code null} when
+ * its symbol could not be bound (not Linux, not x86_64/aarch64, symbol missing, native access denied):
+ * {@link EpollSupport} checks them all before anything here is used.
+ *
+ * <p>Handles marked "errno" take a capture segment first ({@code Linker.Option.captureCallState("errno")});
+ * read its {@code int} at {@link #ERRNO_OFFSET} after a call that returned -1. Pointer parameters are declared
+ * {@code JAVA_LONG} so callers pass raw addresses (slab offsets, their own scratch segments' addresses)
+ * without making a {@code MemorySegment} per call; on LP64 Linux a pointer travels exactly like a long. Call
+ * them with {@code invokeExact} and these exact types, so nothing is boxed or adapted.
+ *
+ * <p>Thread-safe: immutable.
+ */
+@SuppressWarnings("restricted") // binding libc through FFM is the point of this class; the launcher enables native access
+final class Syscalls {
+
+    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(PathElement.groupElement("errno"));
+    /** Linux on a 64-bit architecture whose constants and layouts this package knows. */
+    static final boolean PLATFORM_SUPPORTED;
+
+    /** errno: {@code int socket(int domain, int type, int protocol)}. */
+    static final MethodHandle SOCKET;
+    /** errno: {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)}. */
+    static final MethodHandle SETSOCKOPT;
+    /** errno: {@code int bind(int fd, const struct sockaddr *address, socklen_t length)}. */
+    static final MethodHandle BIND;
+    /** errno: {@code int listen(int fd, int backlog)}. */
+    static final MethodHandle LISTEN;
+    /** errno: {@code int getsockname(int fd, struct sockaddr *address, socklen_t *length)}. */
+    static final MethodHandle GETSOCKNAME;
+    /** errno: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)}. */
+    static final MethodHandle ACCEPT4;
+    /** errno: {@code ssize_t read(int fd, void *buffer, size_t count)}. */
+    static final MethodHandle READ;
+    /** errno: {@code ssize_t write(int fd, const void *buffer, size_t count)}. */
+    static final MethodHandle WRITE;
+    /** errno: {@code int close(int fd)}. */
+    static final MethodHandle CLOSE;
+    /** errno: {@code int shutdown(int fd, int how)}. */
+    static final MethodHandle SHUTDOWN;
+    /** errno: {@code int epoll_create1(int flags)}. */
+    static final MethodHandle EPOLL_CREATE1;
+    /** errno: {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}. */
+    static final MethodHandle EPOLL_CTL;
+    /** errno: {@code int epoll_wait(int epfd, struct epoll_event *events, int maxEvents, int timeoutMs)}. */
+    static final MethodHandle EPOLL_WAIT;
+    /** errno: {@code int eventfd(unsigned int initial, int flags)}. */
+    static final MethodHandle EVENTFD;
+    /** No errno (any thread may call it): {@code int eventfd_write(int fd, uint64_t value)}. */
+    static final MethodHandle EVENTFD_WRITE;
+    /** No errno, slow path only: {@code char *strerror(int errno)}. */
+    static final MethodHandle STRERROR;
+
+    /** Why a handle is missing, or {@code null} when all are bound. */
+    static final Throwable LINK_FAILURE;
+
+    static {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        PLATFORM_SUPPORTED = os.startsWith("Linux") && (arch.equals("amd64") || arch.equals("aarch64"));
+        Binder b = new Binder(PLATFORM_SUPPORTED ? null : new UnsupportedOperationException(
+                "epoll transport needs Linux on amd64 or aarch64, not " + os + " on " + arch));
+        SOCKET = b.errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        SETSOCKOPT = b.errno("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        BIND = b.errno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        LISTEN = b.errno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        GETSOCKNAME = b.errno("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        ACCEPT4 = b.errno("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        READ = b.errno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        WRITE = b.errno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+        CLOSE = b.errno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        SHUTDOWN = b.errno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        EPOLL_CREATE1 = b.errno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        EPOLL_CTL = b.errno("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        EPOLL_WAIT = b.errno("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+        EVENTFD = b.errno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        EVENTFD_WRITE = b.plain("eventfd_write", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        STRERROR = b.plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        LINK_FAILURE = b.failure;
+    }
+
+    private Syscalls() {
+    }
+
+    /** Throws unless every handle is bound; constructors call it so a missing handle is never invoked. */
+    static void requireLinked() {
+        if (LINK_FAILURE != null) {
+            throw new UnsupportedOperationException("epoll transport unavailable: " + LINK_FAILURE, LINK_FAILURE);
+        }
+    }
+
+    /**
+     * What a downcall's {@code invokeExact} threw, unchecked: only a closed arena or a bug gets here, since
+     * failures of the call itself come back as -1 and errno.
+     */
+    static RuntimeException unexpected(Throwable e) {
+        if (e instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException("downcall failed", e);
+    }
+
+    /** Binds handles one by one, keeping the first failure and leaving the rest {@code null} after it. */
+    private static final class Binder {
+        private final Linker linker = Linker.nativeLinker();
+        private final Linker.Option captureErrno = Linker.Option.captureCallState("errno");
+        private Throwable failure;
+        private SymbolLookup libc;
+
+        Binder(Throwable unsupported) {
+            failure = unsupported;
+            if (failure == null) {
+                libc = linker.defaultLookup();
+            }
+        }
+
+        MethodHandle errno(String name, FunctionDescriptor descriptor) {
+            return bind(name, descriptor, true);
+        }
+
+        MethodHandle plain(String name, FunctionDescriptor descriptor) {
+            return bind(name, descriptor, false);
+        }
+
+        private MethodHandle bind(String name, FunctionDescriptor descriptor, boolean withErrno) {
+            if (failure != null) {
+                return null;
+            }
+            try {
+                var symbol = libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no libc symbol " + name));
+                return withErrno ? linker.downcallHandle(symbol, descriptor, captureErrno)
+                        : linker.downcallHandle(symbol, descriptor);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package loopwork.http;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Reads past a chunked request body (RFC 9112 7.1) as its bytes arrive, checking its framing: hex sizes,
+ * extensions, CRLF after each size and each chunk, the last chunk, trailer fields, the final CRLF. The
+ * routes here take no bodies, so the data is skipped, but a bad frame must be caught, since it decides
+ * where the next request starts.
+ *
+ * <p>Not thread-safe: part of an {@link HttpExchange}, owned with it.
+ */
+final class ChunkedBody {
+
+    /** {@link #skip} results: done, more bytes needed, or minus a status. */
+    static final int DONE = 1;
+    static final int MORE = 0;
+
+    private static final int SIZE = 0;
+    private static final int EXTENSION = 1;
+    private static final int SIZE_LF = 2;
+    private static final int DATA = 3;
+    private static final int DATA_CR = 4;
+    private static final int DATA_LF = 5;
+    private static final int TRAILER_START = 6;
+    private static final int TRAILER = 7;
+    private static final int TRAILER_LF = 8;
+    private static final int END_LF = 9;
+
+    private int state;
+    private int sizeDigits;
+    private long chunkLeft;
+    private long total;
+    private boolean active;
+
+    void start() {
+        state = SIZE;
+        sizeDigits = 0;
+        chunkLeft = 0;
+        total = 0;
+        active = true;
+    }
+
+    boolean isActive() {
+        return active;
+    }
+
+    void reset() {
+        active = false;
+    }
+
+    /** Consumes what it can of the body from {@code in}. */
+    int skip(ByteBuffer in, long maxBody) {
+        while (in.hasRemaining()) {
+            if (state == DATA) {
+                int n = (int) Math.min(in.remaining(), chunkLeft);
+                in.position(in.position() + n);
+                chunkLeft -= n;
+                if (chunkLeft == 0) {
+                    state = DATA_CR;
+                }
+                continue;
+            }
+            byte c = in.get();
+            switch (state) {
+                case SIZE -> {
+                    int digit = hex(c);
+                    if (digit >= 0) {
+                        if (++sizeDigits > 15) {
+                            return -413;
+                        }
+                        chunkLeft = chunkLeft * 16 + digit;
+                    } else if (sizeDigits == 0) {
+                        return -400;
+                    } else if (c == ';' || c == ' ' || c == '\t') {
+                        state = EXTENSION;
+                    } else if (c == '\r') {
+                        state = SIZE_LF;
+                    } else {
+                        return -400;
+                    }
+                }
+                case EXTENSION -> {
+                    if (c == '\r') {
+                        state = SIZE_LF;
+                    } else if (c != '\t' && (c >= 0 && c < 0x20 || c == 0x7F)) {
+                        return -400;
+                    }
+                }
+                case SIZE_LF -> {
+                    if (c != '\n') {
+                        return -400;
+                    }
+                    total += chunkLeft;
+                    if (total > maxBody) {
+                        return -413;
+                    }
+                    sizeDigits = 0;
+                    state = chunkLeft == 0 ? TRAILER_START : DATA;
+                }
+                case DATA_CR -> {
+                    if (c != '\r') {
+                        return -400;
+                    }
+                    state = DATA_LF;
+                }
+                case DATA_LF -> {
+                    if (c != '\n') {
+                        return -400;
+                    }
+                    state = SIZE;
+                }
+                case TRAILER_START -> state = c == '\r' ? END_LF : trailerByte(c);
+                case TRAILER -> state = c == '\r' ? TRAILER_LF : trailerByte(c);
+                case TRAILER_LF -> {
+                    if (c != '\n') {
+                        return -400;
+                    }
+                    state = TRAILER_START;
+                }
+                case END_LF -> {
+                    if (c != '\n') {
+                        return -400;
+                    }
+                    active = false;
+                    return DONE;
+                }
+                default -> {
+                    return -400;
+                }
+            }
+            if (state < 0) {
+                return -400;
+            }
+        }
+        return MORE;
+    }
+
+    /** A byte of a trailer field line; controls other than HT are malformed. */
+    private static int trailerByte(byte c) {
+        return c != '\t' && (c >= 0 && c < 0x20 || c == 0x7F) ? -1 : TRAILER;
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+}
