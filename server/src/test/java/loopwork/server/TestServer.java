@@ -24,6 +24,13 @@ final class TestServer implements AutoCloseable {
                 null));
     }
 
+    /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
+    static TestServer start(int capacity, loopwork.http.HttpLimits limits) throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, false, false, null, null),
+                null));
+    }
+
     int port() {
         return server.port();
     }

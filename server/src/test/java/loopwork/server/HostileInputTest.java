@@ -1,0 +1,142 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import loopwork.http.HttpLimits;
+
+/** RFC 9112 strictness, bodies and limits, over real sockets; after each case the server serves at once. */
+class HostileInputTest {
+
+    private static final HttpLimits LIMITS = new HttpLimits(64, 1000, 10_000, 60_000, 30_000);
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(64, LIMITS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            target over the limit      | GET /test/fast?%s HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n                               | 414 | true
+            body over the limit        | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nContent-Length: 1001\\r\\n\\r\\n         | 413 | true
+            gzip coding                | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n | 501 | true
+            chunked twice              | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n | 501 | true
+            TE in HTTP/1.0             | GET /test/fast HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n              | 400 | true
+            unknown expectation        | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\nExpect: tea\\r\\n\\r\\n                | 417 | true
+            tab in method              | G\\tET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n                              | 400 | true
+            empty header name          | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n: x\\r\\n\\r\\n                         | 400 | true
+            DEL in header value        | GET /test/fast HTTP/1.1\\r\\nHost: t\\u007f\\r\\n\\r\\n                           | 400 | true
+            LF-only lines              | GET /test/fast HTTP/1.1\\nHost: t\\n\\n                                          | 200 | false
+            HTTP/1.2 as 1.1            | GET /test/fast HTTP/1.2\\r\\nHost: t\\r\\n\\r\\n                                 | 200 | false
+            """)
+    void statusForEachRequest(String name, String request, int status, boolean closes) throws Exception {
+        String raw = request.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t")
+                .replace("\\u007f", "\u007f").replace("%s", "a".repeat(60));
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange(raw);
+            assertThat(response).as("answer to " + name).isNotNull();
+            assertThat(response.status()).as(name).isEqualTo(status);
+            if (closes) {
+                assertThat(response.closes()).as(name + ": Connection: close").isTrue();
+                assertThat(client.closedByServer()).as(name + ": closed").isTrue();
+            } else {
+                assertThat(client.exchange(RawHttp.FAST).status()).as(name + ": still serving").isEqualTo(200);
+            }
+        }
+        assertServing();
+    }
+
+    /** The route answers as the head arrives; a body that turns out bad then gets its status and a close. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            chunk over the limit  | 3e9\\r\\n                      | 413
+            bad chunk size        | zz\\r\\n                       | 400
+            chunk without CRLF    | 2\\r\\nabX\\r\\n               | 400
+            bare LF after size    | 2\\nab\\r\\n0\\r\\n\\r\\n      | 400
+            control in trailer    | 0\\r\\nX: \\u0001\\r\\n\\r\\n  | 400
+            chunks adding up over | 3e8\\r\\n                      | 413
+            """)
+    void badChunkedBodyAfterTheAnswer(String name, String body, int status) throws Exception {
+        String raw = body.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\u0001", "\u0001");
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response answer = client.exchange(
+                    "GET /test/fast HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + raw);
+            assertThat(answer.status()).isEqualTo(200);
+            if (name.equals("chunks adding up over")) {
+                client.send("a".repeat(1000) + "\r\n3e8\r\n"); // 1000 bytes so far: the second chunk is too many
+            }
+            RawHttp.Response error = client.read();
+            assertThat(error.status()).as(name).isEqualTo(status);
+            assertThat(error.closes()).isTrue();
+            assertThat(client.closedByServer()).isTrue();
+        }
+        assertServing();
+    }
+
+    @Test
+    void chunkedBodiesAreReadPastSoPipelinedRequestsParse() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.send("POST /test/fast HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n"
+                    + "GET /test/fast HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(405);
+            assertThat(client.read().status()).isEqualTo(200);
+            // A chunked body arriving one byte at a time.
+            client.send("GET /test/fast HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            for (char c : "3\r\nabc\r\n0\r\n\r\n".toCharArray()) {
+                client.send(String.valueOf(c));
+            }
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void expectContinueGets100BeforeTheBody() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.send("GET /test/fast HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+            String interim = new String(client.socket.getInputStream().readNBytes(25), "US-ASCII");
+            assertThat(interim).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+            client.send("body");
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void answersCarryAValidDateAndServer() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            for (String request : new String[] {RawHttp.FAST, "HEAD /test/fast HTTP/1.1\r\nHost: t\r\n\r\n",
+                    "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n", RawHttp.SLOW}) {
+                RawHttp.Response response = client.exchange(request);
+                assertThat(response.head()).contains("\r\nServer: loopwork\r\n");
+                String date = response.head().replaceAll("(?s).*\r\nDate: ([^\r]*)\r\n.*", "$1");
+                ZonedDateTime parsed = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME);
+                assertThat(Math.abs(parsed.toEpochSecond() - ZonedDateTime.now(ZoneOffset.UTC).toEpochSecond()))
+                        .isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
+    private static void assertServing() throws IOException {
+        try (RawHttp client = new RawHttp(server.port())) {
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
+        }
+    }
+}
