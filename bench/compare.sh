@@ -18,7 +18,9 @@
 # --quick: 1 round and shorter loads. Raw tool outputs go to bench/out/raw/ (wiped at start), the
 # Markdown report to bench/out/report.md (built by bench/summarise.py) and to stdout; progress
 # goes to stderr. Installs wrk and ab (apt-get) when missing. Every step is bounded in time, and
-# the servers are stopped on exit, whatever the exit.
+# the servers are stopped on exit, whatever the exit. A server that does not start in a round
+# (e.g. bin/loopwork's build fails) is skipped for that round; the report is still written and
+# the exit code is then 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -83,6 +85,7 @@ die() { log "error: $*"; exit 1; }
 
 server_pid=""   # the running server's java pid, also its process group (started with setsid)
 server_name=""
+failures=0      # servers that did not start
 client_pid=""   # the client (under timeout) that run() waits for
 bg_pid=""       # the background wrk of the mixed load
 
@@ -133,6 +136,11 @@ cpu_busy_pct() {
     printf "%.0f\n", (total > 0) ? 100 * (total - idle) / total : 0 }'
 }
 
+# "busy total" ticks of the whole machine so far (/proc/stat; busy = all but idle and iowait).
+machine_ticks() {
+  awk '/^cpu / { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat
+}
+
 # Pids (one a line) listening on TCP port $1.
 listeners() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u; }
 
@@ -153,6 +161,9 @@ measuring() { [[ " ${servers[*]} " == *" $1 "* ]]; }
 # Starts server $1 for round $2 in its own process group and waits until its java process
 # listens on the port. bin/loopwork execs java, and setsid execs too (the background child of a
 # script is never a group leader), so $! is the java pid; checked below against /proc and ss.
+# Returns 1, with the reason in raw/r<round>-<server>-failed.txt, when the server exits or does
+# not listen in time (e.g. bin/loopwork's own build fails because its sources changed under us);
+# the other rounds and servers go on. A port held by another process stops the whole run.
 start_server() {
   local name=$1 round=$2 port limit log deadline other
   port=$(port_of "$name")
@@ -176,16 +187,33 @@ start_server() {
   if [ "$name" = ours ]; then limit=$start_limit_ours_s; else limit=$start_limit_netty_s; fi
   deadline=$((SECONDS + limit))
   while :; do
-    alive "$server_pid" || { tail -n 20 "$log" >&2; server_pid=""; die "$name exited during start-up (log: ${log#"$root"/})"; }
+    if ! alive "$server_pid"; then
+      wait "$server_pid" 2>/dev/null || true
+      server_pid=""
+      start_failed "$name" "$round" "$log" "exited during start-up"
+      return 1
+    fi
     if [ "$(cat "/proc/$server_pid/comm" 2>/dev/null)" = java ] && listeners "$port" | grep -qx "$server_pid"; then
       break
     fi
-    [ $SECONDS -lt $deadline ] || { tail -n 20 "$log" >&2; die "$name did not listen on port $port within ${limit}s"; }
+    if [ $SECONDS -ge $deadline ]; then
+      stop_server
+      start_failed "$name" "$round" "$log" "did not listen on port $port within ${limit}s"
+      return 1
+    fi
     sleep 0.2
   done
   other=$(listeners "$port" | grep -vx "$server_pid" || true)
   [ -z "$other" ] || die "other processes also listen on port $port: $other"
   log "round $round: $name listening, java pid $server_pid ($(readlink "/proc/$server_pid/exe"))"
+}
+
+# start_failed NAME ROUND LOG REASON: notes a server that did not start, for the report.
+start_failed() {
+  tail -n 15 "$3" >&2
+  echo "$4" >"$raw/r$2-$1-failed.txt"
+  log "error: round $2: $1 $4 (log: ${3#"$root"/}); going on without it this round"
+  failures=$((failures + 1))
 }
 
 # SIGTERM to the server's process group, SIGKILL after stop_limit_s.
@@ -247,11 +275,17 @@ measure() {
 
   log "round $round: $name: wrk -c 100 keep-alive, with server CPU time"
   warm_fast "$p-warmup-wrk-c100.txt"
+  local m_before m_after
+  m_before=$(machine_ticks)
   before=$(cpu_ticks "$server_pid")
   run_wrk "$p-wrk-c100.txt" 100 "$wrk_s" "$fast_url"
   after=$(cpu_ticks "$server_pid")
-  printf 'pid\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' \
-    "$server_pid" "$before" "$after" "$clk_tck" >"$p-wrk-c100.cpu"
+  m_after=$(machine_ticks)
+  # The machine's busy ticks too: server + wrk should be all of it; more means other work ran.
+  {
+    printf 'pid\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' "$server_pid" "$before" "$after" "$clk_tck"
+    printf 'machine_busy_total_before\t%s\nmachine_busy_total_after\t%s\n' "$m_before" "$m_after"
+  } >"$p-wrk-c100.cpu"
 
   log "round $round: $name: /test/slow latency under wrk -c 100 load on /test/fast"
   warm_fast "$p-warmup-mixed.txt"
@@ -363,7 +397,8 @@ mkdir -p "$raw"
   printf 'cmd.ab-c1\tab -n %s -c 1 URL/test/fast\n' "$ab_c1_n"
   printf 'cmd.ab-c100\tab -n %s -c 100 URL/test/fast\n' "$ab_c100_n"
   printf 'cmd.wrk-c100\twrk -t1 -c100 -d%ss URL/test/fast\n' "$wrk_s"
-  printf 'cmd.mixed\twrk -t1 -c100 -d%ss URL/test/fast & sleep %s; wrk -t1 -c1 -d%ss --latency URL/test/slow; wait\n' "$mix_fast_s" "$mix_delay_s" "$mix_slow_s"
+  printf 'cmd.mixed\twrk -t1 -c100 -d%ss URL/test/fast & sleep %s; ' "$mix_fast_s" "$mix_delay_s"
+  printf 'wrk -t1 -c1 -d%ss --latency URL/test/slow; wait\n' "$mix_slow_s"
   printf 'cmd.slow-ab\tab -n %s -c 1 URL/test/slow\n' "$slow_ab_n"
   printf 'cmd.slow-wrk\twrk -t1 -c1 -d%ss --latency URL/test/slow\n' "$slow_wrk_s"
 } >"$raw/meta.tsv"
@@ -374,7 +409,7 @@ mkdir -p "$raw"
 log "rounds=$rounds servers=${servers[*]} -A $threads -w $threads -D $slow_ms quick=$quick"
 for ((round = 1; round <= rounds; round++)); do
   for name in "${servers[@]}"; do
-    start_server "$name" "$round"
+    start_server "$name" "$round" || continue
     measure "$name" "$round"
     stop_server
   done
@@ -383,3 +418,4 @@ done
 python3 "$bench/summarise.py" "$out" >"$out/report.md"
 log "report: ${out#"$root"/}/report.md, raw outputs: ${raw#"$root"/}/"
 cat "$out/report.md"
+[ "$failures" = 0 ] || die "$failures server start(s) failed: see Problems in the report"

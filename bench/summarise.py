@@ -71,12 +71,27 @@ def parse_ab(text):
 class Run:
     """The raw outputs of one server in one round."""
 
-    def __init__(self, raw, rnd, server):
-        self.raw, self.prefix = raw, f"r{rnd}-{server}"
+    def __init__(self, raw, rnd, server, ncpu):
+        self.raw, self.prefix, self.ncpu = raw, f"r{rnd}-{server}", ncpu
         self.problems = []
+        # compare.sh leaves -failed.txt when the server did not start: one problem, no figures.
+        failed = raw / f"{self.prefix}-failed.txt"
+        self.failed = failed.exists()
+        if self.failed:
+            self.problems.append(f"round {rnd}: {server} {failed.read_text().strip()}, no figures "
+                                 f"(see `{self.prefix}-server.log`)")
+        # bin/loopwork builds itself when its sources are newer than its jar: after round 1 that
+        # means the code changed while the benchmark ran.
+        log = raw / f"{self.prefix}-server.log"
+        if rnd > 1 and log.exists() and "loopwork: building" in log.read_text(errors="replace"):
+            self.problems.append(f"round {rnd}: {server} rebuilt itself before starting: its "
+                                 "sources changed during the benchmark, so rounds may compare "
+                                 "different code")
 
     def text(self, load):
         path = self.raw / f"{self.prefix}-{load}.txt"
+        if self.failed:
+            return ""
         if not path.exists():
             self.problems.append(f"`{path.name}` is missing")
             return ""
@@ -86,37 +101,52 @@ class Run:
         return text
 
     def wrk(self, load):
-        res = parse_wrk(self.text(load))
-        self.problems += [f"`{self.prefix}-{load}.txt`: {e}" for e in res["errors"]]
-        return res
+        return self._parse(load, parse_wrk)
 
     def ab(self, load):
-        res = parse_ab(self.text(load))
-        self.problems += [f"`{self.prefix}-{load}.txt`: {e}" for e in res["errors"]]
+        return self._parse(load, parse_ab)
+
+    def _parse(self, load, parser):
+        text = self.text(load)
+        res = parser(text)
+        if text:  # a missing file is reported once, by text()
+            self.problems += [f"`{self.prefix}-{load}.txt`: {e}" for e in res["errors"]]
         return res
 
     def cpu(self):
-        """(requests per server CPU-second, server CPU in cores) of the wrk-c100 load."""
+        """Of the wrk-c100 load: (requests per server CPU-second, server CPU in cores, whole
+        machine's busy CPU in cores)."""
+        if self.failed:
+            return None, None, None
         path = self.raw / f"{self.prefix}-wrk-c100.cpu"
         res = parse_wrk(self.text("wrk-c100"))
         try:
             kv = dict(line.split("\t", 1) for line in path.read_text().splitlines() if "\t" in line)
-            cpu_s = (int(kv["ticks_after"]) - int(kv["ticks_before"])) / int(kv["clk_tck"])
+            tck = int(kv["clk_tck"])
+            cpu_s = (int(kv["ticks_after"]) - int(kv["ticks_before"])) / tck
         except (OSError, KeyError, ValueError):
             self.problems.append(f"`{path.name}` is missing or unreadable")
-            return None, None
-        if cpu_s <= 0 or res["requests"] is None:
-            return None, None
-        cores = cpu_s / res["duration_s"] if res["duration_s"] else None
-        return res["requests"] / cpu_s, cores
+            return None, None, None
+        machine = None
+        try:
+            (b0, t0), (b1, t1) = (map(int, kv[k].split()) for k in
+                                  ("machine_busy_total_before", "machine_busy_total_after"))
+            if t1 > t0:  # busy share of all CPUs' time, in CPUs
+                machine = (b1 - b0) / (t1 - t0) * self.ncpu
+        except (KeyError, ValueError):
+            pass
+        if cpu_s <= 0 or res["requests"] is None or not res["duration_s"]:
+            return None, None, machine
+        return res["requests"] / cpu_s, cpu_s / res["duration_s"], machine
 
     def warmup_problems(self):
         for path in sorted(self.raw.glob(f"{self.prefix}-warmup-*.txt")):
             self.text(path.name[len(self.prefix) + 1:-4])
 
 
-# Each load: (key, title, command keys, warm-up before each command, metrics); each metric: (label, format, better, extractor).
-# better is "higher", "lower" or "" (context only); the extractor takes a Run.
+# Each load: (key, title, command keys in meta.tsv, its warm-up ("fast" or "slow"), metrics).
+# Each metric: (label, format, better, extractor); better is "higher", "lower" or "" (context
+# only); the extractor takes a Run and returns a number or None.
 LOADS = [
     ("ab-c1", "1. /test/fast, HTTP/1.0, one connection per request, 1 at a time", ["ab-c1"], "fast", [
         ("req/s", "int", "higher", lambda r: r.ab("ab-c1")["rps"]),
@@ -129,6 +159,7 @@ LOADS = [
         ("req/s", "int", "higher", lambda r: r.wrk("wrk-c100")["rps"]),
         ("req per server CPU-s", "int", "higher", lambda r: r.cpu()[0]),
         ("server CPU (cores)", "f2", "", lambda r: r.cpu()[1]),
+        ("machine CPU busy (cores)", "f2", "", lambda r: r.cpu()[2]),
     ]),
     ("mixed", "4. /test/slow at 1 connection while wrk -c100 loads /test/fast", ["mixed"], "fast", [
         ("slow p50 ms", "ms", "lower", lambda r: r.wrk("mixed-slow")["pct"].get(50.0)),
@@ -168,7 +199,7 @@ def main():
     meta = dict(line.split("\t", 1) for line in (raw / "meta.tsv").read_text().splitlines() if "\t" in line)
     servers = meta["servers"].split()
     rounds = int(meta["rounds"])
-    runs = {(rnd, s): Run(raw, rnd, s) for rnd in range(1, rounds + 1) for s in servers}
+    runs = {(rnd, s): Run(raw, rnd, s, int(meta["nproc"])) for rnd in range(1, rounds + 1) for s in servers}
 
     # figures[(load key, metric label)][server] = [one value per round]
     figures = {}
@@ -178,7 +209,7 @@ def main():
             for s in servers:
                 for rnd in range(1, rounds + 1):
                     value = extract(runs[(rnd, s)])
-                    if value is None:
+                    if value is None and not runs[(rnd, s)].failed:
                         runs[(rnd, s)].problems.append(f"round {rnd}, {s}: no figure for load {key}, {label}")
                     figures[(key, label)][s].append(value)
     for run in runs.values():
@@ -205,7 +236,8 @@ def main():
         w(f"- {s} (port {meta['port.' + s]}): `{meta['server.' + s]}`")
         log = raw / f"r1-{s}-server.log"
         if log.exists():
-            lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()][:8]
+            text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))  # mvn's colours
+            lines = [ln for ln in text.splitlines() if ln.strip()][:8]
             if lines:
                 w()
                 w("  ```")
@@ -288,7 +320,9 @@ def main():
       "(req/s), below 1 where lower is better (latencies).")
     w("- Req per server CPU-s = wrk's request count / (server utime+stime delta over the run, from "
       f"/proc/PID/stat fields 14 and 15, in ticks / CLK_TCK={meta['clk_tck']}); server CPU (cores) "
-      "is that CPU time over wrk's duration.")
+      "is that CPU time over wrk's duration; machine CPU busy (cores) is the whole machine's "
+      "non-idle CPU time over the same run (from /proc/stat): server + wrk (at most 1 core) should "
+      "make up all of it, and more means other work ran meanwhile.")
     w("- wrk and ab latency figures are from the client; ab's percentiles are whole milliseconds.")
     w("- Raw outputs: `bench/out/raw/r<round>-<server>-<load>.txt`, server logs `...-server.log`.")
 
