@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
@@ -47,7 +46,6 @@ public final class Epoll implements AutoCloseable {
     static final long EVENT_SIZE = EVENT_LAYOUT.byteSize();
     static final long DATA_OFFSET = EVENT_LAYOUT.byteOffset(PathElement.groupElement("data"));
 
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment capture;
     /** The ready events epoll_wait fills, {@link #capacity} of them. */
     private final MemorySegment events;
@@ -65,6 +63,7 @@ public final class Epoll implements AutoCloseable {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.capacity = capacity;
+        var arena = Syscalls.instanceArena();
         capture = arena.allocate(Syscalls.CAPTURE_LAYOUT);
         events = arena.allocate(EVENT_SIZE * capacity, 8);
         eventsAddress = events.address();
@@ -74,12 +73,10 @@ public final class Epoll implements AutoCloseable {
         try {
             created = (int) Syscalls.EPOLL_CREATE1.invokeExact(capture, EPOLL_CLOEXEC);
         } catch (Throwable e) {
-            arena.close();
             throw Syscalls.unexpected(e);
         }
         if (created < 0) {
             int errno = errno();
-            arena.close();
             throw Errno.exception("epoll_create1", -errno);
         }
         fd = created;
@@ -139,15 +136,13 @@ public final class Epoll implements AutoCloseable {
         return fd;
     }
 
-    /** Closes the epoll descriptor and frees the event array; descriptors it watched stay open. */
+    /** Closes the epoll descriptor; descriptors it watched stay open. The event array goes with the GC. */
     @Override
     public void close() {
         try {
             int ignored = (int) Syscalls.CLOSE.invokeExact(capture, fd);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
-        } finally {
-            arena.close();
         }
     }
 

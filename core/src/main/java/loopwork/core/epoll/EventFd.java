@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -22,7 +21,6 @@ public final class EventFd implements AutoCloseable {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
 
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment capture;
     /** The 8-byte counter {@link #reset()} reads into. */
     private final MemorySegment counter;
@@ -32,6 +30,7 @@ public final class EventFd implements AutoCloseable {
 
     public EventFd() throws IOException {
         Syscalls.requireLinked();
+        var arena = Syscalls.instanceArena();
         capture = arena.allocate(Syscalls.CAPTURE_LAYOUT);
         counter = arena.allocate(JAVA_LONG);
         counterAddress = counter.address();
@@ -39,12 +38,10 @@ public final class EventFd implements AutoCloseable {
         try {
             created = (int) Syscalls.EVENTFD.invokeExact(capture, 0, EFD_NONBLOCK | EFD_CLOEXEC);
         } catch (Throwable e) {
-            arena.close();
             throw Syscalls.unexpected(e);
         }
         if (created < 0) {
             int errno = capture.get(JAVA_INT, Syscalls.ERRNO_OFFSET);
-            arena.close();
             throw Errno.exception("eventfd", -errno);
         }
         fd = created;
@@ -98,8 +95,6 @@ public final class EventFd implements AutoCloseable {
             int ignored = (int) Syscalls.CLOSE.invokeExact(capture, fd);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
-        } finally {
-            arena.close();
         }
     }
 }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -14,7 +13,8 @@ import java.util.Objects;
  * IPv4 TCP sockets as plain file descriptors: set-up (socket, options, bind, listen, the bound port) and the
  * per-connection calls (accept, read, write, shutdown, close). Set-up throws {@link IOException}; the
  * per-connection calls return a count or {@code -errno} ({@code -Errno.EAGAIN}: would block) and allocate
- * nothing: addresses, lengths and errno live in scratch memory made once per instance.
+ * nothing: addresses, lengths and errno live in scratch memory made once per instance (freed by the GC with
+ * it; the instance holds no descriptor, so there is nothing to close).
  *
  * <p>Connection bytes are read into and written from raw addresses, typically slices of a
  * {@link loopwork.core.memory.ReservedMemory} slab: {@code slab.address() + offset}. The memory must stay
@@ -24,7 +24,7 @@ import java.util.Objects;
  * instance. A set-up thread that binds listeners uses its own instance; file descriptors, being ints, may move
  * between threads freely.
  */
-public final class LinuxSockets implements AutoCloseable {
+public final class LinuxSockets {
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -45,7 +45,6 @@ public final class LinuxSockets implements AutoCloseable {
     private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt IPV4 = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment capture;
     /** sockaddr_in at 0, its socklen_t at 16, an int option value at 20. */
     private final MemorySegment scratch;
@@ -55,6 +54,7 @@ public final class LinuxSockets implements AutoCloseable {
 
     public LinuxSockets() {
         Syscalls.requireLinked();
+        var arena = Syscalls.instanceArena();
         capture = arena.allocate(Syscalls.CAPTURE_LAYOUT);
         scratch = arena.allocate(24, 8);
         sockaddr = scratch.address();
@@ -70,9 +70,9 @@ public final class LinuxSockets implements AutoCloseable {
     public int openListener(String host, int port, int backlog, boolean reusePort) throws IOException {
         int fd = socket();
         try {
-            setOption(fd, SOL_SOCKET, SO_REUSEADDR, true, "SO_REUSEADDR");
+            setReuseAddress(fd, true);
             if (reusePort) {
-                setOption(fd, SOL_SOCKET, SO_REUSEPORT, true, "SO_REUSEPORT");
+                setReusePort(fd, true);
             }
             bind(fd, Ipv4.parse(host), port);
             listen(fd, backlog);
@@ -85,12 +85,32 @@ public final class LinuxSockets implements AutoCloseable {
 
     /** A non-blocking, close-on-exec IPv4 stream socket. */
     public int socket() throws IOException {
-        return check("socket", socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        int fd;
+        try {
+            fd = (int) Syscalls.SOCKET.invokeExact(capture, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        if (fd < 0) {
+            throw Errno.exception("socket", -errno());
+        }
+        return fd;
     }
 
-    /** Sets an {@code int} option to 1 or 0 (SOL_SOCKET/SO_REUSEADDR, IPPROTO_TCP/TCP_NODELAY, ...). */
-    public void setOption(int fd, int level, int name, boolean on, String label) throws IOException {
-        check("setsockopt " + label, setOption(fd, level, name, on ? 1 : 0));
+    /** SO_REUSEADDR: rebind a port whose old connections linger in TIME_WAIT. */
+    public void setReuseAddress(int fd, boolean on) throws IOException {
+        int result = setOption(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0);
+        if (result < 0) {
+            throw Errno.exception("setsockopt SO_REUSEADDR", result);
+        }
+    }
+
+    /** SO_REUSEPORT: let several sockets of this user bind one port; the kernel spreads connections among them. */
+    public void setReusePort(int fd, boolean on) throws IOException {
+        int result = setOption(fd, SOL_SOCKET, SO_REUSEPORT, on ? 1 : 0);
+        if (result < 0) {
+            throw Errno.exception("setsockopt SO_REUSEPORT", result);
+        }
     }
 
     /** TCP_NODELAY on an accepted connection: 0 or {@code -errno}; hot path, allocates nothing. */
@@ -113,7 +133,9 @@ public final class LinuxSockets implements AutoCloseable {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        check("bind " + Ipv4.format(ipv4) + ":" + port, result < 0 ? -errno() : result);
+        if (result < 0) {
+            throw Errno.exception("bind " + Ipv4.format(ipv4) + ":" + port, -errno());
+        }
     }
 
     public void listen(int fd, int backlog) throws IOException {
@@ -123,7 +145,9 @@ public final class LinuxSockets implements AutoCloseable {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        check("listen", result < 0 ? -errno() : result);
+        if (result < 0) {
+            throw Errno.exception("listen", -errno());
+        }
     }
 
     /** The port a socket is bound to (getsockname): how to learn the one the kernel picked for port 0. */
@@ -135,7 +159,9 @@ public final class LinuxSockets implements AutoCloseable {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        check("getsockname", result < 0 ? -errno() : result);
+        if (result < 0) {
+            throw Errno.exception("getsockname", -errno());
+        }
         return Short.toUnsignedInt(scratch.get(PORT, 2));
     }
 
@@ -165,6 +191,9 @@ public final class LinuxSockets implements AutoCloseable {
     /** {@link #read(int, long, int)} into {@code base} at {@code offset}, bounds checked; base must be native. */
     public int read(int fd, MemorySegment base, long offset, int length) {
         Objects.checkFromIndexSize(offset, length, base.byteSize());
+        if (!base.isNative()) {
+            throw new IllegalArgumentException("a heap segment has no stable address");
+        }
         return read(fd, base.address() + offset, length);
     }
 
@@ -183,6 +212,9 @@ public final class LinuxSockets implements AutoCloseable {
     /** {@link #write(int, long, int)} from {@code base} at {@code offset}, bounds checked; base must be native. */
     public int write(int fd, MemorySegment base, long offset, int length) {
         Objects.checkFromIndexSize(offset, length, base.byteSize());
+        if (!base.isNative()) {
+            throw new IllegalArgumentException("a heap segment has no stable address");
+        }
         return write(fd, base.address() + offset, length);
     }
 
@@ -199,7 +231,8 @@ public final class LinuxSockets implements AutoCloseable {
 
     /**
      * Closes a descriptor: 0 or {@code -errno}. Never retry, even on {@code -EINTR}: Linux has released the fd
-     * either way, and the number may already belong to someone else. Closing also removes it from every epoll set.
+     * either way, and the number may already belong to someone else. Closing also removes it from every epoll set
+     * (unless the descriptor was duplicated).
      */
     public int close(int fd) {
         int result;
@@ -209,22 +242,6 @@ public final class LinuxSockets implements AutoCloseable {
             throw Syscalls.unexpected(e);
         }
         return result >= 0 ? result : -errno();
-    }
-
-    /** Frees the scratch memory; call after the owner's last use. Descriptors stay open. */
-    @Override
-    public void close() {
-        arena.close();
-    }
-
-    private int socket(int domain, int type, int protocol) {
-        int fd;
-        try {
-            fd = (int) Syscalls.SOCKET.invokeExact(capture, domain, type, protocol);
-        } catch (Throwable e) {
-            throw Syscalls.unexpected(e);
-        }
-        return fd >= 0 ? fd : -errno();
     }
 
     private int setOption(int fd, int level, int name, int value) {
@@ -240,12 +257,5 @@ public final class LinuxSockets implements AutoCloseable {
 
     private int errno() {
         return capture.get(JAVA_INT, Syscalls.ERRNO_OFFSET);
-    }
-
-    private static int check(String operation, int result) throws IOException {
-        if (result < 0) {
-            throw Errno.exception(operation, result);
-        }
-        return result;
     }
 }

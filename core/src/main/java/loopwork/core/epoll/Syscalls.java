@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -95,6 +96,19 @@ final class Syscalls {
     }
 
     private Syscalls() {
+    }
+
+    /**
+     * The arena for an instance's capture segment and scratch memory: automatic, freed by the GC once the
+     * instance is unreachable. Not a shared arena, on purpose: a downcall acquires and releases the session of
+     * each segment argument (the capture segment here), a CAS loop per call for a shared arena and nothing for
+     * an automatic one. That extra code made a loop method with eight inlined downcalls run out of C2's
+     * inlining budget in the middle of one, whose capture-segment slice then escaped: 40 bytes per connection
+     * (see package-info). The capture segment, an argument of every call, keeps the whole arena alive while a
+     * call runs, so raw addresses of the same arena's scratch memory stay valid during it too.
+     */
+    static Arena instanceArena() {
+        return Arena.ofAuto();
     }
 
     /** Throws unless every handle is bound; constructors call it so a missing handle is never invoked. */

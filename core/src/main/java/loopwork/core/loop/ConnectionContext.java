@@ -147,8 +147,8 @@ final class ConnectionContext implements Connection {
         }
         try {
             int ready = selected.readyOps();
-            if ((ready & SelectionKey.OP_WRITE) != 0) {
-                onWritable();
+            if ((ready & SelectionKey.OP_WRITE) != 0 && !onWritable()) {
+                return; // closed, or now another thread's: touch nothing more
             }
             if ((ready & SelectionKey.OP_READ) != 0 && selected == key && selected.isValid()) {
                 onReadable();
@@ -186,15 +186,20 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** Shows input kept from earlier to the handler again (after a task completed, output drained, or arrival). */
-    private void deliverPending() {
-        if (state == OPEN && scope != null && transfer == STAY && inPending > 0 && !closeAfterWrite) {
+    /**
+     * Shows input kept from earlier to the handler again (after a task completed, output drained, or an
+     * arrival). Call it only while this thread serves the connection; returns whether it still does.
+     */
+    private boolean deliverPending() {
+        if (inPending > 0 && !closeAfterWrite) {
             in.limit(inPending).position(0);
-            deliver(in);
+            return deliver(in);
         }
+        return true;
     }
 
-    private void deliver(ByteBuffer data) {
+    /** Hands bytes to the handler; returns whether this thread still serves the connection after. */
+    private boolean deliver(ByteBuffer data) {
         IoScope serving = beginCall();
         try {
             scope.handler.onData(this, data);
@@ -204,7 +209,7 @@ final class ConnectionContext implements Connection {
         if (state == OPEN) {
             keepUnconsumed(data);
         }
-        endCall(serving);
+        return endCall(serving);
     }
 
     private void keepUnconsumed(ByteBuffer data) {
@@ -339,17 +344,21 @@ final class ConnectionContext implements Connection {
         return outPending == 0;
     }
 
-    /** The socket can take more: send what waits, then let the handler go on. */
-    private void onWritable() {
-        if (!flushOwn() || state != OPEN) {
-            if (state == OPEN) {
-                updateInterest();
+    /**
+     * The socket can take more: send what waits, then let the handler go on. Returns whether this thread
+     * still serves the connection after.
+     */
+    private boolean onWritable() {
+        if (!flushOwn()) {
+            if (state != OPEN) {
+                return false;
             }
-            return;
+            updateInterest(); // some left: keep watching for room
+            return true;
         }
         if (closeAfterWrite) {
             close();
-            return;
+            return false;
         }
         if (writeBlocked) {
             writeBlocked = false;
@@ -359,12 +368,12 @@ final class ConnectionContext implements Connection {
             } catch (RuntimeException | AssertionError | StackOverflowError e) {
                 scope.handlerFailed(this, e);
             }
-            endCall(serving);
-            deliverPending();
+            if (!endCall(serving) || !deliverPending()) {
+                return false;
+            }
         }
-        if (state == OPEN && key != null) {
-            updateInterest();
-        }
+        updateInterest();
+        return true;
     }
 
     /** Before any handler call: this connection owns the serving loop's output scratch. */
@@ -376,24 +385,29 @@ final class ConnectionContext implements Connection {
 
     /**
      * After a handler call: send what it wrote, then close, leave, or set what the selector watches.
-     * {@code serving} is the scope the call began with: the call may have closed the connection.
+     * {@code serving} is the scope the call began with: the call may have closed the connection. Returns
+     * whether this thread still serves it: after false, another thread may own it already, so the caller
+     * must not touch it again.
      */
-    private void endCall(IoScope serving) {
+    private boolean endCall(IoScope serving) {
         if (state == OPEN) {
             flushScratch();
         }
         serving.scratchOwner = null;
         serving.scratchOut.clear();
         if (state != OPEN) {
-            return;
+            return false;
         }
         if (closeAfterWrite && outPending == 0) {
             close();
-        } else if (transfer != STAY) {
-            leave();
-        } else {
-            updateInterest();
+            return false;
         }
+        if (transfer != STAY) {
+            leave();
+            return false;
+        }
+        updateInterest();
+        return true;
     }
 
     private void updateInterest() {
@@ -428,8 +442,9 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
-        endCall(serving);
-        deliverPending();
+        if (endCall(serving)) {
+            deliverPending();
+        }
     }
 
     /** A task of this connection completed: true when that let the context go back to its pool. */
@@ -531,10 +546,11 @@ final class ConnectionContext implements Connection {
         transfer = STAY;
         home.stats.away.increment();
         WorkerLoop to = target;
+        long position = targetPosition;
         target = null;
-        to.mailbox.header(targetPosition, Messages.KIND, kind);
-        to.mailbox.commit(targetPosition);
         targetPosition = -1;
+        to.mailbox.header(position, Messages.KIND, kind);
+        to.mailbox.commit(position); // the worker owns the connection from here: no field is touched after
         to.wakeup();
     }
 
@@ -571,8 +587,9 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
-        endCall(serving);
-        deliverPending();
+        if (endCall(serving)) {
+            deliverPending();
+        }
     }
 
     /** The key with the worker's blocking selector, registered on the first hand-off to that worker. */
