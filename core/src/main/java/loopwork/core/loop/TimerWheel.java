@@ -71,17 +71,20 @@ final class TimerWheel {
         // After a long sleep, one pass over every bucket covers all the ticks missed.
         long lastTick = Math.min(nowMs, nextTick + SLOTS - 1);
         while (nextTick <= lastTick && count > 0) {
-            ConnectionContext context = buckets[(int) nextTick & MASK];
+            // Advance first: a timer set while this bucket fires lands in a later one, never in one passed.
+            int bucket = (int) nextTick++ & MASK;
+            ConnectionContext context = buckets[bucket];
             while (context != null) {
-                ConnectionContext next = context.timerNext; // firing may reschedule or cancel this one
                 if (context.timerDeadlineMs <= nowMs) {
                     cancel(context);
                     expiry.onTimer(context);
                     fired++;
+                    // The call may have set or cancelled any timer, this bucket's included: start it over.
+                    context = buckets[bucket];
+                } else {
+                    context = context.timerNext; // due on a later lap
                 }
-                context = next;
             }
-            nextTick++;
         }
         if (count == 0 || nextTick <= nowMs) {
             nextTick = nowMs + 1;
