@@ -2,7 +2,6 @@ package loopwork.server;
 
 import loopwork.http.HttpExchange;
 import loopwork.http.HttpResponse;
-import loopwork.http.Route;
 
 /**
  * {@code /test/async}: the connection is moved into a worker's own event loop, where the same HTTP code
@@ -11,19 +10,10 @@ import loopwork.http.Route;
  *
  * <p>Thread-safe: immutable.
  */
-final class AsyncRoute implements Route {
-
-    private final String path;
-    private final long slowMillis;
+final class AsyncRoute extends WorkerRoute {
 
     AsyncRoute(String path, long slowMillis) {
-        this.path = path;
-        this.slowMillis = slowMillis;
-    }
-
-    @Override
-    public String path() {
-        return path;
+        super(path, slowMillis);
     }
 
     @Override

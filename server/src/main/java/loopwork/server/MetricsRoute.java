@@ -3,6 +3,7 @@ package loopwork.server;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 import loopwork.core.Kit;
 import loopwork.core.loop.LoopStats;
@@ -46,101 +47,72 @@ final class MetricsRoute implements Route {
 
     String render() {
         List<LoopStats> loops = kit.loopStats();
-        List<HttpStats> httpStats = http.stats();
+        List<HttpStats> loopHttp = http.stats();
         List<WorkerStats> workers = kit.workerStats();
         List<HttpStats> workerHttp = http.workerStats();
-        StringBuilder out = new StringBuilder(4096);
-        family(out, "loopwork_connections_accepted_total", "counter", "Connections accepted into a context.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_connections_accepted_total", "loop", i, loops.get(i).accepted());
-        }
-        family(out, "loopwork_connections_open", "gauge", "Connections open now.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_connections_open", "loop", i, loops.get(i).open());
-        }
+        StringBuilder out = new StringBuilder(8192);
+        family(out, "loopwork_connections_accepted_total", "counter", "Connections accepted into a context.",
+                "loop", loops, LoopStats::accepted);
+        family(out, "loopwork_connections_open", "gauge", "Connections open now.", "loop", loops, LoopStats::open);
         family(out, "loopwork_connections_rejected_total", "counter",
-                "Connections refused with 503 because the loop's pool was empty.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_connections_rejected_total", "loop", i, loops.get(i).rejected());
-        }
+                "Connections refused with 503 because the loop's pool was empty.", "loop", loops, LoopStats::rejected);
         family(out, "loopwork_connections_away", "gauge",
-                "Connections of the loop served by workers now (handed off or moved).");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_connections_away", "loop", i, loops.get(i).away());
+                "Connections of the loop served by workers now (handed off or moved).", "loop", loops, LoopStats::away);
+        family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.",
+                "loop", loops, LoopStats::poolFree);
+        family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.",
+                "loop", loops, LoopStats::capacity);
+        family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",
+                "loop", loopHttp, HttpStats::requests);
+        header(out, "loopwork_responses_total", "counter", "HTTP responses by status class.");
+        for (int i = 0; i < loopHttp.size(); i++) {
+            HttpStats stats = loopHttp.get(i);
+            responses(out, i, "2xx", stats.responses2xx());
+            responses(out, i, "4xx", stats.responses4xx());
+            responses(out, i, "5xx", stats.responses5xx());
         }
-        family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_pool_free", "loop", i, loops.get(i).poolFree());
-        }
-        family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_pool_capacity", "loop", i, loops.get(i).capacity());
-        }
-        family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.");
-        for (int i = 0; i < httpStats.size(); i++) {
-            sample(out, "loopwork_requests_total", "loop", i, httpStats.get(i).requests());
-        }
-        family(out, "loopwork_responses_total", "counter", "HTTP responses by status class.");
-        for (int i = 0; i < httpStats.size(); i++) {
-            HttpStats s = httpStats.get(i);
-            responses(out, i, "2xx", s.responses2xx());
-            responses(out, i, "4xx", s.responses4xx());
-            responses(out, i, "5xx", s.responses5xx());
-        }
-        family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_tasks_offloaded_total", "loop", i, loops.get(i).tasksOffloaded());
-        }
-        family(out, "loopwork_tasks_refused_total", "counter", "Task claims refused: workers saturated (503).");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_tasks_refused_total", "loop", i, loops.get(i).tasksRefused());
-        }
-        family(out, "loopwork_handler_errors_total", "counter", "Protocol handler calls that threw.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_handler_errors_total", "loop", i, loops.get(i).handlerErrors());
-        }
-        family(out, "loopwork_unexpected_failures_total", "counter",
+        family(out, "loopwork_timeouts_total", "counter",
+                "Connections closed by a header, body, idle or write timeout.", "loop", loopHttp, HttpStats::timeouts);
+        family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.",
+                "loop", loops, LoopStats::tasksOffloaded);
+        family(out, "loopwork_tasks_refused_total", "counter", "Task claims refused: workers saturated (503).",
+                "loop", loops, LoopStats::tasksRefused);
+        family(out, "loopwork_handler_errors_total", "counter", "Protocol handler calls that threw.",
+                "loop", loops, LoopStats::handlerErrors);
+        header(out, "loopwork_unexpected_failures_total", "counter",
                 "Loop cycles that failed on a bug in the kit and were survived; anything but 0 deserves a report.");
         out.append("loopwork_unexpected_failures_total ").append(kit.unexpectedFailures()).append('\n');
-        family(out, "loopwork_loop_allocated_bytes_total", "counter", "Bytes allocated by the loop thread.");
-        for (int i = 0; i < loops.size(); i++) {
-            sample(out, "loopwork_loop_allocated_bytes_total", "loop", i, allocated(loops.get(i).threadId()));
-        }
-        family(out, "loopwork_worker_tasks_total", "counter", "Tasks run by the worker.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_tasks_total", "worker", i, workers.get(i).tasksRun());
-        }
-        family(out, "loopwork_worker_task_failures_total", "counter", "Tasks that threw on the worker.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_task_failures_total", "worker", i, workers.get(i).tasksFailed());
-        }
+        family(out, "loopwork_loop_allocated_bytes_total", "counter", "Bytes allocated by the loop thread.",
+                "loop", loops, loop -> allocated(loop.threadId()));
+        family(out, "loopwork_worker_tasks_total", "counter", "Tasks run by the worker.",
+                "worker", workers, WorkerStats::tasksRun);
+        family(out, "loopwork_worker_task_failures_total", "counter", "Tasks that threw on the worker.",
+                "worker", workers, WorkerStats::tasksFailed);
         family(out, "loopwork_worker_handoffs_total", "counter",
-                "Connections handed to the worker and served with blocking I/O.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_handoffs_total", "worker", i, workers.get(i).handOffs());
-        }
-        family(out, "loopwork_worker_moves_total", "counter", "Connections moved into the worker's event loop.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_moves_total", "worker", i, workers.get(i).moves());
-        }
-        family(out, "loopwork_worker_connections_held", "gauge", "Connections the worker serves now.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_connections_held", "worker", i, workers.get(i).held());
-        }
-        family(out, "loopwork_worker_handler_errors_total", "counter", "Handler calls that threw on the worker.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_handler_errors_total", "worker", i, workers.get(i).handlerErrors());
-        }
+                "Connections handed to the worker and served with blocking I/O.", "worker", workers,
+                WorkerStats::handOffs);
+        family(out, "loopwork_worker_moves_total", "counter", "Connections moved into the worker's event loop.",
+                "worker", workers, WorkerStats::moves);
+        family(out, "loopwork_worker_connections_held", "gauge", "Connections the worker serves now.",
+                "worker", workers, WorkerStats::held);
+        family(out, "loopwork_worker_handler_errors_total", "counter", "Handler calls that threw on the worker.",
+                "worker", workers, WorkerStats::handlerErrors);
         family(out, "loopwork_worker_requests_total", "counter",
-                "HTTP requests parsed on the worker's loop (connections moved there).");
-        for (int i = 0; i < workerHttp.size(); i++) {
-            sample(out, "loopwork_worker_requests_total", "worker", i, workerHttp.get(i).requests());
-        }
-        family(out, "loopwork_worker_allocated_bytes_total", "counter", "Bytes allocated by the worker thread.");
-        for (int i = 0; i < workers.size(); i++) {
-            sample(out, "loopwork_worker_allocated_bytes_total", "worker", i, allocated(workers.get(i).threadId()));
-        }
+                "HTTP requests parsed on the worker's loop (connections moved there).", "worker", workerHttp,
+                HttpStats::requests);
+        family(out, "loopwork_worker_allocated_bytes_total", "counter", "Bytes allocated by the worker thread.",
+                "worker", workers, worker -> allocated(worker.threadId()));
         return out.toString();
+    }
+
+    /** One metric family: its HELP and TYPE lines, then a sample per loop or worker. */
+    private static <T> void family(StringBuilder out, String name, String type, String help, String label,
+            List<T> sources, ToLongFunction<T> value) {
+        header(out, name, type, help);
+        for (int i = 0; i < sources.size(); i++) {
+            out.append(name).append('{').append(label).append("=\"").append(i).append("\"} ")
+                    .append(value.applyAsLong(sources.get(i))).append('\n');
+        }
     }
 
     private long allocated(long threadId) {
@@ -148,13 +120,9 @@ final class MetricsRoute implements Route {
         return Math.max(0, bytes);
     }
 
-    private static void family(StringBuilder out, String name, String type, String help) {
+    private static void header(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static void sample(StringBuilder out, String name, String label, int index, long value) {
-        out.append(name).append('{').append(label).append("=\"").append(index).append("\"} ").append(value).append('\n');
     }
 
     private static void responses(StringBuilder out, int loop, String statusClass, long value) {

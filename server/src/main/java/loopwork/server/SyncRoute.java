@@ -12,19 +12,10 @@ import loopwork.http.HttpResponse;
  *
  * <p>Thread-safe: immutable.
  */
-final class SyncRoute implements BlockingRoute {
-
-    private final String path;
-    private final long slowMillis;
+final class SyncRoute extends WorkerRoute implements BlockingRoute {
 
     SyncRoute(String path, long slowMillis) {
-        this.path = path;
-        this.slowMillis = slowMillis;
-    }
-
-    @Override
-    public String path() {
-        return path;
+        super(path, slowMillis);
     }
 
     @Override

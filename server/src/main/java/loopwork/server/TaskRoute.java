@@ -4,7 +4,6 @@ import loopwork.core.TaskPayload;
 import loopwork.core.TaskRegistry;
 import loopwork.http.HttpExchange;
 import loopwork.http.HttpResponse;
-import loopwork.http.Route;
 
 /**
  * The original's {@code /test/slow}: a {@link SleepTask} of --slow-duration ms on a worker, then 200 from
@@ -13,20 +12,12 @@ import loopwork.http.Route;
  *
  * <p>Thread-safe: its task id is set once while the kit is built, before any loop runs.
  */
-final class TaskRoute implements Route {
+final class TaskRoute extends WorkerRoute {
 
-    private final String path;
-    private final long slowMillis;
     private int sleepTask = -1;
 
     TaskRoute(String path, long slowMillis) {
-        this.path = path;
-        this.slowMillis = slowMillis;
-    }
-
-    @Override
-    public String path() {
-        return path;
+        super(path, slowMillis);
     }
 
     @Override

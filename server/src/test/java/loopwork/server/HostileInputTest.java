@@ -48,17 +48,7 @@ class HostileInputTest {
     void statusForEachRequest(String name, String request, int status, boolean closes) throws Exception {
         String raw = request.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t")
                 .replace("\\u007f", "\u007f").replace("%s", "a".repeat(60));
-        try (RawHttp client = new RawHttp(server.port())) {
-            RawHttp.Response response = client.exchange(raw);
-            assertThat(response).as("answer to " + name).isNotNull();
-            assertThat(response.status()).as(name).isEqualTo(status);
-            if (closes) {
-                assertThat(response.closes()).as(name + ": Connection: close").isTrue();
-                assertThat(client.closedByServer()).as(name + ": closed").isTrue();
-            } else {
-                assertThat(client.exchange(RawHttp.FAST).status()).as(name + ": still serving").isEqualTo(200);
-            }
-        }
+        RawHttp.assertAnswer(server.port(), name, raw, status, closes);
         assertServing();
     }
 

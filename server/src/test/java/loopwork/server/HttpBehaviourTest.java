@@ -127,17 +127,7 @@ class HttpBehaviourTest {
     void statusForEachRequest(String name, String request, int status, boolean closes) throws Exception {
         String raw = request.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000")
                 .replace("\\u0001", "\u0001").replace("\\u0002", "\u0002");
-        try (RawHttp client = new RawHttp(server.port())) {
-            RawHttp.Response response = client.exchange(raw);
-            assertThat(response).as("answer to " + name).isNotNull();
-            assertThat(response.status()).as(name).isEqualTo(status);
-            if (closes) {
-                assertThat(response.closes()).as(name + ": Connection: close").isTrue();
-                assertThat(client.closedByServer()).as(name + ": closed").isTrue();
-            } else {
-                assertThat(client.exchange(RawHttp.FAST).status()).as(name + ": still serving").isEqualTo(200);
-            }
-        }
+        RawHttp.assertAnswer(server.port(), name, raw, status, closes);
         // The server keeps serving everyone else.
         try (RawHttp client = new RawHttp(server.port())) {
             assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);

@@ -1,5 +1,7 @@
 package loopwork.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,6 +90,24 @@ final class RawHttp implements AutoCloseable {
             return false;
         } catch (IOException e) {
             return true; // reset
+        }
+    }
+
+    /**
+     * Sends {@code raw} on a new connection and checks the answer's status, and then that the server
+     * closed (with {@code Connection: close}) or, if not, still serves the connection.
+     */
+    static void assertAnswer(int port, String name, String raw, int status, boolean closes) throws IOException {
+        try (RawHttp client = new RawHttp(port)) {
+            Response response = client.exchange(raw);
+            assertThat(response).as("answer to " + name).isNotNull();
+            assertThat(response.status()).as(name).isEqualTo(status);
+            if (closes) {
+                assertThat(response.closes()).as(name + ": Connection: close").isTrue();
+                assertThat(client.closedByServer()).as(name + ": closed").isTrue();
+            } else {
+                assertThat(client.exchange(FAST).status()).as(name + ": still serving").isEqualTo(200);
+            }
         }
     }
 
