@@ -1,26 +1,49 @@
 #!/usr/bin/env bash
 # Side-by-side load benchmark: Loopwork (bin/loopwork) against the netty-demo reference peer
-# (../shared/peers/netty-demo), on 127.0.0.1 only.
+# (../shared/peers/netty-demo) and nginx as a native reference, on 127.0.0.1 only.
 #
-#   bench/compare.sh [--rounds N] [--quick] [--only ours|netty] [--threads N] [--slow-ms MS]
-#                    [--port-ours P] [--port-netty P]
+#   bench/compare.sh [--rounds N] [--quick] [--only LIST] [--threads N] [--slow-ms MS]
+#                    [--idle-conns N] [--gc-requests N] [--wait-quiet S]
+#                    [--port-ours P] [--port-netty P] [--port-nginx P]
 #
-# For each round the servers run one after the other (ours, then netty: A B A B ...), each in a
-# fresh JVM with the same options (-A N -w N -D MS), and take the same loads, each after a short
-# wrk warm-up:
+# --only takes a comma-separated subset of ours,netty,nginx (default: all three; nginx is left
+# out, with a note, when Debian's nginx cannot be installed). Each round has three phases, and in
+# each phase the servers run one after the other (ours, netty, nginx: A B C A B C ...), each in a
+# fresh process started for that phase alone:
+#
+# main phase, with -A N -w N -D MS (nginx: bench/nginx.conf, N workers); each load after its own
+# short warm-up; server CPU = utime+stime from /proc/PID/stat (all processes of the server):
 #   ab-c1      ab -n 100000 -c 1   /test/fast   HTTP/1.0, one connection per request -> req/s
 #   ab-c100    ab -n 200000 -c 100 /test/fast   same, 100 at a time                -> req/s, p99
-#   wrk-c100   wrk -t1 -c100 -d10s /test/fast   keep-alive -> req/s, req per server CPU-second
+#   wrk-c1     wrk -t1 -c1    -d10s --latency /test/fast      keep-alive -> req/s, req per
+#   wrk-c100   wrk -t1 -c100  -d10s --latency /test/fast      server CPU-second, latency
+#   wrk-c1000  wrk -t1 -c1000 -d10s --latency --timeout 5s /test/fast   (percentiles)
+#   pipeline   wrk -t1 -c256  -d10s --latency -s bench/pipeline.lua /test/fast -- 16: 16 requests
+#              per write, as TechEmpower's plaintext test -> req/s, req per server CPU-second; on
+#              ours the requests counted by wrk are checked against GET /metrics
 #   mixed      wrk -c100 on /test/fast in the background while wrk -c1 --latency measures
-#              /test/slow                        -> slow p50, p99 under load
-#   slow-ab    ab -n 100 -c 1 /test/slow         -> mean ms per request
-#   slow-wrk   wrk -t1 -c1 -d8s --latency /test/slow -> p50, p99
-# --quick: 1 round and shorter loads. Raw tool outputs go to bench/out/raw/ (wiped at start), the
-# Markdown report to bench/out/report.md (built by bench/summarise.py) and to stdout; progress
-# goes to stderr. Installs wrk and ab (apt-get) when missing. Every step is bounded in time, and
-# the servers are stopped on exit, whatever the exit. A server that does not start in a round
-# (e.g. bin/loopwork's build fails) is skipped for that round; the report is still written and
-# the exit code is then 1.
+#              /test/slow                        -> slow p50, p99 under load   (not nginx)
+#   slow-ab    ab -n 100 -c 1 /test/slow         -> mean ms per request        (not nginx)
+#   slow-wrk   wrk -t1 -c1 -d8s --latency /test/slow -> p50, p99               (not nginx)
+# gc phase (ours and netty): the JVM gets -Xmx64m and -Xlog:gc to a file (ours also -C 1000:
+#   its default -C 100000 preallocates more than 64 MB); after a warm-up, wrk -t1 -c100 runs until
+#   about --gc-requests (1,000,000) keep-alive requests are served (runs sized from the measured
+#   rate); GC cycles = the YGC, FGC and CGC columns of jstat -gc before and after.
+# mem phase: RSS (VmRSS, summed over the server's processes) after start, after a warm-up, and
+#   with --idle-conns (20,000; at most the fd hard limit less 1,000) idle keep-alive connections
+#   open, each after one request (bench/idle_conns.py, source addresses 127.0.0.2-9); reports
+#   (RSS with them - RSS after warm-up) / connections; for the JVMs also the live heap (after a
+#   full GC: jcmd GC.run; jstat -gc) with them less after they closed, per connection. Ours runs
+#   with -C 60000 here.
+#
+# --quick: 1 round and shorter loads (the gc phase still serves --gc-requests). --wait-quiet S:
+# before starting, wait up to S seconds for the machine to be less than 20% busy. Raw tool outputs
+# go to bench/out/raw/ (wiped at start), the Markdown report to bench/out/report.md and the
+# latency plot to bench/out/latency.png (both built by bench/summarise.py; the plot needs gnuplot)
+# and the report to stdout; progress goes to stderr. Installs wrk, ab, nginx and gnuplot (apt-get)
+# when missing. Every step is bounded in time, and the servers are stopped on exit, whatever the
+# exit. A server that does not start in a phase (e.g. bin/loopwork's build fails) is skipped
+# there; the report is still written and the exit code is then 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,52 +53,81 @@ raw="$out/raw"
 peer_src=$(cd "$root/.." && pwd)/shared/peers/netty-demo
 peer_dir="$out/peers/netty-demo"
 peer_jar="$peer_dir/netty-demo.jar"
+nginx_dir="$out/nginx"   # nginx's prefix: its conf, logs, pid and temp files, nothing outside
 
 # ---------------------------------------------------------------------------------------------
 # Options
 # ---------------------------------------------------------------------------------------------
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 
-rounds="" quick=0 only="" threads=2 slow_ms=30 port_ours=9101 port_netty=9102
+rounds="" quick=0 only="" threads=2 slow_ms=30 port_ours=9101 port_netty=9102 port_nginx=9103
+idle_conns=20000 gc_requests=1000000 wait_quiet=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=${2:?--rounds needs a number}; shift ;;
     --quick) quick=1 ;;
-    --only) only=${2:?--only needs ours or netty}; shift ;;
+    --only) only=${2:?--only needs a list such as ours,netty}; shift ;;
     --threads) threads=${2:?--threads needs a number}; shift ;;
     --slow-ms) slow_ms=${2:?--slow-ms needs a number}; shift ;;
+    --idle-conns) idle_conns=${2:?--idle-conns needs a number}; shift ;;
+    --gc-requests) gc_requests=${2:?--gc-requests needs a number}; shift ;;
+    --wait-quiet) wait_quiet=${2:?--wait-quiet needs seconds}; shift ;;
     --port-ours) port_ours=${2:?}; shift ;;
     --port-netty) port_netty=${2:?}; shift ;;
+    --port-nginx) port_nginx=${2:?}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-for n in "${rounds:-1}" "$threads" "$slow_ms" "$port_ours" "$port_netty"; do
+for n in "${rounds:-1}" "$threads" "$slow_ms" "$port_ours" "$port_netty" "$port_nginx" "$idle_conns" "$gc_requests"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: '$n' is not a positive number" >&2; exit 2; }
 done
-case $only in
-  "") servers=(ours netty) ;;
-  ours|netty) servers=("$only") ;;
-  *) echo "compare.sh: --only takes ours or netty, not '$only'" >&2; exit 2 ;;
-esac
-[ "$port_ours" != "$port_netty" ] || { echo "compare.sh: the two ports must differ" >&2; exit 2; }
+[[ $wait_quiet =~ ^[0-9]+$ ]] || { echo "compare.sh: --wait-quiet takes seconds, not '$wait_quiet'" >&2; exit 2; }
+servers=()
+for name in ${only//,/ }; do
+  case $name in
+    ours|netty|nginx) [[ " ${servers[*]} " == *" $name "* ]] || servers+=("$name") ;;
+    *) echo "compare.sh: --only takes ours, netty and/or nginx (comma-separated), not '$name'" >&2; exit 2 ;;
+  esac
+done
+[ ${#servers[@]} -gt 0 ] || servers=(ours netty nginx)
+[ "$(printf '%s\n' "$port_ours" "$port_netty" "$port_nginx" | sort -u | wc -l)" = 3 ] ||
+  { echo "compare.sh: the three ports must differ" >&2; exit 2; }
 
 # Load sizes. --quick keeps the shape of every load and only shortens it.
 if [ "$quick" = 1 ]; then
   rounds=${rounds:-1}
   ab_c1_n=20000 ab_c100_n=50000 wrk_s=5 mix_fast_s=6 mix_slow_s=4 slow_ab_n=30 slow_wrk_s=4
-  warm_s=2
+  warm_s=2 idle_settle_s=3
 else
   rounds=${rounds:-3}
   ab_c1_n=100000 ab_c100_n=200000 wrk_s=10 mix_fast_s=10 mix_slow_s=8 slow_ab_n=100 slow_wrk_s=8
-  warm_s=3
+  warm_s=3 idle_settle_s=5
 fi
+pipe_conns=256 pipe_depth=16    # TechEmpower's plaintext test: 16 deep, from 256 connections up
+wrk_c1000_timeout=5s
+gc_heap=64m gc_capacity_ours=1000 mem_capacity_ours=60000
+gc_max_runs=5 gc_run_max_s=120  # the gc phase's wrk runs: at most this many, each at most this long
 mix_delay_s=1                  # the slow client starts this long after the background fast load
 ab_limit_s=600                 # hard bound on one ab run
+idle_open_limit_s=120          # bound on opening the idle connections
 start_limit_ours_s=900         # bin/loopwork may build itself (mvn) before it listens
-start_limit_netty_s=60
+start_limit_other_s=60
 stop_limit_s=10                # SIGTERM, then SIGKILL
+phases=(main gc mem)
+
+# Many connections at once (wrk -c1000, the idle connections, the servers' side of them): raise the
+# open-files limit to the hard limit, for this script and every server and client it starts. Only
+# a process with CAP_SYS_RESOURCE may go above the hard limit, so that caps --idle-conns.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+nofile=$(ulimit -n)
+idle_conns_asked=$idle_conns
+if [ "$nofile" != unlimited ] && [ "$idle_conns" -gt $((nofile - 1000)) ]; then
+  idle_conns=$((nofile - 1000))
+  echo "compare.sh: the open-files hard limit is $nofile: --idle-conns $idle_conns_asked lowered to $idle_conns" >&2
+  [ "$idle_conns" -gt 0 ] || { echo "compare.sh: the open-files limit ($nofile) is too low" >&2; exit 2; }
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -83,11 +135,11 @@ stop_limit_s=10                # SIGTERM, then SIGKILL
 log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-server_pid=""   # the running server's java pid, also its process group (started with setsid)
+server_pid=""   # the running server's main pid (java, or nginx's master), also its process group
 server_name=""
-failures=0      # servers that did not start
+failures=0      # server starts that failed
 client_pid=""   # the client (under timeout) that run() waits for
-bg_pid=""       # the background wrk of the mixed load
+bg_pid=""       # the background wrk of the mixed load, or the idle-connection client
 
 # Stops whatever is still running; runs on every exit.
 cleanup() {
@@ -111,6 +163,10 @@ alive() {
   [ "${stat%% *}" != Z ]
 }
 
+# The running server's processes, one a line: its process group (the server was started with
+# setsid, so its pid is the group's id). One java process, or nginx's master and its workers.
+server_pids() { [ -z "$server_pid" ] || { pgrep -g "$server_pid" || true; } | sort -n; }
+
 # utime + stime of PID, all threads, in clock ticks: fields 14 and 15 of /proc/PID/stat. The
 # command name (field 2) may hold spaces, so count the fields after its closing parenthesis.
 cpu_ticks() {
@@ -120,6 +176,26 @@ cpu_ticks() {
   # shellcheck disable=SC2086
   set -- $stat # now $1 is field 3 (state), so fields 14 and 15 are $12 and $13
   echo $(( ${12} + ${13} ))
+}
+
+# utime + stime of all the server's processes, in clock ticks.
+server_ticks() {
+  local pid sum=0 t
+  for pid in $(server_pids); do
+    t=$(cpu_ticks "$pid" 2>/dev/null) || continue
+    sum=$((sum + t))
+  done
+  echo "$sum"
+}
+
+# VmRSS of all the server's processes, in kB (shared pages of nginx's processes count once each).
+server_rss_kb() {
+  local pid sum=0 kb
+  for pid in $(server_pids); do
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    sum=$((sum + ${kb:-0}))
+  done
+  echo "$sum"
 }
 
 # Percentage of the machine's CPU time that was busy over the next $1 seconds (/proc/stat).
@@ -144,31 +220,46 @@ machine_ticks() {
 # Pids (one a line) listening on TCP port $1.
 listeners() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u; }
 
-port_of() { if [ "$1" = ours ]; then echo "$port_ours"; else echo "$port_netty"; fi; }
+port_of() {
+  case $1 in ours) echo "$port_ours" ;; netty) echo "$port_netty" ;; nginx) echo "$port_nginx" ;; esac
+}
 
-# server_argv NAME PORT: sets argv to the command that runs server NAME in the foreground.
-# "ours" is this function's first branch: change it here if bin/loopwork's options change.
+# True when server $1 takes part in phase $2: nginx has no JVM heap (no gc phase).
+takes_part() { [ "$1:$2" != nginx:gc ]; }
+
+# server_argv NAME PORT PHASE [GCLOG]: sets argv to the command that runs server NAME in the
+# foreground for PHASE (main, gc or mem). "ours" is the first branch: change it here if
+# bin/loopwork's options change. The gc phase caps the heap and logs every collection to GCLOG.
 server_argv() {
-  case $1 in
-    ours) argv=("$root/bin/loopwork" -p "$2" -A "$threads" -w "$threads" -D "$slow_ms") ;;
-    netty) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" -p "$2" -A "$threads" -w "$threads" -D "$slow_ms") ;;
+  local name=$1 port=$2 phase=$3 gclog=${4:-GCLOG}
+  local common=(-p "$port" -A "$threads" -w "$threads" -D "$slow_ms")
+  case $name:$phase in
+    ours:main) argv=("$root/bin/loopwork" "${common[@]}") ;;
+    ours:gc) argv=(env "JAVA_OPTS=${JAVA_OPTS:+$JAVA_OPTS }-Xmx$gc_heap -Xlog:gc:file=$gclog"
+                   "$root/bin/loopwork" "${common[@]}" -C "$gc_capacity_ours") ;;
+    ours:mem) argv=("$root/bin/loopwork" "${common[@]}" -C "$mem_capacity_ours") ;;
+    netty:main|netty:mem) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${common[@]}") ;;
+    netty:gc) argv=("$JAVA_HOME/bin/java" "-Xmx$gc_heap" "-Xlog:gc:file=$gclog" -jar "$peer_jar" "${common[@]}") ;;
+    nginx:*) argv=(nginx -p "$nginx_dir" -e "$nginx_dir/logs/error.log" -c conf/nginx.conf) ;;
   esac
 }
 
 # True when server $1 takes part in this run.
 measuring() { [[ " ${servers[*]} " == *" $1 "* ]]; }
 
-# Starts server $1 for round $2 in its own process group and waits until its java process
-# listens on the port. bin/loopwork execs java, and setsid execs too (the background child of a
-# script is never a group leader), so $! is the java pid; checked below against /proc and ss.
-# Returns 1, with the reason in raw/r<round>-<server>-failed.txt, when the server exits or does
-# not listen in time (e.g. bin/loopwork's own build fails because its sources changed under us);
-# the other rounds and servers go on. A port held by another process stops the whole run.
+# Starts server $1 for phase $3 of round $2 in its own process group and waits until it listens
+# on the port. bin/loopwork execs java, env and setsid exec too (the background child of a
+# script is never a group leader), so $! is the java pid, or nginx's master; checked below
+# against /proc and ss. Returns 1, with the reason in raw/r<round>-<server>[-<phase>]-failed.txt,
+# when the server exits or does not listen in time (e.g. bin/loopwork's own build fails because
+# its sources changed under us); the other rounds and servers go on. A port held by another
+# process stops the whole run.
 start_server() {
-  local name=$1 round=$2 port limit log deadline other
+  local name=$1 round=$2 phase=$3 port limit log deadline other tag comm
   port=$(port_of "$name")
-  log="$raw/r$round-$name-server.log"
-  # An old instance would share the port silently (netty binds with SO_REUSEPORT).
+  tag=$(tag_of "$name" "$round" "$phase")
+  log="$raw/$tag-server.log"
+  # An old instance would share the port silently (netty and nginx bind with SO_REUSEPORT).
   deadline=$((SECONDS + 15))
   while [ -n "$(listeners "$port")" ] || ss -Hltn "sport = :$port" | grep -q .; do
     [ $SECONDS -lt $deadline ] || die "port $port is in use (pids: $(listeners "$port" | tr '\n' ' ')); stop that process first"
@@ -177,42 +268,48 @@ start_server() {
   # Other work on the machine skews every figure: measure it before each start (in the report).
   local busy
   busy=$(cpu_busy_pct 1)
-  echo "$busy" >"$raw/r$round-$name-busy.txt"
+  echo "$busy" >"$raw/$tag-busy.txt"
   [ "$busy" -lt 20 ] || log "warning: the machine was ${busy}% busy before this start; figures will be skewed"
-  log "round $round: starting $name on port $port"
+  log "round $round, $phase phase: starting $name on port $port"
   local argv
-  server_argv "$name" "$port"
+  server_argv "$name" "$port" "$phase" "$raw/r$round-$name-gc.log"
   setsid "${argv[@]}" >"$log" 2>&1 </dev/null &
   server_pid=$! server_name=$name
-  if [ "$name" = ours ]; then limit=$start_limit_ours_s; else limit=$start_limit_netty_s; fi
+  if [ "$name" = ours ]; then limit=$start_limit_ours_s; else limit=$start_limit_other_s; fi
+  if [ "$name" = nginx ]; then comm=nginx; else comm=java; fi
   deadline=$((SECONDS + limit))
   while :; do
     if ! alive "$server_pid"; then
       wait "$server_pid" 2>/dev/null || true
       server_pid=""
-      start_failed "$name" "$round" "$log" "exited during start-up"
+      start_failed "$tag" "$log" "exited during start-up"
       return 1
     fi
-    if [ "$(cat "/proc/$server_pid/comm" 2>/dev/null)" = java ] && listeners "$port" | grep -qx "$server_pid"; then
+    if [ "$(cat "/proc/$server_pid/comm" 2>/dev/null)" = "$comm" ] && listeners "$port" | grep -qx "$server_pid"; then
       break
     fi
     if [ $SECONDS -ge $deadline ]; then
       stop_server
-      start_failed "$name" "$round" "$log" "did not listen on port $port within ${limit}s"
+      start_failed "$tag" "$log" "did not listen on port $port within ${limit}s"
       return 1
     fi
     sleep 0.2
   done
-  other=$(listeners "$port" | grep -vx "$server_pid" || true)
+  # Every listener must be one of the server's own processes (nginx's workers share the sockets).
+  other=$(listeners "$port" | grep -vxF -f <(server_pids) || true)
   [ -z "$other" ] || die "other processes also listen on port $port: $other"
-  log "round $round: $name listening, java pid $server_pid ($(readlink "/proc/$server_pid/exe"))"
+  log "round $round: $name listening, pid $server_pid ($(readlink "/proc/$server_pid/exe")), processes: $(server_pids | tr '\n' ' ')"
 }
 
-# start_failed NAME ROUND LOG REASON: notes a server that did not start, for the report.
+# tag_of NAME ROUND PHASE: the raw files' prefix: r<round>-<name> for the main phase,
+# r<round>-<name>-<phase> for the others.
+tag_of() { if [ "$3" = main ]; then echo "r$2-$1"; else echo "r$2-$1-$3"; fi; }
+
+# start_failed TAG LOG REASON: notes a server that did not start, for the report.
 start_failed() {
-  tail -n 15 "$3" >&2
-  echo "$4" >"$raw/r$2-$1-failed.txt"
-  log "error: round $2: $1 $4 (log: ${3#"$root"/}); going on without it this round"
+  tail -n 15 "$2" >&2
+  echo "$3" >"$raw/$1-failed.txt"
+  log "error: $1: $server_name $3 (log: ${2#"$root"/}); going on without it there"
   failures=$((failures + 1))
 }
 
@@ -247,19 +344,52 @@ run() {
   fi
 }
 
-# wrk FILE CONNS SECONDS URL [--latency]: one wrk thread, bounded.
+# run_wrk FILE CONNS SECONDS URL [wrk options] [-- script arguments]: one wrk thread, bounded.
 run_wrk() {
-  local file=$1 conns=$2 secs=$3 url=$4
+  local file=$1 conns=$2 secs=$3 url=$4 opts=() args=()
   shift 4
-  run "$file" $((secs + 30)) wrk -t1 -c"$conns" -d"${secs}s" "$@" "$url"
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+  [ $# -eq 0 ] || args=("$@") # "--" and the script's arguments, after the URL
+  run "$file" $((secs + 30)) wrk -t1 -c"$conns" -d"${secs}s" "${opts[@]}" "$url" "${args[@]}"
 }
 
+pipe_opts=(-s "$bench/pipeline.lua")
 warm_fast() { run_wrk "$1" 100 "$warm_s" "$fast_url"; }
 warm_slow() { run_wrk "$1" 4 "$warm_s" "$slow_url"; }
+warm_pipe() { run_wrk "$1" "$pipe_conns" "$warm_s" "$fast_url" "${pipe_opts[@]}" -- "$pipe_depth"; }
 
-# The loads, on the running server ($server_pid) named $1, round $2.
-measure() {
-  local name=$1 round=$2 port p before after
+# Requests counted by wrk in FILE (its "N requests in" line), 0 when there is none.
+wrk_requests() { sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$1" | head -n1 | grep . || echo 0; }
+
+# Requests/sec in wrk's output FILE, as an integer, 0 when there is none.
+wrk_rate() { sed -n 's/^Requests\/sec: *\([0-9]*\).*/\1/p' "$1" | head -n1 | grep . || echo 0; }
+
+# Our server's GET /metrics, into FILE (its loopwork_requests_total lines count every request).
+scrape_metrics() { run "$1" 10 curl -sS -m 5 "http://127.0.0.1:$2/metrics"; }
+
+# measure_wrk_cpu P LOAD CONNS URL [wrk options] [-- script arguments]: the measured wrk run
+# of LOAD (after its warm-up) with the server's CPU time and the machine's busy time around it,
+# in P-LOAD.txt and P-LOAD.cpu.
+measure_wrk_cpu() {
+  local p=$1 load=$2 conns=$3 url=$4 before after m_before m_after pids
+  shift 4
+  pids=$(server_pids | tr '\n' ' ')
+  m_before=$(machine_ticks)
+  before=$(server_ticks)
+  run_wrk "$p-$load.txt" "$conns" "$wrk_s" "$url" --latency "$@"
+  after=$(server_ticks)
+  m_after=$(machine_ticks)
+  # The machine's busy ticks too: server + wrk should be all of it; more means other work ran.
+  {
+    printf 'pids\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' "$pids" "$before" "$after" "$clk_tck"
+    printf 'machine_busy_total_before\t%s\nmachine_busy_total_after\t%s\n' "$m_before" "$m_after"
+    [ "$(server_pids | tr '\n' ' ')" = "$pids" ] || printf 'pids_after\t%s\n' "$(server_pids | tr '\n' ' ')"
+  } >"$p-$load.cpu"
+}
+
+# The main phase's loads, on the running server ($server_pid) named $1, round $2.
+measure_main() {
+  local name=$1 round=$2 port p
   port=$(port_of "$name")
   fast_url="http://127.0.0.1:$port/test/fast"
   slow_url="http://127.0.0.1:$port/test/slow"
@@ -273,42 +403,121 @@ measure() {
   warm_fast "$p-warmup-ab-c100.txt"
   run "$p-ab-c100.txt" "$ab_limit_s" ab -n "$ab_c100_n" -c 100 "$fast_url"
 
-  log "round $round: $name: wrk -c 100 keep-alive, with server CPU time"
+  log "round $round: $name: wrk -c 1, -c 100, -c 1000 keep-alive, with server CPU time"
+  warm_fast "$p-warmup-wrk-c1.txt"
+  measure_wrk_cpu "$p" wrk-c1 1 "$fast_url"
   warm_fast "$p-warmup-wrk-c100.txt"
-  local m_before m_after
-  m_before=$(machine_ticks)
-  before=$(cpu_ticks "$server_pid")
-  run_wrk "$p-wrk-c100.txt" 100 "$wrk_s" "$fast_url"
-  after=$(cpu_ticks "$server_pid")
-  m_after=$(machine_ticks)
-  # The machine's busy ticks too: server + wrk should be all of it; more means other work ran.
-  {
-    printf 'pid\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' "$server_pid" "$before" "$after" "$clk_tck"
-    printf 'machine_busy_total_before\t%s\nmachine_busy_total_after\t%s\n' "$m_before" "$m_after"
-  } >"$p-wrk-c100.cpu"
+  measure_wrk_cpu "$p" wrk-c100 100 "$fast_url"
+  warm_fast "$p-warmup-wrk-c1000.txt"
+  measure_wrk_cpu "$p" wrk-c1000 1000 "$fast_url" --timeout "$wrk_c1000_timeout"
 
-  log "round $round: $name: /test/slow latency under wrk -c 100 load on /test/fast"
-  warm_fast "$p-warmup-mixed.txt"
-  timeout -k 5 $((mix_fast_s + 30)) wrk -t1 -c100 -d"${mix_fast_s}s" "$fast_url" >"$p-mixed-fast.txt" 2>&1 &
-  bg_pid=$!
-  sleep "$mix_delay_s"
-  run_wrk "$p-mixed-slow.txt" 1 "$mix_slow_s" "$slow_url" --latency
-  local rc=0
-  wait "$bg_pid" || rc=$?
-  bg_pid=""
-  [ "$rc" = 0 ] || echo "[compare.sh] exit code $rc" >>"$p-mixed-fast.txt"
+  log "round $round: $name: pipelined $pipe_depth deep, wrk -c $pipe_conns, with server CPU time"
+  warm_pipe "$p-warmup-pipeline.txt"
+  [ "$name" != ours ] || scrape_metrics "$p-pipeline-metrics-before.txt" "$port"
+  measure_wrk_cpu "$p" pipeline "$pipe_conns" "$fast_url" "${pipe_opts[@]}" -- "$pipe_depth"
+  [ "$name" != ours ] || scrape_metrics "$p-pipeline-metrics-after.txt" "$port"
 
-  log "round $round: $name: /test/slow alone"
-  warm_slow "$p-warmup-slow-ab.txt"
-  run "$p-slow-ab.txt" "$ab_limit_s" ab -n "$slow_ab_n" -c 1 "$slow_url"
-  warm_slow "$p-warmup-slow-wrk.txt"
-  run_wrk "$p-slow-wrk.txt" 1 "$slow_wrk_s" "$slow_url" --latency
+  if [ "$name" != nginx ]; then # nginx has no /test/slow
+    log "round $round: $name: /test/slow latency under wrk -c 100 load on /test/fast"
+    warm_fast "$p-warmup-mixed.txt"
+    timeout -k 5 $((mix_fast_s + 30)) wrk -t1 -c100 -d"${mix_fast_s}s" "$fast_url" >"$p-mixed-fast.txt" 2>&1 &
+    bg_pid=$!
+    sleep "$mix_delay_s"
+    run_wrk "$p-mixed-slow.txt" 1 "$mix_slow_s" "$slow_url" --latency
+    local rc=0
+    wait "$bg_pid" || rc=$?
+    bg_pid=""
+    [ "$rc" = 0 ] || echo "[compare.sh] exit code $rc" >>"$p-mixed-fast.txt"
+
+    log "round $round: $name: /test/slow alone"
+    warm_slow "$p-warmup-slow-ab.txt"
+    run "$p-slow-ab.txt" "$ab_limit_s" ab -n "$slow_ab_n" -c 1 "$slow_url"
+    warm_slow "$p-warmup-slow-wrk.txt"
+    run_wrk "$p-slow-wrk.txt" 1 "$slow_wrk_s" "$slow_url" --latency
+  fi
 
   alive "$server_pid" || log "warning: $name died during round $round (see ${p#"$root"/}-server.log)"
 }
 
+# The gc phase: keep-alive requests until about gc_requests are served, GC counts from jstat.
+measure_gc() {
+  local name=$1 round=$2 port p rate total=0 i secs n
+  port=$(port_of "$name")
+  fast_url="http://127.0.0.1:$port/test/fast"
+  p="$raw/r$round-$name-gc"
+  warm_fast "$p-warmup.txt"
+  run "$p-jstat-before.txt" 30 "$JAVA_HOME/bin/jstat" -gc "$server_pid"
+  # Runs sized from the rate measured just before (this round's wrk -c100, else the warm-up),
+  # then topped up until the count is reached; each run and their number are bounded.
+  rate=$(wrk_rate "$raw/r$round-$name-wrk-c100.txt")
+  [ "$rate" -gt 0 ] || rate=$(wrk_rate "$p-warmup.txt")
+  [ "$rate" -gt 0 ] || rate=50000
+  for ((i = 1; i <= gc_max_runs && total < gc_requests; i++)); do
+    secs=$(( (gc_requests - total) * 105 / 100 / rate + 1 ))
+    [ "$secs" -le "$gc_run_max_s" ] || secs=$gc_run_max_s
+    log "round $round: $name: gc phase, wrk -c 100 for ${secs}s (run $i, $total of $gc_requests requests so far)"
+    run_wrk "$p-wrk-$i.txt" 100 "$secs" "$fast_url"
+    n=$(wrk_requests "$p-wrk-$i.txt")
+    total=$((total + n))
+    [ "$(wrk_rate "$p-wrk-$i.txt")" -le 0 ] || rate=$(wrk_rate "$p-wrk-$i.txt")
+  done
+  run "$p-jstat-after.txt" 30 "$JAVA_HOME/bin/jstat" -gc "$server_pid"
+  printf 'requests\t%s\ntarget\t%s\nruns\t%s\n' "$total" "$gc_requests" "$((i - 1))" >"$p.tsv"
+  alive "$server_pid" || log "warning: $name died during the gc phase of round $round (see ${p#"$root"/}-server.log)"
+}
+
+# heap_snapshot FILE: a full GC in the server's JVM (jcmd GC.run), then jstat -gc, into FILE: its
+# live heap, which RSS hides (a JVM's RSS also holds eden it has touched, live or not).
+heap_snapshot() {
+  run "$1" 60 bash -c '"$1/bin/jcmd" "$2" GC.run && sleep 1 && "$1/bin/jstat" -gc "$2"' _ "$JAVA_HOME" "$server_pid"
+}
+
+# The mem phase: RSS after start, after a warm-up, and with idle_conns idle connections; for the
+# JVMs also the live heap after a full GC with the connections and after they closed (both after
+# the RSS readings they would disturb: a full GC may give heap back to the OS).
+measure_mem() {
+  local name=$1 round=$2 port p rss_start rss_warm rss_idle="" rss_closed="" est="" state="" i
+  port=$(port_of "$name")
+  fast_url="http://127.0.0.1:$port/test/fast"
+  p="$raw/r$round-$name-mem"
+  sleep 2
+  rss_start=$(server_rss_kb)
+  warm_fast "$p-warmup.txt"
+  sleep 2
+  rss_warm=$(server_rss_kb)
+  log "round $round: $name: opening $idle_conns idle keep-alive connections"
+  timeout -k 5 $((idle_open_limit_s + 300)) python3 "$bench/idle_conns.py" --port "$port" \
+    --count "$idle_conns" --open-limit "$idle_open_limit_s" --hold-limit 240 >"$p-idle.txt" 2>&1 &
+  bg_pid=$!
+  for ((i = 0; i < (idle_open_limit_s + 10) * 5; i++)); do
+    if grep -q '^ready' "$p-idle.txt"; then state=ready; break; fi
+    if grep -q '^failed' "$p-idle.txt" || ! alive "$bg_pid"; then state=failed; break; fi
+    sleep 0.2
+  done
+  if [ "$state" = ready ]; then
+    sleep "$idle_settle_s"
+    rss_idle=$(server_rss_kb)
+    est=$(ss -Htn state established "sport = :$port" | wc -l)
+    [ "$name" = nginx ] || heap_snapshot "$p-heap-idle.txt"
+  else
+    log "warning: $name: the idle connections did not open (see ${p#"$root"/}-idle.txt)"
+  fi
+  kill "$bg_pid" 2>/dev/null || true
+  wait "$bg_pid" 2>/dev/null || true
+  bg_pid=""
+  sleep 2
+  rss_closed=$(server_rss_kb)
+  [ "$name" = nginx ] || [ "$state" != ready ] || heap_snapshot "$p-heap-closed.txt"
+  {
+    printf 'pids\t%s\nconnections\t%s\nestablished\t%s\n' "$(server_pids | tr '\n' ' ')" "$idle_conns" "$est"
+    printf 'rss_start_kb\t%s\nrss_warm_kb\t%s\nrss_idle_kb\t%s\nrss_closed_kb\t%s\n' \
+      "$rss_start" "$rss_warm" "$rss_idle" "$rss_closed"
+  } >"$p.tsv"
+  alive "$server_pid" || log "warning: $name died during the mem phase of round $round (see ${p#"$root"/}-server.log)"
+}
+
 # ---------------------------------------------------------------------------------------------
-# Preconditions: JDK 25, tools, the peer's jar
+# Preconditions: JDK 25, tools, the peer's jar, nginx's configuration
 # ---------------------------------------------------------------------------------------------
 # JAVA_HOME if it is a JDK 25, else the Temurin 25 folder; exported so bin/loopwork uses it too.
 find_jdk25() {
@@ -325,22 +534,36 @@ find_jdk25() {
   die "needs a JDK 25: set JAVA_HOME to one (looked at JAVA_HOME='${JAVA_HOME:-}' and /usr/lib/jvm/temurin-25-jdk-amd64)"
 }
 
-# wrk and ab come from Debian packages; update the package lists only if the install fails.
-ensure_tools() {
+# apt_install PACKAGE...: installs Debian packages; updates the package lists only if that fails.
+apt_install() {
   local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  log "installing $* (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 600 $sudo apt-get install -y -q "$@" >>"$out/apt.log" 2>&1 ||
+    { timeout 600 $sudo apt-get update -q >>"$out/apt.log" 2>&1 &&
+      timeout 600 $sudo apt-get install -y -q "$@" >>"$out/apt.log" 2>&1; }
+}
+
+# wrk and ab are needed; nginx and gnuplot are optional: without them, no nginx and no plot.
+ensure_tools() {
   if ! command -v wrk >/dev/null || ! command -v ab >/dev/null; then
-    [ "$(id -u)" = 0 ] || sudo="sudo -n"
-    log "installing wrk and apache2-utils (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 600 $sudo apt-get install -y -q wrk apache2-utils >"$out/apt.log" 2>&1 ||
-      { timeout 600 $sudo apt-get update -q >>"$out/apt.log" 2>&1 &&
-        timeout 600 $sudo apt-get install -y -q wrk apache2-utils >>"$out/apt.log" 2>&1; } ||
-      die "could not install wrk and apache2-utils (see ${out#"$root"/}/apt.log)"
+    apt_install wrk apache2-utils || die "could not install wrk and apache2-utils (see ${out#"$root"/}/apt.log)"
   fi
   local tool
-  for tool in wrk ab ss python3 getconf setsid timeout mvn; do
+  for tool in wrk ab ss python3 getconf setsid timeout pgrep curl mvn; do
     command -v "$tool" >/dev/null || die "'$tool' is not installed"
   done
+  for tool in jstat jcmd; do
+    [ -x "$JAVA_HOME/bin/$tool" ] || die "$JAVA_HOME/bin/$tool is missing (needed for the gc and mem phases)"
+  done
+  if measuring nginx && ! command -v nginx >/dev/null; then
+    apt_install nginx-light || apt_install nginx ||
+      log "warning: could not install nginx (see ${out#"$root"/}/apt.log): measuring without it"
+  fi
+  if ! command -v gnuplot >/dev/null; then
+    apt_install gnuplot-nox || log "warning: could not install gnuplot-nox: no latency plot"
+  fi
 }
 
 # Builds the peer's jar when it is missing or older than the peer's sources.
@@ -355,16 +578,51 @@ build_peer() {
   [ -f "$peer_jar" ] || die "the peer build made no $peer_jar"
 }
 
+# nginx's configuration from bench/nginx.conf, in its own prefix; checked with nginx -t.
+# Returns 1 (nginx is then left out) when nginx is missing or rejects it.
+setup_nginx() {
+  command -v nginx >/dev/null || return 1
+  rm -rf "$nginx_dir"
+  mkdir -p "$nginx_dir/conf" "$nginx_dir/logs" "$nginx_dir/temp"
+  local conns=$nofile
+  [ "$conns" != unlimited ] || conns=65536
+  sed -e "s/@THREADS@/$threads/g; s/@PORT@/$port_nginx/g; s/@CONNECTIONS@/$conns/g" \
+    "$bench/nginx.conf" >"$nginx_dir/conf/nginx.conf"
+  timeout 30 nginx -t -p "$nginx_dir" -e "$nginx_dir/logs/error.log" -c conf/nginx.conf >"$out/nginx-test.log" 2>&1 ||
+    { cat "$out/nginx-test.log" >&2; return 1; }
+}
+
+# --wait-quiet: wait (bounded) until the machine is less than 20% busy over 5 s.
+wait_until_quiet() {
+  local deadline=$((SECONDS + wait_quiet)) busy
+  while :; do
+    busy=$(cpu_busy_pct 5)
+    [ "$busy" -ge 20 ] || { log "the machine is quiet (${busy}% busy)"; return 0; }
+    [ $SECONDS -lt $deadline ] || { log "warning: the machine is still ${busy}% busy after waiting ${wait_quiet}s: going on"; return 0; }
+    log "the machine is ${busy}% busy (load average $(cut -d' ' -f1-3 /proc/loadavg)): waiting for it to be quiet"
+    sleep 25
+  done
+}
+
 mkdir -p "$out"
+rm -f "$out/apt.log"
 find_jdk25
 ensure_tools
 if measuring netty; then build_peer; fi
 if measuring ours && [ ! -x "$root/bin/loopwork" ]; then
-  die "bin/loopwork is missing (use --only netty to measure the peer alone)"
+  die "bin/loopwork is missing (use --only netty,nginx to measure the others alone)"
+fi
+nginx_note=""
+if measuring nginx && ! setup_nginx; then
+  nginx_note="nginx was left out: $(command -v nginx >/dev/null && echo "it rejected bench/nginx.conf (see bench/out/nginx-test.log)" || echo "it could not be installed")"
+  log "warning: $nginx_note"
+  mapfile -t servers < <(printf '%s\n' "${servers[@]}" | grep -vx nginx)
+  [ ${#servers[@]} -gt 0 ] || die "no server left to measure"
 fi
 clk_tck=$(getconf CLK_TCK)
+[ "$wait_quiet" = 0 ] || wait_until_quiet
 
-rm -rf "$raw" "$out/report.md"
+rm -rf "$raw" "$out/report.md" "$out/latency.png" "$out/latency.dat" "$out/latency.gp"
 mkdir -p "$raw"
 
 # ---------------------------------------------------------------------------------------------
@@ -375,47 +633,74 @@ mkdir -p "$raw"
   printf 'rounds\t%s\n' "$rounds"
   printf 'quick\t%s\n' "$quick"
   printf 'servers\t%s\n' "${servers[*]}"
+  printf 'nginx_note\t%s\n' "$nginx_note"
   printf 'threads\t%s\n' "$threads"
   printf 'slow_ms\t%s\n' "$slow_ms"
   printf 'nproc\t%s\n' "$(nproc)"
   printf 'cpu\t%s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+  printf 'mem\t%s\n' "$(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
   printf 'kernel\t%s\n' "$(uname -srm)"
   printf 'java\t%s\n' "$("$JAVA_HOME/bin/java" -version 2>&1 | paste -sd ';' | sed 's/;/; /g')"
   printf 'java_home\t%s\n' "$JAVA_HOME"
+  printf 'java_opts\t%s\n' "${JAVA_OPTS:-}"
   printf 'wrk\t%s\n' "$(wrk -v 2>&1 | head -n1 | sed 's/ Copyright.*//')"
   printf 'ab\t%s\n' "$(ab -V 2>&1 | head -n1 | sed 's/^This is //')"
+  printf 'nginx\t%s\n' "$( (nginx -v 2>&1 || echo none) | sed 's/^nginx version: //')"
+  printf 'gnuplot\t%s\n' "$( (gnuplot --version 2>/dev/null || echo none) | head -n1)"
   printf 'loadavg\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'clk_tck\t%s\n' "$clk_tck"
+  printf 'nofile\t%s\n' "$nofile"
+  printf 'idle_conns\t%s\nidle_conns_asked\t%s\n' "$idle_conns" "$idle_conns_asked"
+  printf 'gc_requests\t%s\ngc_heap\t%s\n' "$gc_requests" "$gc_heap"
+  printf 'gc_capacity_ours\t%s\nmem_capacity_ours\t%s\n' "$gc_capacity_ours" "$mem_capacity_ours"
+  printf 'pipe_depth\t%s\npipe_conns\t%s\n' "$pipe_depth" "$pipe_conns"
   printf 'git\t%s\n' "$(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo 'no commit')"
-  printf 'port.ours\t%s\nport.netty\t%s\n' "$port_ours" "$port_netty"
-  for name in ours netty; do
-    server_argv "$name" PORT
-    printf 'server.%s\t%s\n' "$name" "$(echo "${argv[*]}" | sed "s|$root/||g")"
+  printf 'git_dirty\t%s\n' "$(git -C "$root" status --porcelain 2>/dev/null | grep -v '^?? bench/out' | wc -l)"
+  for name in ours netty nginx; do
+    printf 'port.%s\t%s\n' "$name" "$(port_of "$name")"
+    for phase in "${phases[@]}"; do
+      takes_part "$name" "$phase" || continue
+      server_argv "$name" PORT "$phase" "bench/out/raw/r<round>-$name-gc.log"
+      printf 'server.%s.%s\t%s\n' "$name" "$phase" "$(echo "${argv[*]}" | sed "s|$root/||g")"
+    done
   done
   printf 'cmd.warmup-fast\twrk -t1 -c100 -d%ss URL/test/fast\n' "$warm_s"
   printf 'cmd.warmup-slow\twrk -t1 -c4 -d%ss URL/test/slow\n' "$warm_s"
+  printf 'cmd.warmup-pipe\twrk -t1 -c%s -d%ss -s bench/pipeline.lua URL/test/fast -- %s\n' "$pipe_conns" "$warm_s" "$pipe_depth"
   printf 'cmd.ab-c1\tab -n %s -c 1 URL/test/fast\n' "$ab_c1_n"
   printf 'cmd.ab-c100\tab -n %s -c 100 URL/test/fast\n' "$ab_c100_n"
-  printf 'cmd.wrk-c100\twrk -t1 -c100 -d%ss URL/test/fast\n' "$wrk_s"
+  printf 'cmd.wrk-c1\twrk -t1 -c1 -d%ss --latency URL/test/fast\n' "$wrk_s"
+  printf 'cmd.wrk-c100\twrk -t1 -c100 -d%ss --latency URL/test/fast\n' "$wrk_s"
+  printf 'cmd.wrk-c1000\twrk -t1 -c1000 -d%ss --latency --timeout %s URL/test/fast\n' "$wrk_s" "$wrk_c1000_timeout"
+  printf 'cmd.pipeline\twrk -t1 -c%s -d%ss --latency -s bench/pipeline.lua URL/test/fast -- %s ' "$pipe_conns" "$wrk_s" "$pipe_depth"
+  printf '(ours: curl URL/metrics before and after)\n'
   printf 'cmd.mixed\twrk -t1 -c100 -d%ss URL/test/fast & sleep %s; ' "$mix_fast_s" "$mix_delay_s"
   printf 'wrk -t1 -c1 -d%ss --latency URL/test/slow; wait\n' "$mix_slow_s"
   printf 'cmd.slow-ab\tab -n %s -c 1 URL/test/slow\n' "$slow_ab_n"
   printf 'cmd.slow-wrk\twrk -t1 -c1 -d%ss --latency URL/test/slow\n' "$slow_wrk_s"
+  printf 'cmd.gc\tjstat -gc PID; wrk -t1 -c100 -dSECONDS URL/test/fast, repeated (at most %s runs of at most %ss) ' "$gc_max_runs" "$gc_run_max_s"
+  printf 'until %s requests are served, SECONDS from the last measured rate +5%%; jstat -gc PID\n' "$gc_requests"
+  printf 'cmd.mem\tsleep 2; RSS; wrk -t1 -c100 -d%ss URL/test/fast; sleep 2; RSS; ' "$warm_s"
+  printf 'python3 bench/idle_conns.py --port PORT --count %s & (wait for "ready"); sleep %s; RSS; ' "$idle_conns" "$idle_settle_s"
+  printf '[JVMs: jcmd PID GC.run; jstat -gc PID]; kill; sleep 2; RSS; [JVMs: jcmd PID GC.run; jstat -gc PID]\n'
 } >"$raw/meta.tsv"
 
 # ---------------------------------------------------------------------------------------------
-# The rounds: each server in turn, fresh JVM each time
+# The rounds: in each phase each server in turn, a fresh process each time
 # ---------------------------------------------------------------------------------------------
-log "rounds=$rounds servers=${servers[*]} -A $threads -w $threads -D $slow_ms quick=$quick"
+log "rounds=$rounds servers=${servers[*]} -A $threads -w $threads -D $slow_ms quick=$quick idle-conns=$idle_conns gc-requests=$gc_requests"
 for ((round = 1; round <= rounds; round++)); do
-  for name in "${servers[@]}"; do
-    start_server "$name" "$round" || continue
-    measure "$name" "$round"
-    stop_server
+  for phase in "${phases[@]}"; do
+    for name in "${servers[@]}"; do
+      takes_part "$name" "$phase" || continue
+      start_server "$name" "$round" "$phase" || continue
+      "measure_$phase" "$name" "$round"
+      stop_server
+    done
   done
 done
 
 python3 "$bench/summarise.py" "$out" >"$out/report.md"
-log "report: ${out#"$root"/}/report.md, raw outputs: ${raw#"$root"/}/"
+log "report: ${out#"$root"/}/report.md, raw outputs: ${raw#"$root"/}/$([ -f "$out/latency.png" ] && echo ", plot: ${out#"$root"/}/latency.png")"
 cat "$out/report.md"
 [ "$failures" = 0 ] || die "$failures server start(s) failed: see Problems in the report"

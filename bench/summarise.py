@@ -1,22 +1,31 @@
 #!/usr/bin/env python3
-"""Builds the Markdown report of bench/compare.sh from its raw outputs.
+"""Builds the Markdown report of bench/compare.sh from its raw outputs, and its latency plot.
 
     python3 bench/summarise.py bench/out > bench/out/report.md
 
-Reads OUT/raw/meta.tsv (settings, machine, commands; key TAB value) and the tool outputs
-OUT/raw/r<round>-<server>-<load>.txt (plus r<round>-<server>-wrk-c100.cpu), parses wrk's and ab's
-text, and prints one table per load with every round, the medians and the ratio ours/netty of
-the medians. Standard library only; a figure that cannot be parsed shows as "n/a" and is listed
-under "Problems", as are failed requests, socket errors, non-2xx answers and tool exit codes.
+Reads OUT/raw/meta.tsv (settings, machine, commands; key TAB value) and the tool outputs of each
+server in each round: the main phase's r<round>-<server>-<load>.txt (with -<load>.cpu for the
+loads measured with the server's CPU time, and ours' /metrics scrapes around the pipelined load),
+the gc phase's r<round>-<server>-gc-* (wrk runs, jstat -gc before and after) and the mem phase's
+r<round>-<server>-mem.tsv. Parses wrk's, ab's and jstat's text, and prints one table per load
+with every round, the medians and the ratios ours/netty and ours/nginx of the medians. Writes
+OUT/latency.dat and OUT/latency.gp (wrk's latency percentiles, medians over the rounds) and runs
+gnuplot, when installed, to draw OUT/latency.png. Standard library only; a figure that cannot be
+parsed shows as "n/a" and is listed under "Problems", as are failed requests, socket errors,
+non-2xx answers and tool exit codes; a load a server does not take shows as "–".
 """
 
+import math
 import re
+import shutil
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
 # wrk prints times with these units (its format_time); everything is normalised to ms.
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+PERCENTILES = [50.0, 75.0, 90.0, 99.0]  # what wrk --latency prints
 
 
 def parse_wrk(text):
@@ -32,7 +41,10 @@ def parse_wrk(text):
     dist = text.split("Latency Distribution", 1)
     if len(dist) == 2:
         for p, value, unit in re.findall(r"^\s*([\d.]+)%\s+([\d.]+)(us|ms|s|m|h)\s*$", dist[1], re.M):
-            out["pct"][float(p)] = float(value) * UNIT_MS[unit]
+            if float(value) > 0:
+                out["pct"][float(p)] = float(value) * UNIT_MS[unit]
+            else:  # wrk's stats_correct can leave samples below the minimum it scans from
+                out["errors"].append(f"wrk printed a {p}% latency of {value}{unit}: left out")
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     if m and any(int(g) for g in m.groups()):
         out["errors"].append(m.group(0))
@@ -68,24 +80,55 @@ def parse_ab(text):
     return out
 
 
-class Run:
-    """The raw outputs of one server in one round."""
+def parse_jstat(text):
+    """jstat -gc output: {column: float}, empty when it has no header and value line."""
+    lines = [ln.split() for ln in text.splitlines() if ln.strip()]
+    for i, cols in enumerate(lines[:-1]):
+        if "YGC" in cols and len(lines[i + 1]) == len(cols):
+            try:
+                return dict(zip(cols, map(float, lines[i + 1])))
+            except ValueError:
+                return {}
+    return {}
 
-    def __init__(self, raw, rnd, server, ncpu):
-        self.raw, self.prefix, self.ncpu = raw, f"r{rnd}-{server}", ncpu
+
+def metrics_requests(text):
+    """Sum of Loopwork's loopwork_requests_total{loop="N"} lines (Prometheus text), or None."""
+    values = re.findall(r"^loopwork_requests_total\{[^}]*\}\s+([\d.eE+]+)\s*$", text, re.M)
+    return sum(float(v) for v in values) if values else None
+
+
+def read_tsv(path):
+    return dict(line.split("\t", 1) for line in path.read_text().splitlines() if "\t" in line)
+
+
+def num(kv, key):
+    try:
+        return float(kv[key])
+    except (KeyError, ValueError):
+        return None
+
+
+class Run:
+    """The raw outputs of one server in one phase of one round."""
+
+    def __init__(self, raw, rnd, server, phase, ncpu):
+        self.raw, self.rnd, self.server, self.phase, self.ncpu = raw, rnd, server, phase, ncpu
+        self.prefix = f"r{rnd}-{server}" + ("" if phase == "main" else f"-{phase}")
         self.problems = []
+        self._cache = {}
         # compare.sh leaves -failed.txt when the server did not start: one problem, no figures.
         failed = raw / f"{self.prefix}-failed.txt"
         self.failed = failed.exists()
         if self.failed:
-            self.problems.append(f"round {rnd}: {server} {failed.read_text().strip()}, no figures "
-                                 f"(see `{self.prefix}-server.log`)")
-        # bin/loopwork builds itself when its sources are newer than its jar: after round 1 that
-        # means the code changed while the benchmark ran.
+            self.problems.append(f"round {rnd}, {phase} phase: {server} {failed.read_text().strip()}, "
+                                 f"no figures (see `{self.prefix}-server.log`)")
+        # bin/loopwork builds itself when its sources are newer than its jar: after its first start
+        # that means the code changed while the benchmark ran.
         log = raw / f"{self.prefix}-server.log"
-        if rnd > 1 and log.exists() and "loopwork: building" in log.read_text(errors="replace"):
-            self.problems.append(f"round {rnd}: {server} rebuilt itself before starting: its "
-                                 "sources changed during the benchmark, so rounds may compare "
+        if (rnd, phase) != (1, "main") and log.exists() and "loopwork: building" in log.read_text(errors="replace"):
+            self.problems.append(f"round {rnd}, {phase} phase: {server} rebuilt itself before starting: "
+                                 "its sources changed during the benchmark, so the figures may be of "
                                  "different code")
 
     def text(self, load):
@@ -107,26 +150,37 @@ class Run:
         return self._parse(load, parse_ab)
 
     def _parse(self, load, parser):
-        text = self.text(load)
-        res = parser(text)
-        if text:  # a missing file is reported once, by text()
-            self.problems += [f"`{self.prefix}-{load}.txt`: {e}" for e in res["errors"]]
-        return res
+        if load not in self._cache:
+            text = self.text(load)
+            res = parser(text)
+            if text:  # a missing file is reported once, by text()
+                self.problems += [f"`{self.prefix}-{load}.txt`: {e}" for e in res["errors"]]
+            self._cache[load] = res
+        return self._cache[load]
 
-    def cpu(self):
-        """Of the wrk-c100 load: (requests per server CPU-second, server CPU in cores, whole
-        machine's busy CPU in cores)."""
+    def cpu(self, load):
+        """Of a load measured with the server's CPU time: (requests per server CPU-second, server
+        CPU in cores, whole machine's busy CPU in cores)."""
+        key = ("cpu", load)
+        if key not in self._cache:
+            self._cache[key] = self._cpu(load)
+        return self._cache[key]
+
+    def _cpu(self, load):
         if self.failed:
             return None, None, None
-        path = self.raw / f"{self.prefix}-wrk-c100.cpu"
-        res = parse_wrk(self.text("wrk-c100"))
+        path = self.raw / f"{self.prefix}-{load}.cpu"
+        res = self.wrk(load)
         try:
-            kv = dict(line.split("\t", 1) for line in path.read_text().splitlines() if "\t" in line)
+            kv = read_tsv(path)
             tck = int(kv["clk_tck"])
             cpu_s = (int(kv["ticks_after"]) - int(kv["ticks_before"])) / tck
         except (OSError, KeyError, ValueError):
             self.problems.append(f"`{path.name}` is missing or unreadable")
             return None, None, None
+        if "pids_after" in kv:
+            self.problems.append(f"`{path.name}`: the server's processes changed during the run "
+                                 f"({kv['pids'].strip()} -> {kv['pids_after'].strip()}), its CPU time is off")
         machine = None
         try:
             (b0, t0), (b1, t1) = (map(int, kv[k].split()) for k in
@@ -139,38 +193,171 @@ class Run:
             return None, None, machine
         return res["requests"] / cpu_s, cpu_s / res["duration_s"], machine
 
+    def pipeline_check(self):
+        """Requests the server counted (its /metrics, less the scrape itself) per request wrk
+        counted in the pipelined load: about 1 when wrk counts responses, 16 if it counted
+        batches. Slightly above 1: answers still in flight when wrk stopped."""
+        if self.failed:
+            return None
+        before = metrics_requests(self.text("pipeline-metrics-before"))
+        after = metrics_requests(self.text("pipeline-metrics-after"))
+        wrk = self.wrk("pipeline")["requests"]
+        if before is None or after is None or not wrk:
+            return None
+        return (after - before - 1) / wrk
+
+    def gc(self):
+        """The gc phase: {requests, young, full, concurrent, cycles, per_million, pause_ms}."""
+        if "gc" not in self._cache:
+            self._cache["gc"] = self._gc()
+        return self._cache["gc"]
+
+    def _gc(self):
+        if self.failed:
+            return {}
+        requests = 0
+        runs = sorted(self.raw.glob(f"{self.prefix}-wrk-*.txt"))
+        for path in runs:
+            res = self.wrk(path.name[len(self.prefix) + 1:-4])
+            requests += res["requests"] or 0
+        a = parse_jstat(self.text("jstat-before"))
+        b = parse_jstat(self.text("jstat-after"))
+        if not runs or not a or not b:
+            self.problems.append(f"round {self.rnd}, {self.server}: gc phase incomplete "
+                                 f"({len(runs)} wrk runs, jstat before: {bool(a)}, after: {bool(b)})")
+            return {}
+        out = {"requests": requests}
+        for key, col in (("young", "YGC"), ("full", "FGC"), ("concurrent", "CGC")):
+            out[key] = b.get(col, 0) - a.get(col, 0) if col in b else None
+        out["cycles"] = sum(out[k] or 0 for k in ("young", "full", "concurrent"))
+        out["per_million"] = out["cycles"] * 1e6 / requests if requests else None
+        out["pause_ms"] = ((b.get("YGCT", 0) + b.get("FGCT", 0)) - (a.get("YGCT", 0) + a.get("FGCT", 0))) * 1000
+        try:
+            target = int(read_tsv(self.raw / f"{self.prefix}.tsv")["target"])
+            if requests < 0.95 * target:
+                self.problems.append(f"round {self.rnd}, {self.server}: the gc phase served only "
+                                     f"{requests:,} of {target:,} requests")
+        except (OSError, KeyError, ValueError):
+            pass
+        return out
+
+    def mem(self):
+        """The mem phase: {opened, established, start, warm, idle, closed (MB), per_conn (B)}."""
+        if "mem" not in self._cache:
+            self._cache["mem"] = self._mem()
+        return self._cache["mem"]
+
+    def _mem(self):
+        if self.failed:
+            return {}
+        path = self.raw / f"{self.prefix}.tsv"
+        try:
+            kv = read_tsv(path)
+        except OSError:
+            self.problems.append(f"`{path.name}` is missing")
+            return {}
+        idle = self.text("idle")
+        m = re.search(r"^ready (\d+)", idle, re.M)
+        if not m:
+            failed = re.search(r"^failed.*$", idle, re.M)
+            self.problems.append(f"round {self.rnd}, {self.server}: the idle connections did not open"
+                                 + (f": {failed.group(0)}" if failed else ""))
+        out = {"opened": int(m.group(1)) if m else None, "established": num(kv, "established")}
+        for k in ("start", "warm", "idle", "closed"):
+            kb = num(kv, f"rss_{k}_kb")
+            out[k] = kb / 1024 if kb else None
+        out["per_conn"] = out["heap_per_conn"] = None
+        if self.server in JAVA and out["opened"]:
+            heap = []
+            for when in ("closed", "idle"):
+                g = parse_jstat(self.text(f"heap-{when}"))
+                cols = ("S0U", "S1U", "EU", "OU")
+                heap.append(sum(g[c] for c in cols) if all(c in g for c in cols) else None)
+            if None not in heap:
+                out["heap_per_conn"] = (heap[1] - heap[0]) * 1024 / out["opened"]
+        if out["opened"] and out["idle"] is not None and out["warm"] is not None:
+            out["per_conn"] = (out["idle"] - out["warm"]) * 1024 * 1024 / out["opened"]
+            if out["established"] is not None and out["established"] < out["opened"]:
+                self.problems.append(f"round {self.rnd}, {self.server}: only {out['established']:.0f} of "
+                                     f"{out['opened']} idle connections were still established when "
+                                     "RSS was read")
+        return out
+
     def warmup_problems(self):
-        for path in sorted(self.raw.glob(f"{self.prefix}-warmup-*.txt")):
+        for path in sorted(self.raw.glob(f"{self.prefix}-warmup*.txt")):
             self.text(path.name[len(self.prefix) + 1:-4])
 
 
-# Each load: (key, title, command keys in meta.tsv, its warm-up ("fast" or "slow"), metrics).
-# Each metric: (label, format, better, extractor); better is "higher", "lower" or "" (context
-# only); the extractor takes a Run and returns a number or None.
+def wrk_metrics(load, latency=(50.0, 99.0), machine=True):
+    """req/s, req per server CPU-s, CPU and latency percentiles of a wrk load with CPU time."""
+    metrics = [
+        ("req/s", "int", "higher", lambda r: r.wrk(load)["rps"]),
+        ("req per server CPU-s", "int", "higher", lambda r: r.cpu(load)[0]),
+        ("server CPU (cores)", "f2", "", lambda r: r.cpu(load)[1]),
+    ]
+    if machine:
+        metrics.append(("machine CPU busy (cores)", "f2", "", lambda r: r.cpu(load)[2]))
+    for p in latency:
+        metrics.append((f"p{p:g} ms", "ms", "lower", lambda r, p=p: r.wrk(load)["pct"].get(p)))
+    return metrics
+
+
+JAVA = ("ours", "netty")  # the servers that have /test/slow and a JVM heap
+
+# Each load: (key, title, phase, command keys in meta.tsv, warm-up key in meta.tsv or None,
+# servers that take it (None: all), metrics). Each metric: (label, format, better, extractor[,
+# servers]); better is "higher", "lower" or "" (context only); the extractor takes a Run and
+# returns a number or None.
 LOADS = [
-    ("ab-c1", "1. /test/fast, HTTP/1.0, one connection per request, 1 at a time", ["ab-c1"], "fast", [
-        ("req/s", "int", "higher", lambda r: r.ab("ab-c1")["rps"]),
-    ]),
-    ("ab-c100", "2. /test/fast, HTTP/1.0, one connection per request, 100 at a time", ["ab-c100"], "fast", [
-        ("req/s", "int", "higher", lambda r: r.ab("ab-c100")["rps"]),
-        ("p99 ms", "ms", "lower", lambda r: r.ab("ab-c100")["pct"].get(99.0)),
-    ]),
-    ("wrk-c100", "3. /test/fast, HTTP/1.1 keep-alive, 100 connections", ["wrk-c100"], "fast", [
-        ("req/s", "int", "higher", lambda r: r.wrk("wrk-c100")["rps"]),
-        ("req per server CPU-s", "int", "higher", lambda r: r.cpu()[0]),
-        ("server CPU (cores)", "f2", "", lambda r: r.cpu()[1]),
-        ("machine CPU busy (cores)", "f2", "", lambda r: r.cpu()[2]),
-    ]),
-    ("mixed", "4. /test/slow at 1 connection while wrk -c100 loads /test/fast", ["mixed"], "fast", [
-        ("slow p50 ms", "ms", "lower", lambda r: r.wrk("mixed-slow")["pct"].get(50.0)),
-        ("slow p99 ms", "ms", "lower", lambda r: r.wrk("mixed-slow")["pct"].get(99.0)),
-        ("fast req/s meanwhile", "int", "higher", lambda r: r.wrk("mixed-fast")["rps"]),
-    ]),
-    ("slow", "5. /test/slow alone, 1 connection", ["slow-ab", "slow-wrk"], "slow", [
-        ("ab mean ms", "ms", "lower", lambda r: r.ab("slow-ab")["mean_ms"]),
-        ("wrk p50 ms", "ms", "lower", lambda r: r.wrk("slow-wrk")["pct"].get(50.0)),
-        ("wrk p99 ms", "ms", "lower", lambda r: r.wrk("slow-wrk")["pct"].get(99.0)),
-    ]),
+    ("ab-c1", "1. /test/fast, HTTP/1.0, one connection per request, 1 at a time", "main",
+     ["ab-c1"], "fast", None, [
+         ("req/s", "int", "higher", lambda r: r.ab("ab-c1")["rps"]),
+     ]),
+    ("ab-c100", "2. /test/fast, HTTP/1.0, one connection per request, 100 at a time", "main",
+     ["ab-c100"], "fast", None, [
+         ("req/s", "int", "higher", lambda r: r.ab("ab-c100")["rps"]),
+         ("p99 ms", "ms", "lower", lambda r: r.ab("ab-c100")["pct"].get(99.0)),
+     ]),
+    ("wrk-c1", "3. /test/fast, HTTP/1.1 keep-alive, 1 connection", "main",
+     ["wrk-c1"], "fast", None, wrk_metrics("wrk-c1")),
+    ("wrk-c100", "4. /test/fast, HTTP/1.1 keep-alive, 100 connections", "main",
+     ["wrk-c100"], "fast", None, wrk_metrics("wrk-c100")),
+    ("wrk-c1000", "5. /test/fast, HTTP/1.1 keep-alive, 1,000 connections", "main",
+     ["wrk-c1000"], "fast", None, wrk_metrics("wrk-c1000")),
+    ("pipeline", "6. /test/fast, HTTP/1.1 pipelined 16 deep (TechEmpower plaintext style)", "main",
+     ["pipeline"], "pipe", None, wrk_metrics("pipeline", latency=()) + [
+         ("server/wrk request count", "f2", "", lambda r: r.pipeline_check(), ("ours",)),
+     ]),
+    ("mixed", "7. /test/slow at 1 connection while wrk -c100 loads /test/fast", "main",
+     ["mixed"], "fast", JAVA, [
+         ("slow p50 ms", "ms", "lower", lambda r: r.wrk("mixed-slow")["pct"].get(50.0)),
+         ("slow p99 ms", "ms", "lower", lambda r: r.wrk("mixed-slow")["pct"].get(99.0)),
+         ("fast req/s meanwhile", "int", "higher", lambda r: r.wrk("mixed-fast")["rps"]),
+     ]),
+    ("slow", "8. /test/slow alone, 1 connection", "main",
+     ["slow-ab", "slow-wrk"], "slow", JAVA, [
+         ("ab mean ms", "ms", "lower", lambda r: r.ab("slow-ab")["mean_ms"]),
+         ("wrk p50 ms", "ms", "lower", lambda r: r.wrk("slow-wrk")["pct"].get(50.0)),
+         ("wrk p99 ms", "ms", "lower", lambda r: r.wrk("slow-wrk")["pct"].get(99.0)),
+     ]),
+    ("gc", "9. GC cycles while serving about 1,000,000 keep-alive requests, heap capped", "gc",
+     ["gc"], None, JAVA, [
+         ("requests served", "int", "", lambda r: r.gc().get("requests")),
+         ("young GCs", "int", "lower", lambda r: r.gc().get("young")),
+         ("full GCs", "int", "lower", lambda r: r.gc().get("full")),
+         ("concurrent cycles", "int", "lower", lambda r: r.gc().get("concurrent")),
+         ("GC cycles per 1M requests", "f1", "lower", lambda r: r.gc().get("per_million")),
+         ("GC pause ms", "ms", "lower", lambda r: r.gc().get("pause_ms")),
+     ]),
+    ("mem", "10. Memory per idle keep-alive connection", "mem",
+     ["mem"], None, None, [
+         ("idle connections open", "int", "", lambda r: r.mem().get("established")),
+         ("RSS after start MB", "f1", "", lambda r: r.mem().get("start")),
+         ("RSS after warm-up MB", "f1", "", lambda r: r.mem().get("warm")),
+         ("RSS with idle conns MB", "f1", "", lambda r: r.mem().get("idle")),
+         ("bytes per idle conn", "int", "lower", lambda r: r.mem().get("per_conn")),
+         ("live heap bytes per idle conn", "int", "lower", lambda r: r.mem().get("heap_per_conn"), JAVA),
+     ]),
 ]
 
 
@@ -181,6 +368,8 @@ def fmt(value, kind):
         return f"{value:,.0f}"
     if kind == "ms":
         return f"{value:.3f}" if value < 1 else f"{value:.2f}"
+    if kind == "f1":
+        return f"{value:,.1f}"
     return f"{value:.2f}"
 
 
@@ -189,51 +378,170 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def ratio(ours, netty):
-    return f"{ours / netty:.2f}" if ours is not None and netty else "–"
+def ratio(ours, other):
+    return f"{ours / other:.2f}" if ours is not None and other else "–"
+
+
+NA = object()  # a load or metric the server does not take
+
+
+def takes(load_servers, metric, server):
+    only = metric[4] if len(metric) > 4 else None
+    return (load_servers is None or server in load_servers) and (only is None or server in only)
+
+
+def plot(out, meta, servers, figures):
+    """latency.dat and latency.gp from the medians of wrk's percentiles; gnuplot draws latency.png.
+    Returns a note for the report."""
+    panels = [
+        ("wrk-c100", "/test/fast, keep-alive, wrk -c100", None),
+        ("wrk-c1000", "/test/fast, keep-alive, wrk -c1000", None),
+        ("mixed", f"/test/slow ({meta['slow_ms']} ms of work), 1 connection,\\nwhile wrk -c100 loads /test/fast", JAVA),
+    ]
+    series = []  # (panel index, server, column)
+    header = ["percentile"]
+    rows = {p: [f"{p:g}"] for p in PERCENTILES}
+    for i, (key, _, only) in enumerate(panels):
+        for s in servers:
+            if only and s not in only:
+                continue
+            header.append(f"{key}:{s}")
+            series.append((i, s, len(header)))
+            for p in PERCENTILES:
+                v = median(figures.get(("pct", key, p), {}).get(s, []))
+                rows[p].append("?" if v is None else f"{v:.4f}")
+    dat = out / "latency.dat"
+    with dat.open("w") as f:
+        f.write("# wrk --latency percentiles in ms, medians over the rounds; ? = no figure\n")
+        f.write("# " + "\t".join(header) + "\n")
+        for p in PERCENTILES:
+            f.write("\t".join(rows[p]) + "\n")
+    colours = {"ours": "#1f77b4", "netty": "#d62728", "nginx": "#2ca02c"}
+    # x: "nines" (-log10(1 - p)), which spreads the tail: p50 0.3, p90 1, p99 2. y: log scale, each
+    # panel from its own data, with ticks at 1, 2, 3, 5 times the powers of ten inside it.
+    nines = "(-log10(1 - $1 / 100.0))"
+    xtics = ", ".join(f"'p{p:g}' {-math.log10(1 - p / 100):.4f}" for p in PERCENTILES)
+    gp = [
+        "# Draws latency.png from latency.dat (both written by bench/summarise.py): cd bench/out && gnuplot latency.gp",
+        "set terminal pngcairo size 1500,560 font ',11'" if "pngcairo" in terminals() else "set terminal png size 1500,560",
+        "set output 'latency.png'",
+        "set datafile missing '?'",
+        "set logscale y 10",
+        "set format y '%g'",
+        "set grid ytics xtics",
+        "set ylabel 'latency (ms, log scale)'",
+        "set xlabel 'percentile (spaced by nines: p90 to p99 as far as p0 to p90)'",
+        f"set xtics ({xtics})",
+        "set xrange [0.2:2.1]",
+        "set key top left",
+        f"set multiplot layout 1,{len(panels)} title 'wrk --latency percentiles, medians of {meta['rounds']} "
+        f"round(s), {meta['date'][:16]}, {meta['nproc']} CPUs, servers -A {meta['threads']}' font ',13'",
+    ]
+    for i, (key, title, _) in enumerate(panels):
+        parts = [f"'{dat.name}' using {nines}:{col} with linespoints lw 2 pt 7 lc rgb '{colours.get(s, 'black')}' title '{s}'"
+                 for (pi, s, col) in series if pi == i]
+        values = [median(figures.get(("pct", key, p), {}).get(s, [])) for (pi, s, _) in series if pi == i
+                  for p in PERCENTILES]
+        values = [v for v in values if v]
+        if values:
+            lo, hi = min(values) / 1.6, max(values) * 1.6
+            ticks = [m * 10 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                     for m in (1, 2, 3, 5) if lo <= m * 10 ** e <= hi]
+            gp.append(f"set yrange [{lo:.6g}:{hi:.6g}]")
+            gp.append("set ytics (" + ", ".join(f"{t:.6g}" for t in ticks) + ")")
+        gp.append(f"set title \"{title}\"")
+        gp.append("plot " + ", \\\n     ".join(parts) if parts else "plot 0 notitle")
+    gp.append("unset multiplot")
+    (out / "latency.gp").write_text("\n".join(gp) + "\n")
+    png = out / "latency.png"
+    png.unlink(missing_ok=True)
+    if not shutil.which("gnuplot"):
+        return "gnuplot is not installed: no plot (`latency.dat` and `latency.gp` are there)"
+    try:
+        res = subprocess.run(["gnuplot", "latency.gp"], cwd=out, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"gnuplot failed: {e}"
+    if res.returncode != 0 or not png.exists():
+        return f"gnuplot failed (exit {res.returncode}): {res.stderr.strip()[:300]}"
+    return None
+
+
+def terminals():
+    try:
+        res = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True, timeout=30)
+        return res.stdout + res.stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
 
 
 def main():
     out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "out")
     raw = out / "raw"
-    meta = dict(line.split("\t", 1) for line in (raw / "meta.tsv").read_text().splitlines() if "\t" in line)
+    meta = read_tsv(raw / "meta.tsv")
     servers = meta["servers"].split()
     rounds = int(meta["rounds"])
-    runs = {(rnd, s): Run(raw, rnd, s, int(meta["nproc"])) for rnd in range(1, rounds + 1) for s in servers}
+    ncpu = int(meta["nproc"])
+    phases = ("main", "gc", "mem")
+    runs = {(rnd, s, ph): Run(raw, rnd, s, ph, ncpu)
+            for rnd in range(1, rounds + 1) for s in servers for ph in phases
+            if not (s == "nginx" and ph == "gc")}
 
-    # figures[(load key, metric label)][server] = [one value per round]
+    # figures[(load key, metric label)][server] = [one value per round], or NA
     figures = {}
-    for key, _, _, _, metrics in LOADS:
-        for label, _, _, extract in metrics:
-            figures[(key, label)] = {s: [] for s in servers}
+    for key, _, phase, _, _, load_servers, metrics in LOADS:
+        for metric in metrics:
+            label, _, _, extract = metric[:4]
+            figures[(key, label)] = {}
             for s in servers:
+                if not takes(load_servers, metric, s):
+                    figures[(key, label)][s] = NA
+                    continue
+                values = []
                 for rnd in range(1, rounds + 1):
-                    value = extract(runs[(rnd, s)])
-                    if value is None and not runs[(rnd, s)].failed:
-                        runs[(rnd, s)].problems.append(f"round {rnd}, {s}: no figure for load {key}, {label}")
-                    figures[(key, label)][s].append(value)
+                    run = runs[(rnd, s, phase)]
+                    value = extract(run)
+                    if value is None and not run.failed:
+                        run.problems.append(f"round {rnd}, {s}: no figure for load {key}, {label}")
+                    values.append(value)
+                figures[(key, label)][s] = values
+    # Latency percentiles for the plot.
+    for key, load, only in (("wrk-c100", "wrk-c100", None), ("wrk-c1000", "wrk-c1000", None),
+                            ("mixed", "mixed-slow", JAVA)):
+        for p in PERCENTILES:
+            figures[("pct", key, p)] = {
+                s: [runs[(rnd, s, "main")].wrk(load)["pct"].get(p) for rnd in range(1, rounds + 1)]
+                for s in servers if not only or s in only}
     for run in runs.values():
         run.warmup_problems()
+    plot_note = plot(out, meta, servers, figures)
 
-    both = servers == ["ours", "netty"]
+    ratios = [o for o in ("netty", "nginx") if "ours" in servers and o in servers]
     w = print
-    w("# Loopwork vs netty-demo: side-by-side load benchmark")
+    w("# Loopwork vs netty-demo and nginx: side-by-side load benchmark")
     w()
     w(f"- Date: {meta['date']}")
-    w(f"- Machine: {meta['nproc']} CPUs ({meta['cpu']}), {meta['kernel']}; "
-      f"load average at start {meta.get('loadavg', '?')}")
-    w(f"- Java: {meta['java']} (`{meta['java_home']}`)")
-    w(f"- Clients: {meta['wrk']}; {meta['ab']}. They run on the same machine as the servers, "
-      "so they take CPU from them.")
-    w(f"- Project commit: {meta['git']} (plus any uncommitted work)")
+    w(f"- Machine: {meta['nproc']} CPUs ({meta['cpu']}), {meta.get('mem', '?')} RAM, {meta['kernel']}; "
+      f"load average at start {meta.get('loadavg', '?')}; open-files limit {meta.get('nofile', '?')}")
+    w(f"- Java: {meta['java']} (`{meta['java_home']}`)" +
+      (f"; JAVA_OPTS `{meta['java_opts']}`" if meta.get("java_opts") else ""))
+    w(f"- Clients: {meta['wrk']}; {meta['ab']}; Python {sys.version.split()[0]} for the idle "
+      "connections. They run on the same machine as the servers, so they take CPU from them.")
+    w(f"- nginx: {meta.get('nginx', '?')}" + (f" ({meta['nginx_note']})" if meta.get("nginx_note") else ""))
+    dirty = meta.get("git_dirty", "?")
+    w(f"- Project commit: {meta['git']}" +
+      (f" plus {dirty} uncommitted change(s) in the work tree" if dirty not in ("0", "?") else ""))
     mode = "quick (shortened loads)" if meta["quick"] == "1" else "full"
-    w(f"- Rounds: {rounds}, {mode}; servers in each round, in this order: {', '.join(servers)}; "
-      f"each in a fresh JVM with `-A {meta['threads']} -w {meta['threads']} -D {meta['slow_ms']}`")
+    w(f"- Rounds: {rounds}, {mode}; in each round three phases (main, gc, mem), and in each phase the "
+      f"servers one after the other in this order: {', '.join(servers)}, each in a fresh process "
+      f"(nginx takes no part in the gc phase)")
     w()
     w("## Servers")
     w()
     for s in servers:
-        w(f"- {s} (port {meta['port.' + s]}): `{meta['server.' + s]}`")
+        w(f"- {s} (port {meta['port.' + s]}):")
+        for ph in phases:
+            if f"server.{s}.{ph}" in meta:
+                w(f"  - {ph} phase: `{meta[f'server.{s}.{ph}']}`")
         log = raw / f"r1-{s}-server.log"
         if log.exists():
             text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))  # mvn's colours
@@ -245,50 +553,80 @@ def main():
                     w(f"  {ln}")
                 w("  ```")
     w()
+    w("Notes on the settings:")
+    w()
+    w(f"- nginx: `bench/nginx.conf` with {meta['threads']} worker processes (one SO_REUSEPORT socket "
+      "each), `location = /test/fast { return 200; }`, keep-alive without a request limit, "
+      "access_log off. It has no /test/slow (loads 7 and 8) and no JVM heap (load 9). Its answer "
+      "carries Server, Date, Content-Type and Connection headers, more bytes than the others'.")
+    w(f"- gc phase: the JVMs get `-Xmx{meta.get('gc_heap', '64m')}` and `-Xlog:gc` to "
+      f"`raw/r<round>-<server>-gc.log`; ours also `-C {meta.get('gc_capacity_ours', '1000')}` "
+      "(connections per accept thread): its default -C 100000 preallocates about 90 MB of "
+      "connection contexts, more than the capped heap.")
+    w(f"- mem phase: ours runs with `-C {meta.get('mem_capacity_ours', '60000')}` per accept thread "
+      f"so that {meta.get('idle_conns', '?')} idle connections fit; netty and nginx have no such limit"
+      + (f". {meta['idle_conns_asked']} idle connections were asked for, but the open-files hard "
+         f"limit ({meta['nofile']}) allows at most {meta['idle_conns']} in one process"
+         if meta.get("idle_conns_asked") not in (None, meta.get("idle_conns")) else "") + ".")
+    w()
     w("## Commands")
     w()
     w("URL is `http://127.0.0.1:PORT`. Each measured command runs right after its own warm-up, "
-      "and under `timeout`. For load 3 the server's utime+stime is read from /proc/PID/stat "
-      "just before and just after the wrk run.")
+      "and under `timeout`. For loads 3 to 6 the server's utime+stime (summed over its processes: "
+      "nginx's master and workers) is read from /proc/PID/stat just before and just after the wrk run.")
     w()
     w("| Load | Warm-up | Measured command |")
     w("|---|---|---|")
-    for _, title, cmds, warm, _ in LOADS:
+    for _, title, _, cmds, warm, _, _ in LOADS:
         for cmd in cmds:
-            w(f"| {title.split('.')[0]} | `{meta['cmd.warmup-' + warm]}` | `{meta['cmd.' + cmd]}` |")
+            warm_cmd = f"`{meta['cmd.warmup-' + warm]}`" if warm else "(in the command)"
+            w(f"| {title.split('.')[0]} | {warm_cmd} | `{meta['cmd.' + cmd]}` |")
     w()
+
+    def cell(key, label, s, kind):
+        vals = figures[(key, label)][s]
+        return "–" if vals is NA else fmt(median(vals), kind)
+
+    def med(key, label, s):
+        vals = figures[(key, label)].get(s)
+        return None if vals is None or vals is NA else median(vals)
 
     w("## Summary (medians)")
     w()
-    w("| Load | Metric | Better | " + " | ".join(servers) + (" | ours/netty |" if both else " |"))
-    w("|---|---|---|" + "---:|" * len(servers) + ("---:|" if both else ""))
-    for key, title, _, _, metrics in LOADS:
-        for label, kind, better, _ in metrics:
-            meds = {s: median(figures[(key, label)][s]) for s in servers}
+    w("| Load | Metric | Better | " + " | ".join(servers + [f"ours/{o}" for o in ratios]) + " |")
+    w("|---|---|---|" + "---:|" * (len(servers) + len(ratios)))
+    for key, title, _, _, _, _, metrics in LOADS:
+        for label, kind, better, *_ in metrics:
             row = f"| {title.split('.')[0]} | {label} | {better or '(context)'} | "
-            row += " | ".join(fmt(meds[s], kind) for s in servers)
-            row += f" | {ratio(meds['ours'], meds['netty'])} |" if both else " |"
+            row += " | ".join(cell(key, label, s, kind) for s in servers) + " |"
+            for o in ratios:
+                row += f" {ratio(med(key, label, 'ours'), med(key, label, o))} |"
             w(row)
     w()
+    w("![latency percentiles](latency.png)" if plot_note is None else f"Latency plot: {plot_note}.")
+    w()
 
-    for key, title, _, _, metrics in LOADS:
+    for key, title, _, _, _, load_servers, metrics in LOADS:
         w(f"## {title}")
         w()
-        head = ["Round"] + [f"{s} {label}" for label, _, _, _ in metrics for s in servers]
+        present = [s for s in servers if any(figures[(key, m[0])][s] is not NA for m in metrics)]
+        head = ["Round", "Server"] + [m[0] for m in metrics]
         w("| " + " | ".join(head) + " |")
-        w("|---|" + "---:|" * (len(head) - 1))
+        w("|---|---|" + "---:|" * (len(head) - 2))
         for rnd in range(1, rounds + 1):
-            cells = [str(rnd)] + [fmt(figures[(key, label)][s][rnd - 1], kind)
-                                  for label, kind, _, _ in metrics for s in servers]
-            w("| " + " | ".join(cells) + " |")
-        meds = {(label, s): median(figures[(key, label)][s]) for label, _, _, _ in metrics for s in servers}
-        w("| **median** | " + " | ".join(fmt(meds[(label, s)], kind)
-                                         for label, kind, _, _ in metrics for s in servers) + " |")
-        if both:
-            cells = []
-            for label, _, _, _ in metrics:
-                cells += [ratio(meds[(label, "ours")], meds[(label, "netty")]), ""]
-            w("| **ours/netty** | " + " | ".join(cells) + " |")
+            for s in present:
+                cells = [str(rnd), s]
+                for label, kind, *_ in metrics:
+                    vals = figures[(key, label)][s]
+                    cells.append("–" if vals is NA else fmt(vals[rnd - 1], kind))
+                w("| " + " | ".join(cells) + " |")
+        for s in present:
+            w(f"| **median** | **{s}** | " + " | ".join(cell(key, label, s, kind)
+                                                     for label, kind, *_ in metrics) + " |")
+        for o in ratios:
+            if o in present:
+                w(f"| **ratio** | **ours/{o}** | " + " | ".join(
+                    ratio(med(key, label, "ours"), med(key, label, o)) for label, *_ in metrics) + " |")
         w()
 
     problems = [p for run in runs.values() for p in dict.fromkeys(run.problems)]
@@ -297,12 +635,13 @@ def main():
     w("Measured over 1 s from /proc/stat (all CPUs). Anything well above 0 is other work on the machine, "
       "which takes CPU from the server and the clients.")
     w()
-    w("| Round | " + " | ".join(f"{s} busy %" for s in servers) + " |")
-    w("|---|" + "---:|" * len(servers))
+    cols = [(s, ph) for ph in phases for s in servers if (s, ph) != ("nginx", "gc")]
+    w("| Round | " + " | ".join(f"{s} {ph} %" for s, ph in cols) + " |")
+    w("|---|" + "---:|" * len(cols))
     for rnd in range(1, rounds + 1):
         cells = []
-        for s in servers:
-            path = raw / f"r{rnd}-{s}-busy.txt"
+        for s, ph in cols:
+            path = raw / f"{runs[(rnd, s, ph)].prefix}-busy.txt"
             cells.append(path.read_text().strip() if path.exists() else "n/a")
         w(f"| {rnd} | " + " | ".join(cells) + " |")
     w()
@@ -316,15 +655,39 @@ def main():
     w()
     w("## Notes")
     w()
-    w("- Ratios are ours/netty of the medians: above 1 is better for ours where higher is better "
-      "(req/s), below 1 where lower is better (latencies).")
+    w("- Ratios are ours/other of the medians: above 1 is better for ours where higher is better "
+      "(req/s), below 1 where lower is better (latencies, GC cycles, bytes).")
     w("- Req per server CPU-s = wrk's request count / (server utime+stime delta over the run, from "
-      f"/proc/PID/stat fields 14 and 15, in ticks / CLK_TCK={meta['clk_tck']}); server CPU (cores) "
-      "is that CPU time over wrk's duration; machine CPU busy (cores) is the whole machine's "
-      "non-idle CPU time over the same run (from /proc/stat): server + wrk (at most 1 core) should "
-      "make up all of it, and more means other work ran meanwhile.")
-    w("- wrk and ab latency figures are from the client; ab's percentiles are whole milliseconds.")
-    w("- Raw outputs: `bench/out/raw/r<round>-<server>-<load>.txt`, server logs `...-server.log`.")
+      f"/proc/PID/stat fields 14 and 15 of each of its processes, in ticks / CLK_TCK={meta['clk_tck']}); "
+      "server CPU (cores) is that CPU time over wrk's duration; machine CPU busy (cores) is the whole "
+      "machine's non-idle CPU time over the same run (from /proc/stat): server + wrk (at most 1 core) "
+      "should make up all of it, and more means other work ran meanwhile.")
+    w("- Pipelined load: wrk counts the requests in the string `bench/pipeline.lua` returns and then "
+      "every response it parses, so its req/s is per response. Checked on ours: "
+      "\"server/wrk request count\" is the increase of `loopwork_requests_total` (GET /metrics, "
+      "less the scrape itself) over wrk's request count; about 1.00 confirms it (a little above 1: "
+      "answers in flight when wrk stopped); 16 would mean wrk counted batches. netty and nginx "
+      "expose no counter. wrk's latency percentiles of this load are left out: wrk times a batch "
+      "of 16 as one sample, and its coordinated-omission correction (stats_correct, applied to "
+      "every run with an interval of duration / (responses / connections)) then works with an "
+      "interval 16 times too short; it printed a p99 of 0.00us in some runs.")
+    w("- GC: young, full and concurrent cycles are the YGC, FGC and CGC columns of `jstat -gc` "
+      "before and after the runs (after the warm-up); GC pause ms is the YGCT+FGCT increase. The "
+      "full GC log of each JVM is in `raw/r<round>-<server>-gc.log`.")
+    w("- Memory: RSS is VmRSS from /proc/PID/status (summed over nginx's processes); bytes per idle "
+      "connection = (RSS with the connections open - RSS after the warm-up) / connections opened. "
+      "The kernel's socket buffers are not in RSS. RSS after the connections closed is in "
+      "`raw/r<round>-<server>-mem.tsv`. A JVM's RSS also moves with the eden it has touched, live or "
+      "not, so it varies from round to round; live heap bytes per idle connection (JVMs only) is "
+      "the used heap (S0U+S1U+EU+OU of `jstat -gc`, right after a full GC by `jcmd PID GC.run`) with "
+      "the connections open less the same 2 s after they closed, over the connections opened; both "
+      "GCs run after the RSS readings they would disturb (a full GC may give heap back to the OS). "
+      "Ours keeps its connection buffers off the heap: they show in RSS only.")
+    w("- wrk and ab latency figures are from the client; ab's percentiles are whole milliseconds. "
+      "wrk 4.1 adds its own coordinated-omission correction to every latency distribution it prints "
+      "(the same for every server).")
+    w("- Raw outputs: `bench/out/raw/r<round>-<server>[-<phase>]-<load>.txt`, server logs "
+      "`...-server.log`; plot data `bench/out/latency.dat`, its gnuplot script `bench/out/latency.gp`.")
 
 
 if __name__ == "__main__":
