@@ -74,8 +74,11 @@ final class RequestParser {
         ex.method = method(b, methodStart, i);
         int targetStart = ++i;
         int targetLimit = Math.min(end, targetStart + limits.maxTargetBytes() + 1);
-        while (i < targetLimit && isVisible(b.get(i))) {
-            i++;
+        int query = -1; // where the path ends: found in the same pass
+        for (byte c; i < targetLimit && isVisible(c = b.get(i)); i++) {
+            if (c == '?' && query < 0) {
+                query = i;
+            }
         }
         if (i - targetStart > limits.maxTargetBytes()) {
             return -414;
@@ -87,7 +90,7 @@ final class RequestParser {
             return -400;
         }
         ex.pathStart = targetStart;
-        ex.pathEnd = pathEnd(b, targetStart, i);
+        ex.pathEnd = query < 0 ? i : query;
         i = version(b, i + 1, end, ex);
         if (i <= 0) {
             return i;
@@ -308,15 +311,6 @@ final class RequestParser {
             return HttpExchange.HEAD;
         }
         return HttpExchange.OTHER;
-    }
-
-    private static int pathEnd(ByteBuffer b, int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (b.get(i) == '?') {
-                return i;
-            }
-        }
-        return end;
     }
 
     private static boolean equalsIgnoreCase(ByteBuffer b, int start, byte[] lower) {

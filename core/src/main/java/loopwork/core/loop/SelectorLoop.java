@@ -120,9 +120,9 @@ abstract class SelectorLoop implements Runnable {
     /** One cycle; returns how much it did. */
     final int doWork() {
         int work = drainMailbox();
-        long timerDelay = scope().timers.delayToNext(nowMs());
         try {
-            if (work > 0 || timerDelay == 0) {
+            long timerDelay = work > 0 ? 0 : scope().timers.delayToNext(nowMs()); // 0: do not sleep
+            if (timerDelay == 0) {
                 work += selector.selectNow(onSelected);
             } else {
                 SLEEPING.setVolatile(this, true);

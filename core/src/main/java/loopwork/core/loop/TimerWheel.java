@@ -21,10 +21,13 @@ final class TimerWheel {
     private final Expiry expiry;
     /** The next tick whose bucket has not been expired yet. */
     private long nextTick;
+    /** No timer's deadline is earlier: where {@link #delayToNext} starts looking. */
+    private long earliest;
     private int count;
 
     TimerWheel(long nowMs, Expiry expiry) {
         this.nextTick = nowMs;
+        this.earliest = nowMs;
         this.expiry = expiry;
     }
 
@@ -35,6 +38,7 @@ final class TimerWheel {
     void schedule(ConnectionContext context, long deadlineMs) {
         cancel(context);
         long deadline = Math.max(deadlineMs, nextTick);
+        earliest = Math.min(earliest, deadline);
         context.timerDeadlineMs = deadline;
         int bucket = (int) deadline & MASK;
         ConnectionContext head = buckets[bucket];
@@ -92,13 +96,19 @@ final class TimerWheel {
         return fired;
     }
 
-    /** Milliseconds until the first bucket holding a timer comes up, 0 if due, -1 if there is none. */
+    /**
+     * Milliseconds until the first bucket holding a timer comes up, 0 if due, -1 if there is none. Called
+     * before every sleep, so it starts from a lower bound of all deadlines: with idle timeouts a minute
+     * away, that is past this lap and the answer is immediate.
+     */
     long delayToNext(long nowMs) {
         if (count == 0) {
             return -1;
         }
-        for (long tick = nextTick; tick < nextTick + SLOTS; tick++) {
+        long lapEnd = nextTick + SLOTS;
+        for (long tick = Math.max(nextTick, earliest); tick < lapEnd; tick++) {
             if (buckets[(int) tick & MASK] != null) {
+                earliest = tick; // no deadline is earlier, or the scan would have met its bucket first
                 return Math.max(0, tick - nowMs);
             }
         }
