@@ -73,6 +73,9 @@ final class MetricsRoute implements Route {
         }
         family(out, "loopwork_timeouts_total", "counter",
                 "Connections closed by a header, body, idle or write timeout.", "loop", loopHttp, HttpStats::timeouts);
+        family(out, "loopwork_answer_overflows_total", "counter",
+                "Answers dropped, with their connection, because they did not fit the output buffer.", "loop",
+                loopHttp, HttpStats::overflows);
         family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.",
                 "loop", loops, LoopStats::tasksOffloaded);
         family(out, "loopwork_tasks_refused_total", "counter", "Task claims refused: workers saturated (503).",

@@ -49,10 +49,6 @@ public final class AcceptLoop extends SelectorLoop {
         return scope;
     }
 
-    public int index() {
-        return index;
-    }
-
     public LoopStats stats() {
         return stats;
     }

@@ -23,7 +23,6 @@ import loopwork.core.ring.SlotRing;
  */
 public final class WorkerLoop extends SelectorLoop {
 
-    private final int index;
     private final WorkerStats stats = new WorkerStats();
     private final IoScope scope;
     private final TaskType[] taskTypes;
@@ -36,7 +35,6 @@ public final class WorkerLoop extends SelectorLoop {
             int outputCapacity, PrintStream log) throws IOException {
         super("loopwork-worker-" + index, slots);
         blockingSelector = Selector.open();
-        this.index = index;
         this.taskTypes = taskTypes;
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
@@ -51,10 +49,6 @@ public final class WorkerLoop extends SelectorLoop {
     @Override
     IoScope scope() {
         return scope;
-    }
-
-    public int index() {
-        return index;
     }
 
     public WorkerStats stats() {

@@ -102,11 +102,6 @@ public final class SlotRing extends SlotRingTail {
         head = position + 1;
     }
 
-    /** Slots committed and not yet released: exact for the owner, a snapshot for others. */
-    public int size() {
-        return (int) Math.max(0, tail() - head);
-    }
-
     public int header(long position, int field) {
         return (int) INT.get(slots, offset(position) + field * Integer.BYTES);
     }
