@@ -56,6 +56,9 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_connections_open", "gauge", "Connections open now.", "loop", loops, LoopStats::open);
         family(out, "loopwork_connections_rejected_total", "counter",
                 "Connections refused with 503 because the loop's pool was empty.", "loop", loops, LoopStats::rejected);
+        family(out, "loopwork_accept_errors_total", "counter",
+                "Accepts that failed (no file descriptors left, typically); accepting pauses 100 ms after each.",
+                "loop", loops, LoopStats::acceptErrors);
         family(out, "loopwork_connections_away", "gauge",
                 "Connections of the loop served by workers now (handed off or moved).", "loop", loops, LoopStats::away);
         family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.",

@@ -23,6 +23,9 @@ import loopwork.core.ring.SlotRing;
  */
 public final class AcceptLoop extends SelectorLoop {
 
+    /** How long accepting pauses after it failed; the loop's idle select (1 s) bounds the real wait. */
+    private static final long ACCEPT_RETRY_MS = 100;
+
     final int index;
     final LoopStats stats;
     final ConnectionPool pool;
@@ -31,6 +34,9 @@ public final class AcceptLoop extends SelectorLoop {
     private final ByteBuffer refusal;
     /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
     private int owed;
+    private SelectionKey listenerKey;
+    /** While accepting fails (no file descriptors left), when to try again; 0 when accepting. */
+    private long acceptResumeMs;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, PrintStream log) throws IOException {
@@ -70,7 +76,7 @@ public final class AcceptLoop extends SelectorLoop {
         listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         listener.bind(address, backlog);
         listener.configureBlocking(false);
-        listener.register(selector, SelectionKey.OP_ACCEPT, null);
+        listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT, null);
         return (InetSocketAddress) listener.getLocalAddress();
     }
 
@@ -104,8 +110,13 @@ public final class AcceptLoop extends SelectorLoop {
             try {
                 channel = listener.accept();
             } catch (IOException e) {
+                // Out of file descriptors, typically: the listener stays ready, so retrying at once would
+                // spin. Stop watching it for a moment; the connections already open are served meanwhile.
+                stats.acceptErrors.increment();
+                listenerKey.interestOps(0);
+                acceptResumeMs = nowMs() + ACCEPT_RETRY_MS;
                 if (scope.log != null) {
-                    scope.log.println(name() + ": accept failed: " + e);
+                    scope.log.println(name() + ": accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: " + e);
                 }
                 return;
             }
@@ -153,6 +164,14 @@ public final class AcceptLoop extends SelectorLoop {
             // the peer is gone already
         } finally {
             closeQuietly(channel);
+        }
+    }
+
+    @Override
+    void afterSelect() {
+        if (acceptResumeMs != 0 && nowMs() - acceptResumeMs >= 0) {
+            acceptResumeMs = 0;
+            listenerKey.interestOps(SelectionKey.OP_ACCEPT);
         }
     }
 

@@ -8,6 +8,7 @@ import loopwork.core.metrics.Counter;
 public final class LoopStats {
     final Counter accepted = new Counter();
     final Counter rejected = new Counter();
+    final Counter acceptErrors = new Counter();
     final Counter open = new Counter();
     final Counter closed = new Counter();
     final Counter away = new Counter();
@@ -36,6 +37,11 @@ public final class LoopStats {
     /** Connections refused because the pool was empty. */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Accepts that failed (no file descriptors left, typically); accepting paused briefly after each. */
+    public long acceptErrors() {
+        return acceptErrors.get();
     }
 
     /** Connections open now. */

@@ -1,0 +1,83 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server process with only 100 file descriptors, sent 150 connections at once: accepting fails with
+ * EMFILE, and the loop must neither spin on its ever-ready listener nor stop; as connections close, the
+ * waiting ones are accepted and answered.
+ */
+class DescriptorLimitTest {
+
+    @Test
+    void runningOutOfDescriptorsPausesAcceptingWithoutSpinning() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path log = Files.createTempFile("loopwork-fd", ".log");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process server = new ProcessBuilder("bash", "-c", "ulimit -n 100 && exec \"$0\" \"$@\"", java,
+                "--enable-native-access=ALL-UNNAMED", "-XX:AutoBoxCacheMax=262144", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "-p", String.valueOf(port),
+                "--host", "127.0.0.1", "-A", "1", "-w", "1", "-C", "1000")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<RawHttp> clients = new ArrayList<>();
+        try {
+            waitForReport(log);
+            for (int i = 0; i < 150; i++) {
+                RawHttp client = new RawHttp(port, 15_000);
+                clients.add(client);
+                client.send(RawHttp.FAST); // beyond ~80 these wait in the kernel's backlog
+            }
+            Thread.sleep(500);
+            long before = cpuTicks(server.pid());
+            Thread.sleep(2_000);
+            long ticks = cpuTicks(server.pid()) - before;
+            assertThat(ticks).as("server CPU ticks (1/100 s) over 2 s while out of descriptors").isLessThan(50);
+            for (RawHttp client : clients) {
+                assertThat(client.read().status()).isEqualTo(200); // closing each frees one for the next
+                client.close();
+            }
+            try (RawHttp client = new RawHttp(port)) {
+                RawHttp.Response metrics = client.exchange("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(metrics.body()).containsPattern("loopwork_accept_errors_total\\{loop=\"0\"\\} [1-9]");
+            }
+        } finally {
+            for (RawHttp client : clients) {
+                client.close();
+            }
+            server.destroy();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void waitForReport(Path log) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!Files.readString(log).contains("pool memory:")) {
+            assertThat(System.nanoTime() - deadline).as("start-up report in 20 s: " + Files.readString(log))
+                    .isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    /** utime + stime of the process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+}
