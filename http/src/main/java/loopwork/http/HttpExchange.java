@@ -75,7 +75,6 @@ public final class HttpExchange {
     private boolean claimOpen;
     /** A large answer being written in chunks (an operations endpoint's), or null. */
     private byte[] large;
-    private int largeLength;
     private int largeWritten;
     private boolean largeKeepAlive;
 
@@ -211,13 +210,9 @@ public final class HttpExchange {
     }
 
     void respond(HttpResponse response, boolean keepAlive) {
-        if (responded) {
-            throw new IllegalStateException("request already answered");
-        }
-        responded = true;
+        answering(response.status());
         busyWith = null;
         int form = form(keepAlive);
-        stats.responded(response.status());
         byte[] head = response.head(form);
         byte[] dateLine = date.line();
         int tailLength = response.tailLength(method == HEAD);
@@ -233,11 +228,19 @@ public final class HttpExchange {
         }
         // Larger than what the output buffer guarantees: send it in chunks as the peer reads.
         large = response.joined(form, dateLine, method == HEAD);
-        largeLength = large.length;
         largeWritten = 0;
         largeKeepAlive = keepAlive;
         busyWith = WRITING_LARGE;
         continueLarge();
+    }
+
+    /** Each request gets one answer: counted here, refused twice. */
+    private void answering(int status) {
+        if (responded) {
+            throw new IllegalStateException("request already answered");
+        }
+        responded = true;
+        stats.responded(status);
     }
 
     private int form(boolean keepAlive) {
@@ -246,8 +249,8 @@ public final class HttpExchange {
 
     /** Writes more of a large answer; true when it is all queued and the exchange is free again. */
     boolean continueLarge() {
-        while (largeWritten < largeLength) {
-            int chunk = Math.min(WRITE_CHUNK, largeLength - largeWritten);
+        while (largeWritten < large.length) {
+            int chunk = Math.min(WRITE_CHUNK, large.length - largeWritten);
             if (!connection.write(large, largeWritten, chunk)) {
                 return false; // the loop calls onWritable when the output has drained
             }
@@ -262,7 +265,7 @@ public final class HttpExchange {
     }
 
     /**
-     * Claims a worker slot for a task; fill the payload, then {@link #commitTask()}. The answer comes in
+     * Claims a worker slot for a task; fill the payload, then {@link #commitTask(Route)}. The answer comes in
      * {@link Route#onTaskDone}.
      *
      * @return the payload, or null when workers are saturated: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
@@ -324,11 +327,7 @@ public final class HttpExchange {
 
     /** From a blocking route: writes the answer on the blocking connection, in the form this request needs. */
     public void respond(BlockingConnection blocking, HttpResponse response) throws IOException {
-        if (responded) {
-            throw new IllegalStateException("request already answered");
-        }
-        responded = true;
-        stats.responded(response.status());
+        answering(response.status());
         blocking.write(response.head(form(keepAlive())));
         blocking.write(date.line());
         blocking.write(response.tail(), 0, response.tailLength(method == HEAD));
@@ -336,11 +335,7 @@ public final class HttpExchange {
 
     /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
     public void respondHead(BlockingConnection blocking, HttpResponse.Head head, long length) throws IOException {
-        if (responded) {
-            throw new IllegalStateException("request already answered");
-        }
-        responded = true;
-        stats.responded(head.status());
+        answering(head.status());
         head.write(blocking, length, form(keepAlive()), date.line());
     }
 }

@@ -20,7 +20,6 @@ final class IoScope {
     final ByteBuffer scratchIn;
     /** Answers are gathered here and written when the handler returns; what the socket refuses moves to the context. */
     final ByteBuffer scratchOut;
-    final int outputCapacity;
     final PrintStream log;
     final Counter handlerErrors;
     final TimerWheel timers;
@@ -34,7 +33,6 @@ final class IoScope {
         this.handler = handler;
         this.scratchIn = ByteBuffer.allocateDirect(inputCapacity);
         this.scratchOut = ByteBuffer.allocateDirect(outputCapacity);
-        this.outputCapacity = outputCapacity;
         this.log = log;
         this.handlerErrors = handlerErrors;
         this.timers = new TimerWheel(SelectorLoop.nowMs(), ConnectionContext::onTimer);

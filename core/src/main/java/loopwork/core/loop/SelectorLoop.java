@@ -34,7 +34,6 @@ abstract class SelectorLoop implements Runnable {
     final Selector selector;
     final SlotRing mailbox;
     final Consumer<SelectionKey> onSelected = this::onSelected;
-    private final SlotPayload postPayload = new SlotPayload();
     private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
     private final Thread thread;
     private volatile boolean running = true;
@@ -178,10 +177,5 @@ abstract class SelectorLoop implements Runnable {
         }
         mailbox.commit(position);
         wakeup();
-    }
-
-    /** The flyweight a loop uses to read a message's payload. */
-    final SlotPayload payload(SlotRing ring, long position) {
-        return postPayload.wrap(ring, position);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.channels.Selector;
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
+import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
 /**
@@ -27,6 +28,8 @@ public final class WorkerLoop extends SelectorLoop {
     private final IoScope scope;
     private final TaskType[] taskTypes;
     private final BlockingSession session;
+    /** The flyweight over the task running now, in its slot. */
+    private final SlotPayload payload = new SlotPayload();
     /** Where a blocking handler waits for its connection to be readable or writable, apart from the loop's events. */
     final Selector blockingSelector;
     private AcceptLoop[] homes;
@@ -88,12 +91,13 @@ public final class WorkerLoop extends SelectorLoop {
         switch (ring.header(position, Messages.KIND)) {
             case Messages.TASK -> {
                 int type = ring.header(position, Messages.TASK_TYPE);
-                int status = run(taskTypes[type], payload(ring, position));
+                SlotPayload task = payload.wrap(ring, position);
+                int status = run(taskTypes[type], task);
                 if (status != Messages.TASK_OK) {
                     stats.tasksFailed.increment();
                 }
                 stats.tasksRun.increment();
-                homes[home].post(Messages.TASK_DONE, home, context.id(), type, status, payload(ring, position));
+                homes[home].post(Messages.TASK_DONE, home, context.id(), type, status, task);
             }
             case Messages.TASK_DONE -> scope.offload.onTaskDone(context, ring, position);
             case Messages.HAND_OFF -> {
