@@ -3,7 +3,6 @@ package loopwork.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +20,7 @@ class DescriptorLimitTest {
 
     @Test
     void runningOutOfDescriptorsPausesAcceptingWithoutSpinning() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int port = FreePort.pick();
         Path log = Files.createTempFile("loopwork-fd", ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process server = new ProcessBuilder("bash", "-c", "ulimit -n 100 && exec \"$0\" \"$@\"", java,

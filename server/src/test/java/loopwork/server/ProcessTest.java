@@ -85,7 +85,7 @@ class ProcessTest {
 
     @Test
     void reportsTheConfigurationServesAndStopsOnSigterm() throws Exception {
-        int port = freePort();
+        int port = FreePort.pick();
         Server server = start(dir, "-p", String.valueOf(port), "-A", "2", "-C", "1000");
 
         String report = server.awaitOut(POOL_MEMORY, START_TIMEOUT);
@@ -132,7 +132,7 @@ class ProcessTest {
 
     @Test
     void defaultCapacityStartsQuicklyInBoundedMemory() throws Exception {
-        int port = freePort();
+        int port = FreePort.pick();
         long started = System.nanoTime();
         Server server = start(dir, "-p", String.valueOf(port), "-A", "2");
 
@@ -151,7 +151,7 @@ class ProcessTest {
 
     @Test
     void daemonizesWritesAndRemovesItsPidFile() throws Exception {
-        int port = freePort();
+        int port = FreePort.pick();
         Path pidFile = dir.resolve("x.pid");
         Path logFile = dir.resolve("x.log");
         String[] args = {"-d", "-p", String.valueOf(port), "--pid-file", "x.pid", "--log-file", "x.log",
@@ -198,7 +198,7 @@ class ProcessTest {
      */
     @Test
     void daemonKeepsItsOptionsWhenTheCommandLineIsLong() throws Exception {
-        int port = freePort();
+        int port = FreePort.pick();
         Path pidFile = dir.resolve("long.pid");
         Path logFile = dir.resolve("long.log");
         List<String> longOption = List.of("-Dloopwork.process.test.padding=" + "x".repeat(5000));
@@ -223,7 +223,8 @@ class ProcessTest {
 
     @Test
     void unbindableAddressExitsWithOneNamingIt() throws Exception {
-        Server server = start(dir, "--host", "203.0.113.1", "-p", String.valueOf(freePort()), "-A", "1", "-C", "10");
+        Server server = start(dir, "--host", "203.0.113.1", "-p", String.valueOf(FreePort.pick()),
+                "-A", "1", "-C", "10");
 
         int code = server.awaitExit(START_TIMEOUT);
 
@@ -334,12 +335,6 @@ class ProcessTest {
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
