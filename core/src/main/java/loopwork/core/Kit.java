@@ -44,13 +44,13 @@ public final class Kit implements AutoCloseable {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo info = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), types, protocol.newHandler(info),
-                        config.inputBufferBytes(), config.outputBufferBytes(), config.log());
+                        config.inputBufferBytes(), config.outputBufferBytes(), config.transport(), config.log());
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
                         config.outputBufferBytes());
                 loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
-                        config.mailboxCapacity(), config.log());
+                        config.mailboxCapacity(), config.transport(), config.log());
             }
         } catch (IOException | RuntimeException | Error e) {
             for (AcceptLoop loop : loops) {

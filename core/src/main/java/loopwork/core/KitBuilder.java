@@ -18,6 +18,7 @@ public final class KitBuilder {
     private int inputBufferBytes = 4096;
     private int outputBufferBytes = 4096;
     private int backlog = 4096;
+    private Transport transport = Transport.preferred();
     private PrintStream log;
     private Protocol protocol;
 
@@ -70,6 +71,12 @@ public final class KitBuilder {
         return this;
     }
 
+    /** NIO or epoll; by default {@link Transport#preferred()}: epoll where it works. */
+    public KitBuilder transport(Transport value) {
+        transport = value;
+        return this;
+    }
+
     /** Debug output (connections opened and refused, handler failures); null for none. */
     public KitBuilder log(PrintStream value) {
         log = value;
@@ -98,8 +105,12 @@ public final class KitBuilder {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must be an address or name");
         }
+        if (transport == null || !transport.isAvailable()) {
+            throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
+                    + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
+        }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
-                inputBufferBytes, outputBufferBytes, backlog, log);
+                inputBufferBytes, outputBufferBytes, backlog, transport, log);
     }
 
     /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */

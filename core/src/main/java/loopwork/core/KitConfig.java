@@ -14,10 +14,12 @@ import java.io.PrintStream;
  * @param inputBufferBytes   a connection's input buffer: the largest message a protocol can parse
  * @param outputBufferBytes  a connection's output buffer: what can wait for a slow reader
  * @param backlog            listen backlog of each listening socket
+ * @param transport          NIO or Linux epoll
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, PrintStream log) {
+        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, Transport transport,
+        PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

@@ -2,6 +2,8 @@ package loopwork.server;
 
 import java.nio.file.Path;
 
+import loopwork.core.Transport;
+import loopwork.core.epoll.EpollSupport;
 import loopwork.http.HttpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +57,12 @@ final class ServerOptions {
                     + "handed to a worker and served blocking), async (moved into a worker's event loop); "
                     + "task|sync|async (default task)")
     String slowMode = "task";
+
+    @Option(names = "--transport", paramLabel = "KIND",
+            description = "how loops wait for sockets and move bytes: epoll (Linux, through the FFM API; nothing "
+                    + "allocated per connection) or nio (Java NIO, portable); epoll|nio (default: epoll where "
+                    + "available, else nio)")
+    String transport;
 
     @Option(names = "--task-slots", paramLabel = "N",
             description = "task slots per worker, a power of two, 2..65536 (default 1024); "
@@ -113,7 +121,7 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            Transport transport, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {
@@ -131,6 +139,15 @@ final class ServerOptions {
             case "async" -> LoopworkServer.SlowMode.ASYNC;
             default -> throw new OptionError("--slow-mode must be one of task|sync|async, got '" + slowMode + "'");
         };
+        Transport kind = transport == null ? Transport.preferred() : switch (transport) {
+            case "epoll" -> Transport.EPOLL;
+            case "nio" -> Transport.NIO;
+            default -> throw new OptionError("--transport must be one of epoll|nio, got '" + transport + "'");
+        };
+        if (!kind.isAvailable()) {
+            throw new OptionError("--transport epoll is not available here (" + EpollSupport.unavailabilityCause()
+                    + "); use --transport nio");
+        }
         return new Settings(host, number("--port", port, 1, 65535), accept,
                 number("--accept-capacity", acceptCapacity, 1, 1_000_000),
                 workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
@@ -141,7 +158,7 @@ final class ServerOptions {
                         number("--header-timeout", headerTimeout, 100, 3_600_000),
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
-                verbose, daemonize,
+                kind, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

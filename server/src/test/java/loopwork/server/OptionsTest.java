@@ -110,6 +110,12 @@ class OptionsTest {
         for (String value : new String[] {"3", "0", "1", "131072", "-2", "100", "two", null}) {
             cases.add(bad("--task-slots", value, "--task-slots", "2..65536"));
         }
+        for (String value : new String[] {"kqueue", "EPOLL", "", null}) {
+            cases.add(bad("--transport", value, "--transport", "epoll|nio"));
+        }
+        for (String value : new String[] {"fast", "", null}) {
+            cases.add(bad("--slow-mode", value, "--slow-mode", "task|sync|async"));
+        }
         cases.add(bad("--host", "", "--host", "address"));
         cases.add(bad("--host", "   ", "--host", "address"));
         cases.add(bad("--host", null, "--host", "address"));

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import loopwork.core.epoll.EpollSupport;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -318,6 +320,10 @@ class ProcessTest {
         List<String> command = new ArrayList<>(List.of(javaBinary(), marker, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseCompactObjectHeaders", "-XX:AutoBoxCacheMax=262144"));
         command.addAll(jvmOptions);
+        String epoll = System.getProperty(EpollSupport.PROPERTY); // the NIO run of the suite passes it on
+        if (epoll != null) {
+            command.add("-D" + EpollSupport.PROPERTY + "=" + epoll);
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         String name = "jvm-" + processes.size();

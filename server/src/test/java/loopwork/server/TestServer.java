@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 
+import loopwork.core.Transport;
 import loopwork.core.loop.LoopStats;
 
 /**
@@ -27,7 +28,8 @@ final class TestServer implements AutoCloseable {
     /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits) throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, false, false, null, null),
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(), false,
+                false, null, null),
                 null));
     }
 

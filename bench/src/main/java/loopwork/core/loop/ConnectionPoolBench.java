@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
+import loopwork.core.Transport;
 
 /**
  * {@link ConnectionPool#take} then {@link ConnectionPool#release}: what a connection costs the pool from
@@ -38,7 +39,7 @@ public class ConnectionPoolBench {
     @Setup
     public void setUp() throws IOException {
         loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096), (connection, in) -> { }, new byte[0],
-                new WorkerLoop[0], new TaskType[0], 64, null);
+                new WorkerLoop[0], new TaskType[0], 64, Transport.preferred(), null);
         pool = loop.pool;
     }
 
@@ -49,11 +50,11 @@ public class ConnectionPoolBench {
         return context;
     }
 
-    /** What the loop's thread would do on its way out: its listening socket, its selector, then the pool's memory. */
+    /** What the loop's thread would do on its way out: its listening socket, its poller, then the pool's memory. */
     @TearDown
     public void tearDown() throws IOException {
         loop.onClose();
-        loop.selector.close();
+        loop.poller.close();
         loop.release();
     }
 }

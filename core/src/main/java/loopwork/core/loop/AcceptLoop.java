@@ -2,52 +2,52 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
+import loopwork.core.Transport;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An accept thread: its own SO_REUSEPORT listening socket, its own selector, its pool of contexts, and the
+ * An accept thread: its own SO_REUSEPORT listening socket, its own poller, its pool of contexts, and the
  * connections it accepted, which it serves from accept to close unless it hands them to a worker. Every
  * context comes back to this pool on this thread, whichever thread closed its connection.
  *
  * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #stats()} and post to its mailbox.
  */
-public final class AcceptLoop extends SelectorLoop {
+public final class AcceptLoop extends EventLoop {
 
-    /** How long accepting pauses after it failed; the loop's idle select (1 s) bounds the real wait. */
+    /** How long accepting pauses after it failed; the loop's idle poll (1 s) bounds the real wait. */
     private static final long ACCEPT_RETRY_MS = 100;
 
     final int index;
     final LoopStats stats;
     final ConnectionPool pool;
     private final IoScope scope;
-    private final ServerSocketChannel listener;
+    private final Listener listener;
     private final ByteBuffer refusal;
+    private final long refusalAddress;
     /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
     private int owed;
-    private SelectionKey listenerKey;
     /** While accepting fails (no file descriptors left), when to try again; 0 when accepting. */
     private long acceptResumeMs;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
-            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, PrintStream log) throws IOException {
-        super("loopwork-loop-" + info.index(), mailboxCapacity);
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, PrintStream log)
+            throws IOException {
+        super("loopwork-loop-" + info.index(), mailboxCapacity, transport);
         index = info.index();
         stats = new LoopStats(info.capacity());
         scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, workers, taskTypes);
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this);
+        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
-        listener = ServerSocketChannel.open();
+        refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
+        listener = Listener.open(transport);
     }
 
     @Override
@@ -72,12 +72,7 @@ public final class AcceptLoop extends SelectorLoop {
 
     /** Binds the listening socket with SO_REUSEPORT, so every loop can bind the same address. */
     public InetSocketAddress bind(InetSocketAddress address, int backlog) throws IOException {
-        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        listener.bind(address, backlog);
-        listener.configureBlocking(false);
-        listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT, null);
-        return (InetSocketAddress) listener.getLocalAddress();
+        return listener.bind(address, backlog, poller);
     }
 
     /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
@@ -94,46 +89,36 @@ public final class AcceptLoop extends SelectorLoop {
     }
 
     @Override
-    void onSelected(SelectionKey key) {
-        Object attachment = key.attachment();
-        if (attachment == null) {
-            onAcceptable();
-        } else {
-            ((ConnectionContext) attachment).onSelected(key);
-        }
+    ConnectionContext context(int home, int id) {
+        return pool.context(id);
     }
 
     /** Accepts until the listening socket has no more (EAGAIN). */
-    private void onAcceptable() {
+    @Override
+    void onAcceptable() {
         for (;;) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (IOException e) {
+            int accepted = listener.accept(poller);
+            if (accepted == Listener.NONE) {
+                return;
+            }
+            if (accepted == Listener.FAILED) {
                 // Out of file descriptors, typically: the listener stays ready, so retrying at once would
                 // spin. Stop watching it for a moment; the connections already open are served meanwhile.
                 stats.acceptErrors.increment();
-                listenerKey.interestOps(0);
+                listener.watch(poller, false);
                 acceptResumeMs = nowMs() + ACCEPT_RETRY_MS;
                 if (scope.log != null) {
-                    scope.log.println(name() + ": accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: " + e);
+                    scope.log.println(name() + ": accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: "
+                            + listener.failure());
                 }
-                return;
-            }
-            if (channel == null) {
                 return;
             }
             ConnectionContext context = pool.take();
             if (context == null) {
-                refuse(channel);
+                refuse();
                 continue;
             }
-            try {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-                context.open(channel, channel.register(selector, SelectionKey.OP_READ, context));
-            } catch (IOException e) {
-                closeQuietly(channel);
+            if (!listener.handTo(context.endpoint, poller) || !context.open()) {
                 pool.release(context);
                 continue;
             }
@@ -147,31 +132,19 @@ public final class AcceptLoop extends SelectorLoop {
     }
 
     /** The pool is empty: send the protocol's refusal, close, count it, and keep serving the others. */
-    private void refuse(SocketChannel channel) {
+    private void refuse() {
         stats.rejected.increment();
         if (scope.log != null) {
             scope.log.println(name() + ": pool empty, connection refused");
         }
-        try {
-            channel.configureBlocking(false);
-            // Read what already arrived, so that closing sends FIN rather than a reset that could drop our answer.
-            scope.scratchIn.clear();
-            channel.read(scope.scratchIn);
-            refusal.rewind();
-            channel.write(refusal);
-            channel.shutdownOutput();
-        } catch (IOException e) {
-            // the peer is gone already
-        } finally {
-            closeQuietly(channel);
-        }
+        listener.refuse(poller, scope.scratchIn, scope.scratchInAddress, refusal, refusalAddress);
     }
 
     @Override
-    void afterSelect() {
+    void afterPoll() {
         if (acceptResumeMs != 0 && nowMs() - acceptResumeMs >= 0) {
             acceptResumeMs = 0;
-            listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+            listener.watch(poller, true);
         }
     }
 
@@ -211,19 +184,11 @@ public final class AcceptLoop extends SelectorLoop {
                 context.close();
             }
         }
-        closeQuietly(listener);
+        listener.close(poller);
     }
 
     /** After the thread has ended: frees the pool's memory. */
     public void release() {
         pool.close();
-    }
-
-    static void closeQuietly(java.nio.channels.Channel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing left to do
-        }
     }
 }

@@ -4,20 +4,17 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.util.function.Consumer;
 
 import loopwork.core.BlockingConnection;
 import loopwork.core.ConnectionHandler;
 
 /**
  * The {@link BlockingConnection} a worker lends to a blocking handler: a flyweight over the handed-off
- * context, re-pointed for each hand-off. The channel stays non-blocking: a read or write that would block
- * waits on the worker's own blocking selector instead, through a key the context keeps, so that a hand-off
- * neither deregisters the channel from its loop nor allocates a key each time (NIO would need both to make
- * it truly blocking). Reads go into the context's input buffer; writes through the worker's scratch buffer,
- * sent whenever it fills and when the handler returns.
+ * context, re-pointed for each hand-off. The socket stays non-blocking: a read or write that would block
+ * waits in the worker's own blocking poller instead, so that a hand-off neither deregisters the socket from
+ * NIO's selectors nor allocates a key each time (NIO would need both to make it truly blocking). Reads go
+ * into the context's input buffer; writes through the worker's scratch buffer, sent whenever it fills and
+ * when the handler returns.
  *
  * <p>Not thread-safe: owned by its worker.
  */
@@ -25,23 +22,28 @@ final class BlockingSession implements BlockingConnection {
 
     /** A peer that neither reads nor writes for this long fails the blocking call. */
     static final long WAIT_TIMEOUT_MS = 60_000;
-    static final Consumer<SelectionKey> IGNORE = key -> { };
+    /** A wait looks at the thread's interrupt this often: an epoll wait, unlike a selector's, ignores it. */
+    private static final long WAIT_SLICE_MS = 200;
 
+    private final IoScope worker;
+    private final Poller waits;
     private final ByteBuffer scratch;
-    private final Selector waits;
     private final ConnectionHandler handler;
     private ConnectionContext context;
     private ByteBuffer input;
+    private long inputAddress;
 
-    BlockingSession(ByteBuffer scratch, Selector waits, ConnectionHandler handler) {
-        this.scratch = scratch;
+    BlockingSession(IoScope worker, Poller waits) {
+        this.worker = worker;
         this.waits = waits;
-        this.handler = handler;
+        this.scratch = worker.scratchOut;
+        this.handler = worker.handler;
     }
 
-    void bind(ConnectionContext context, ByteBuffer input) {
+    void bind(ConnectionContext context, ByteBuffer input, long inputAddress) {
         this.context = context;
         this.input = input;
+        this.inputAddress = inputAddress;
         scratch.clear();
     }
 
@@ -78,10 +80,13 @@ final class BlockingSession implements BlockingConnection {
                 throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
             }
             int read;
-            while ((read = context.channel.read(input)) == 0) {
-                await(SelectionKey.OP_READ);
+            while ((read = context.endpoint.read(worker.poller, input, inputAddress)) == 0) {
+                await(Poller.READ);
             }
-            return read;
+            if (read == Endpoint.FAILED) {
+                throw new IOException("connection reset by peer");
+            }
+            return read; // or END
         } finally {
             input.flip();
         }
@@ -104,28 +109,33 @@ final class BlockingSession implements BlockingConnection {
     public void flush() throws IOException {
         scratch.flip();
         try {
-            writeAll(scratch);
+            writeAll(scratch, worker.scratchOutAddress);
         } finally {
             scratch.clear();
         }
     }
 
     /** Writes all of {@code bytes}, waiting while the socket is full. */
-    void writeAll(ByteBuffer bytes) throws IOException {
+    void writeAll(ByteBuffer bytes, long address) throws IOException {
         while (bytes.hasRemaining()) {
-            if (context.channel.write(bytes) == 0) {
-                await(SelectionKey.OP_WRITE);
+            int written = context.endpoint.write(worker.poller, bytes, address);
+            if (written == Endpoint.FAILED) {
+                throw new IOException("connection reset by peer");
+            }
+            if (written == 0) {
+                await(Poller.WRITE);
             }
         }
     }
 
     /** Blocks this worker until the connection is ready for {@code operation}. */
     private void await(int operation) throws IOException {
-        SelectionKey key = context.blockingKey(waits);
-        key.interestOps(operation);
+        if (!context.endpoint.watch(waits, operation)) {
+            throw new IOException("cannot wait for the connection to be ready");
+        }
         try {
             long deadline = System.nanoTime() + WAIT_TIMEOUT_MS * 1_000_000;
-            while (waits.select(IGNORE, WAIT_TIMEOUT_MS) == 0) {
+            while (waits.poll(WAIT_SLICE_MS) == 0) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("worker stopping");
                 }
@@ -134,7 +144,7 @@ final class BlockingSession implements BlockingConnection {
                 }
             }
         } finally {
-            key.interestOps(0);
+            context.endpoint.unwatch(waits);
         }
     }
 }

@@ -2,12 +2,11 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 import loopwork.core.BlockingHandler;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
+import loopwork.core.Transport;
 
 /**
  * One context of an accept loop's pool and the I/O of the connection it holds: reads into the serving
@@ -37,25 +36,20 @@ final class ConnectionContext implements Connection {
     private final int id;
     final AcceptLoop home;
     private final ByteBuffer in;
+    private final long inAddress;
     private final ByteBuffer out;
+    private final long outAddress;
+    /** The socket, whichever transport holds it; one for the life of the context. */
+    final Endpoint endpoint;
 
     int state = FREE;
     /** Who serves it now: its home's scope, a worker's, or null while blocking on a worker or in transit. */
     private IoScope scope;
     /** Served by a worker, or on its way to or from one. */
     private boolean away;
-    SocketChannel channel;
-    /** The key the serving loop watches now; null while handed off or in transit. */
-    private SelectionKey key;
-    /**
-     * Keys kept for the life of the connection, so moving between threads registers nothing (a key is an
-     * allocation): with its accept loop's selector, with its worker's loop, and with its worker's blocking
-     * selector. A key not in use watches nothing (interest 0). Closing the channel cancels them all.
-     */
-    private SelectionKey homeKey;
-    private SelectionKey awayKey;
-    private SelectionKey blockingKey;
-    /** The worker this connection goes to when it leaves (so its keys there are reused); -1 until it first does. */
+    /** The poller of the thread serving it now; null while handed off or in transit. */
+    private Poller watching;
+    /** The worker this connection goes to when it leaves (so its registrations there are reused); -1 until it first does. */
     int worker = -1;
     int tasksInFlight;
     private Object attachment;
@@ -78,21 +72,29 @@ final class ConnectionContext implements Connection {
     ConnectionContext timerNext;
     ConnectionContext timerPrevious;
 
-    ConnectionContext(int id, ByteBuffer in, ByteBuffer out, AcceptLoop home) {
+    ConnectionContext(int id, ByteBuffer in, long inAddress, ByteBuffer out, long outAddress, AcceptLoop home,
+            Transport transport) {
         this.id = id;
         this.in = in;
+        this.inAddress = inAddress;
         this.out = out;
+        this.outAddress = outAddress;
         this.home = home;
+        this.endpoint = Poller.newEndpoint(transport, this);
     }
 
-    void open(SocketChannel channel, SelectionKey key) {
+    /** Its endpoint has just been given a connection: home watches it for input. False if it could not. */
+    boolean open() {
         assert state == FREE : "context " + id + " taken while in use";
+        if (!endpoint.watch(home.poller, Poller.READ)) {
+            endpoint.close(home.poller);
+            return false;
+        }
         this.state = OPEN;
         this.scope = home.scope();
-        this.channel = channel;
-        this.key = key;
-        this.homeKey = key;
-        this.interestOps = SelectionKey.OP_READ;
+        this.watching = home.poller;
+        this.interestOps = Poller.READ;
+        return true;
     }
 
     void opened() {
@@ -140,17 +142,16 @@ final class ConnectionContext implements Connection {
         return tasksInFlight;
     }
 
-    void onSelected(SelectionKey selected) {
-        // A key cancelled earlier in this batch may point at a context already reused by a new connection.
-        if (selected != key || !selected.isValid()) {
-            return;
+    /** {@code from} found the socket ready for {@code ready} ({@link Poller#READ} | {@link Poller#WRITE}). */
+    void onReady(Poller from, int ready) {
+        if (state != OPEN || watching != from) {
+            return; // reported just before it left this thread
         }
         try {
-            int ready = selected.readyOps();
-            if ((ready & SelectionKey.OP_WRITE) != 0 && !onWritable()) {
+            if ((ready & Poller.WRITE) != 0 && !onWritable()) {
                 return; // closed, or now another thread's: touch nothing more
             }
-            if ((ready & SelectionKey.OP_READ) != 0 && selected == key && selected.isValid()) {
+            if ((ready & Poller.READ) != 0) {
                 onReadable();
             }
         } catch (RuntimeException e) {
@@ -162,22 +163,19 @@ final class ConnectionContext implements Connection {
 
     private void onReadable() {
         ByteBuffer target;
+        long address;
         if (inPending == 0) {
             target = scope.scratchIn;
+            address = scope.scratchInAddress;
             target.clear();
         } else {
             target = in;
+            address = inAddress;
             target.limit(target.capacity()).position(inPending);
         }
-        int read;
-        try {
-            read = channel.read(target);
-        } catch (IOException e) {
-            close(); // reset by peer
-            return;
-        }
+        int read = endpoint.read(scope.poller, target, address);
         if (read < 0) {
-            close(); // the peer closed; everything it sent before has been answered
+            close(); // the peer closed (everything it sent before has been answered) or reset
             return;
         }
         if (read > 0) {
@@ -312,9 +310,7 @@ final class ConnectionContext implements Connection {
             return;
         }
         scratch.flip();
-        try {
-            channel.write(scratch);
-        } catch (IOException e) {
+        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress) < 0) {
             scratch.clear();
             close();
             return;
@@ -333,9 +329,7 @@ final class ConnectionContext implements Connection {
             return true;
         }
         out.limit(outPending).position(0);
-        try {
-            channel.write(out);
-        } catch (IOException e) {
+        if (endpoint.write(scope.poller, out, outAddress) < 0) {
             close();
             return false;
         }
@@ -412,10 +406,12 @@ final class ConnectionContext implements Connection {
 
     private void updateInterest() {
         boolean reading = !closeAfterWrite && !writeBlocked && inPending < in.capacity();
-        int wanted = (reading ? SelectionKey.OP_READ : 0) | (outPending > 0 ? SelectionKey.OP_WRITE : 0);
+        int wanted = (reading ? Poller.READ : 0) | (outPending > 0 ? Poller.WRITE : 0);
         if (wanted != interestOps) {
             interestOps = wanted;
-            key.interestOps(wanted);
+            if (!endpoint.watch(watching, wanted)) {
+                close();
+            }
         }
     }
 
@@ -462,7 +458,7 @@ final class ConnectionContext implements Connection {
     @Override
     public void setTimer(long delayMs) {
         if (state == OPEN && scope != null) {
-            scope.timers.schedule(this, SelectorLoop.nowMs() + Math.max(0, delayMs));
+            scope.timers.schedule(this, EventLoop.nowMs() + Math.max(0, delayMs));
         }
     }
 
@@ -523,8 +519,8 @@ final class ConnectionContext implements Connection {
     /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
     private void leave() {
         scope.timers.cancel(this);
-        key.interestOps(0);
-        key = null;
+        endpoint.unwatch(watching);
+        watching = null;
         interestOps = 0;
         IoScope from = scope;
         scope = null;
@@ -557,30 +553,19 @@ final class ConnectionContext implements Connection {
     /** On a worker: a MOVE message arrived; its loop serves the connection from now on. */
     void arriveAt(IoScope worker) {
         scope = worker;
-        if (awayKey == null || awayKey.selector() != worker.loop.selector) {
-            if (awayKey != null) {
-                awayKey.cancel(); // it went to another worker this time: its old slots were all taken
-            }
-            try {
-                awayKey = channel.register(worker.loop.selector, 0, this);
-            } catch (IOException | RuntimeException e) {
-                close();
-                return;
-            }
-        }
-        arrive(awayKey);
+        arrive();
     }
 
     /** At home: a RETURNED message arrived. */
     void cameHome() {
         away = false;
         scope = home.scope();
-        arrive(homeKey);
+        arrive();
     }
 
-    private void arrive(SelectionKey watching) {
-        key = watching;
-        interestOps = -1; // whatever the key had, updateInterest sets it
+    private void arrive() {
+        watching = scope.poller;
+        interestOps = -1; // whatever it had, updateInterest sets it
         IoScope serving = beginCall();
         try {
             scope.handler.onArrived(this);
@@ -592,17 +577,6 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** The key with the worker's blocking selector, registered on the first hand-off to that worker. */
-    SelectionKey blockingKey(java.nio.channels.Selector waits) throws IOException {
-        if (blockingKey == null || blockingKey.selector() != waits) {
-            if (blockingKey != null) {
-                blockingKey.cancel();
-            }
-            blockingKey = channel.register(waits, 0, this);
-        }
-        return blockingKey;
-    }
-
     /** Whether {@code serving} serves this connection now. */
     boolean isServedBy(IoScope serving) {
         return state == OPEN && scope == serving;
@@ -612,9 +586,9 @@ final class ConnectionContext implements Connection {
     void serveBlocking(BlockingSession session, IoScope worker) {
         boolean keep = false;
         try {
-            session.bind(this, in);
+            session.bind(this, in, inAddress);
             out.limit(outPending).position(0);
-            session.writeAll(out);
+            session.writeAll(out, outAddress);
             outPending = 0;
             in.limit(inPending).position(0);
             keep = blockingHandler.serve(session);
@@ -633,10 +607,10 @@ final class ConnectionContext implements Connection {
                 worker.log.println(worker.loop.name() + ": blocking handler failed on connection " + id + ": " + e);
             }
         } finally {
-            session.bind(null, null);
+            session.bind(null, null, 0);
             blockingHandler = null;
         }
-        if (keep && channel.isOpen()) {
+        if (keep && endpoint.isOpen()) {
             ((WorkerLoop) worker.loop).released();
             home.post(Messages.RETURNED, home.index, id, 0, 0, null);
         } else {
@@ -675,17 +649,9 @@ final class ConnectionContext implements Connection {
                 scope.scratchOut.clear();
             }
         }
-        try {
-            channel.close(); // cancels every key it has, on every selector
-        } catch (IOException e) {
-            // already gone: nothing more to release
-        }
-        key = null;
-        homeKey = null;
-        awayKey = null;
-        blockingKey = null;
+        endpoint.close(scope != null ? scope.poller : home.poller); // every poller forgets it
+        watching = null;
         worker = -1;
-        channel = null;
         inPending = 0;
         outPending = 0;
         closeAfterWrite = false;

@@ -2,6 +2,7 @@ package loopwork.core.loop;
 
 import java.nio.ByteBuffer;
 
+import loopwork.core.Transport;
 import loopwork.core.memory.ReservedMemory;
 
 /**
@@ -21,18 +22,20 @@ final class ConnectionPool implements AutoCloseable {
     private final ReservedMemory memory;
     private final LoopStats stats;
 
-    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop) {
+    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop, Transport transport) {
         this.stats = loop.stats;
         long stride = (long) inputBytes + outputBytes;
         memory = ReservedMemory.reserve(capacity * stride);
         ByteBuffer whole = memory.byteSize() <= Integer.MAX_VALUE ? memory.segment().asByteBuffer() : null;
         contexts = new ConnectionContext[capacity];
         free = new int[capacity];
+        long address = memory.segment().address();
         for (int id = 0; id < capacity; id++) {
             long base = id * stride;
             ByteBuffer in = view(whole, base, inputBytes);
             ByteBuffer out = view(whole, base + inputBytes, outputBytes);
-            contexts[id] = new ConnectionContext(id, in, out, loop);
+            contexts[id] = new ConnectionContext(id, in, address + base, out, address + base + inputBytes, loop,
+                    transport);
             free[id] = capacity - 1 - id; // context 0 is taken first
         }
         freeCount = capacity;

@@ -1,6 +1,7 @@
 package loopwork.core.loop;
 
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
@@ -14,12 +15,17 @@ import loopwork.core.metrics.Counter;
  * <p>Not thread-safe: owned by its loop (accept loop or worker).
  */
 final class IoScope {
-    final SelectorLoop loop;
+    final EventLoop loop;
+    /** The loop's poller, whose thread-owned system-call scratch every socket call on this thread uses. */
+    final Poller poller;
     final ConnectionHandler handler;
     /** Reads land here when a connection holds no partial input, so idle connections never touch their own pages. */
     final ByteBuffer scratchIn;
     /** Answers are gathered here and written when the handler returns; what the socket refuses moves to the context. */
     final ByteBuffer scratchOut;
+    /** Base addresses of the scratch buffers, for the epoll transport's reads and writes. */
+    final long scratchInAddress;
+    final long scratchOutAddress;
     final PrintStream log;
     final Counter handlerErrors;
     final TimerWheel timers;
@@ -27,15 +33,18 @@ final class IoScope {
     /** The connection whose handler call runs now and owns {@link #scratchOut}, or null. */
     ConnectionContext scratchOwner;
 
-    IoScope(SelectorLoop loop, ConnectionHandler handler, int inputCapacity, int outputCapacity, PrintStream log,
+    IoScope(EventLoop loop, ConnectionHandler handler, int inputCapacity, int outputCapacity, PrintStream log,
             Counter handlerErrors) {
         this.loop = loop;
+        this.poller = loop.poller;
         this.handler = handler;
         this.scratchIn = ByteBuffer.allocateDirect(inputCapacity);
         this.scratchOut = ByteBuffer.allocateDirect(outputCapacity);
+        this.scratchInAddress = MemorySegment.ofBuffer(scratchIn).address();
+        this.scratchOutAddress = MemorySegment.ofBuffer(scratchOut).address();
         this.log = log;
         this.handlerErrors = handlerErrors;
-        this.timers = new TimerWheel(SelectorLoop.nowMs(), ConnectionContext::onTimer);
+        this.timers = new TimerWheel(EventLoop.nowMs(), ConnectionContext::onTimer);
     }
 
     void handlerFailed(ConnectionContext context, Throwable error) {

@@ -2,12 +2,10 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
+import loopwork.core.Transport;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
@@ -22,7 +20,7 @@ import loopwork.core.ring.SlotRing;
  * <p>Not thread-safe: owned by its worker thread. Other threads may claim and commit slots in its mailbox,
  * call {@link #wakeup()}, {@link #stop()} and {@link #stats()}.
  */
-public final class WorkerLoop extends SelectorLoop {
+public final class WorkerLoop extends EventLoop {
 
     private final WorkerStats stats = new WorkerStats();
     private final IoScope scope;
@@ -31,17 +29,17 @@ public final class WorkerLoop extends SelectorLoop {
     /** The flyweight over the task running now, in its slot. */
     private final SlotPayload payload = new SlotPayload();
     /** Where a blocking handler waits for its connection to be readable or writable, apart from the loop's events. */
-    final Selector blockingSelector;
+    private final Poller blockingPoller;
     private AcceptLoop[] homes;
 
     public WorkerLoop(int index, int slots, TaskType[] taskTypes, ConnectionHandler handler, int inputCapacity,
-            int outputCapacity, PrintStream log) throws IOException {
-        super("loopwork-worker-" + index, slots);
-        blockingSelector = Selector.open();
+            int outputCapacity, Transport transport, PrintStream log) throws IOException {
+        super("loopwork-worker-" + index, slots, transport);
+        blockingPoller = Poller.open(transport, null);
         this.taskTypes = taskTypes;
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
-        session = new BlockingSession(scope.scratchOut, blockingSelector, handler);
+        session = new BlockingSession(scope, blockingPoller);
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */
@@ -123,31 +121,26 @@ public final class WorkerLoop extends SelectorLoop {
     }
 
     @Override
-    void onSelected(SelectionKey key) {
-        ((ConnectionContext) key.attachment()).onSelected(key);
+    ConnectionContext context(int home, int id) {
+        return homes[home].pool.context(id);
     }
 
-    /** Deregisters the keys of connections closed since: their sockets are released only then. */
     @Override
-    void afterSelect() {
-        try {
-            blockingSelector.selectNow(BlockingSession.IGNORE);
-        } catch (IOException e) {
-            throw new IllegalStateException("blocking selector failed in " + name(), e);
-        }
+    void afterPoll() {
+        blockingPoller.tidy();
     }
 
     @Override
     void onClose() {
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof ConnectionContext context && context.isServedBy(scope)) {
-                context.close();
+        // Only at stop: which of all the contexts this worker serves is its own to know (it set their scope).
+        for (AcceptLoop home : homes) {
+            for (int id = 0; id < home.pool.capacity(); id++) {
+                ConnectionContext context = home.pool.context(id);
+                if (context.isServedBy(scope)) {
+                    context.close();
+                }
             }
         }
-        try {
-            blockingSelector.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        blockingPoller.close();
     }
 }

@@ -3,45 +3,42 @@ package loopwork.core.loop;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.util.function.Consumer;
 
+import loopwork.core.Transport;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An agent with a selector and a mailbox: each cycle drains the mailbox, selects, and fires due timers;
- * it sleeps in {@code select} only when there is nothing else to do. Accept loops and workers are both this.
+ * An agent with a poller and a mailbox: each cycle drains the mailbox, polls, and fires due timers; it
+ * sleeps in the poller only when there is nothing else to do. Accept loops and workers are both this.
  *
  * <p>Not thread-safe: owned by its thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #mailbox()} (to claim, fill and commit a message) and {@link #post}.
  */
-abstract class SelectorLoop implements Runnable {
+abstract class EventLoop implements Runnable {
 
     private static final int MAILBOX_BATCH = 256;
-    private static final long IDLE_SELECT_MS = 1000;
+    private static final long IDLE_POLL_MS = 1000;
     private static final VarHandle SLEEPING;
 
     static {
         try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(SelectorLoop.class, "sleeping", boolean.class);
+            SLEEPING = MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final Selector selector;
+    final Poller poller;
     final SlotRing mailbox;
-    final Consumer<SelectionKey> onSelected = this::onSelected;
     private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
     private final Thread thread;
     private volatile boolean running = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
 
-    SelectorLoop(String name, int mailboxCapacity) throws IOException {
-        selector = Selector.open();
+    EventLoop(String name, int mailboxCapacity, Transport transport) throws IOException {
+        poller = Poller.open(transport, this);
         mailbox = new SlotRing(mailboxCapacity);
         thread = new Thread(this, name);
     }
@@ -68,29 +65,35 @@ abstract class SelectorLoop implements Runnable {
     /** Handles one mailbox message; the slot is released after it returns. */
     abstract void onMessage(SlotRing ring, long position);
 
-    abstract void onSelected(SelectionKey key);
+    /** The listening socket has connections waiting; only accept loops have one. */
+    void onAcceptable() {
+        throw new IllegalStateException(name() + " has no listener");
+    }
+
+    /** The context {@code id} of accept loop {@code home}'s pool, for a ready event naming it. */
+    abstract ConnectionContext context(int home, int id);
 
     /** Closes whatever this loop still holds, on its thread, after the last cycle. */
     abstract void onClose();
 
-    /** After each cycle's select; nothing by default. */
-    void afterSelect() {
+    /** After each cycle's poll; nothing by default. */
+    void afterPoll() {
     }
 
     public void start() {
         thread.start();
     }
 
-    /** Wakes the loop if it sleeps in select: a syscall, so only once per sleep. */
+    /** Wakes the loop if it sleeps in its poller: a syscall, so only once per sleep. */
     final void wakeup() {
         if ((boolean) SLEEPING.getVolatile(this) && SLEEPING.compareAndSet(this, true, false)) {
-            selector.wakeup();
+            poller.wakeup();
         }
     }
 
     public void stop() {
         running = false;
-        selector.wakeup();
+        poller.wakeup();
     }
 
     @Override
@@ -108,36 +111,28 @@ abstract class SelectorLoop implements Runnable {
             }
         } finally {
             onClose();
-            try {
-                selector.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
+            poller.close();
         }
     }
 
     /** One cycle; returns how much it did. */
     final int doWork() {
         int work = drainMailbox();
-        try {
-            long timerDelay = work > 0 ? 0 : scope().timers.delayToNext(nowMs()); // 0: do not sleep
-            if (timerDelay == 0) {
-                work += selector.selectNow(onSelected);
+        long timerDelay = work > 0 ? 0 : scope().timers.delayToNext(nowMs()); // 0: do not sleep
+        if (timerDelay == 0) {
+            work += poller.poll(0);
+        } else {
+            SLEEPING.setVolatile(this, true);
+            // Re-check after announcing the sleep: a message posted before the flag was visible would not wake us.
+            if (!mailbox.isEmpty() || !running) {
+                SLEEPING.setVolatile(this, false);
+                work += poller.poll(0);
             } else {
-                SLEEPING.setVolatile(this, true);
-                // Re-check after announcing the sleep: a message posted before the flag was visible would not wake us.
-                if (!mailbox.isEmpty() || !running) {
-                    SLEEPING.setVolatile(this, false);
-                    work += selector.selectNow(onSelected);
-                } else {
-                    work += selector.select(onSelected, timerDelay > 0 ? timerDelay : IDLE_SELECT_MS);
-                    SLEEPING.setVolatile(this, false);
-                }
+                work += poller.poll(timerDelay > 0 ? timerDelay : IDLE_POLL_MS);
+                SLEEPING.setVolatile(this, false);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("selector failed in " + name(), e);
         }
-        afterSelect();
+        afterPoll();
         return work + scope().timers.expire(nowMs());
     }
 

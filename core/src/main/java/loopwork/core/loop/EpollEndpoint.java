@@ -1,0 +1,123 @@
+package loopwork.core.loop;
+
+import java.nio.ByteBuffer;
+
+import loopwork.core.epoll.Errno;
+import loopwork.core.epoll.LinuxSockets;
+
+/**
+ * A connection on the epoll transport: a plain file descriptor, read into and written from buffer memory by
+ * address, registered with at most one epoll set at a time (its accept loop's, its worker loop's, or its
+ * worker's blocking one) and only while it waits for something: interest 0 takes it out, as NIO does, so a
+ * hang-up cannot keep reporting a connection nobody reads. Nothing here allocates.
+ *
+ * <p>Not thread-safe: owned by the thread serving its connection.
+ */
+final class EpollEndpoint extends Endpoint {
+
+    private final int home;
+    private final int id;
+    int fd = -1;
+    /** Counts the connections this context has held, so an event for an earlier one is recognised. */
+    int generation;
+    /** What {@link #watching} watches for; 0 when none does. */
+    int interest;
+    private EpollPoller watching;
+
+    EpollEndpoint(ConnectionContext context) {
+        this.home = context.home.index;
+        this.id = context.id();
+    }
+
+    /** A new connection in this context. */
+    void open(int fd) {
+        this.fd = fd;
+        generation = (generation + 1) & EpollPoller.GENERATION_MASK;
+    }
+
+    @Override
+    int read(Poller serving, ByteBuffer dst, long dstAddress) {
+        int position = dst.position();
+        int room = dst.limit() - position;
+        if (room == 0) {
+            return 0;
+        }
+        int n = ((EpollPoller) serving).sockets.read(fd, dstAddress + position, room);
+        if (n > 0) {
+            dst.position(position + n);
+            return n;
+        }
+        if (n == 0) {
+            return END;
+        }
+        return n == -Errno.EAGAIN || n == -Errno.EINTR ? 0 : FAILED;
+    }
+
+    @Override
+    int write(Poller serving, ByteBuffer src, long srcAddress) {
+        int position = src.position();
+        int length = src.limit() - position;
+        if (length == 0) {
+            return 0;
+        }
+        int n = ((EpollPoller) serving).sockets.write(fd, srcAddress + position, length);
+        if (n >= 0) {
+            src.position(position + n);
+            return n;
+        }
+        return n == -Errno.EAGAIN || n == -Errno.EINTR ? 0 : FAILED;
+    }
+
+    @Override
+    boolean watch(Poller poller, int wanted) {
+        EpollPoller target = (EpollPoller) poller;
+        if (wanted == 0) {
+            unwatch(target);
+            return true;
+        }
+        if (watching == target) {
+            if (wanted != interest && target.epoll.modify(fd, EpollPoller.flags(wanted), datum()) < 0) {
+                return false;
+            }
+        } else {
+            assert watching == null : "connection " + id + " still watched by another thread's epoll";
+            if (target.epoll.add(fd, EpollPoller.flags(wanted), datum()) < 0) {
+                return false;
+            }
+            watching = target;
+        }
+        interest = wanted;
+        return true;
+    }
+
+    @Override
+    void unwatch(Poller poller) {
+        if (watching == poller) {
+            watching.epoll.delete(fd);
+            watching = null;
+            interest = 0;
+        }
+    }
+
+    private long datum() {
+        return EpollPoller.datum(generation, home, id);
+    }
+
+    @Override
+    void shutdownOutput(Poller serving) {
+        ((EpollPoller) serving).sockets.shutdown(fd, LinuxSockets.SHUT_WR);
+    }
+
+    @Override
+    void close(Poller serving) {
+        ((EpollPoller) serving).sockets.close(fd); // which takes it out of its epoll set too
+        fd = -1;
+        watching = null;
+        interest = 0;
+    }
+
+    @Override
+    boolean isOpen() {
+        return fd >= 0;
+    }
+}

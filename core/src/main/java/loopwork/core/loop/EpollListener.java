@@ -1,0 +1,117 @@
+package loopwork.core.loop;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import loopwork.core.epoll.Epoll;
+import loopwork.core.epoll.Errno;
+import loopwork.core.epoll.LinuxSockets;
+
+/**
+ * A listening socket as a file descriptor: accept4 hands out non-blocking descriptors, with nothing allocated
+ * per connection. IPv4 only, as the bindings are.
+ *
+ * <p>Not thread-safe: owned by its accept loop; bound by the thread that builds the kit, with its own
+ * {@link LinuxSockets} for that.
+ */
+final class EpollListener extends Listener {
+
+    private int fd = -1;
+    private int accepted = -1;
+    private int failure;
+    private EpollPoller poller;
+
+    @Override
+    InetSocketAddress bind(InetSocketAddress address, int backlog, Poller watching) throws IOException {
+        InetAddress host = address.getAddress();
+        if (!(host instanceof Inet4Address)) {
+            throw new IOException("the epoll transport listens on IPv4 addresses only, not " + address
+                    + " (use the nio transport)");
+        }
+        byte[] bytes = host.getAddress();
+        int ipv4 = (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF);
+        LinuxSockets setUp = new LinuxSockets();
+        fd = setUp.socket();
+        try {
+            setUp.setReuseAddress(fd, true);
+            setUp.setReusePort(fd, true);
+            setUp.bind(fd, ipv4, address.getPort());
+            setUp.listen(fd, backlog);
+            poller = (EpollPoller) watching;
+            int added = poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
+            if (added < 0) {
+                throw Errno.exception("epoll_ctl add listener", added);
+            }
+            return new InetSocketAddress(host, setUp.localPort(fd));
+        } catch (IOException | RuntimeException e) {
+            setUp.close(fd);
+            fd = -1;
+            throw e;
+        }
+    }
+
+    @Override
+    int accept(Poller serving) {
+        for (;;) {
+            int result = ((EpollPoller) serving).sockets.accept(fd);
+            if (result >= 0) {
+                accepted = result;
+                return ACCEPTED;
+            }
+            if (result == -Errno.EAGAIN) {
+                return NONE;
+            }
+            if (result != -Errno.ECONNABORTED && result != -Errno.EINTR) {
+                failure = -result; // out of descriptors or memory, typically
+                return FAILED;
+            }
+            // the peer gave up before we took it, or a signal: take the next
+        }
+    }
+
+    @Override
+    String failure() {
+        return Errno.describe(failure);
+    }
+
+    @Override
+    boolean handTo(Endpoint endpoint, Poller serving) {
+        int connection = accepted;
+        accepted = -1;
+        ((EpollPoller) serving).sockets.setTcpNoDelay(connection, true);
+        ((EpollEndpoint) endpoint).open(connection);
+        return true;
+    }
+
+    @Override
+    void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
+        LinuxSockets sockets = ((EpollPoller) serving).sockets;
+        int connection = accepted;
+        accepted = -1;
+        sockets.read(connection, scratchAddress, scratch.capacity());
+        sockets.write(connection, answerAddress, answer.capacity());
+        sockets.shutdown(connection, LinuxSockets.SHUT_WR);
+        sockets.close(connection);
+    }
+
+    @Override
+    void watch(Poller watching, boolean accepting) {
+        // Deleting, not modifying to 0: a listener with no interest could still report errors.
+        if (accepting) {
+            poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
+        } else {
+            poller.epoll.delete(fd);
+        }
+    }
+
+    @Override
+    void close(Poller serving) {
+        if (fd >= 0) {
+            ((EpollPoller) serving).sockets.close(fd);
+            fd = -1;
+        }
+    }
+}

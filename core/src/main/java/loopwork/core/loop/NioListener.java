@@ -1,0 +1,104 @@
+package loopwork.core.loop;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A listening {@link ServerSocketChannel}; its key's attachment is null, which is how its poller tells it from
+ * a connection.
+ *
+ * <p>Not thread-safe: owned by its accept loop.
+ */
+final class NioListener extends Listener {
+
+    private final ServerSocketChannel channel;
+    private SelectionKey key;
+    private SocketChannel accepted;
+    private IOException failure;
+
+    NioListener() throws IOException {
+        channel = ServerSocketChannel.open();
+    }
+
+    @Override
+    InetSocketAddress bind(InetSocketAddress address, int backlog, Poller poller) throws IOException {
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        channel.bind(address, backlog);
+        channel.configureBlocking(false);
+        key = channel.register(((NioPoller) poller).selector, SelectionKey.OP_ACCEPT, null);
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    @Override
+    int accept(Poller serving) {
+        try {
+            accepted = channel.accept();
+        } catch (IOException e) {
+            failure = e;
+            return FAILED;
+        }
+        return accepted == null ? NONE : ACCEPTED;
+    }
+
+    @Override
+    String failure() {
+        return String.valueOf(failure);
+    }
+
+    @Override
+    boolean handTo(Endpoint endpoint, Poller serving) {
+        SocketChannel connection = accepted;
+        accepted = null;
+        try {
+            connection.configureBlocking(false);
+            connection.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+        } catch (IOException e) {
+            closeQuietly(connection);
+            return false;
+        }
+        ((NioEndpoint) endpoint).channel = connection;
+        return true;
+    }
+
+    @Override
+    void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
+        SocketChannel connection = accepted;
+        accepted = null;
+        try {
+            connection.configureBlocking(false);
+            scratch.clear();
+            connection.read(scratch);
+            answer.rewind();
+            connection.write(answer);
+            connection.shutdownOutput();
+        } catch (IOException e) {
+            // the peer is gone already
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    @Override
+    void watch(Poller poller, boolean accepting) {
+        key.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
+    }
+
+    @Override
+    void close(Poller serving) {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
+    }
+}
