@@ -29,5 +29,6 @@ fi
 # the boxing cache; and sun.misc.Unsafe allowed for JMH 1.37 itself (its Utils), which JDK 25 would
 # otherwise warn about in every fork. JMH passes them all on to each forked JVM.
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseCompactObjectHeaders \
-  -XX:AutoBoxCacheMax=262144 --sun-misc-unsafe-memory-access=allow ${JAVA_OPTS:-} \
+  -XX:AutoBoxCacheMax=262144 -XX:CompileCommand=quiet '-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*' \
+  --sun-misc-unsafe-memory-access=allow ${JAVA_OPTS:-} \
   -cp "$jar:$lib/*" org.openjdk.jmh.Main "$@"

@@ -260,6 +260,7 @@ class ProcessTest {
         assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
         String script = Files.readString(root.resolve("bin/loopwork"), StandardCharsets.UTF_8);
         assertThat(script).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseCompactObjectHeaders",
+                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*",
                 "-XX:AutoBoxCacheMax=262144", "loopwork.server.Main \"$@\"");
     }
 
@@ -318,7 +319,8 @@ class ProcessTest {
 
     private Server start(List<String> jvmOptions, Path workingDirectory, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), marker, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseCompactObjectHeaders", "-XX:AutoBoxCacheMax=262144"));
+                "-XX:+UseCompactObjectHeaders", "-XX:AutoBoxCacheMax=262144", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*"));
         command.addAll(jvmOptions);
         String epoll = System.getProperty(EpollSupport.PROPERTY); // the NIO run of the suite passes it on
         if (epoll != null) {
