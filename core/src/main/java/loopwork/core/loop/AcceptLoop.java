@@ -118,10 +118,11 @@ public final class AcceptLoop extends EventLoop {
                 refuse();
                 continue;
             }
-            if (!listener.handTo(context.endpoint, poller) || !context.open()) {
+            if (!listener.handTo(context.endpoint, poller)) {
                 pool.release(context);
                 continue;
             }
+            context.open();
             stats.accepted.increment();
             stats.open.increment();
             if (scope.log != null) {

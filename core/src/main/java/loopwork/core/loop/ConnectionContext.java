@@ -83,20 +83,21 @@ final class ConnectionContext implements Connection {
         this.endpoint = Poller.newEndpoint(transport, this);
     }
 
-    /** Its endpoint has just been given a connection: home watches it for input. False if it could not. */
-    boolean open() {
+    /** Its endpoint has just been given a connection: home serves it; {@link #opened()} has it watched. */
+    void open() {
         assert state == FREE : "context " + id + " taken while in use";
-        if (!endpoint.watch(home.poller, Poller.READ)) {
-            endpoint.close(home.poller);
-            return false;
-        }
         this.state = OPEN;
         this.scope = home.scope();
         this.watching = home.poller;
-        this.interestOps = Poller.READ;
-        return true;
+        this.interestOps = Poller.READ; // not yet asked of the poller: opened() does, after a first read
     }
 
+    /**
+     * After {@link #open()}: the handler's {@code onOpen}, then a first read before the poller is asked to
+     * watch. A client sends its request as soon as it is connected, so it has usually arrived by the time the
+     * loop accepts: this saves a trip through the poller, and a connection answered and closed at once
+     * (HTTP/1.0, {@code Connection: close}) never enters it at all.
+     */
     void opened() {
         IoScope serving = beginCall();
         try {
@@ -104,7 +105,10 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
-        endCall(serving);
+        if (endCall(serving) && onReadable()) {
+            interestOps = -1; // whatever was settled so far, the poller has not been told yet
+            updateInterest();
+        }
     }
 
     @Override
@@ -161,7 +165,8 @@ final class ConnectionContext implements Connection {
 
     // ---- input
 
-    private void onReadable() {
+    /** Reads what arrived and hands it to the handler; returns whether this thread still serves the connection. */
+    private boolean onReadable() {
         ByteBuffer target;
         long address;
         if (inPending == 0) {
@@ -176,12 +181,13 @@ final class ConnectionContext implements Connection {
         int read = endpoint.read(scope.poller, target, address);
         if (read < 0) {
             close(); // the peer closed (everything it sent before has been answered) or reset
-            return;
+            return false;
         }
         if (read > 0) {
             target.flip();
-            deliver(target);
+            return deliver(target);
         }
+        return true;
     }
 
     /**

@@ -12,7 +12,7 @@ import loopwork.core.epoll.LinuxSockets;
 
 /**
  * A listening socket as a file descriptor: accept4 hands out non-blocking descriptors, with nothing allocated
- * per connection. IPv4 only, as the bindings are.
+ * per connection, and with TCP_NODELAY inherited from the listener. IPv4 only, as the bindings are.
  *
  * <p>Not thread-safe: owned by its accept loop; bound by the thread that builds the kit, with its own
  * {@link LinuxSockets} for that.
@@ -38,6 +38,12 @@ final class EpollListener extends Listener {
         try {
             setUp.setReuseAddress(fd, true);
             setUp.setReusePort(fd, true);
+            // Linux copies TCP_NODELAY from a listener to the connections it accepts: one call here
+            // instead of one per connection.
+            int noDelay = setUp.setTcpNoDelay(fd, true);
+            if (noDelay < 0) {
+                throw Errno.exception("setsockopt TCP_NODELAY", noDelay);
+            }
             setUp.bind(fd, ipv4, address.getPort());
             setUp.listen(fd, backlog);
             poller = (EpollPoller) watching;
@@ -79,10 +85,8 @@ final class EpollListener extends Listener {
 
     @Override
     boolean handTo(Endpoint endpoint, Poller serving) {
-        int connection = accepted;
+        ((EpollEndpoint) endpoint).open(accepted); // TCP_NODELAY already, from the listener
         accepted = -1;
-        ((EpollPoller) serving).sockets.setTcpNoDelay(connection, true);
-        ((EpollEndpoint) endpoint).open(connection);
         return true;
     }
 
