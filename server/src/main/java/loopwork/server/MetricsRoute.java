@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 import loopwork.core.Kit;
+import loopwork.core.KitConfig;
 import loopwork.core.loop.LoopStats;
 import loopwork.core.loop.WorkerStats;
 import loopwork.http.HttpExchange;
@@ -51,6 +52,11 @@ final class MetricsRoute implements Route {
         List<WorkerStats> workers = kit.workerStats();
         List<HttpStats> workerHttp = http.workerStats();
         StringBuilder out = new StringBuilder(8192);
+        KitConfig config = kit.config();
+        header(out, "loopwork_info", "gauge", "The running configuration, as labels; always 1.");
+        out.append("loopwork_info{transport=\"").append(config.transport().label())
+                .append("\",accept_threads=\"").append(config.acceptThreads())
+                .append("\",worker_threads=\"").append(config.workerThreads()).append("\"} 1\n");
         family(out, "loopwork_connections_accepted_total", "counter", "Connections accepted into a context.",
                 "loop", loops, LoopStats::accepted);
         family(out, "loopwork_connections_open", "gauge", "Connections open now.", "loop", loops, LoopStats::open);

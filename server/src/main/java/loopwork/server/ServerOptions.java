@@ -60,8 +60,8 @@ final class ServerOptions {
 
     @Option(names = "--transport", paramLabel = "KIND",
             description = "how loops wait for sockets and move bytes: epoll (Linux, through the FFM API; nothing "
-                    + "allocated per connection) or nio (Java NIO, portable); epoll|nio (default: epoll where "
-                    + "available, else nio)")
+                    + "allocated per connection; IPv4) or nio (Java NIO, portable); epoll|nio (default: epoll "
+                    + "where available and the host is not an IPv6 address, else nio)")
     String transport;
 
     @Option(names = "--task-slots", paramLabel = "N",
@@ -139,11 +139,13 @@ final class ServerOptions {
             case "async" -> LoopworkServer.SlowMode.ASYNC;
             default -> throw new OptionError("--slow-mode must be one of task|sync|async, got '" + slowMode + "'");
         };
-        Transport kind = transport == null ? Transport.preferred() : switch (transport) {
-            case "epoll" -> Transport.EPOLL;
-            case "nio" -> Transport.NIO;
-            default -> throw new OptionError("--transport must be one of epoll|nio, got '" + transport + "'");
-        };
+        // The epoll bindings speak IPv4: an IPv6 literal host gets NIO unless epoll is asked for (and refused).
+        Transport kind = transport == null ? (host.contains(":") ? Transport.NIO : Transport.preferred())
+                : switch (transport) {
+                    case "epoll" -> Transport.EPOLL;
+                    case "nio" -> Transport.NIO;
+                    default -> throw new OptionError("--transport must be one of epoll|nio, got '" + transport + "'");
+                };
         if (!kind.isAvailable()) {
             throw new OptionError("--transport epoll is not available here (" + EpollSupport.unavailabilityCause()
                     + "); use --transport nio");

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import loopwork.core.Transport;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +205,7 @@ class HttpBehaviourTest {
                 assertThat(response.body()).contains(family + "{");
             }
             assertThat(response.body()).contains("loopwork_connections_open{loop=\"0\"}");
+            assertThat(response.body()).contains("loopwork_info{transport=\"" + Transport.preferred().label() + "\",");
             assertThat(response.body()).contains("loopwork_worker_tasks_total{worker=\"1\"}");
         }
     }
