@@ -58,6 +58,11 @@ public final class Kit implements AutoCloseable {
                     loop.release();
                 }
             }
+            for (WorkerLoop worker : workers) {
+                if (worker != null) {
+                    worker.release();
+                }
+            }
             throw e;
         }
         for (WorkerLoop worker : workers) {
@@ -151,7 +156,10 @@ public final class Kit implements AutoCloseable {
         return threads;
     }
 
-    /** Stops the loops (closing every connection), then the workers, then frees the pools' memory. */
+    /**
+     * Stops the loops (closing every connection), then the workers, then closes their listeners and pollers and
+     * frees the pools' memory; a kit whose start failed half-way is closed the same way.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -166,9 +174,12 @@ public final class Kit implements AutoCloseable {
             worker.stop();
         }
         stopped &= join(workers.length, false);
-        if (stopped) {
+        if (stopped) { // only once no thread can touch the buffers, pollers or listeners
             for (AcceptLoop loop : loops) {
-                loop.release(); // only once no thread can touch the buffers
+                loop.release();
+            }
+            for (WorkerLoop worker : workers) {
+                worker.release();
             }
         }
     }

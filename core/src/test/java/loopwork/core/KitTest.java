@@ -3,11 +3,15 @@ package loopwork.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +172,66 @@ class KitTest {
                 .hasMessage("acceptThreads must be in 1..1024, not 0");
         assertThatThrownBy(() -> Kit.builder().taskSlotsPerWorker(3).config())
                 .hasMessageContaining("power of two");
+    }
+
+    /**
+     * A blocking handler that closes its connection through the {@code Connection} it captured: the context must
+     * stay its own until it returns (a new client meanwhile finds the one-context pool full), and its I/O fails.
+     */
+    @Test
+    void aConnectionClosedDuringAHandOffIsReleasedOnlyWhenTheHandlerReturns() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicReference<String> afterClose = new AtomicReference<>("handler did not get there");
+        Protocol closingHandOff = new Protocol() {
+            @Override
+            public void registerTasks(TaskRegistry tasks) {
+            }
+
+            @Override
+            public byte[] refusal() {
+                return "busy\n".getBytes(StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public ConnectionHandler newHandler(LoopInfo loop) {
+                return (connection, in) -> {
+                    in.position(in.limit());
+                    connection.handOff(blocking -> {
+                        connection.close();
+                        closed.countDown();
+                        proceed.await(10, TimeUnit.SECONDS);
+                        try {
+                            blocking.write("late\n".getBytes(StandardCharsets.US_ASCII), 0, 5);
+                            blocking.flush();
+                            afterClose.set("wrote");
+                        } catch (IOException e) {
+                            afterClose.set("refused");
+                        }
+                        return true;
+                    });
+                };
+            }
+        };
+        try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(1).workerThreads(1)
+                .protocol(closingHandOff).build()) {
+            kit.start();
+            try (Socket first = new Socket("127.0.0.1", kit.port())) {
+                first.setSoTimeout(10_000);
+                first.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+                try (Socket second = new Socket("127.0.0.1", kit.port())) {
+                    second.setSoTimeout(10_000);
+                    assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .as("the closed connection's context is still in use").isEqualTo("busy\n");
+                }
+                proceed.countDown();
+                assertThat(first.getInputStream().readAllBytes()).as("closed, nothing written after").isEmpty();
+            }
+            waitUntilPoolsFull(kit);
+            assertThat(afterClose.get()).isEqualTo("refused");
+            assertThat(kit.unexpectedFailures()).isZero();
+        }
     }
 
     private static void waitUntilPoolsFull(Kit kit) throws InterruptedException {

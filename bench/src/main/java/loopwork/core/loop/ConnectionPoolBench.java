@@ -50,11 +50,10 @@ public class ConnectionPoolBench {
         return context;
     }
 
-    /** What the loop's thread would do on its way out: its listening socket, its poller, then the pool's memory. */
+    /** What the loop's thread would do on its way out (its connections and listening socket), then its release. */
     @TearDown
     public void tearDown() throws IOException {
         loop.onClose();
-        loop.poller.close();
         loop.release();
     }
 }

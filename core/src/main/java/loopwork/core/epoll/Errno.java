@@ -35,6 +35,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
+    public static final int ENONET = 64;
     public static final int EPROTO = 71;
     public static final int ENOTSOCK = 88;
     public static final int ENOPROTOOPT = 92;
@@ -51,6 +52,7 @@ public final class Errno {
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
     public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
     public static final int EINPROGRESS = 115;
 
@@ -58,14 +60,14 @@ public final class Errno {
 
     static {
         String[] names = {"EPERM", "ENOENT", "EINTR", "EIO", "EBADF", "EAGAIN", "ENOMEM", "EACCES", "EFAULT",
-            "EEXIST", "EINVAL", "ENFILE", "EMFILE", "ENOSPC", "EPIPE", "ENOSYS", "EPROTO", "ENOTSOCK", "ENOPROTOOPT",
+            "EEXIST", "EINVAL", "ENFILE", "EMFILE", "ENOSPC", "EPIPE", "ENOSYS", "ENONET", "EPROTO", "ENOTSOCK", "ENOPROTOOPT",
             "EPROTONOSUPPORT", "EOPNOTSUPP", "EAFNOSUPPORT", "EADDRINUSE", "EADDRNOTAVAIL", "ENETDOWN",
             "ENETUNREACH", "ECONNABORTED", "ECONNRESET", "ENOBUFS", "ENOTCONN", "ETIMEDOUT", "ECONNREFUSED",
-            "EHOSTUNREACH", "EINPROGRESS"};
+            "EHOSTDOWN", "EHOSTUNREACH", "EINPROGRESS"};
         int[] codes = {EPERM, ENOENT, EINTR, EIO, EBADF, EAGAIN, ENOMEM, EACCES, EFAULT, EEXIST, EINVAL, ENFILE,
-            EMFILE, ENOSPC, EPIPE, ENOSYS, EPROTO, ENOTSOCK, ENOPROTOOPT, EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
+            EMFILE, ENOSPC, EPIPE, ENOSYS, ENONET, EPROTO, ENOTSOCK, ENOPROTOOPT, EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
             EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, ENOTCONN, ETIMEDOUT,
-            ECONNREFUSED, EHOSTUNREACH, EINPROGRESS};
+            ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EINPROGRESS};
         for (int i = 0; i < codes.length; i++) {
             NAMES[codes[i]] = names[i];
         }

@@ -144,8 +144,7 @@ public final class AcceptLoop extends EventLoop {
     @Override
     void afterPoll() {
         if (acceptResumeMs != 0 && nowMs() - acceptResumeMs >= 0) {
-            acceptResumeMs = 0;
-            listener.watch(poller, true);
+            acceptResumeMs = listener.watch(poller, true) ? 0 : nowMs() + ACCEPT_RETRY_MS;
         }
     }
 
@@ -188,8 +187,14 @@ public final class AcceptLoop extends EventLoop {
         listener.close(poller);
     }
 
-    /** After the thread has ended: frees the pool's memory. */
+    /**
+     * After the thread has ended, or when it never started: closes the listener (if the loop did not), the
+     * poller and its eventfd, and frees the pool's memory. Only now: until every thread that could wake this
+     * loop has ended, closing the eventfd could let a late wake-up write to a descriptor number reused by then.
+     */
     public void release() {
+        listener.close(poller);
+        poller.close();
         pool.close();
     }
 }

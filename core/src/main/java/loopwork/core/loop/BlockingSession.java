@@ -74,6 +74,7 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public int read() throws IOException {
+        checkOpen();
         input.compact();
         try {
             if (!input.hasRemaining()) {
@@ -94,6 +95,7 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public void write(byte[] src, int offset, int length) throws IOException {
+        checkOpen();
         int done = 0;
         while (done < length) {
             if (!scratch.hasRemaining()) {
@@ -115,8 +117,16 @@ final class BlockingSession implements BlockingConnection {
         }
     }
 
+    /** The handler closed the connection (through its {@code Connection}): it is gone for reading and writing. */
+    private void checkOpen() throws IOException {
+        if (context.closeRequested()) {
+            throw new IOException("connection " + context.id() + " closed by its handler");
+        }
+    }
+
     /** Writes all of {@code bytes}, waiting while the socket is full. */
     void writeAll(ByteBuffer bytes, long address) throws IOException {
+        checkOpen();
         while (bytes.hasRemaining()) {
             int written = context.endpoint.write(worker.poller, bytes, address);
             if (written == Endpoint.FAILED) {

@@ -64,6 +64,9 @@ final class ConnectionContext implements Connection {
 
     private int transfer = STAY;
     private BlockingHandler blockingHandler;
+    /** A worker's blocking handler is serving it now: a close() is only noted, and done when the handler returns. */
+    private boolean servingBlocking;
+    private boolean closeWhenServed;
     WorkerLoop target;
     long targetPosition = -1;
 
@@ -105,9 +108,14 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
-        if (endCall(serving) && onReadable()) {
-            interestOps = -1; // whatever was settled so far, the poller has not been told yet
-            updateInterest();
+        try {
+            // Read only if onOpen left it reading, as the poller would; then have the poller watch what is wanted.
+            if (endCall(serving) && ((interestOps & Poller.READ) == 0 || onReadable())) {
+                interestOps = -1; // whatever was settled so far, the poller has not been told yet
+                updateInterest();
+            }
+        } catch (RuntimeException e) {
+            (scope != null ? scope : home.scope()).handlerFailed(this, e);
         }
     }
 
@@ -583,6 +591,11 @@ final class ConnectionContext implements Connection {
         }
     }
 
+    /** During a hand-off: the handler closed the connection, which happens when it returns; no more I/O. */
+    boolean closeRequested() {
+        return closeWhenServed;
+    }
+
     /** Whether {@code serving} serves this connection now. */
     boolean isServedBy(IoScope serving) {
         return state == OPEN && scope == serving;
@@ -591,6 +604,7 @@ final class ConnectionContext implements Connection {
     /** On a worker: serve the handed-off connection with its blocking handler, then return or close it. */
     void serveBlocking(BlockingSession session, IoScope worker) {
         boolean keep = false;
+        servingBlocking = true;
         try {
             session.bind(this, in, inAddress);
             out.limit(outPending).position(0);
@@ -615,6 +629,11 @@ final class ConnectionContext implements Connection {
         } finally {
             session.bind(null, null, 0);
             blockingHandler = null;
+            servingBlocking = false;
+        }
+        if (closeWhenServed) {
+            closeWhenServed = false;
+            keep = false;
         }
         if (keep && endpoint.isOpen()) {
             ((WorkerLoop) worker.loop).released();
@@ -639,6 +658,12 @@ final class ConnectionContext implements Connection {
         if (state != OPEN) {
             return;
         }
+        if (servingBlocking) {
+            // Closing now would send the context home while the handler still uses it: the worker closes it
+            // when the handler returns, on its own thread.
+            closeWhenServed = true;
+            return;
+        }
         if (target != null) {
             // Claimed a slot to leave but never left: give the slot and the reservation back.
             target.mailbox.commit(targetPosition);
@@ -655,6 +680,7 @@ final class ConnectionContext implements Connection {
                 scope.scratchOut.clear();
             }
         }
+        assert scope != null : "connection " + id + " closed in transit";
         endpoint.close(scope != null ? scope.poller : home.poller); // every poller forgets it
         watching = null;
         worker = -1;

@@ -70,12 +70,25 @@ final class EpollListener extends Listener {
             if (result == -Errno.EAGAIN) {
                 return NONE;
             }
-            if (result != -Errno.ECONNABORTED && result != -Errno.EINTR) {
+            if (!isTransient(-result)) {
                 failure = -result; // out of descriptors or memory, typically
                 return FAILED;
             }
-            // the peer gave up before we took it, or a signal: take the next
+            // that connection is gone (or a signal came): take the next
         }
+    }
+
+    /**
+     * Errors of one pending connection, not of the listener: accept(2) says to retry at once on these, as on
+     * EAGAIN, since Linux reports the new socket's pending network errors there (and EPERM when a firewall
+     * refused it).
+     */
+    private static boolean isTransient(int errno) {
+        return switch (errno) {
+            case Errno.ECONNABORTED, Errno.EINTR, Errno.EPROTO, Errno.ENETDOWN, Errno.ENOPROTOOPT, Errno.EHOSTDOWN,
+                    Errno.ENONET, Errno.EHOSTUNREACH, Errno.EOPNOTSUPP, Errno.ENETUNREACH, Errno.EPERM -> true;
+            default -> false;
+        };
     }
 
     @Override
@@ -102,13 +115,13 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    void watch(Poller watching, boolean accepting) {
+    boolean watch(Poller watching, boolean accepting) {
         // Deleting, not modifying to 0: a listener with no interest could still report errors.
         if (accepting) {
-            poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
-        } else {
-            poller.epoll.delete(fd);
+            return poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER) >= 0;
         }
+        poller.epoll.delete(fd);
+        return true;
     }
 
     @Override

@@ -27,6 +27,7 @@ final class EpollPoller extends Poller {
     final LinuxSockets sockets = new LinuxSockets();
     /** Wakes the loop from other threads; none for a blocking poller. */
     private final EventFd wakeups;
+    private boolean closed;
 
     EpollPoller(EventLoop loop) throws IOException {
         super(loop);
@@ -90,6 +91,10 @@ final class EpollPoller extends Poller {
 
     @Override
     void close() {
+        if (closed) {
+            return; // never twice: the descriptor numbers may belong to someone else by now
+        }
+        closed = true;
         if (wakeups != null) {
             wakeups.close();
         }

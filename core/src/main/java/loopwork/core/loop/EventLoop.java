@@ -110,8 +110,7 @@ abstract class EventLoop implements Runnable {
                 }
             }
         } finally {
-            onClose();
-            poller.close();
+            onClose(); // the poller stays open: a late waker may still write to its eventfd (see release)
         }
     }
 

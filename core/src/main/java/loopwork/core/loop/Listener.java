@@ -41,8 +41,11 @@ abstract sealed class Listener permits NioListener, EpollListener {
      */
     abstract void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress);
 
-    /** Whether the poller reports new connections: off for a while after accepting failed. */
-    abstract void watch(Poller poller, boolean accepting);
+    /**
+     * Whether the poller reports new connections: off for a while after accepting failed. False when turning
+     * it back on failed (the kernel out of memory for epoll's watches, typically): try again later.
+     */
+    abstract boolean watch(Poller poller, boolean accepting);
 
     abstract void close(Poller serving);
 }

@@ -56,8 +56,9 @@ final class NioEndpoint extends Endpoint {
 
     @Override
     void unwatch(Poller poller) {
-        SelectionKey key = key(((NioPoller) poller).selector, poller.loop == null, poller.loop == context.home);
-        if (key != null) {
+        Selector selector = ((NioPoller) poller).selector;
+        SelectionKey key = poller.loop == null ? blockingKey : poller.loop == context.home ? homeKey : awayKey;
+        if (key != null && key.selector() == selector) { // never registered there: nothing to stop
             key.interestOps(0);
         }
     }

@@ -85,8 +85,9 @@ final class NioListener extends Listener {
     }
 
     @Override
-    void watch(Poller poller, boolean accepting) {
+    boolean watch(Poller poller, boolean accepting) {
         key.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
+        return true;
     }
 
     @Override

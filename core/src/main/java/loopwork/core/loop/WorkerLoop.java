@@ -141,6 +141,11 @@ public final class WorkerLoop extends EventLoop {
                 }
             }
         }
+    }
+
+    /** After the thread has ended, or when it never started: closes its pollers (see {@link AcceptLoop#release()}). */
+    public void release() {
         blockingPoller.close();
+        poller.close();
     }
 }
