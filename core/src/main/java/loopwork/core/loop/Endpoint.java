@@ -33,9 +33,6 @@ abstract sealed class Endpoint permits NioEndpoint, EpollEndpoint {
     /** {@code poller} stops watching: before the connection goes to another thread. */
     abstract void unwatch(Poller poller);
 
-    /** Sends FIN after what was written. */
-    abstract void shutdownOutput(Poller serving);
-
     /** Closes the socket, which every poller forgets. */
     abstract void close(Poller serving);
 

@@ -3,7 +3,6 @@ package loopwork.core.loop;
 import java.nio.ByteBuffer;
 
 import loopwork.core.epoll.Errno;
-import loopwork.core.epoll.LinuxSockets;
 
 /**
  * A connection on the epoll transport: a plain file descriptor, read into and written from buffer memory by
@@ -101,11 +100,6 @@ final class EpollEndpoint extends Endpoint {
 
     private long datum() {
         return EpollPoller.datum(generation, home, id);
-    }
-
-    @Override
-    void shutdownOutput(Poller serving) {
-        ((EpollPoller) serving).sockets.shutdown(fd, LinuxSockets.SHUT_WR);
     }
 
     @Override

@@ -88,15 +88,6 @@ final class NioEndpoint extends Endpoint {
     }
 
     @Override
-    void shutdownOutput(Poller serving) {
-        try {
-            channel.shutdownOutput();
-        } catch (IOException e) {
-            // the peer is gone already
-        }
-    }
-
-    @Override
     void close(Poller serving) {
         try {
             channel.close(); // cancels every key it has, on every selector

@@ -6,9 +6,9 @@ import loopwork.core.Transport;
 
 /**
  * How one thread waits for its sockets: it watches endpoints for {@link #READ} and {@link #WRITE}, waits for
- * readiness with a timeout, and hands each ready connection to its loop. A {@link #LOOP} poller belongs to an
- * accept loop or a worker's loop and can be woken from other threads; a {@link #BLOCKING} poller is where a
- * worker's blocking handler waits on the one connection it serves, and reports nothing.
+ * readiness with a timeout, and hands each ready connection to its loop. A loop's poller (an accept loop's or a
+ * worker's) can be woken from other threads; a blocking poller, made with no loop, is where a worker's
+ * blocking handler waits on the one connection it serves, and reports nothing.
  *
  * <p>Not thread-safe: owned by its thread, except {@link #wakeup()}.
  */
@@ -16,9 +16,6 @@ abstract sealed class Poller permits NioPoller, EpollPoller {
 
     static final int READ = 1;
     static final int WRITE = 4;
-
-    static final int LOOP = 0;
-    static final int BLOCKING = 1;
 
     /** The loop ready connections go to; null for a blocking poller. */
     final EventLoop loop;
