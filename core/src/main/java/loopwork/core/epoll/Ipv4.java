@@ -46,6 +46,14 @@ public final class Ipv4 {
         return address;
     }
 
+    /** The four bytes of {@link java.net.Inet4Address#getAddress()}, as an {@code int} in host order. */
+    public static int of(byte[] address) {
+        if (address.length != 4) {
+            throw new IllegalArgumentException("an IPv4 address has 4 bytes, not " + address.length);
+        }
+        return (address[0] & 0xFF) << 24 | (address[1] & 0xFF) << 16 | (address[2] & 0xFF) << 8 | (address[3] & 0xFF);
+    }
+
     public static String format(int address) {
         return (address >>> 24) + "." + (address >>> 16 & 0xFF) + "." + (address >>> 8 & 0xFF) + "." + (address & 0xFF);
     }

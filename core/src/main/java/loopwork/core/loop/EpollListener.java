@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.epoll.Epoll;
 import loopwork.core.epoll.Errno;
+import loopwork.core.epoll.Ipv4;
 import loopwork.core.epoll.LinuxSockets;
 
 /**
@@ -31,21 +32,9 @@ final class EpollListener extends Listener {
             throw new IOException("the epoll transport listens on IPv4 addresses only, not " + address
                     + " (use the nio transport)");
         }
-        byte[] bytes = host.getAddress();
-        int ipv4 = (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | (bytes[3] & 0xFF);
         LinuxSockets setUp = new LinuxSockets();
-        fd = setUp.socket();
+        fd = setUp.openListener(Ipv4.of(host.getAddress()), address.getPort(), backlog, true);
         try {
-            setUp.setReuseAddress(fd, true);
-            setUp.setReusePort(fd, true);
-            // Linux copies TCP_NODELAY from a listener to the connections it accepts: one call here
-            // instead of one per connection.
-            int noDelay = setUp.setTcpNoDelay(fd, true);
-            if (noDelay < 0) {
-                throw Errno.exception("setsockopt TCP_NODELAY", noDelay);
-            }
-            setUp.bind(fd, ipv4, address.getPort());
-            setUp.listen(fd, backlog);
             poller = (EpollPoller) watching;
             int added = poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
             if (added < 0) {

@@ -19,6 +19,8 @@ class Ipv4AndErrnoTest {
         assertThat(Ipv4.parse("255.255.255.255")).isEqualTo(-1);
         assertThat(Ipv4.format(0xC0A801FE)).isEqualTo("192.168.1.254");
         assertThat(Ipv4.format(-1)).isEqualTo("255.255.255.255");
+        assertThat(Ipv4.of(new byte[] {(byte) 192, (byte) 168, 1, (byte) 254})).isEqualTo(0xC0A801FE);
+        assertThatThrownBy(() -> Ipv4.of(new byte[16])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
