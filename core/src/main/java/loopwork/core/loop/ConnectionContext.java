@@ -115,8 +115,13 @@ final class ConnectionContext implements Connection {
                 updateInterest();
             }
         } catch (RuntimeException e) {
-            (scope != null ? scope : home.scope()).handlerFailed(this, e);
+            failed(e);
         }
+    }
+
+    /** A failure while this connection's event was handled: counted, logged, and the connection closed. */
+    private void failed(RuntimeException e) {
+        (scope != null ? scope : home.scope()).handlerFailed(this, e);
     }
 
     @Override
@@ -167,7 +172,7 @@ final class ConnectionContext implements Connection {
                 onReadable();
             }
         } catch (RuntimeException e) {
-            (scope != null ? scope : home.scope()).handlerFailed(this, e);
+            failed(e);
         }
     }
 

@@ -3,7 +3,6 @@ package loopwork.core.loop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -46,8 +45,8 @@ final class NioEndpoint extends Endpoint {
 
     @Override
     boolean watch(Poller poller, int interest) {
-        SelectionKey key = key(((NioPoller) poller).selector, poller.loop == null, poller.loop == context.home);
-        if (key == null) {
+        SelectionKey key = kept(poller);
+        if (key == null && (key = register(poller)) == null) {
             return false;
         }
         key.interestOps(interest);
@@ -56,35 +55,42 @@ final class NioEndpoint extends Endpoint {
 
     @Override
     void unwatch(Poller poller) {
-        Selector selector = ((NioPoller) poller).selector;
-        SelectionKey key = poller.loop == null ? blockingKey : poller.loop == context.home ? homeKey : awayKey;
-        if (key != null && key.selector() == selector) { // never registered there: nothing to stop
+        SelectionKey key = kept(poller);
+        if (key != null) { // never registered there: nothing to stop
             key.interestOps(0);
         }
     }
 
-    /** The key with {@code selector}, registered on first use; null if the channel could not register. */
-    private SelectionKey key(Selector selector, boolean blocking, boolean home) {
-        SelectionKey key = blocking ? blockingKey : home ? homeKey : awayKey;
-        if (key != null && key.selector() == selector) {
-            return key;
-        }
-        if (key != null) {
-            key.cancel(); // it went to another worker this time
-        }
+    /** The key kept in {@code poller}'s role (home, worker loop, blocking), if it is with that poller's selector. */
+    private SelectionKey kept(Poller poller) {
+        SelectionKey key = poller.loop == null ? blockingKey : poller.loop == context.home ? homeKey : awayKey;
+        return key != null && key.selector() == ((NioPoller) poller).selector ? key : null;
+    }
+
+    /** Registers with {@code poller}'s selector, in place of the key kept in its role; null if the channel cannot. */
+    private SelectionKey register(Poller poller) {
+        SelectionKey key;
         try {
-            key = channel.register(selector, 0, context);
+            key = channel.register(((NioPoller) poller).selector, 0, context);
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (blocking) {
+        if (poller.loop == null) {
+            cancel(blockingKey); // it went to another worker this time
             blockingKey = key;
-        } else if (home) {
+        } else if (poller.loop == context.home) {
             homeKey = key;
         } else {
+            cancel(awayKey);
             awayKey = key;
         }
         return key;
+    }
+
+    private static void cancel(SelectionKey key) {
+        if (key != null) {
+            key.cancel();
+        }
     }
 
     @Override
