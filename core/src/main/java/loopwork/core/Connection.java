@@ -103,6 +103,12 @@ public interface Connection {
      */
     void setTimer(long delayMs);
 
+    /**
+     * Milliseconds of the serving thread's monotonic clock (not wall time), as read once per loop cycle when
+     * its wait for events ended: what {@link #setTimer} counts from, and cheap enough to call per request.
+     */
+    long nowMs();
+
     /** Cancels the timer, if any. */
     void cancelTimer();
 

@@ -17,13 +17,27 @@ final class HttpDate {
 
     private final byte[] line = new byte[LENGTH];
     private long second = Long.MIN_VALUE;
+    /** When, on the monotonic clock, the wall clock's second may next change: until then the line holds. */
+    private long checkAtMs = Long.MIN_VALUE;
 
-    /** The line for now, re-encoded when the second has changed. */
+    /** The line for now, from a thread with no loop clock (a blocking handler's worker). */
     byte[] line() {
-        long now = System.currentTimeMillis() / 1000;
-        if (now != second) {
-            second = now;
-            encode(now, line);
+        return line(System.nanoTime() / 1_000_000);
+    }
+
+    /**
+     * The line for {@code nowMs}, the serving loop's clock ({@code Connection.nowMs()}): the wall clock is read
+     * only when its second may have changed, not per answer. A wall-clock step shows within a second.
+     */
+    byte[] line(long nowMs) {
+        if (checkAtMs == Long.MIN_VALUE || nowMs - checkAtMs >= 0) {
+            long wallMs = System.currentTimeMillis();
+            long now = Math.floorDiv(wallMs, 1000);
+            if (now != second) {
+                second = now;
+                encode(now, line);
+            }
+            checkAtMs = nowMs + 1000 - Math.floorMod(wallMs, 1000);
         }
         return line;
     }

@@ -214,7 +214,7 @@ public final class HttpExchange {
         busyWith = null;
         int form = form(keepAlive);
         byte[] head = response.head(form);
-        byte[] dateLine = date.line();
+        byte[] dateLine = date.line(connection.nowMs());
         int tailLength = response.tailLength(method == HEAD);
         if (head.length + HttpDate.LENGTH + tailLength <= WRITE_CHUNK) {
             // Room for WRITE_CHUNK bytes was checked before the request was taken: these cannot fail.

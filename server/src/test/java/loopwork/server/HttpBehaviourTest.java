@@ -2,10 +2,15 @@ package loopwork.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +47,52 @@ class HttpBehaviourTest {
                 assertThat(response.closes()).isFalse();
             }
         }
+    }
+
+    /**
+     * A peer that sends and then shuts its output down has its connection closed as soon as what it sent is
+     * answered, not at the header timeout (10 s; reads here give up after 5 s). The end of the stream often
+     * arrives with the last bytes, and edge-triggered epoll reports the two together, once: the server must
+     * still read on to the end. 20 connections at once, complete and incomplete requests.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "complete request   | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n | 1",
+            "two pipelined      | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n\\r\\nGET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n | 2",
+            "incomplete head    | GET /test/fast HTTP/1.1\\r\\nHost: t\\r\\n | 0"})
+    void aPeersEndIsNoticedWithTheBytesBeforeIt(String name, String request, int answers) throws Exception {
+        byte[] bytes = request.replace("\\r\\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        Socket[] sockets = new Socket[20];
+        try {
+            for (int i = 0; i < sockets.length; i++) {
+                sockets[i] = new Socket();
+                sockets[i].connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                sockets[i].setSoTimeout(5_000);
+                sockets[i].getOutputStream().write(bytes);
+                sockets[i].shutdownOutput();
+            }
+            for (Socket socket : sockets) {
+                String answer = readToEnd(socket.getInputStream());
+                assertThat(answer.split("HTTP/1.1 200 OK", -1)).as("answers before the close").hasSize(answers + 1);
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+        server.assertPoolsFull();
+    }
+
+    /** Everything until the server closes; a read timeout (SocketTimeoutException) fails the test. */
+    private static String readToEnd(InputStream in) throws java.io.IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            all.write(chunk, 0, n);
+        }
+        return all.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

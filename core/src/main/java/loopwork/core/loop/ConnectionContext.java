@@ -477,8 +477,13 @@ final class ConnectionContext implements Connection {
     @Override
     public void setTimer(long delayMs) {
         if (state == OPEN && scope != null) {
-            scope.timers.schedule(this, EventLoop.nowMs() + Math.max(0, delayMs));
+            scope.timers.schedule(this, scope.loop.cycleMs() + Math.max(0, delayMs));
         }
+    }
+
+    @Override
+    public long nowMs() {
+        return scope != null ? scope.loop.cycleMs() : EventLoop.nowMs();
     }
 
     @Override

@@ -10,6 +10,13 @@ import loopwork.core.epoll.Errno;
  * worker's blocking one) and only while it waits for something: interest 0 takes it out, as NIO does, so a
  * hang-up cannot keep reporting a connection nobody reads. Nothing here allocates.
  *
+ * <p>Edge-triggered: epoll reports a socket when bytes or room arrive, and does not poll it again on the next
+ * wait as level-triggered epoll does for every socket it reported (a second {@code tcp_poll} per request).
+ * That is safe because epoll also looks at the socket whenever it is added or its interest changes, so
+ * resuming a read (input drained) or a write finds what is already there. Two reads may leave something
+ * behind with no edge to come: one that fills the buffer, and one that got the last bytes before the peer's
+ * end, reported with them (EPOLLRDHUP); both ask epoll to look again, so the next wait reports the rest.
+ *
  * <p>Not thread-safe: owned by the thread serving its connection.
  */
 final class EpollEndpoint extends Endpoint {
@@ -21,6 +28,8 @@ final class EpollEndpoint extends Endpoint {
     int generation;
     /** What {@link #watching} watches for; 0 when none does. */
     int interest;
+    /** Epoll reported the peer's end (or an error): a read that got bytes may not be the last one. */
+    boolean peerClosing;
     private EpollPoller watching;
 
     EpollEndpoint(ConnectionContext context) {
@@ -32,6 +41,7 @@ final class EpollEndpoint extends Endpoint {
     void open(int fd) {
         this.fd = fd;
         generation = (generation + 1) & EpollPoller.GENERATION_MASK;
+        peerClosing = false;
     }
 
     @Override
@@ -44,6 +54,9 @@ final class EpollEndpoint extends Endpoint {
         int n = ((EpollPoller) serving).sockets.read(fd, dstAddress + position, room);
         if (n > 0) {
             dst.position(position + n);
+            if ((n == room || peerClosing) && watching != null) {
+                rearm(); // more, or the end, may be waiting, and edge-triggered epoll said so already
+            }
             return n;
         }
         if (n == 0) {
@@ -87,6 +100,11 @@ final class EpollEndpoint extends Endpoint {
         }
         interest = wanted;
         return true;
+    }
+
+    /** Has epoll look at the socket again: a modify queues an event if it is ready now, edge or not. */
+    private void rearm() {
+        watching.epoll.modify(fd, EpollPoller.flags(interest), datum());
     }
 
     @Override

@@ -8,7 +8,8 @@ import loopwork.core.epoll.EventFd;
 import loopwork.core.epoll.LinuxSockets;
 
 /**
- * A poller over a Linux epoll instance, level-triggered like NIO's. Each registered descriptor carries a
+ * A poller over a Linux epoll instance: connections edge-triggered (see {@link EpollEndpoint}), its
+ * listener and wake-up eventfd level-triggered. Each registered descriptor carries a
  * 64-bit datum naming what it is: the listener, the wake-up eventfd, or a context as its home loop, pool
  * index and connection generation. The generation tells a stale event (from a connection closed earlier in
  * the same batch, whose context a new connection already took) from a live one, with no lookup table.
@@ -60,6 +61,7 @@ final class EpollPoller extends Poller {
         if (loop == null) {
             return ready;
         }
+        loop.readClock();
         for (int i = 0; i < ready; i++) {
             dispatch(epoll.data(i), epoll.events(i));
         }
@@ -77,8 +79,11 @@ final class EpollPoller extends Poller {
             if (endpoint.generation != (int) (data >>> 44)) {
                 return; // its connection closed earlier in this batch, and the context holds a new one
             }
+            if ((events & (Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+                endpoint.peerClosing = true; // edge-triggered: this is said once, so remember it
+            }
             // An error or hang-up shows as whatever the context waits for: the read or write then fails.
-            int ready = ((events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 ? READ : 0)
+            int ready = ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 ? READ : 0)
                     | ((events & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 ? WRITE : 0);
             context.onReady(this, ready & endpoint.interest);
         }
@@ -101,8 +106,9 @@ final class EpollPoller extends Poller {
         epoll.close();
     }
 
-    /** Epoll's flags for {@link Poller#READ} and {@link Poller#WRITE}. */
+    /** Epoll's flags for a connection's {@link Poller#READ} and {@link Poller#WRITE}: edge-triggered (see EpollEndpoint). */
     static int flags(int interest) {
-        return ((interest & READ) != 0 ? Epoll.EPOLLIN : 0) | ((interest & WRITE) != 0 ? Epoll.EPOLLOUT : 0);
+        return Epoll.EPOLLET | Epoll.EPOLLRDHUP | ((interest & READ) != 0 ? Epoll.EPOLLIN : 0)
+                | ((interest & WRITE) != 0 ? Epoll.EPOLLOUT : 0);
     }
 }

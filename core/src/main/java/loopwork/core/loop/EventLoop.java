@@ -36,6 +36,8 @@ abstract class EventLoop implements Runnable {
     private volatile boolean running = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
+    /** {@link #nowMs()} as of this cycle's poll: one clock read a cycle serves its timers and its connections. */
+    private long cycleMs = nowMs();
 
     EventLoop(String name, int mailboxCapacity, Transport transport) throws IOException {
         poller = Poller.open(transport, this);
@@ -45,6 +47,19 @@ abstract class EventLoop implements Runnable {
 
     static long nowMs() {
         return System.nanoTime() / 1_000_000;
+    }
+
+    /**
+     * The clock as of this cycle's poll, which is when the events being handled arrived; timers count from
+     * it. Reading the clock per request instead cost 2% of a keep-alive load's CPU.
+     */
+    final long cycleMs() {
+        return cycleMs;
+    }
+
+    /** The poller calls this as its wait returns, before it hands out what is ready. */
+    final void readClock() {
+        cycleMs = nowMs();
     }
 
     final String name() {
@@ -132,7 +147,7 @@ abstract class EventLoop implements Runnable {
             }
         }
         afterPoll();
-        return work + scope().timers.expire(nowMs());
+        return work + scope().timers.expire(cycleMs);
     }
 
     private int drainMailbox() {

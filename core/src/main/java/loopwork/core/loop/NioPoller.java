@@ -16,6 +16,8 @@ final class NioPoller extends Poller {
 
     final Selector selector;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
+    /** Whether this poll has read the loop's clock yet: once, as its wait ends. */
+    private boolean clockRead;
 
     NioPoller(EventLoop loop) throws IOException {
         super(loop);
@@ -24,16 +26,26 @@ final class NioPoller extends Poller {
 
     @Override
     int poll(long timeoutMs) {
+        clockRead = false;
+        int ready;
         try {
-            return timeoutMs <= 0 ? selector.selectNow(onSelected) : selector.select(onSelected, timeoutMs);
+            ready = timeoutMs <= 0 ? selector.selectNow(onSelected) : selector.select(onSelected, timeoutMs);
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
         }
+        if (!clockRead && loop != null) {
+            loop.readClock();
+        }
+        return ready;
     }
 
     private void onSelected(SelectionKey key) {
         if (loop == null || !key.isValid()) {
             return; // a blocking wait only needs the count; a key cancelled earlier in this batch is stale
+        }
+        if (!clockRead) { // the wait is over: read the clock before the first event, as the epoll poller does
+            clockRead = true;
+            loop.readClock();
         }
         if (key.attachment() instanceof ConnectionContext context) {
             context.onReady(this, key.readyOps() & (READ | WRITE));
