@@ -14,6 +14,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.stream.LongStream;
 
 /**
  * The libc entry points of the epoll transport, bound once through the FFM API. A handle is {@code null} when
@@ -195,13 +196,8 @@ final class Syscalls {
                 return null;
             }
             MethodHandle bound = MethodHandles.insertArguments(raw, 1, number);
-            if (trailing.length > 0) {
-                Object[] values = new Object[trailing.length];
-                for (int i = 0; i < trailing.length; i++) {
-                    values[i] = trailing[i];
-                }
-                bound = MethodHandles.insertArguments(bound, 1 + type.parameterCount(), values);
-            }
+            bound = MethodHandles.insertArguments(bound, 1 + type.parameterCount(),
+                    LongStream.of(trailing).boxed().toArray());
             return MethodHandles.explicitCastArguments(bound, type.insertParameterTypes(0, MemorySegment.class));
         }
 
