@@ -2,17 +2,19 @@
 # Side-by-side load benchmark: Loopwork (bin/loopwork) against the netty-demo reference peer
 # (../shared/peers/netty-demo) and nginx as a native reference, on 127.0.0.1 only.
 #
-#   bench/compare.sh [--rounds N] [--quick] [--only LIST] [--threads N] [--slow-ms MS]
-#                    [--idle-conns N] [--gc-requests N] [--wait-quiet S]
+#   bench/compare.sh [--rounds N] [--quick] [--only LIST] [--phases LIST] [--threads N]
+#                    [--slow-ms MS] [--idle-conns N] [--gc-requests N] [--wait-quiet S]
 #                    [--port-ours P] [--port-netty P] [--port-nginx P]
 #
 # --only takes a comma-separated subset of ours,netty,nginx (default: all three; nginx is left
-# out, with a note, when Debian's nginx cannot be installed). Each round has three phases, and in
-# each phase the servers run one after the other (ours, netty, nginx: A B C A B C ...), each in a
-# fresh process started for that phase alone:
+# out, with a note, when Debian's nginx cannot be installed). --phases takes a comma-separated
+# subset of main,gc,mem,scale (default: all four). Each round runs these phases in that order, and
+# in each phase the servers run one after the other (ours, netty, nginx: A B C A B C ...), each in
+# a fresh process started for that phase alone:
 #
 # main phase, with -A N -w N -D MS (nginx: bench/nginx.conf, N workers); each load after its own
-# short warm-up; server CPU = utime+stime from /proc/PID/stat (all processes of the server):
+# short warm-up; server CPU = utime+stime from /proc/PID/stat (all processes of the server; the
+# two are also kept apart, for the user/system split of the scale section):
 #   ab-c1      ab -n 100000 -c 1   /test/fast   HTTP/1.0, one connection per request -> req/s
 #   ab-c100    ab -n 200000 -c 100 /test/fast   same, 100 at a time                -> req/s, p99
 #   wrk-c1     wrk -t1 -c1    -d10s --latency /test/fast      keep-alive -> req/s, req per
@@ -35,6 +37,13 @@
 #   (RSS with them - RSS after warm-up) / connections; for the JVMs also the live heap (after a
 #   full GC: jcmd GC.run; jstat -gc) with them less after they closed, per connection. Ours runs
 #   with -C 60000 here.
+# scale phase (ours and netty): the servers run with -A 1 -w 1 -D MS, one event loop, and the main
+#   phase's wrk-c100 and pipeline loads run again, each after its own warm-up, with the server's
+#   CPU time. The report sets them against the main phase's -A N figures of the same round (req/s,
+#   req per server CPU-second, user and system CPU per request) and derives from them a model of
+#   how accept loops, workers and connections scale on larger machines. nginx takes no part: its
+#   worker count is in bench/nginx.conf, and the question is how our -A scales. Without the main
+#   phase (e.g. --phases scale) the report has the -A 1 side only.
 #
 # --quick: 1 round and shorter loads (the gc phase still serves --gc-requests). --wait-quiet S:
 # before starting, wait up to S seconds for the machine to be less than 20% busy. Raw tool outputs
@@ -60,13 +69,14 @@ nginx_dir="$out/nginx"   # nginx's prefix: its conf, logs, pid and temp files, n
 # ---------------------------------------------------------------------------------------------
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 
-rounds="" quick=0 only="" threads=2 slow_ms=30 port_ours=9101 port_netty=9102 port_nginx=9103
+rounds="" quick=0 only="" phases_opt="" threads=2 slow_ms=30 port_ours=9101 port_netty=9102 port_nginx=9103
 idle_conns=20000 gc_requests=1000000 wait_quiet=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=${2:?--rounds needs a number}; shift ;;
     --quick) quick=1 ;;
     --only) only=${2:?--only needs a list such as ours,netty}; shift ;;
+    --phases) phases_opt=${2:?--phases needs a list such as main,scale}; shift ;;
     --threads) threads=${2:?--threads needs a number}; shift ;;
     --slow-ms) slow_ms=${2:?--slow-ms needs a number}; shift ;;
     --idle-conns) idle_conns=${2:?--idle-conns needs a number}; shift ;;
@@ -92,6 +102,22 @@ for name in ${only//,/ }; do
   esac
 done
 [ ${#servers[@]} -gt 0 ] || servers=(ours netty nginx)
+# The phases always run in this order, whatever the order asked for: scale is set against the
+# main phase of the same round, and the gc phase sizes its runs from main's wrk-c100 rate.
+for name in ${phases_opt//,/ }; do
+  case $name in
+    main|gc|mem|scale) ;;
+    *) echo "compare.sh: --phases takes main, gc, mem and/or scale (comma-separated), not '$name'" >&2; exit 2 ;;
+  esac
+done
+phases=()
+for name in main gc mem scale; do
+  [ -n "$phases_opt" ] && [[ ",$phases_opt," != *",$name,"* ]] || phases+=("$name")
+done
+[ ${#phases[@]} -gt 0 ] || { echo "compare.sh: --phases '$phases_opt' names no phase" >&2; exit 2; }
+# e.g. --only nginx --phases gc,scale: nothing would run, and the report would be empty.
+[ " ${servers[*]} " != " nginx " ] || [[ " ${phases[*]} " == *" main "* ]] || [[ " ${phases[*]} " == *" mem "* ]] ||
+  { echo "compare.sh: nginx takes part only in the main and mem phases, not in: ${phases[*]}" >&2; exit 2; }
 [ "$(printf '%s\n' "$port_ours" "$port_netty" "$port_nginx" | sort -u | wc -l)" = 3 ] ||
   { echo "compare.sh: the three ports must differ" >&2; exit 2; }
 
@@ -115,7 +141,7 @@ idle_open_limit_s=120          # bound on opening the idle connections
 start_limit_ours_s=900         # bin/loopwork may build itself (mvn) before it listens
 start_limit_other_s=60
 stop_limit_s=10                # SIGTERM, then SIGKILL
-phases=(main gc mem)
+scale_threads=1                # the scale phase's -A and -w: one event loop, against main's -A N
 
 # Many connections at once (wrk -c1000, the idle connections, the servers' side of them): raise the
 # open-files limit to the hard limit, for this script and every server and client it starts. Only
@@ -167,7 +193,7 @@ alive() {
 # setsid, so its pid is the group's id). One java process, or nginx's master and its workers.
 server_pids() { [ -z "$server_pid" ] || { pgrep -g "$server_pid" || true; } | sort -n; }
 
-# utime + stime of PID, all threads, in clock ticks: fields 14 and 15 of /proc/PID/stat. The
+# "utime stime" of PID, all threads, in clock ticks: fields 14 and 15 of /proc/PID/stat. The
 # command name (field 2) may hold spaces, so count the fields after its closing parenthesis.
 cpu_ticks() {
   local stat
@@ -175,17 +201,18 @@ cpu_ticks() {
   stat=${stat##*) }
   # shellcheck disable=SC2086
   set -- $stat # now $1 is field 3 (state), so fields 14 and 15 are $12 and $13
-  echo $(( ${12} + ${13} ))
+  echo "${12} ${13}"
 }
 
-# utime + stime of all the server's processes, in clock ticks.
+# "total utime stime" of all the server's processes, in clock ticks (total = utime + stime), from
+# one reading of each process, so that the split adds up to the total exactly.
 server_ticks() {
-  local pid sum=0 t
+  local pid user=0 sys=0 t
   for pid in $(server_pids); do
     t=$(cpu_ticks "$pid" 2>/dev/null) || continue
-    sum=$((sum + t))
+    user=$((user + ${t% *})) sys=$((sys + ${t#* }))
   done
-  echo "$sum"
+  echo "$((user + sys)) $user $sys"
 }
 
 # VmRSS of all the server's processes, in kB (shared pages of nginx's processes count once each).
@@ -224,22 +251,27 @@ port_of() {
   case $1 in ours) echo "$port_ours" ;; netty) echo "$port_netty" ;; nginx) echo "$port_nginx" ;; esac
 }
 
-# True when server $1 takes part in phase $2: nginx has no JVM heap (no gc phase).
-takes_part() { [ "$1:$2" != nginx:gc ]; }
+# True when server $1 takes part in phase $2: nginx has no JVM heap (no gc phase), and its worker
+# count is in bench/nginx.conf, not an -A to scale (no scale phase).
+takes_part() { [ "$1" != nginx ] || [ "$2" = main ] || [ "$2" = mem ]; }
 
 # server_argv NAME PORT PHASE [GCLOG]: sets argv to the command that runs server NAME in the
-# foreground for PHASE (main, gc or mem). "ours" is the first branch: change it here if
-# bin/loopwork's options change. The gc phase caps the heap and logs every collection to GCLOG.
+# foreground for PHASE (main, gc, mem or scale). "ours" is the first branch: change it here if
+# bin/loopwork's options change. The gc phase caps the heap and logs every collection to GCLOG;
+# the scale phase runs one accept loop and one worker, and is otherwise main's.
 server_argv() {
   local name=$1 port=$2 phase=$3 gclog=${4:-GCLOG}
   local common=(-p "$port" -A "$threads" -w "$threads" -D "$slow_ms")
+  local scale=(-p "$port" -A "$scale_threads" -w "$scale_threads" -D "$slow_ms")
   case $name:$phase in
     ours:main) argv=("$root/bin/loopwork" "${common[@]}") ;;
     ours:gc) argv=(env "JAVA_OPTS=${JAVA_OPTS:+$JAVA_OPTS }-Xmx$gc_heap -Xlog:gc:file=$gclog"
                    "$root/bin/loopwork" "${common[@]}" -C "$gc_capacity_ours") ;;
     ours:mem) argv=("$root/bin/loopwork" "${common[@]}" -C "$mem_capacity_ours") ;;
+    ours:scale) argv=("$root/bin/loopwork" "${scale[@]}") ;;
     netty:main|netty:mem) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${common[@]}") ;;
     netty:gc) argv=("$JAVA_HOME/bin/java" "-Xmx$gc_heap" "-Xlog:gc:file=$gclog" -jar "$peer_jar" "${common[@]}") ;;
+    netty:scale) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${scale[@]}") ;;
     nginx:*) argv=(nginx -p "$nginx_dir" -e "$nginx_dir/logs/error.log" -c conf/nginx.conf) ;;
   esac
 }
@@ -368,20 +400,22 @@ wrk_rate() { sed -n 's/^Requests\/sec: *\([0-9]*\).*/\1/p' "$1" | head -n1 | gre
 scrape_metrics() { run "$1" 10 curl -sS -m 5 "http://127.0.0.1:$2/metrics"; }
 
 # measure_wrk_cpu P LOAD CONNS URL [wrk options] [-- script arguments]: the measured wrk run
-# of LOAD (after its warm-up) with the server's CPU time and the machine's busy time around it,
-# in P-LOAD.txt and P-LOAD.cpu.
+# of LOAD (after its warm-up) with the server's CPU time (utime+stime, and each apart) and the
+# machine's busy time around it, in P-LOAD.txt and P-LOAD.cpu.
 measure_wrk_cpu() {
-  local p=$1 load=$2 conns=$3 url=$4 before after m_before m_after pids
+  local p=$1 load=$2 conns=$3 url=$4 before after ut_before ut_after st_before st_after m_before m_after pids
   shift 4
   pids=$(server_pids | tr '\n' ' ')
   m_before=$(machine_ticks)
-  before=$(server_ticks)
+  read -r before ut_before st_before < <(server_ticks)
   run_wrk "$p-$load.txt" "$conns" "$wrk_s" "$url" --latency "$@"
-  after=$(server_ticks)
+  read -r after ut_after st_after < <(server_ticks)
   m_after=$(machine_ticks)
   # The machine's busy ticks too: server + wrk should be all of it; more means other work ran.
   {
     printf 'pids\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' "$pids" "$before" "$after" "$clk_tck"
+    printf 'utime_before\t%s\nutime_after\t%s\nstime_before\t%s\nstime_after\t%s\n' \
+      "$ut_before" "$ut_after" "$st_before" "$st_after"
     printf 'machine_busy_total_before\t%s\nmachine_busy_total_after\t%s\n' "$m_before" "$m_after"
     [ "$(server_pids | tr '\n' ' ')" = "$pids" ] || printf 'pids_after\t%s\n' "$(server_pids | tr '\n' ' ')"
   } >"$p-$load.cpu"
@@ -516,6 +550,27 @@ measure_mem() {
   alive "$server_pid" || log "warning: $name died during the mem phase of round $round (see ${p#"$root"/}-server.log)"
 }
 
+# The scale phase: the main phase's keep-alive -c100 and pipelined loads again, measured the same
+# way, on a server with one accept loop (-A 1 -w 1); the report sets them against main's -A N.
+measure_scale() {
+  local name=$1 round=$2 port p
+  port=$(port_of "$name")
+  fast_url="http://127.0.0.1:$port/test/fast"
+  p="$raw/r$round-$name-scale"
+
+  log "round $round: $name: scale phase (-A $scale_threads): wrk -c 100 keep-alive, with server CPU time"
+  warm_fast "$p-warmup-wrk-c100.txt"
+  measure_wrk_cpu "$p" wrk-c100 100 "$fast_url"
+
+  log "round $round: $name: scale phase (-A $scale_threads): pipelined $pipe_depth deep, wrk -c $pipe_conns, with server CPU time"
+  warm_pipe "$p-warmup-pipeline.txt"
+  [ "$name" != ours ] || scrape_metrics "$p-pipeline-metrics-before.txt" "$port"
+  measure_wrk_cpu "$p" pipeline "$pipe_conns" "$fast_url" "${pipe_opts[@]}" -- "$pipe_depth"
+  [ "$name" != ours ] || scrape_metrics "$p-pipeline-metrics-after.txt" "$port"
+
+  alive "$server_pid" || log "warning: $name died during the scale phase of round $round (see ${p#"$root"/}-server.log)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Preconditions: JDK 25, tools, the peer's jar, nginx's configuration
 # ---------------------------------------------------------------------------------------------
@@ -633,6 +688,8 @@ mkdir -p "$raw"
   printf 'rounds\t%s\n' "$rounds"
   printf 'quick\t%s\n' "$quick"
   printf 'servers\t%s\n' "${servers[*]}"
+  printf 'phases\t%s\n' "${phases[*]}"
+  printf 'scale_threads\t%s\n' "$scale_threads"
   printf 'nginx_note\t%s\n' "$nginx_note"
   printf 'threads\t%s\n' "$threads"
   printf 'slow_ms\t%s\n' "$slow_ms"
@@ -688,7 +745,7 @@ mkdir -p "$raw"
 # ---------------------------------------------------------------------------------------------
 # The rounds: in each phase each server in turn, a fresh process each time
 # ---------------------------------------------------------------------------------------------
-log "rounds=$rounds servers=${servers[*]} -A $threads -w $threads -D $slow_ms quick=$quick idle-conns=$idle_conns gc-requests=$gc_requests"
+log "rounds=$rounds servers=${servers[*]} phases=${phases[*]} -A $threads -w $threads -D $slow_ms quick=$quick idle-conns=$idle_conns gc-requests=$gc_requests"
 for ((round = 1; round <= rounds; round++)); do
   for phase in "${phases[@]}"; do
     for name in "${servers[@]}"; do

@@ -6,10 +6,13 @@
 Reads OUT/raw/meta.tsv (settings, machine, commands; key TAB value) and the tool outputs of each
 server in each round: the main phase's r<round>-<server>-<load>.txt (with -<load>.cpu for the
 loads measured with the server's CPU time, and ours' /metrics scrapes around the pipelined load),
-the gc phase's r<round>-<server>-gc-* (wrk runs, jstat -gc before and after) and the mem phase's
-r<round>-<server>-mem.tsv. Parses wrk's, ab's and jstat's text, and prints one table per load
-with every round, the medians and the ratios ours/netty and ours/nginx of the medians. Writes
-OUT/latency.dat and OUT/latency.gp (wrk's latency percentiles, medians over the rounds) and runs
+the gc phase's r<round>-<server>-gc-* (wrk runs, jstat -gc before and after), the mem phase's
+r<round>-<server>-mem.tsv and the scale phase's r<round>-<server>-scale-<load>.txt and .cpu (the
+phases meta.tsv lists under "phases"; without that key, main, gc and mem). Parses wrk's, ab's and
+jstat's text, and prints one table per load with every round, the medians and the ratios
+ours/netty and ours/nginx of the medians, then the scale phase's -A 1 against the main phase's
+-A N and a model for larger machines computed from them. Writes OUT/latency.dat and
+OUT/latency.gp (wrk's latency percentiles of the main phase, medians over the rounds) and runs
 gnuplot, when installed, to draw OUT/latency.png. Standard library only; a figure that cannot be
 parsed shows as "n/a" and is listed under "Problems", as are failed requests, socket errors,
 non-2xx answers and tool exit codes; a load a server does not take shows as "–".
@@ -109,10 +112,18 @@ def num(kv, key):
         return None
 
 
-class Run:
-    """The raw outputs of one server in one phase of one round."""
+PHASES = ("main", "gc", "mem", "scale")  # in the order compare.sh runs them in each round
 
-    def __init__(self, raw, rnd, server, phase, ncpu):
+
+def takes_part(server, phase):
+    """nginx has no JVM heap (no gc phase) and no -A to scale (no scale phase)."""
+    return server != "nginx" or phase in ("main", "mem")
+
+
+class Run:
+    """The raw outputs of one server in one phase of one round; first: the run's first start."""
+
+    def __init__(self, raw, rnd, server, phase, ncpu, first=False):
         self.raw, self.rnd, self.server, self.phase, self.ncpu = raw, rnd, server, phase, ncpu
         self.prefix = f"r{rnd}-{server}" + ("" if phase == "main" else f"-{phase}")
         self.problems = []
@@ -126,7 +137,7 @@ class Run:
         # bin/loopwork builds itself when its sources are newer than its jar: after its first start
         # that means the code changed while the benchmark ran.
         log = raw / f"{self.prefix}-server.log"
-        if (rnd, phase) != (1, "main") and log.exists() and "loopwork: building" in log.read_text(errors="replace"):
+        if not first and log.exists() and "loopwork: building" in log.read_text(errors="replace"):
             self.problems.append(f"round {rnd}, {phase} phase: {server} rebuilt itself before starting: "
                                  "its sources changed during the benchmark, so the figures may be of "
                                  "different code")
@@ -192,6 +203,26 @@ class Run:
         if cpu_s <= 0 or res["requests"] is None or not res["duration_s"]:
             return None, None, machine
         return res["requests"] / cpu_s, cpu_s / res["duration_s"], machine
+
+    def cpu_split(self, load):
+        """Of a load measured with the server's CPU time: (user, system) CPU microseconds per
+        request, or (None, None) when the .cpu file has no utime/stime (compare.sh before them)."""
+        key = ("split", load)
+        if key not in self._cache:
+            self._cache[key] = self._cpu_split(load)
+        return self._cache[key]
+
+    def _cpu_split(self, load):
+        requests = self.wrk(load)["requests"]
+        if self.failed or not requests:
+            return None, None
+        try:
+            kv = read_tsv(self.raw / f"{self.prefix}-{load}.cpu")
+            tck = int(kv["clk_tck"])
+            user, sys_ = (int(kv[f"{k}_after"]) - int(kv[f"{k}_before"]) for k in ("utime", "stime"))
+        except (OSError, KeyError, ValueError):  # a missing file is reported by cpu()
+            return None, None
+        return user / tck * 1e6 / requests, sys_ / tck * 1e6 / requests
 
     def pipeline_check(self):
         """Requests the server counted (its /metrics, less the scrape itself) per request wrk
@@ -302,7 +333,7 @@ def wrk_metrics(load, latency=(50.0, 99.0), machine=True):
     return metrics
 
 
-JAVA = ("ours", "netty")  # the servers that have /test/slow and a JVM heap
+JAVA = ("ours", "netty")  # the servers that have /test/slow and a JVM heap, and take the scale phase
 
 # Each load: (key, title, phase, command keys in meta.tsv, warm-up key in meta.tsv or None,
 # servers that take it (None: all), metrics). Each metric: (label, format, better, extractor[,
@@ -358,6 +389,14 @@ LOADS = [
          ("bytes per idle conn", "int", "lower", lambda r: r.mem().get("per_conn")),
          ("live heap bytes per idle conn", "int", "lower", lambda r: r.mem().get("heap_per_conn"), JAVA),
      ]),
+    # The scale phase: loads 4 and 6 again on one accept loop; their Run's prefix has -scale, so
+    # the same load names read r<round>-<server>-scale-<load>.txt and .cpu.
+    ("scale-wrk-c100", "11. /test/fast, HTTP/1.1 keep-alive, 100 connections, one accept loop (scale phase)",
+     "scale", ["wrk-c100"], "fast", JAVA, wrk_metrics("wrk-c100")),
+    ("scale-pipeline", "12. /test/fast, HTTP/1.1 pipelined 16 deep, one accept loop (scale phase)",
+     "scale", ["pipeline"], "pipe", JAVA, wrk_metrics("pipeline", latency=()) + [
+         ("server/wrk request count", "f2", "", lambda r: r.pipeline_check(), ("ours",)),
+     ]),
 ]
 
 
@@ -376,6 +415,11 @@ def fmt(value, kind):
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+
+def about(value):
+    """value to 3 significant digits, for the model's derived figures: 164,201 -> 164,000."""
+    return f"{float(f'{value:.3g}'):,.0f}"
 
 
 def ratio(ours, other):
@@ -474,6 +518,137 @@ def terminals():
         return ""
 
 
+# Each of our connection contexts owns a 4 KB input and a 4 KB output buffer (README, "No allocation
+# while serving"), reserved address space that becomes resident only when touched.
+CONTEXT_BUFFER_BYTES = 8192
+
+
+def scaling(w, meta, servers, runs, rounds, phases):
+    """The section "Scaling": the scale phase's -A 1 against the main phase's -A N of the same rounds,
+    for ours and netty, then a model for larger machines computed from ours' medians."""
+    a1, a2, nproc = meta.get("scale_threads", "1"), meta["threads"], int(meta["nproc"])
+    depth = meta.get("pipe_depth", "16")
+    loads = (("wrk-c100", "keep-alive, 100 conns"), ("pipeline", f"pipelined {depth} deep"))
+    sides = (("scale", a1), ("main", a2))
+
+    def med(s, ph, extract):
+        """Median over the rounds of extract(run), None when phase ph did not run for s."""
+        if (1, s, ph) not in runs:
+            return None
+        return median([extract(runs[(rnd, s, ph)]) for rnd in range(1, rounds + 1)])
+
+    def split(load, i):
+        return lambda r: r.cpu_split(load)[i]
+
+    def cell(s, ph, value, kind):  # "–": the phase did not run; "n/a": it ran, no figure
+        return "–" if (1, s, ph) not in runs else fmt(value, kind)
+
+    w(f"## Scaling: -A {a1} against -A {a2}")
+    w()
+    w(f"Medians over the rounds. -A {a1}: the scale phase (loads 11 and 12, `-A {a1} -w {a1}`); -A {a2}: "
+      f"the main phase of the same rounds (loads 4 and 6, `-A {a2} -w {a2}`). /test/fast never reaches a "
+      "worker, so for these loads only the number of event loops differs. -A "
+      f"{a2} / -A {a1} is the ratio of the req/s medians. Server CPU µs per request: the increase of the "
+      "server's utime (user) or stime (system), /proc/PID/stat fields 14 and 15, over the wrk run, "
+      "divided by wrk's request count."
+      + ("" if "main" in phases else f" The main phase did not run, so the -A {a2} columns are empty (–).")
+      + (" Both sides ran the same number of loops (--threads 1)." if a1 == a2 else ""))
+    w()
+    w(f"| Server | Load | req/s -A {a1} | req/s -A {a2} | -A {a2} / -A {a1} | req per server CPU-s -A {a1} | "
+      f"req per server CPU-s -A {a2} | CPU µs/req -A {a1} user | -A {a1} system | -A {a2} user | -A {a2} system |")
+    w("|---|---|" + "---:|" * 9)
+    for s in (s for s in servers if s in JAVA):
+        for load, label in loads:
+            rps = [med(s, ph, lambda r: r.wrk(load)["rps"]) for ph, _ in sides]
+            cells = [cell(s, ph, v, "int") for (ph, _), v in zip(sides, rps)]
+            cells.append(ratio(rps[1], rps[0]))
+            cells += [cell(s, ph, med(s, ph, lambda r: r.cpu(load)[0]), "int") for ph, _ in sides]
+            cells += [cell(s, ph, med(s, ph, split(load, i)), "f2") for ph, _ in sides for i in (0, 1)]
+            w(f"| {s} | {label} | " + " | ".join(cells) + " |")
+    w()
+
+    w("### Model for larger machines")
+    w()
+    if "ours" not in servers:
+        w("Ours was not measured in this run: no model.")
+        w()
+        return
+
+    def gap(ph):
+        """Why ours has no figure from phase ph."""
+        return f"the {ph} phase did not run" if ph not in phases else f"ours' {ph} phase gave no such figure"
+
+    def cost(load):
+        """(user, system, phase) µs per request of ours: at -A N, else at -A 1."""
+        for ph, _ in reversed(sides):
+            u, sy = med("ours", ph, split(load, 0)), med("ours", ph, split(load, 1))
+            if u is not None and sy is not None:
+                return u, sy, ph
+        return None
+
+    ka, pipe = cost("wrk-c100"), cost("pipeline")
+    w("From ours' medians above; a model to size a larger machine with, not a measurement of one.")
+    w()
+    if ka is None:
+        w("- **Cost per request**: not measured: no user/system CPU time for ours' keep-alive load in this run.")
+    else:
+        u, sy, ph = ka
+        w(f"- **Cost per request**: c = {u + sy:.2f} µs of server CPU per keep-alive request at -A "
+          f"{dict(sides)[ph]} ({u:.2f} user + {sy:.2f} system)"
+          + ("" if ph == "main" else f", at -A {a1} because {gap('main')}")
+          + f"; so one core serves about {about(1e6 / (u + sy))} keep-alive requests/s of this kind"
+          + (f" ({pipe[0] + pipe[1]:.2f} µs, about {about(1e6 / (pipe[0] + pipe[1]))}/s, pipelined {depth} deep"
+             + ("" if pipe[2] == ph else f" at -A {dict(sides)[pipe[2]]}") + ")"
+             if pipe and pipe[0] + pipe[1] > 0 else "") + ".")
+    rps = {(load, ph): med("ours", ph, lambda r, load=load: r.wrk(load)["rps"]) for load, _ in loads for ph, _ in sides}
+    cores = [med("ours", ph, lambda r: r.cpu("wrk-c100")[1]) for ph, _ in sides]
+    line = ("- **Accept loops**: A = cores. Each loop is one thread with its own listening socket "
+            "(SO_REUSEPORT), poller and context pool, and shares nothing with the others, so throughput "
+            "should grow with A" + (f", about A × {about(1e6 / (ka[0] + ka[1]))} keep-alive requests/s," if ka else "")
+            + " until the NIC, the kernel's network stack or the clients bind. ")
+    r_ka, r_pipe = (ratio(rps[(load, "main")], rps[(load, "scale")]) for load in ("wrk-c100", "pipeline"))
+    if r_ka == "–":
+        line += (f"This run measured no -A {a2} / -A {a1} ratio: "
+                 + gap("main" if rps[("wrk-c100", "main")] is None else "scale") + ".")
+    else:
+        line += (f"Here -A {a2} / -A {a1} was {r_ka} keep-alive and {r_pipe} pipelined"
+                 + (f" (ours' server CPU: {cores[0]:.2f} cores at -A {a1}, {cores[1]:.2f} at -A {a2})"
+                    if None not in cores else "")
+                 + f": wrk ran on the same {nproc} cores and takes up to one of them"
+                 + (f", which leaves the server {nproc - 1} core{'s' if nproc > 2 else ''}, so this machine "
+                    "cannot show the scaling." if nproc <= int(a2) else
+                    ", and one wrk thread bounds the load it can offer."))
+    w(line)
+    d = int(meta["slow_ms"])
+    if d > 0:
+        w(f"- **Workers**: W ≈ R × D / 1000 (Little's law): each slow request holds a worker D = {d} ms, so a "
+          f"worker finishes at most {1000 / d:,.0f} a second, and R slow requests/s keep R × {d} / 1000 workers "
+          f"busy (1,000/s: {d:,}), plus headroom for bursts (beyond that, tasks wait in the workers' rings, "
+          "then get 503). A task-mode worker does no I/O and waits out D, so W follows the blocking time, "
+          "not the number of cores (CPU-bound work would be bounded by the cores instead).")
+    per_conn = None
+    if (1, "ours", "mem") in runs:
+        per_conn = median([runs[(rnd, "ours", "mem")].mem().get("per_conn") for rnd in range(1, rounds + 1)])
+    nofile = meta.get("nofile", "?")
+    fds = ("the open-files limit, which all loops of the process share (here "
+           + (f"{int(nofile):,}: C ≤ {int(nofile):,} / A, less the listeners and the JVM's own files)"
+              if nofile.isdigit() else f"{nofile})"))
+    kb = CONTEXT_BUFFER_BYTES // 1024
+    head = (f"- **Connections**: each context reserves {kb} KB of address space ({kb // 2} KB input + "
+            f"{kb // 2} KB output buffer, resident only once touched)")
+    if per_conn is None:
+        w(head + f": at most {2 ** 30 // CONTEXT_BUFFER_BYTES:,} connections per GB with both buffers touched, "
+          f"fewer in practice, but the RSS an idle connection adds besides was not measured: {gap('mem')}. "
+          f"C per accept loop (-C) is bounded by that and by {fds}.")
+    else:
+        total = CONTEXT_BUFFER_BYTES + max(per_conn, 0)
+        w(head + f"; the mem phase measured {per_conn:,.0f} B of RSS per idle connection besides (median), so "
+          f"a connection takes at most {total / 1024:.1f} KB with both buffers touched: about "
+          f"{about(2 ** 30 / total)} per GB of RAM (the kernel's socket memory, not in RSS, comes on top). "
+          f"C per accept loop (-C) is bounded by that and by {fds}.")
+    w()
+
+
 def main():
     out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "out")
     raw = out / "raw"
@@ -481,14 +656,16 @@ def main():
     servers = meta["servers"].split()
     rounds = int(meta["rounds"])
     ncpu = int(meta["nproc"])
-    phases = ("main", "gc", "mem")
-    runs = {(rnd, s, ph): Run(raw, rnd, s, ph, ncpu)
-            for rnd in range(1, rounds + 1) for s in servers for ph in phases
-            if not (s == "nginx" and ph == "gc")}
+    # The phases that ran, in their order; raw outputs from before compare.sh recorded them had these.
+    ran = meta.get("phases", "main gc mem").split()
+    phases = tuple(ph for ph in PHASES if ph in ran)
+    loads = [load for load in LOADS if load[2] in phases]
+    runs = {(rnd, s, ph): Run(raw, rnd, s, ph, ncpu, first=(rnd, ph) == (1, phases[0]))
+            for rnd in range(1, rounds + 1) for s in servers for ph in phases if takes_part(s, ph)}
 
     # figures[(load key, metric label)][server] = [one value per round], or NA
     figures = {}
-    for key, _, phase, _, _, load_servers, metrics in LOADS:
+    for key, _, phase, _, _, load_servers, metrics in loads:
         for metric in metrics:
             label, _, _, extract = metric[:4]
             figures[(key, label)] = {}
@@ -504,16 +681,22 @@ def main():
                         run.problems.append(f"round {rnd}, {s}: no figure for load {key}, {label}")
                     values.append(value)
                 figures[(key, label)][s] = values
-    # Latency percentiles for the plot.
-    for key, load, only in (("wrk-c100", "wrk-c100", None), ("wrk-c1000", "wrk-c1000", None),
-                            ("mixed", "mixed-slow", JAVA)):
-        for p in PERCENTILES:
-            figures[("pct", key, p)] = {
-                s: [runs[(rnd, s, "main")].wrk(load)["pct"].get(p) for rnd in range(1, rounds + 1)]
-                for s in servers if not only or s in only}
+    # Latency percentiles for the plot: the main phase's loads only.
+    if "main" in phases:
+        for key, load, only in (("wrk-c100", "wrk-c100", None), ("wrk-c1000", "wrk-c1000", None),
+                                ("mixed", "mixed-slow", JAVA)):
+            for p in PERCENTILES:
+                figures[("pct", key, p)] = {
+                    s: [runs[(rnd, s, "main")].wrk(load)["pct"].get(p) for rnd in range(1, rounds + 1)]
+                    for s in servers if not only or s in only}
     for run in runs.values():
         run.warmup_problems()
-    plot_note = plot(out, meta, servers, figures)
+    if "main" in phases:
+        plot_note = plot(out, meta, servers, figures)
+    else:  # an older run's plot must not pass for this one's
+        for name in ("latency.png", "latency.dat", "latency.gp"):
+            (out / name).unlink(missing_ok=True)
+        plot_note = "the main phase did not run in this run, so there is none"
 
     ratios = [o for o in ("netty", "nginx") if "ours" in servers and o in servers]
     w = print
@@ -531,9 +714,12 @@ def main():
     w(f"- Project commit: {meta['git']}" +
       (f" plus {dirty} uncommitted change(s) in the work tree" if dirty not in ("0", "?") else ""))
     mode = "quick (shortened loads)" if meta["quick"] == "1" else "full"
-    w(f"- Rounds: {rounds}, {mode}; in each round three phases (main, gc, mem), and in each phase the "
-      f"servers one after the other in this order: {', '.join(servers)}, each in a fresh process "
-      f"(nginx takes no part in the gc phase)")
+    count = {1: "one phase", 2: "two phases", 3: "three phases", 4: "four phases"}[len(phases)]
+    skipped = [ph for ph in phases if not takes_part("nginx", ph)] if "nginx" in servers else []
+    w(f"- Rounds: {rounds}, {mode}; in each round {count} ({', '.join(phases)}), and in each phase the "
+      f"servers one after the other in this order: {', '.join(servers)}, each in a fresh process"
+      + (f" (nginx takes no part in the {' and '.join(skipped)} phase{'s' if len(skipped) > 1 else ''})"
+         if skipped else ""))
     w()
     w("## Servers")
     w()
@@ -542,8 +728,10 @@ def main():
         for ph in phases:
             if f"server.{s}.{ph}" in meta:
                 w(f"  - {ph} phase: `{meta[f'server.{s}.{ph}']}`")
-        log = raw / f"r1-{s}-server.log"
-        if log.exists():
+        # The first start's log (the main phase's, when it ran) shows the server's own banner.
+        log = next((path for ph in phases if (1, s, ph) in runs
+                    for path in [raw / f"{runs[(1, s, ph)].prefix}-server.log"] if path.exists()), None)
+        if log:
             text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace"))  # mvn's colours
             lines = [ln for ln in text.splitlines() if ln.strip()][:8]
             if lines:
@@ -557,27 +745,36 @@ def main():
     w()
     w(f"- nginx: `bench/nginx.conf` with {meta['threads']} worker processes (one SO_REUSEPORT socket "
       "each), `location = /test/fast { return 200; }`, keep-alive without a request limit, "
-      "access_log off. It has no /test/slow (loads 7 and 8) and no JVM heap (load 9). Its answer "
-      "carries Server, Date, Content-Type and Connection headers, more bytes than the others'.")
-    w(f"- gc phase: the JVMs get `-Xmx{meta.get('gc_heap', '64m')}` and `-Xlog:gc` to "
-      f"`raw/r<round>-<server>-gc.log`; ours also `-C {meta.get('gc_capacity_ours', '1000')}` "
-      "(connections per accept thread): its default -C 100000 preallocates about 90 MB of "
-      "connection contexts, more than the capped heap.")
-    w(f"- mem phase: ours runs with `-C {meta.get('mem_capacity_ours', '60000')}` per accept thread "
-      f"so that {meta.get('idle_conns', '?')} idle connections fit; netty and nginx have no such limit"
-      + (f". {meta['idle_conns_asked']} idle connections were asked for, but the open-files hard "
-         f"limit ({meta['nofile']}) allows at most {meta['idle_conns']} in one process"
-         if meta.get("idle_conns_asked") not in (None, meta.get("idle_conns")) else "") + ".")
+      "access_log off. It has no /test/slow (loads 7 and 8), no JVM heap (load 9) and no -A to "
+      "scale (loads 11 and 12). Its answer carries Server, Date, Content-Type and Connection "
+      "headers, more bytes than the others'.")
+    if "gc" in phases:
+        w(f"- gc phase: the JVMs get `-Xmx{meta.get('gc_heap', '64m')}` and `-Xlog:gc` to "
+          f"`raw/r<round>-<server>-gc.log`; ours also `-C {meta.get('gc_capacity_ours', '1000')}` "
+          "(connections per accept thread): its default -C 100000 preallocates about 90 MB of "
+          "connection contexts, more than the capped heap.")
+    if "mem" in phases:
+        w(f"- mem phase: ours runs with `-C {meta.get('mem_capacity_ours', '60000')}` per accept thread "
+          f"so that {meta.get('idle_conns', '?')} idle connections fit; netty and nginx have no such limit"
+          + (f". {meta['idle_conns_asked']} idle connections were asked for, but the open-files hard "
+             f"limit ({meta['nofile']}) allows at most {meta['idle_conns']} in one process"
+             if meta.get("idle_conns_asked") not in (None, meta.get("idle_conns")) else "") + ".")
+    if "scale" in phases:
+        w(f"- scale phase: ours and netty with `-A {meta.get('scale_threads', '1')} -w "
+          f"{meta.get('scale_threads', '1')}`, otherwise as in the main phase, for loads 11 and 12.")
     w()
     w("## Commands")
     w()
+    cpu_loads = ", ".join(n for ph, n in (("main", "3 to 6"), ("scale", "11 and 12")) if ph in phases)
     w("URL is `http://127.0.0.1:PORT`. Each measured command runs right after its own warm-up, "
-      "and under `timeout`. For loads 3 to 6 the server's utime+stime (summed over its processes: "
-      "nginx's master and workers) is read from /proc/PID/stat just before and just after the wrk run.")
+      "and under `timeout`."
+      + (f" For loads {cpu_loads} the server's utime and stime (summed over its processes: nginx's "
+         "master and workers) are read from /proc/PID/stat just before and just after the wrk run."
+         if cpu_loads else ""))
     w()
     w("| Load | Warm-up | Measured command |")
     w("|---|---|---|")
-    for _, title, _, cmds, warm, _, _ in LOADS:
+    for _, title, _, cmds, warm, _, _ in loads:
         for cmd in cmds:
             warm_cmd = f"`{meta['cmd.warmup-' + warm]}`" if warm else "(in the command)"
             w(f"| {title.split('.')[0]} | {warm_cmd} | `{meta['cmd.' + cmd]}` |")
@@ -595,7 +792,7 @@ def main():
     w()
     w("| Load | Metric | Better | " + " | ".join(servers + [f"ours/{o}" for o in ratios]) + " |")
     w("|---|---|---|" + "---:|" * (len(servers) + len(ratios)))
-    for key, title, _, _, _, _, metrics in LOADS:
+    for key, title, _, _, _, _, metrics in loads:
         for label, kind, better, *_ in metrics:
             row = f"| {title.split('.')[0]} | {label} | {better or '(context)'} | "
             row += " | ".join(cell(key, label, s, kind) for s in servers) + " |"
@@ -606,7 +803,7 @@ def main():
     w("![latency percentiles](latency.png)" if plot_note is None else f"Latency plot: {plot_note}.")
     w()
 
-    for key, title, _, _, _, load_servers, metrics in LOADS:
+    for key, title, _, _, _, load_servers, metrics in loads:
         w(f"## {title}")
         w()
         present = [s for s in servers if any(figures[(key, m[0])][s] is not NA for m in metrics)]
@@ -629,13 +826,16 @@ def main():
                     ratio(med(key, label, "ours"), med(key, label, o)) for label, *_ in metrics) + " |")
         w()
 
+    if "scale" in phases:
+        scaling(w, meta, servers, runs, rounds, phases)
+
     problems = [p for run in runs.values() for p in dict.fromkeys(run.problems)]
     w("## Machine CPU busy just before each server start")
     w()
     w("Measured over 1 s from /proc/stat (all CPUs). Anything well above 0 is other work on the machine, "
       "which takes CPU from the server and the clients.")
     w()
-    cols = [(s, ph) for ph in phases for s in servers if (s, ph) != ("nginx", "gc")]
+    cols = [(s, ph) for ph in phases for s in servers if takes_part(s, ph)]
     w("| Round | " + " | ".join(f"{s} {ph} %" for s, ph in cols) + " |")
     w("|---|" + "---:|" * len(cols))
     for rnd in range(1, rounds + 1):
