@@ -404,7 +404,7 @@ def fmt(value, kind):
     if value is None:
         return "n/a"
     if kind == "int":
-        return f"{value:,.0f}"
+        return f"{round(value):,}"  # round() first: a small negative figure shows as 0, not -0
     if kind == "ms":
         return f"{value:.3f}" if value < 1 else f"{value:.2f}"
     if kind == "f1":
@@ -423,7 +423,7 @@ def about(value):
 
 
 def ratio(ours, other):
-    return f"{ours / other:.2f}" if ours is not None and other else "–"
+    return f"{round(ours / other, 2) + 0.0:.2f}" if ours is not None and other else "–"  # + 0.0: no -0.00
 
 
 NA = object()  # a load or metric the server does not take
