@@ -15,8 +15,8 @@
 # main phase, with -A N -w N -D MS (nginx: bench/nginx.conf, N workers); each load after its own
 # short warm-up; server CPU = utime+stime from /proc/PID/stat (all processes of the server; the
 # two are also kept apart, for the user/system split of the scale section):
-#   ab-c1      ab -n 100000 -c 1   /test/fast   HTTP/1.0, one connection per request -> req/s
-#   ab-c100    ab -n 200000 -c 100 /test/fast   same, 100 at a time                -> req/s, p99
+#   ab-c1      ab -n 100000 -c 1   /test/fast   HTTP/1.0, one connection per request -> req/s,
+#   ab-c100    ab -n 200000 -c 100 /test/fast   same, 100 at a time    server CPU per connection, p99
 #   wrk-c1     wrk -t1 -c1    -d10s --latency /test/fast      keep-alive -> req/s, req per
 #   wrk-c100   wrk -t1 -c100  -d10s --latency /test/fast      server CPU-second, latency
 #   wrk-c1000  wrk -t1 -c1000 -d10s --latency --timeout 5s /test/fast   (percentiles)
@@ -399,19 +399,19 @@ wrk_rate() { sed -n 's/^Requests\/sec: *\([0-9]*\).*/\1/p' "$1" | head -n1 | gre
 # Our server's GET /metrics, into FILE (its loopwork_requests_total lines count every request).
 scrape_metrics() { run "$1" 10 curl -sS -m 5 "http://127.0.0.1:$2/metrics"; }
 
-# measure_wrk_cpu P LOAD CONNS URL [wrk options] [-- script arguments]: the measured wrk run
-# of LOAD (after its warm-up) with the server's CPU time (utime+stime, and each apart) and the
-# machine's busy time around it, in P-LOAD.txt and P-LOAD.cpu.
-measure_wrk_cpu() {
-  local p=$1 load=$2 conns=$3 url=$4 before after ut_before ut_after st_before st_after m_before m_after pids
-  shift 4
+# measure_cpu P LOAD CMD...: runs the measured client CMD of LOAD (after its warm-up; its output
+# in P-LOAD.txt) with the server's CPU time (utime+stime, and each apart) and the machine's busy
+# time around it, in P-LOAD.cpu. CMD is run_wrk's or run's arguments after the file.
+measure_cpu() {
+  local p=$1 load=$2 before after ut_before ut_after st_before st_after m_before m_after pids
+  shift 2
   pids=$(server_pids | tr '\n' ' ')
   m_before=$(machine_ticks)
   read -r before ut_before st_before < <(server_ticks)
-  run_wrk "$p-$load.txt" "$conns" "$wrk_s" "$url" --latency "$@"
+  "$1" "$p-$load.txt" "${@:2}"
   read -r after ut_after st_after < <(server_ticks)
   m_after=$(machine_ticks)
-  # The machine's busy ticks too: server + wrk should be all of it; more means other work ran.
+  # The machine's busy ticks too: server + client should be all of it; more means other work ran.
   {
     printf 'pids\t%s\nticks_before\t%s\nticks_after\t%s\nclk_tck\t%s\n' "$pids" "$before" "$after" "$clk_tck"
     printf 'utime_before\t%s\nutime_after\t%s\nstime_before\t%s\nstime_after\t%s\n' \
@@ -419,6 +419,13 @@ measure_wrk_cpu() {
     printf 'machine_busy_total_before\t%s\nmachine_busy_total_after\t%s\n' "$m_before" "$m_after"
     [ "$(server_pids | tr '\n' ' ')" = "$pids" ] || printf 'pids_after\t%s\n' "$(server_pids | tr '\n' ' ')"
   } >"$p-$load.cpu"
+}
+
+# measure_wrk_cpu P LOAD CONNS URL [wrk options] [-- script arguments]: measure_cpu of a wrk run.
+measure_wrk_cpu() {
+  local p=$1 load=$2 conns=$3 url=$4
+  shift 4
+  measure_cpu "$p" "$load" run_wrk "$conns" "$wrk_s" "$url" --latency "$@"
 }
 
 # The main phase's loads, on the running server ($server_pid) named $1, round $2.
@@ -431,11 +438,11 @@ measure_main() {
 
   log "round $round: $name: ab -c 1 (close per request)"
   warm_fast "$p-warmup-ab-c1.txt"
-  run "$p-ab-c1.txt" "$ab_limit_s" ab -n "$ab_c1_n" -c 1 "$fast_url"
+  measure_cpu "$p" ab-c1 run "$ab_limit_s" ab -n "$ab_c1_n" -c 1 "$fast_url"
 
   log "round $round: $name: ab -c 100 (close per request)"
   warm_fast "$p-warmup-ab-c100.txt"
-  run "$p-ab-c100.txt" "$ab_limit_s" ab -n "$ab_c100_n" -c 100 "$fast_url"
+  measure_cpu "$p" ab-c100 run "$ab_limit_s" ab -n "$ab_c100_n" -c 100 "$fast_url"
 
   log "round $round: $name: wrk -c 1, -c 100, -c 1000 keep-alive, with server CPU time"
   warm_fast "$p-warmup-wrk-c1.txt"

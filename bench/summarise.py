@@ -59,7 +59,7 @@ def parse_wrk(text):
 
 def parse_ab(text):
     """Requests per second, mean ms per request, percentiles (ms) and error counts."""
-    out = {"rps": None, "mean_ms": None, "pct": {}, "errors": []}
+    out = {"rps": None, "mean_ms": None, "pct": {}, "errors": [], "requests": None, "duration_s": None}
     m = re.search(r"^Requests per second:\s*([\d.]+)", text, re.M)
     if m:
         out["rps"] = float(m.group(1))
@@ -74,6 +74,9 @@ def parse_ab(text):
     m = re.search(r"^Complete requests:\s*(\d+)", text, re.M)
     if not m:
         out["errors"].append("no 'Complete requests' line (ab stopped early?)")
+    out["requests"] = int(m.group(1)) if m else None
+    m = re.search(r"^Time taken for tests:\s*([\d.]+) seconds", text, re.M)
+    out["duration_s"] = float(m.group(1)) if m else None
     m = re.search(r"^Failed requests:\s*(\d+)(.*\n\s*\(.*\))?", text, re.M)
     if m and int(m.group(1)):
         out["errors"].append(" ".join(m.group(0).split()))
@@ -181,7 +184,7 @@ class Run:
         if self.failed:
             return None, None, None
         path = self.raw / f"{self.prefix}-{load}.cpu"
-        res = self.wrk(load)
+        res = self.ab(load) if load.startswith("ab-") else self.wrk(load)
         try:
             kv = read_tsv(path)
             tck = int(kv["clk_tck"])
@@ -333,6 +336,19 @@ def wrk_metrics(load, latency=(50.0, 99.0), machine=True):
     return metrics
 
 
+def ab_cpu_metrics(load):
+    """Server CPU of an ab load: per connection (one request each), and in cores. Compare.sh runs
+    before these were measured left no .cpu file: the figures are then n/a."""
+    def per_conn(r):
+        rate = r.cpu(load)[0] if (r.raw / f"{r.prefix}-{load}.cpu").exists() else None
+        return 1e6 / rate if rate else None
+    return [
+        ("server CPU µs per connection", "f1", "lower", per_conn),
+        ("server CPU (cores)", "f2", "", lambda r: r.cpu(load)[1]
+         if (r.raw / f"{r.prefix}-{load}.cpu").exists() else None),
+    ]
+
+
 JAVA = ("ours", "netty")  # the servers that have /test/slow and a JVM heap, and take the scale phase
 
 # Each load: (key, title, phase, command keys in meta.tsv, warm-up key in meta.tsv or None,
@@ -343,12 +359,12 @@ LOADS = [
     ("ab-c1", "1. /test/fast, HTTP/1.0, one connection per request, 1 at a time", "main",
      ["ab-c1"], "fast", None, [
          ("req/s", "int", "higher", lambda r: r.ab("ab-c1")["rps"]),
-     ]),
+     ] + ab_cpu_metrics("ab-c1")),
     ("ab-c100", "2. /test/fast, HTTP/1.0, one connection per request, 100 at a time", "main",
      ["ab-c100"], "fast", None, [
          ("req/s", "int", "higher", lambda r: r.ab("ab-c100")["rps"]),
          ("p99 ms", "ms", "lower", lambda r: r.ab("ab-c100")["pct"].get(99.0)),
-     ]),
+     ] + ab_cpu_metrics("ab-c100")),
     ("wrk-c1", "3. /test/fast, HTTP/1.1 keep-alive, 1 connection", "main",
      ["wrk-c1"], "fast", None, wrk_metrics("wrk-c1")),
     ("wrk-c100", "4. /test/fast, HTTP/1.1 keep-alive, 100 connections", "main",
@@ -765,11 +781,11 @@ def main():
     w()
     w("## Commands")
     w()
-    cpu_loads = ", ".join(n for ph, n in (("main", "3 to 6"), ("scale", "11 and 12")) if ph in phases)
+    cpu_loads = ", ".join(n for ph, n in (("main", "1 to 6"), ("scale", "11 and 12")) if ph in phases)
     w("URL is `http://127.0.0.1:PORT`. Each measured command runs right after its own warm-up, "
       "and under `timeout`."
       + (f" For loads {cpu_loads} the server's utime and stime (summed over its processes: nginx's "
-         "master and workers) are read from /proc/PID/stat just before and just after the wrk run."
+         "master and workers) are read from /proc/PID/stat just before and just after the wrk or ab run."
          if cpu_loads else ""))
     w()
     w("| Load | Warm-up | Measured command |")
@@ -857,11 +873,15 @@ def main():
     w()
     w("- Ratios are ours/other of the medians: above 1 is better for ours where higher is better "
       "(req/s), below 1 where lower is better (latencies, GC cycles, bytes).")
-    w("- Req per server CPU-s = wrk's request count / (server utime+stime delta over the run, from "
+    w("- Req per server CPU-s = the client's request count (wrk's, or ab's complete requests) / (server "
+      "utime+stime delta over the run, from "
       f"/proc/PID/stat fields 14 and 15 of each of its processes, in ticks / CLK_TCK={meta['clk_tck']}); "
-      "server CPU (cores) is that CPU time over wrk's duration; machine CPU busy (cores) is the whole "
-      "machine's non-idle CPU time over the same run (from /proc/stat): server + wrk (at most 1 core) "
-      "should make up all of it, and more means other work ran meanwhile.")
+      "server CPU µs per connection (loads 1 and 2, where ab opens a connection per request) is its "
+      "inverse; server CPU (cores) is that CPU time over the client's duration; machine CPU busy "
+      "(cores) is the whole machine's non-idle CPU time over the same run (from /proc/stat): server + "
+      "client (at most 1 core) should make up all of it, and more means other work ran meanwhile. On 2 "
+      "cores the client competes with the server, so for close per request, where ab binds, the "
+      "server's CPU per connection is the fairer comparison.")
     w("- Pipelined load: wrk counts the requests in the string `bench/pipeline.lua` returns and then "
       "every response it parses, so its req/s is per response. Checked on ours: "
       "\"server/wrk request count\" is the increase of `loopwork_requests_total` (GET /metrics, "
