@@ -47,7 +47,10 @@ final class Syscalls {
     static final MethodHandle LISTEN;
     /** errno: {@code int getsockname(int fd, struct sockaddr *address, socklen_t *length)}. */
     static final MethodHandle GETSOCKNAME;
-    /** errno: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)}. */
+    /**
+     * errno: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)}, through
+     * {@code syscall(2)} as READ.
+     */
     static final MethodHandle ACCEPT4;
     /**
      * errno: {@code ssize_t read(int fd, void *buffer, size_t count)}, through {@code syscall(2)}: glibc's
@@ -57,7 +60,7 @@ final class Syscalls {
     static final MethodHandle READ;
     /** errno: {@code ssize_t write(int fd, const void *buffer, size_t count)}, through {@code syscall(2)} as READ. */
     static final MethodHandle WRITE;
-    /** errno: {@code int close(int fd)}. */
+    /** errno: {@code int close(int fd)}, through {@code syscall(2)} as READ. */
     static final MethodHandle CLOSE;
     /** errno: {@code int shutdown(int fd, int how)}. */
     static final MethodHandle SHUTDOWN;
@@ -97,11 +100,12 @@ final class Syscalls {
         BIND = b.errno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         LISTEN = b.errno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         GETSOCKNAME = b.errno("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        ACCEPT4 = b.errno("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         boolean arm = arch.equals("aarch64");
+        ACCEPT4 = b.syscall(arm ? 242 : 288, MethodType.methodType(int.class, int.class, long.class, long.class,
+                int.class));
         READ = b.syscall(arm ? 63 : 0, MethodType.methodType(long.class, int.class, long.class, long.class));
         WRITE = b.syscall(arm ? 64 : 1, MethodType.methodType(long.class, int.class, long.class, long.class));
-        CLOSE = b.errno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        CLOSE = b.syscall(arm ? 57 : 3, MethodType.methodType(int.class, int.class));
         SHUTDOWN = b.errno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         EPOLL_CREATE1 = b.errno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         EPOLL_CTL = b.errno("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
