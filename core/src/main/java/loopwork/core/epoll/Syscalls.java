@@ -169,11 +169,11 @@ final class Syscalls {
         }
 
         MethodHandle errno(String name, FunctionDescriptor descriptor) {
-            return bind(name, descriptor, true);
+            return bind(name, descriptor, captureErrno);
         }
 
         MethodHandle plain(String name, FunctionDescriptor descriptor) {
-            return bind(name, descriptor, false);
+            return bind(name, descriptor);
         }
 
         /**
@@ -183,20 +183,12 @@ final class Syscalls {
          * where the type says so (a count that fits, or -1).
          */
         MethodHandle syscall(long number, MethodType type, long... trailing) {
-            int arguments = type.parameterCount() + trailing.length;
             FunctionDescriptor descriptor = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
-            for (int i = 0; i < arguments; i++) {
+            for (int i = type.parameterCount() + trailing.length; i > 0; i--) {
                 descriptor = descriptor.appendArgumentLayouts(JAVA_LONG);
             }
-            if (failure != null) {
-                return null;
-            }
-            MethodHandle raw;
-            try {
-                var symbol = libc.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("no libc symbol syscall"));
-                raw = linker.downcallHandle(symbol, descriptor, captureErrno, Linker.Option.firstVariadicArg(1));
-            } catch (RuntimeException | Error e) {
-                failure = e;
+            MethodHandle raw = bind("syscall", descriptor, captureErrno, Linker.Option.firstVariadicArg(1));
+            if (raw == null) {
                 return null;
             }
             MethodHandle bound = MethodHandles.insertArguments(raw, 1, number);
@@ -205,14 +197,13 @@ final class Syscalls {
             return MethodHandles.explicitCastArguments(bound, type.insertParameterTypes(0, MemorySegment.class));
         }
 
-        private MethodHandle bind(String name, FunctionDescriptor descriptor, boolean withErrno) {
+        private MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
             if (failure != null) {
                 return null;
             }
             try {
                 var symbol = libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no libc symbol " + name));
-                return withErrno ? linker.downcallHandle(symbol, descriptor, captureErrno)
-                        : linker.downcallHandle(symbol, descriptor);
+                return linker.downcallHandle(symbol, descriptor, options);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 return null;
