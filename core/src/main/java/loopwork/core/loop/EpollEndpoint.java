@@ -59,10 +59,7 @@ final class EpollEndpoint extends Endpoint {
             }
             return n;
         }
-        if (n == 0) {
-            return END;
-        }
-        return n == -Errno.EAGAIN || n == -Errno.EINTR ? 0 : FAILED;
+        return n == 0 ? END : failure(n);
     }
 
     @Override
@@ -77,7 +74,12 @@ final class EpollEndpoint extends Endpoint {
             src.position(position + n);
             return n;
         }
-        return n == -Errno.EAGAIN || n == -Errno.EINTR ? 0 : FAILED;
+        return failure(n);
+    }
+
+    /** What a read or write that returned {@code -errno} tells its caller: 0 if it would only have blocked. */
+    private static int failure(int negativeErrno) {
+        return negativeErrno == -Errno.EAGAIN || negativeErrno == -Errno.EINTR ? 0 : FAILED;
     }
 
     @Override
