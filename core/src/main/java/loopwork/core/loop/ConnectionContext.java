@@ -10,9 +10,9 @@ import loopwork.core.Transport;
 
 /**
  * One context of an accept loop's pool and the I/O of the connection it holds: reads into the serving
- * loop's scratch or its own input buffer, hands bytes to the handler, gathers answers and writes them,
- * carries the connection to a worker and back, and closes it exactly once. Its buffers are preallocated
- * views of the pool's memory.
+ * loop's scratch or its own input buffer, hands bytes to the handler (whose answers its
+ * {@link ConnectionOutput} gathers and writes), carries the connection to a worker and back, and closes it
+ * exactly once. Its buffers are preallocated views of the pool's memory.
  *
  * <p>Not thread-safe: owned by the thread serving the connection: its accept loop ({@link #home}), or
  * while it is away, the worker it was handed or moved to. Ownership passes only through a mailbox
@@ -37,10 +37,9 @@ final class ConnectionContext implements Connection {
     final AcceptLoop home;
     private final ByteBuffer in;
     private final long inAddress;
-    private final ByteBuffer out;
-    private final long outAddress;
     /** The socket, whichever transport holds it; one for the life of the context. */
     final Endpoint endpoint;
+    private final ConnectionOutput output;
 
     int state = FREE;
     /** Who serves it now: its home's scope, a worker's, or null while blocking on a worker or in transit. */
@@ -55,11 +54,7 @@ final class ConnectionContext implements Connection {
     private Object attachment;
     /** Unconsumed input kept in {@link #in}, from 0. */
     private int inPending;
-    /** Output the socket has not taken yet, kept in {@link #out} from 0. */
-    private int outPending;
     private boolean closeAfterWrite;
-    /** A write was refused; tell the handler when output drains. */
-    private boolean writeBlocked;
     private int interestOps;
 
     private int transfer = STAY;
@@ -80,10 +75,9 @@ final class ConnectionContext implements Connection {
         this.id = id;
         this.in = in;
         this.inAddress = inAddress;
-        this.out = out;
-        this.outAddress = outAddress;
         this.home = home;
         this.endpoint = Poller.newEndpoint(transport, this);
+        this.output = new ConnectionOutput(this, out, outAddress);
     }
 
     /** Its endpoint has just been given a connection: home serves it; {@link #opened()} has it watched. */
@@ -249,112 +243,22 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean canWrite(int length) {
-        return reserve(length);
+        return writable() && output.reserve(scope, length);
     }
 
     @Override
     public boolean write(ByteBuffer src) {
-        int length = src.remaining();
-        if (!reserve(length)) {
-            return false;
-        }
-        target().put(src);
-        afterPut(length);
-        return true;
+        return writable() && output.write(scope, src);
     }
 
     @Override
     public boolean write(byte[] src, int offset, int length) {
-        if (!reserve(length)) {
-            return false;
-        }
-        target().put(src, offset, length);
-        afterPut(length);
-        return true;
+        return writable() && output.write(scope, src, offset, length);
     }
 
-    /** True when {@code length} bytes can be queued now; may write to the socket to make room. */
-    private boolean reserve(int length) {
-        if (state != OPEN || scope == null || closeAfterWrite || transfer != STAY || length > out.capacity()) {
-            return false;
-        }
-        if (usesScratch()) {
-            if (scope.scratchOut.position() + length <= out.capacity()) {
-                return true;
-            }
-            flushScratch();
-            if (state != OPEN) {
-                return false;
-            }
-            if (usesScratch()) {
-                return true; // the socket took all of it
-            }
-        }
-        if (out.capacity() - outPending < length) {
-            flushOwn();
-            if (state != OPEN) {
-                return false;
-            }
-        }
-        if (out.capacity() - outPending < length) {
-            writeBlocked = true;
-            return false;
-        }
-        return true;
-    }
-
-    /** Output goes to the loop's scratch while this connection's handler runs and nothing waits before it. */
-    private boolean usesScratch() {
-        return scope.scratchOwner == this && outPending == 0;
-    }
-
-    private ByteBuffer target() {
-        if (usesScratch()) {
-            return scope.scratchOut;
-        }
-        out.limit(out.capacity()).position(outPending);
-        return out;
-    }
-
-    private void afterPut(int length) {
-        if (!usesScratch()) {
-            outPending += length;
-        }
-    }
-
-    /** Writes what the handler gathered in scratch; the remainder moves to this context's own buffer. */
-    private void flushScratch() {
-        ByteBuffer scratch = scope.scratchOut;
-        if (scratch.position() == 0) {
-            return;
-        }
-        scratch.flip();
-        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress) < 0) {
-            scratch.clear();
-            close();
-            return;
-        }
-        if (scratch.hasRemaining()) {
-            out.clear();
-            out.put(scratch);
-            outPending = out.position();
-        }
-        scratch.clear();
-    }
-
-    /** Writes this context's own pending output; true when all of it is gone. */
-    private boolean flushOwn() {
-        if (outPending == 0) {
-            return true;
-        }
-        out.limit(outPending).position(0);
-        if (endpoint.write(scope.poller, out, outAddress) < 0) {
-            close();
-            return false;
-        }
-        out.compact();
-        outPending = out.position();
-        return outPending == 0;
+    /** Whether the handler may write now: open, served by this thread, neither closing nor leaving. */
+    private boolean writable() {
+        return state == OPEN && scope != null && !closeAfterWrite && transfer == STAY;
     }
 
     /**
@@ -362,7 +266,7 @@ final class ConnectionContext implements Connection {
      * still serves the connection after.
      */
     private boolean onWritable() {
-        if (!flushOwn()) {
+        if (!output.flush(scope)) {
             if (state != OPEN) {
                 return false;
             }
@@ -373,8 +277,7 @@ final class ConnectionContext implements Connection {
             close();
             return false;
         }
-        if (writeBlocked) {
-            writeBlocked = false;
+        if (output.unblock()) {
             IoScope serving = beginCall();
             try {
                 scope.handler.onWritable(this);
@@ -391,8 +294,7 @@ final class ConnectionContext implements Connection {
 
     /** Before any handler call: this connection owns the serving loop's output scratch. */
     private IoScope beginCall() {
-        scope.scratchOut.clear();
-        scope.scratchOwner = this;
+        output.beginCall(scope);
         return scope;
     }
 
@@ -403,15 +305,11 @@ final class ConnectionContext implements Connection {
      * must not touch it again.
      */
     private boolean endCall(IoScope serving) {
-        if (state == OPEN) {
-            flushScratch();
-        }
-        serving.scratchOwner = null;
-        serving.scratchOut.clear();
+        output.endCall(serving);
         if (state != OPEN) {
             return false;
         }
-        if (closeAfterWrite && outPending == 0) {
+        if (closeAfterWrite && output.pending() == 0) {
             close();
             return false;
         }
@@ -424,8 +322,8 @@ final class ConnectionContext implements Connection {
     }
 
     private void updateInterest() {
-        boolean reading = !closeAfterWrite && !writeBlocked && inPending < in.capacity();
-        int wanted = (reading ? Poller.READ : 0) | (outPending > 0 ? Poller.WRITE : 0);
+        boolean reading = !closeAfterWrite && !output.isBlocked() && inPending < in.capacity();
+        int wanted = (reading ? Poller.READ : 0) | (output.pending() > 0 ? Poller.WRITE : 0);
         if (wanted != interestOps) {
             interestOps = wanted;
             if (!endpoint.watch(watching, wanted)) {
@@ -617,9 +515,7 @@ final class ConnectionContext implements Connection {
         servingBlocking = true;
         try {
             session.bind(this, in, inAddress);
-            out.limit(outPending).position(0);
-            session.writeAll(out, outAddress);
-            outPending = 0;
+            output.sendBlocking(session);
             in.limit(inPending).position(0);
             keep = blockingHandler.serve(session);
             session.flush();
@@ -686,18 +582,14 @@ final class ConnectionContext implements Connection {
         state = AWAITING_TASKS; // not OPEN from here on: a close() from onClose returns at once
         if (scope != null) {
             scope.timers.cancel(this);
-            if (scope.scratchOwner == this) {
-                scope.scratchOut.clear();
-            }
         }
+        output.discard(scope);
         assert scope != null : "connection " + id + " closed in transit";
         endpoint.close(scope != null ? scope.poller : home.poller); // every poller forgets it
         watching = null;
         worker = -1;
         inPending = 0;
-        outPending = 0;
         closeAfterWrite = false;
-        writeBlocked = false;
         if (!away) {
             home.countClose();
         } else if (scope != null && scope.loop instanceof WorkerLoop serving) {
