@@ -180,7 +180,7 @@ public final class AcceptLoop extends EventLoop {
     void onClose() {
         for (int id = 0; id < pool.capacity(); id++) {
             ConnectionContext context = pool.context(id);
-            if (!context.isAway()) { // a worker closes what it holds when it stops
+            if (context.isHome()) { // a worker closes what it holds when it stops
                 context.close();
             }
         }

@@ -119,7 +119,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** The handler closed the connection (through its {@code Connection}): it is gone for reading and writing. */
     private void checkOpen() throws IOException {
-        if (context.closeRequested()) {
+        if (context.transfer.closeRequested()) {
             throw new IOException("connection " + context.id() + " closed by its handler");
         }
     }

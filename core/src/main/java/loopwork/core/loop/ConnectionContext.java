@@ -1,6 +1,5 @@
 package loopwork.core.loop;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingHandler;
@@ -9,10 +8,11 @@ import loopwork.core.TaskPayload;
 import loopwork.core.Transport;
 
 /**
- * One context of an accept loop's pool and the I/O of the connection it holds: reads into the serving
- * loop's scratch or its own input buffer, hands bytes to the handler (whose answers its
- * {@link ConnectionOutput} gathers and writes), carries the connection to a worker and back, and closes it
- * exactly once. Its buffers are preallocated views of the pool's memory.
+ * One context of an accept loop's pool and the connection it holds: reads into the serving loop's scratch
+ * or its own input buffer, calls the handler, and closes the connection exactly once. What the handler
+ * writes goes out through its {@link ConnectionOutput}, and trips to a worker and back go through its
+ * {@link ConnectionTransfer}, both made with it so that serving allocates nothing. Its buffers are
+ * preallocated views of the pool's memory.
  *
  * <p>Not thread-safe: owned by the thread serving the connection: its accept loop ({@link #home}), or
  * while it is away, the worker it was handed or moved to. Ownership passes only through a mailbox
@@ -27,12 +27,6 @@ final class ConnectionContext implements Connection {
     /** Closed on a worker: released when home reads the message saying so. */
     static final int CLOSED_AWAY = 3;
 
-    /** Where the connection goes when the current handler call returns. */
-    private static final int STAY = 0;
-    private static final int HAND_OFF = 1;
-    private static final int MOVE = 2;
-    private static final int HOME = 3;
-
     private final int id;
     final AcceptLoop home;
     private final ByteBuffer in;
@@ -40,30 +34,19 @@ final class ConnectionContext implements Connection {
     /** The socket, whichever transport holds it; one for the life of the context. */
     final Endpoint endpoint;
     private final ConnectionOutput output;
+    final ConnectionTransfer transfer;
 
     int state = FREE;
     /** Who serves it now: its home's scope, a worker's, or null while blocking on a worker or in transit. */
     private IoScope scope;
-    /** Served by a worker, or on its way to or from one. */
-    private boolean away;
     /** The poller of the thread serving it now; null while handed off or in transit. */
     private Poller watching;
-    /** The worker this connection goes to when it leaves (so its registrations there are reused); -1 until it first does. */
-    int worker = -1;
     int tasksInFlight;
     private Object attachment;
     /** Unconsumed input kept in {@link #in}, from 0. */
     private int inPending;
     private boolean closeAfterWrite;
     private int interestOps;
-
-    private int transfer = STAY;
-    private BlockingHandler blockingHandler;
-    /** A worker's blocking handler is serving it now: a close() is only noted, and done when the handler returns. */
-    private boolean servingBlocking;
-    private boolean closeWhenServed;
-    WorkerLoop target;
-    long targetPosition = -1;
 
     // Intrusive links of the serving loop's timer wheel.
     long timerDeadlineMs = -1;
@@ -78,6 +61,7 @@ final class ConnectionContext implements Connection {
         this.home = home;
         this.endpoint = Poller.newEndpoint(transport, this);
         this.output = new ConnectionOutput(this, out, outAddress);
+        this.transfer = new ConnectionTransfer(this, home);
     }
 
     /** Its endpoint has just been given a connection: home serves it; {@link #opened()} has it watched. */
@@ -135,7 +119,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean isHome() {
-        return !away;
+        return !transfer.isAway();
     }
 
     @Override
@@ -258,7 +242,7 @@ final class ConnectionContext implements Connection {
 
     /** Whether the handler may write now: open, served by this thread, neither closing nor leaving. */
     private boolean writable() {
-        return state == OPEN && scope != null && !closeAfterWrite && transfer == STAY;
+        return state == OPEN && scope != null && !closeAfterWrite && !transfer.isLeaving();
     }
 
     /**
@@ -313,7 +297,7 @@ final class ConnectionContext implements Connection {
             close();
             return false;
         }
-        if (transfer != STAY) {
+        if (transfer.isLeaving()) {
             leave();
             return false;
         }
@@ -336,7 +320,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public TaskPayload tryClaimTask(int taskType) {
-        return state == OPEN && scope != null && transfer == STAY ? scope.offload.tryClaim(this, taskType) : null;
+        return state == OPEN && scope != null && !transfer.isLeaving() ? scope.offload.tryClaim(this, taskType) : null;
     }
 
     @Override
@@ -408,34 +392,22 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean handOff(BlockingHandler handler) {
-        if (!canLeaveHome() || handler == null || !home.scope().offload.claimTransfer(this)) {
-            return false;
-        }
-        transfer = HAND_OFF;
-        blockingHandler = handler;
-        return true;
+        return canLeave() && transfer.handOff(handler);
     }
 
     @Override
     public boolean moveToWorker() {
-        if (!canLeaveHome() || !home.scope().offload.claimTransfer(this)) {
-            return false;
-        }
-        transfer = MOVE;
-        return true;
+        return canLeave() && transfer.moveToWorker();
     }
 
-    private boolean canLeaveHome() {
-        return state == OPEN && !away && transfer == STAY && tasksInFlight == 0 && !closeAfterWrite;
+    /** Only an open connection with no task in flight and no close pending leaves: nothing stays behind. */
+    private boolean canLeave() {
+        return state == OPEN && tasksInFlight == 0 && !closeAfterWrite;
     }
 
     @Override
     public boolean moveHome() {
-        if (state != OPEN || !away || scope == null || transfer != STAY || tasksInFlight > 0) {
-            return false;
-        }
-        transfer = HOME;
-        return true;
+        return state == OPEN && scope != null && tasksInFlight == 0 && transfer.moveHome();
     }
 
     /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
@@ -446,30 +418,7 @@ final class ConnectionContext implements Connection {
         interestOps = 0;
         IoScope from = scope;
         scope = null;
-        switch (transfer) {
-            case HAND_OFF -> depart(Messages.HAND_OFF);
-            case MOVE -> depart(Messages.MOVE);
-            case HOME -> {
-                transfer = STAY;
-                ((WorkerLoop) from.loop).released();
-                home.post(Messages.RETURNED, home.index, id, 0, 0, null);
-            }
-            default -> throw new IllegalStateException("transfer " + transfer);
-        }
-    }
-
-    /** Publishes the claimed worker slot: the worker owns the connection from here. */
-    private void depart(int kind) {
-        away = true;
-        transfer = STAY;
-        home.stats.away.increment();
-        WorkerLoop to = target;
-        long position = targetPosition;
-        target = null;
-        targetPosition = -1;
-        to.mailbox.header(position, Messages.KIND, kind);
-        to.mailbox.commit(position); // the worker owns the connection from here: no field is touched after
-        to.wakeup();
+        transfer.leave(from);
     }
 
     /** On a worker: a MOVE message arrived; its loop serves the connection from now on. */
@@ -480,7 +429,7 @@ final class ConnectionContext implements Connection {
 
     /** At home: a RETURNED message arrived. */
     void cameHome() {
-        away = false;
+        transfer.backHome();
         scope = home.scope();
         arrive();
     }
@@ -499,55 +448,35 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** During a hand-off: the handler closed the connection, which happens when it returns; no more I/O. */
-    boolean closeRequested() {
-        return closeWhenServed;
-    }
-
     /** Whether {@code serving} serves this connection now. */
     boolean isServedBy(IoScope serving) {
         return state == OPEN && scope == serving;
     }
 
-    /** On a worker: serve the handed-off connection with its blocking handler, then return or close it. */
-    void serveBlocking(BlockingSession session, IoScope worker) {
-        boolean keep = false;
-        servingBlocking = true;
+    /**
+     * On a worker, for a hand-off: lends this connection's buffers to {@code handler} through {@code session},
+     * output the loop left unsent going first, and keeps what input the handler left; returns whether the
+     * handler keeps the connection.
+     */
+    boolean serveWith(BlockingSession session, BlockingHandler handler) throws Exception {
+        session.bind(this, in, inAddress);
         try {
-            session.bind(this, in, inAddress);
             output.sendBlocking(session);
             in.limit(inPending).position(0);
-            keep = blockingHandler.serve(session);
+            boolean keep = handler.serve(session);
             session.flush();
             inPending = in.remaining();
             in.compact();
-        } catch (IOException e) {
-            keep = false; // the peer reset, closed or went idle: not the handler's fault
-        } catch (InterruptedException e) {
-            keep = false; // the worker is stopping
-            Thread.currentThread().interrupt();
-        } catch (Exception | AssertionError | StackOverflowError e) {
-            keep = false;
-            worker.handlerErrors.increment();
-            if (worker.log != null) {
-                worker.log.println(worker.loop.name() + ": blocking handler failed on connection " + id + ": " + e);
-            }
+            return keep;
         } finally {
             session.bind(null, null, 0);
-            blockingHandler = null;
-            servingBlocking = false;
         }
-        if (closeWhenServed) {
-            closeWhenServed = false;
-            keep = false;
-        }
-        if (keep && endpoint.isOpen()) {
-            ((WorkerLoop) worker.loop).released();
-            home.post(Messages.RETURNED, home.index, id, 0, 0, null);
-        } else {
-            scope = worker;
-            close(); // which tells the worker it let go
-        }
+    }
+
+    /** On a worker, when a hand-off ends: the worker closes the connection it holds. */
+    void closeOn(IoScope worker) {
+        scope = worker;
+        close();
     }
 
     // ---- close
@@ -564,20 +493,10 @@ final class ConnectionContext implements Connection {
         if (state != OPEN) {
             return;
         }
-        if (servingBlocking) {
-            // Closing now would send the context home while the handler still uses it: the worker closes it
-            // when the handler returns, on its own thread.
-            closeWhenServed = true;
+        if (transfer.putOffClose()) {
             return;
         }
-        if (target != null) {
-            // Claimed a slot to leave but never left: give the slot and the reservation back.
-            target.mailbox.commit(targetPosition);
-            target = null;
-            targetPosition = -1;
-            home.unreserve();
-        }
-        transfer = STAY;
+        transfer.cancel();
         boolean tasksPending = tasksInFlight > 0;
         state = AWAITING_TASKS; // not OPEN from here on: a close() from onClose returns at once
         if (scope != null) {
@@ -587,10 +506,9 @@ final class ConnectionContext implements Connection {
         assert scope != null : "connection " + id + " closed in transit";
         endpoint.close(scope != null ? scope.poller : home.poller); // every poller forgets it
         watching = null;
-        worker = -1;
         inPending = 0;
         closeAfterWrite = false;
-        if (!away) {
+        if (!transfer.isAway()) {
             home.countClose();
         } else if (scope != null && scope.loop instanceof WorkerLoop serving) {
             serving.released();
@@ -610,7 +528,7 @@ final class ConnectionContext implements Connection {
     /** Closed, and no task will come back for it: to the pool, through home's mailbox when away. */
     private void released() {
         scope = null;
-        if (away) {
+        if (transfer.isAway()) {
             state = CLOSED_AWAY;
             home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
         } else {
@@ -621,13 +539,9 @@ final class ConnectionContext implements Connection {
 
     /** At home: the connection was closed on a worker. */
     void closedAway() {
-        away = false;
+        transfer.backHome();
         home.countClose();
         state = FREE;
         home.pool.release(this);
-    }
-
-    boolean isAway() {
-        return away;
     }
 }

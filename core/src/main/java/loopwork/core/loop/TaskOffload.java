@@ -138,19 +138,20 @@ final class TaskOffload {
         if (reserving == null || workers.length == 0 || !reserving.reserve()) {
             return false;
         }
-        if (context.worker < 0) {
-            context.worker = nextWorker;
+        ConnectionTransfer transfer = context.transfer;
+        if (transfer.worker < 0) {
+            transfer.worker = nextWorker;
             nextWorker();
         }
         for (int i = 0; i < workers.length; i++) {
-            int index = (context.worker + i) % workers.length;
+            int index = (transfer.worker + i) % workers.length;
             WorkerLoop worker = workers[index];
             long position = worker.mailbox.tryClaim();
             if (position >= 0) {
                 header(worker.mailbox, position, Messages.NONE, context, 0);
-                context.worker = index;
-                context.target = worker;
-                context.targetPosition = position;
+                transfer.worker = index;
+                transfer.target = worker;
+                transfer.targetPosition = position;
                 return true;
             }
         }

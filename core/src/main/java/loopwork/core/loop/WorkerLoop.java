@@ -101,7 +101,7 @@ public final class WorkerLoop extends EventLoop {
             case Messages.HAND_OFF -> {
                 stats.handOffs.increment();
                 stats.held.add(1);
-                context.serveBlocking(session, scope);
+                context.transfer.serveBlocking(session, scope);
             }
             case Messages.MOVE -> {
                 stats.moves.increment();
