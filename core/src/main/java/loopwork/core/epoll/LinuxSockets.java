@@ -29,6 +29,9 @@ public final class LinuxSockets {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    /** {@link #send}: more follows, so a short segment may wait for it (or for the FIN of a close). */
+    public static final int MSG_MORE = 0x8000;
+    private static final int MSG_NOSIGNAL = 0x4000;
 
     static final int AF_INET = 2;
     static final int SOCK_STREAM = 1;
@@ -192,7 +195,7 @@ public final class LinuxSockets {
         assert length >= 0 : length;
         long n;
         try {
-            n = (long) Syscalls.READ.invokeExact(capture, fd, address, (long) length);
+            n = (long) Syscalls.RECV.invokeExact(capture, fd, address, (long) length, 0);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
@@ -210,10 +213,19 @@ public final class LinuxSockets {
 
     /** Writes up to {@code length} bytes from {@code address}: the count written or {@code -errno}. */
     public int write(int fd, long address, int length) {
+        return send(fd, address, length, 0);
+    }
+
+    /**
+     * {@link #write(int, long, int)} with {@code flags}: 0, or {@link #MSG_MORE} to hold a short segment back
+     * for what follows (a close sends it together with the FIN). Never raises SIGPIPE: a peer that is gone
+     * comes back as {@code -EPIPE}.
+     */
+    public int send(int fd, long address, int length, int flags) {
         assert length >= 0 : length;
         long n;
         try {
-            n = (long) Syscalls.WRITE.invokeExact(capture, fd, address, (long) length);
+            n = (long) Syscalls.SEND.invokeExact(capture, fd, address, (long) length, flags | MSG_NOSIGNAL);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }

@@ -55,11 +55,22 @@ final class Syscalls {
     /**
      * errno: {@code ssize_t read(int fd, void *buffer, size_t count)}, through {@code syscall(2)}: glibc's
      * {@code read} is a cancellation point that turns asynchronous cancellation on and off around the call,
-     * 1.5% of the server's CPU in a keep-alive profile, for a pthread_cancel the JVM never uses.
+     * 1.5% of the server's CPU in a keep-alive profile, for a pthread_cancel the JVM never uses. For
+     * descriptors that are not sockets (an eventfd); sockets take RECV.
      */
     static final MethodHandle READ;
-    /** errno: {@code ssize_t write(int fd, const void *buffer, size_t count)}, through {@code syscall(2)} as READ. */
-    static final MethodHandle WRITE;
+    /**
+     * errno: {@code ssize_t recv(int fd, void *buffer, size_t count, int flags)}, as {@code recvfrom} with no
+     * address through {@code syscall(2)} as READ. On a socket it goes straight to the socket layer, where read
+     * first passes the file layer's checks and hooks (1.2% of the server's CPU in a keep-alive profile, with
+     * the write side's).
+     */
+    static final MethodHandle RECV;
+    /**
+     * errno: {@code ssize_t send(int fd, const void *buffer, size_t count, int flags)}, as {@code sendto} with
+     * no address through {@code syscall(2)}, for RECV's reasons and for its flags (MSG_MORE, MSG_NOSIGNAL).
+     */
+    static final MethodHandle SEND;
     /** errno: {@code int close(int fd)}, through {@code syscall(2)} as READ. */
     static final MethodHandle CLOSE;
     /** errno: {@code int shutdown(int fd, int how)}. */
@@ -84,6 +95,8 @@ final class Syscalls {
     /** epoll_pwait's last two arguments: no signal mask (so none is swapped), and the kernel's sigset size. */
     private static final long NO_SIGNAL_MASK = 0L;
     private static final long SIGSET_SIZE = 8L;
+    /** recvfrom's and sendto's last two arguments: no peer address (a connected socket) and its length, 0. */
+    private static final long NO_ADDRESS = 0L;
 
     /** Why a handle is missing, or {@code null} when all are bound. */
     static final Throwable LINK_FAILURE;
@@ -104,7 +117,10 @@ final class Syscalls {
         ACCEPT4 = b.syscall(arm ? 242 : 288, MethodType.methodType(int.class, int.class, long.class, long.class,
                 int.class));
         READ = b.syscall(arm ? 63 : 0, MethodType.methodType(long.class, int.class, long.class, long.class));
-        WRITE = b.syscall(arm ? 64 : 1, MethodType.methodType(long.class, int.class, long.class, long.class));
+        RECV = b.syscall(arm ? 207 : 45, MethodType.methodType(long.class, int.class, long.class, long.class,
+                int.class), NO_ADDRESS, NO_ADDRESS);
+        SEND = b.syscall(arm ? 206 : 44, MethodType.methodType(long.class, int.class, long.class, long.class,
+                int.class), NO_ADDRESS, NO_ADDRESS);
         CLOSE = b.syscall(arm ? 57 : 3, MethodType.methodType(int.class, int.class));
         SHUTDOWN = b.errno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         EPOLL_CREATE1 = b.errno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));

@@ -128,7 +128,7 @@ final class BlockingSession implements BlockingConnection {
     void writeAll(ByteBuffer bytes, long address) throws IOException {
         checkOpen();
         while (bytes.hasRemaining()) {
-            int written = context.endpoint.write(worker.poller, bytes, address);
+            int written = context.endpoint.write(worker.poller, bytes, address, false);
             if (written == Endpoint.FAILED) {
                 throw new IOException("connection reset by peer");
             }

@@ -481,6 +481,11 @@ final class ConnectionContext implements Connection {
 
     // ---- close
 
+    /** The handler asked to close once its output is gone: what is written now is the last. */
+    boolean closesAfterWrite() {
+        return closeAfterWrite;
+    }
+
     @Override
     public void closeAfterWrite() {
         if (state == OPEN) {

@@ -123,7 +123,7 @@ final class ConnectionOutput {
             return;
         }
         scratch.flip();
-        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress) < 0) {
+        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress, context.closesAfterWrite()) < 0) {
             scratch.clear();
             context.close();
             return;
@@ -142,7 +142,7 @@ final class ConnectionOutput {
             return true;
         }
         out.limit(pending).position(0);
-        if (endpoint.write(scope.poller, out, outAddress) < 0) {
+        if (endpoint.write(scope.poller, out, outAddress, context.closesAfterWrite()) < 0) {
             context.close();
             return false;
         }

@@ -21,8 +21,12 @@ abstract sealed class Endpoint permits NioEndpoint, EpollEndpoint {
     /** Reads into {@code dst} from its position: bytes read, 0 if none are waiting, {@link #END} or {@link #FAILED}. */
     abstract int read(Poller serving, ByteBuffer dst, long dstAddress);
 
-    /** Writes from {@code src} at its position: bytes written (0 if the socket is full), or {@link #FAILED}. */
-    abstract int write(Poller serving, ByteBuffer src, long srcAddress);
+    /**
+     * Writes from {@code src} at its position: bytes written (0 if the socket is full), or {@link #FAILED}.
+     * {@code last}: the connection closes once these bytes are gone, so the transport may hold a short tail
+     * back to leave with the close's FIN, one packet for the peer to take instead of two.
+     */
+    abstract int write(Poller serving, ByteBuffer src, long srcAddress, boolean last);
 
     /**
      * Has {@code poller} watch for {@code interest} ({@link Poller#READ} | {@link Poller#WRITE}, or 0 for

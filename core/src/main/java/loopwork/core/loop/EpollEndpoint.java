@@ -3,6 +3,7 @@ package loopwork.core.loop;
 import java.nio.ByteBuffer;
 
 import loopwork.core.epoll.Errno;
+import loopwork.core.epoll.LinuxSockets;
 
 /**
  * A connection on the epoll transport: a plain file descriptor, read into and written from buffer memory by
@@ -30,6 +31,8 @@ final class EpollEndpoint extends Endpoint {
     int interest;
     /** Epoll reported the peer's end (or an error): a read that got bytes may not be the last one. */
     boolean peerClosing;
+    /** The last write held its tail back for the close (MSG_MORE). */
+    private boolean tailHeld;
     private EpollPoller watching;
 
     EpollEndpoint(ConnectionContext context) {
@@ -63,13 +66,15 @@ final class EpollEndpoint extends Endpoint {
     }
 
     @Override
-    int write(Poller serving, ByteBuffer src, long srcAddress) {
+    int write(Poller serving, ByteBuffer src, long srcAddress, boolean last) {
         int position = src.position();
         int length = src.limit() - position;
         if (length == 0) {
             return 0;
         }
-        int n = ((EpollPoller) serving).sockets.write(fd, srcAddress + position, length);
+        int n = ((EpollPoller) serving).sockets.send(fd, srcAddress + position, length,
+                last ? LinuxSockets.MSG_MORE : 0);
+        tailHeld = last;
         if (n >= 0) {
             src.position(position + n);
             return n;
@@ -124,7 +129,14 @@ final class EpollEndpoint extends Endpoint {
 
     @Override
     void close(Poller serving) {
-        ((EpollPoller) serving).sockets.close(fd); // which takes it out of its epoll set too
+        LinuxSockets sockets = ((EpollPoller) serving).sockets;
+        if (tailHeld) {
+            // The FIN goes now, with the tail in its packet. Not left to close: with input unread, close resets
+            // the connection instead, and a reset drops what was held back.
+            sockets.shutdown(fd, LinuxSockets.SHUT_WR);
+            tailHeld = false;
+        }
+        sockets.close(fd); // which takes it out of its epoll set too
         fd = -1;
         watching = null;
         interest = 0;

@@ -35,7 +35,7 @@ final class NioEndpoint extends Endpoint {
     }
 
     @Override
-    int write(Poller serving, ByteBuffer src, long srcAddress) {
+    int write(Poller serving, ByteBuffer src, long srcAddress, boolean last) {
         try {
             return channel.write(src);
         } catch (IOException e) {
