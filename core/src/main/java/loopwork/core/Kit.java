@@ -86,7 +86,7 @@ public final class Kit implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
             for (AcceptLoop loop : loops) {
-                InetSocketAddress bound = loop.bind(address, config.backlog());
+                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds());
                 address = new InetSocketAddress(bound.getAddress(), bound.getPort());
             }
         } catch (IOException e) {

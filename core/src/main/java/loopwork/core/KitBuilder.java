@@ -18,6 +18,7 @@ public final class KitBuilder {
     private int inputBufferBytes = 4096;
     private int outputBufferBytes = 4096;
     private int backlog = 4096;
+    private int deferAcceptSeconds;
     private Transport transport = Transport.preferred();
     private PrintStream log;
     private Protocol protocol;
@@ -71,6 +72,18 @@ public final class KitBuilder {
         return this;
     }
 
+    /**
+     * Accept a connection only once its first bytes arrived, or after about {@code seconds} (Linux's
+     * TCP_DEFER_ACCEPT, epoll transport only; 0, the default, accepts at once). For protocols whose client
+     * speaks first, as HTTP's does: the loop then wakes once for a connection and finds its request there,
+     * and a connection that sends nothing costs no context until the time is up. Never for a protocol whose
+     * server speaks first: its clients would wait that long for a greeting.
+     */
+    public KitBuilder deferAcceptSeconds(int seconds) {
+        deferAcceptSeconds = seconds;
+        return this;
+    }
+
     /** NIO or epoll; by default {@link Transport#preferred()}: epoll where it works. */
     public KitBuilder transport(Transport value) {
         transport = value;
@@ -102,6 +115,7 @@ public final class KitBuilder {
         check("inputBufferBytes", inputBufferBytes, 256, 1 << 20);
         check("outputBufferBytes", outputBufferBytes, 256, 1 << 20);
         check("backlog", backlog, 1, 1 << 16);
+        check("deferAcceptSeconds", deferAcceptSeconds, 0, 3600);
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must be an address or name");
         }
@@ -109,8 +123,12 @@ public final class KitBuilder {
             throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
                     + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
         }
+        if (deferAcceptSeconds > 0 && transport != Transport.EPOLL) {
+            throw new IllegalArgumentException("deferAcceptSeconds needs the epoll transport (Java NIO cannot set "
+                    + "TCP_DEFER_ACCEPT), not " + transport.label());
+        }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
-                inputBufferBytes, outputBufferBytes, backlog, transport, log);
+                inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, transport, log);
     }
 
     /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */

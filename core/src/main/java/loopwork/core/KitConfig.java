@@ -14,11 +14,14 @@ import java.io.PrintStream;
  * @param inputBufferBytes   a connection's input buffer: the largest message a protocol can parse
  * @param outputBufferBytes  a connection's output buffer: what can wait for a slow reader
  * @param backlog            listen backlog of each listening socket
+ * @param deferAcceptSeconds accept a connection only once its first bytes arrived, or after about this many
+ *                           seconds (TCP_DEFER_ACCEPT; epoll transport): for protocols whose client speaks
+ *                           first; 0 accepts at once
  * @param transport          NIO or Linux epoll
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, Transport transport,
+        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds, Transport transport,
         PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */

@@ -49,7 +49,7 @@ public final class LoopworkServer implements AutoCloseable {
             throws IOException {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
-                Transport.preferred(), false, false, null, null), log);
+                Transport.preferred(), 0, false, false, null, null), log);
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
@@ -64,7 +64,8 @@ public final class LoopworkServer implements AutoCloseable {
                 new AsyncRoute("/test/async", slowMs), new StreamRoute(), metrics), s.limits());
         Kit kit = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
-                .inputBufferBytes(s.maxHead()).transport(s.transport()).log(log).protocol(http).build();
+                .inputBufferBytes(s.maxHead()).transport(s.transport()).deferAcceptSeconds(s.deferAcceptSeconds())
+                .log(log).protocol(http).build();
         metrics.bind(kit, http);
         kit.start();
         return new LoopworkServer(kit, http, metrics);
@@ -94,12 +95,14 @@ public final class LoopworkServer implements AutoCloseable {
         return String.format(Locale.ROOT,
                 "loopwork listening on %s:%d%n"
                         + "accept threads: %d (one SO_REUSEPORT socket and event loop each), worker threads: %d%s, "
-                        + "slow duration: %d ms, transport: %s%n"
+                        + "slow duration: %d ms, transport: %s%s%n"
                         + "pool memory: %,d KB per accept thread, %,d KB total "
                         + "(%,d contexts per thread, %d B input + %d B output buffer each; %s)%n",
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
+                c.deferAcceptSeconds() > 0 ? ", accepting once a request arrived (at most ~" + c.deferAcceptSeconds()
+                        + " s)" : "",
                 perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
                 c.outputBufferBytes(),
                 kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start");

@@ -64,6 +64,13 @@ final class ServerOptions {
                     + "where available and the host is not an IPv6 address, else nio)")
     String transport;
 
+    @Option(names = "--defer-accept", paramLabel = "SECONDS",
+            description = "accept a connection only once its request has arrived, or after about SECONDS "
+                    + "(TCP_DEFER_ACCEPT): a loop then wakes once per connection, not twice, and a connection that "
+                    + "sends nothing holds no context meanwhile; epoll transport only; 0..3600 (default 0: "
+                    + "accept at once)")
+    String deferAccept = "0";
+
     @Option(names = "--task-slots", paramLabel = "N",
             description = "task slots per worker, a power of two, 2..65536 (default 1024); "
                     + "/test/slow answers 503 when all are taken")
@@ -121,7 +128,8 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            Transport transport, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            Transport transport, int deferAcceptSeconds, boolean verbose, boolean daemonize, Path pidFile,
+            Path logFile) {
     }
 
     Settings resolve() throws OptionError {
@@ -150,6 +158,11 @@ final class ServerOptions {
             throw new OptionError("--transport epoll is not available here (" + EpollSupport.unavailabilityCause()
                     + "); use --transport nio");
         }
+        int defer = number("--defer-accept", deferAccept, 0, 3600);
+        if (defer > 0 && kind != Transport.EPOLL) {
+            throw new OptionError("--defer-accept needs --transport epoll (Java NIO cannot set TCP_DEFER_ACCEPT); "
+                    + "use --defer-accept 0 with --transport nio");
+        }
         return new Settings(host, number("--port", port, 1, 65535), accept,
                 number("--accept-capacity", acceptCapacity, 1, 1_000_000),
                 workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
@@ -160,7 +173,7 @@ final class ServerOptions {
                         number("--header-timeout", headerTimeout, 100, 3_600_000),
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
-                kind, verbose, daemonize,
+                kind, defer, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

@@ -27,9 +27,15 @@ final class TestServer implements AutoCloseable {
 
     /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits) throws IOException {
+        return start(capacity, limits, 0);
+    }
+
+    /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
+    static TestServer start(int capacity, loopwork.http.HttpLimits limits, int deferAcceptSeconds)
+            throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(), false,
-                false, null, null),
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(),
+                deferAcceptSeconds, false, false, null, null),
                 null));
     }
 

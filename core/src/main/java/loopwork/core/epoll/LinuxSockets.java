@@ -42,6 +42,7 @@ public final class LinuxSockets {
     static final int SO_REUSEADDR = 2;
     static final int SO_REUSEPORT = 15;
     static final int TCP_NODELAY = 1;
+    static final int TCP_DEFER_ACCEPT = 9;
     /** {@code struct sockaddr_in}: family (host order), port and address (network order), 8 bytes of zero. */
     static final int SOCKADDR_IN_SIZE = 16;
 
@@ -124,6 +125,17 @@ public final class LinuxSockets {
         int result = setOption(fd, SOL_SOCKET, SO_REUSEPORT, on ? 1 : 0);
         if (result < 0) {
             throw Errno.exception("setsockopt SO_REUSEPORT", result);
+        }
+    }
+
+    /**
+     * TCP_DEFER_ACCEPT on a listener: the kernel completes a connection for accept only once its first bytes
+     * arrived, or after about {@code seconds} (it rounds up to its SYN-ACK retransmission times).
+     */
+    public void setDeferAccept(int fd, int seconds) throws IOException {
+        int result = setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds);
+        if (result < 0) {
+            throw Errno.exception("setsockopt TCP_DEFER_ACCEPT", result);
         }
     }
 

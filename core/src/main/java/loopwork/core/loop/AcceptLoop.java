@@ -70,9 +70,12 @@ public final class AcceptLoop extends EventLoop {
         return pool.isLazy();
     }
 
-    /** Binds the listening socket with SO_REUSEPORT, so every loop can bind the same address. */
-    public InetSocketAddress bind(InetSocketAddress address, int backlog) throws IOException {
-        return listener.bind(address, backlog, poller);
+    /**
+     * Binds the listening socket with SO_REUSEPORT, so every loop can bind the same address; with
+     * {@code deferAcceptSeconds} > 0 (epoll), connections are accepted once their first bytes arrived.
+     */
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
+        return listener.bind(address, backlog, deferAcceptSeconds, poller);
     }
 
     /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */

@@ -26,7 +26,8 @@ final class EpollListener extends Listener {
     private EpollPoller poller;
 
     @Override
-    InetSocketAddress bind(InetSocketAddress address, int backlog, Poller watching) throws IOException {
+    InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller watching)
+            throws IOException {
         InetAddress host = address.getAddress();
         if (!(host instanceof Inet4Address)) {
             throw new IOException("the epoll transport listens on IPv4 addresses only, not " + address
@@ -35,6 +36,9 @@ final class EpollListener extends Listener {
         LinuxSockets setUp = new LinuxSockets();
         fd = setUp.openListener(Ipv4.of(host.getAddress()), address.getPort(), backlog, true);
         try {
+            if (deferAcceptSeconds > 0) {
+                setUp.setDeferAccept(fd, deferAcceptSeconds);
+            }
             poller = (EpollPoller) watching;
             int added = poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
             if (added < 0) {

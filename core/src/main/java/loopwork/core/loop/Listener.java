@@ -23,8 +23,13 @@ abstract sealed class Listener permits NioListener, EpollListener {
         return transport == Transport.EPOLL ? new EpollListener() : new NioListener();
     }
 
-    /** Binds and listens, then has {@code poller} watch for connections; the address it got. */
-    abstract InetSocketAddress bind(InetSocketAddress address, int backlog, Poller poller) throws IOException;
+    /**
+     * Binds and listens, then has {@code poller} watch for connections; the address it got. With
+     * {@code deferAcceptSeconds} > 0 (epoll only, which the kit's settings ensure), a connection waits in
+     * the kernel until its first bytes arrive or the time is up.
+     */
+    abstract InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller poller)
+            throws IOException;
 
     /** Takes the next waiting connection: {@link #ACCEPTED}, {@link #NONE} waiting, or {@link #FAILED}. */
     abstract int accept(Poller serving);

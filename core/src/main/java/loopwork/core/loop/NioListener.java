@@ -26,7 +26,9 @@ final class NioListener extends Listener {
     }
 
     @Override
-    InetSocketAddress bind(InetSocketAddress address, int backlog, Poller poller) throws IOException {
+    InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller poller)
+            throws IOException {
+        assert deferAcceptSeconds == 0 : "NIO cannot defer accepting";
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         channel.bind(address, backlog);
