@@ -21,8 +21,8 @@ import java.io.PrintStream;
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds, Transport transport,
-        PrintStream log) {
+        int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
+        Transport transport, PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {
