@@ -86,7 +86,8 @@ public final class Kit implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
             for (AcceptLoop loop : loops) {
-                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds());
+                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds(),
+                        config.deferAcceptAdaptive());
                 address = new InetSocketAddress(bound.getAddress(), bound.getPort());
             }
         } catch (IOException e) {

@@ -19,6 +19,7 @@ public final class KitBuilder {
     private int outputBufferBytes = 4096;
     private int backlog = 4096;
     private int deferAcceptSeconds;
+    private boolean deferAcceptAdaptive;
     private Transport transport = Transport.preferred();
     private PrintStream log;
     private Protocol protocol;
@@ -81,6 +82,20 @@ public final class KitBuilder {
      */
     public KitBuilder deferAcceptSeconds(int seconds) {
         deferAcceptSeconds = seconds;
+        deferAcceptAdaptive = false;
+        return this;
+    }
+
+    /**
+     * {@link #deferAcceptSeconds} only where it pays, each loop deciding for its own listener from its last
+     * connections: on while most arrive before their first bytes (many clients connecting at once: a wake-up
+     * then brings several connections with their requests, not one connection and later its request), off
+     * again when connections come one at a time, as the loop's wake-up would then follow a request it now
+     * overlaps with. On NIO, which cannot defer, it stays off. Same rule: client-speaks-first protocols only.
+     */
+    public KitBuilder deferAcceptAdaptively(int seconds) {
+        deferAcceptSeconds = seconds;
+        deferAcceptAdaptive = true;
         return this;
     }
 
@@ -123,12 +138,13 @@ public final class KitBuilder {
             throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
                     + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
         }
-        if (deferAcceptSeconds > 0 && transport != Transport.EPOLL) {
+        if (deferAcceptSeconds > 0 && !deferAcceptAdaptive && transport != Transport.EPOLL) {
             throw new IllegalArgumentException("deferAcceptSeconds needs the epoll transport (Java NIO cannot set "
                     + "TCP_DEFER_ACCEPT), not " + transport.label());
         }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
-                inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, transport, log);
+                inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
+                transport, log);
     }
 
     /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */

@@ -17,12 +17,15 @@ import java.io.PrintStream;
  * @param deferAcceptSeconds accept a connection only once its first bytes arrived, or after about this many
  *                           seconds (TCP_DEFER_ACCEPT; epoll transport): for protocols whose client speaks
  *                           first; 0 accepts at once
+ * @param deferAcceptAdaptive with {@code deferAcceptSeconds} > 0: each loop defers only while connections come
+ *                           faster than their first bytes, where it saves the loop a wake-up per connection,
+ *                           and not on NIO, which cannot
  * @param transport          NIO or Linux epoll
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
         int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
-        Transport transport, PrintStream log) {
+        boolean deferAcceptAdaptive, Transport transport, PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import loopwork.core.Kit;
+import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
 import loopwork.core.Transport;
 import loopwork.http.HttpLimits;
@@ -49,7 +50,7 @@ public final class LoopworkServer implements AutoCloseable {
             throws IOException {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
-                Transport.preferred(), 0, false, false, null, null), log);
+                Transport.preferred(), 0, false, false, false, null, null), log);
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
@@ -62,10 +63,16 @@ public final class LoopworkServer implements AutoCloseable {
         };
         HttpProtocol http = new HttpProtocol(List.of(new FastRoute(), slow, new SyncRoute("/test/sync", slowMs),
                 new AsyncRoute("/test/async", slowMs), new StreamRoute(), metrics), s.limits());
-        Kit kit = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
+        KitBuilder builder = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
-                .inputBufferBytes(s.maxHead()).transport(s.transport()).deferAcceptSeconds(s.deferAcceptSeconds())
-                .log(log).protocol(http).build();
+                .inputBufferBytes(s.maxHead()).transport(s.transport())
+                .log(log).protocol(http);
+        if (s.deferAcceptAdaptive()) {
+            builder.deferAcceptAdaptively(s.deferAcceptSeconds());
+        } else {
+            builder.deferAcceptSeconds(s.deferAcceptSeconds());
+        }
+        Kit kit = builder.build();
         metrics.bind(kit, http);
         kit.start();
         return new LoopworkServer(kit, http, metrics);
@@ -101,11 +108,20 @@ public final class LoopworkServer implements AutoCloseable {
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
-                c.deferAcceptSeconds() > 0 ? ", accepting once a request arrived (at most ~" + c.deferAcceptSeconds()
-                        + " s)" : "",
+                deferring(c),
                 perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
                 c.outputBufferBytes(),
                 kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start");
+    }
+
+    /** How the report describes TCP_DEFER_ACCEPT: always, by the load, or (off) not at all. */
+    private static String deferring(KitConfig c) {
+        if (c.deferAcceptSeconds() == 0 || c.deferAcceptAdaptive() && c.transport() != Transport.EPOLL) {
+            return "";
+        }
+        return (c.deferAcceptAdaptive() ? ", accepting once a request arrived while connections come faster "
+                + "than requests" : ", accepting once a request arrived") + " (at most ~" + c.deferAcceptSeconds()
+                + " s)";
     }
 
     @Override

@@ -69,6 +69,9 @@ final class MetricsRoute implements Route {
                 "Connections of the loop served by workers now (handed off or moved).", "loop", loops, LoopStats::away);
         family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.",
                 "loop", loops, LoopStats::poolFree);
+        family(out, "loopwork_defer_accept", "gauge",
+                "1 while the loop's listener holds connections back until their request arrived (TCP_DEFER_ACCEPT).",
+                "loop", loops, LoopStats::deferringAccept);
         family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.",
                 "loop", loops, LoopStats::capacity);
         family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",

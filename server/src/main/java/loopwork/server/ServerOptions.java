@@ -26,6 +26,8 @@ final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_MAX_HEAD = 4096;
+    /** How long --defer-accept auto lets the kernel hold a connection that sends nothing. */
+    static final int AUTO_DEFER_SECONDS = 1;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1..65535 (default 9000)")
     String port = "9000";
@@ -64,12 +66,13 @@ final class ServerOptions {
                     + "where available and the host is not an IPv6 address, else nio)")
     String transport;
 
-    @Option(names = "--defer-accept", paramLabel = "SECONDS",
+    @Option(names = "--defer-accept", paramLabel = "auto|SECONDS",
             description = "accept a connection only once its request has arrived, or after about SECONDS "
                     + "(TCP_DEFER_ACCEPT): a loop then wakes once per connection, not twice, and a connection that "
-                    + "sends nothing holds no context meanwhile; epoll transport only; 0..3600 (default 0: "
-                    + "accept at once)")
-    String deferAccept = "0";
+                    + "sends nothing holds no context meanwhile; epoll transport only; 0..3600, 0 accepts at once; "
+                    + "auto (default): each loop defers (1 s) while connections come faster than their requests "
+                    + "and accepts at once while they come one at a time; on nio, auto accepts at once")
+    String deferAccept = "auto";
 
     @Option(names = "--task-slots", paramLabel = "N",
             description = "task slots per worker, a power of two, 2..65536 (default 1024); "
@@ -128,7 +131,7 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            Transport transport, int deferAcceptSeconds, boolean verbose, boolean daemonize, Path pidFile,
+            Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile,
             Path logFile) {
     }
 
@@ -158,8 +161,9 @@ final class ServerOptions {
             throw new OptionError("--transport epoll is not available here (" + EpollSupport.unavailabilityCause()
                     + "); use --transport nio");
         }
-        int defer = number("--defer-accept", deferAccept, 0, 3600);
-        if (defer > 0 && kind != Transport.EPOLL) {
+        boolean adaptive = deferAccept.trim().equals("auto");
+        int defer = adaptive ? AUTO_DEFER_SECONDS : number("--defer-accept", deferAccept, 0, 3600, "auto or ");
+        if (defer > 0 && !adaptive && kind != Transport.EPOLL) {
             throw new OptionError("--defer-accept needs --transport epoll (Java NIO cannot set TCP_DEFER_ACCEPT); "
                     + "use --defer-accept 0 with --transport nio");
         }
@@ -173,19 +177,26 @@ final class ServerOptions {
                         number("--header-timeout", headerTimeout, 100, 3_600_000),
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
-                kind, defer, verbose, daemonize,
+                kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {
+        return number(option, text, min, max, "");
+    }
+
+    /** A whole number in min..max; {@code alternatives} ("auto or ") names the words the option also takes. */
+    private static int number(String option, String text, int min, int max, String alternatives)
+            throws OptionError {
         long value;
         try {
             value = Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new OptionError(option + " must be a whole number in " + min + ".." + max + ", got '" + text + "'");
+            throw new OptionError(option + " must be " + alternatives + "a whole number in " + min + ".." + max
+                    + ", got '" + text + "'");
         }
         if (value < min || value > max) {
-            throw new OptionError(option + " must be in " + min + ".." + max + ", got " + value);
+            throw new OptionError(option + " must be " + alternatives + "in " + min + ".." + max + ", got " + value);
         }
         return (int) value;
     }

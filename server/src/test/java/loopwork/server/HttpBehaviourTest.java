@@ -267,7 +267,8 @@ class HttpBehaviourTest {
                 assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+(\\{\\w+=\"\\w+\"(,\\w+=\"\\w+\")*\\})? \\d+");
             }
             for (String family : new String[] {"loopwork_connections_accepted_total", "loopwork_connections_open",
-                    "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_requests_total",
+                    "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_defer_accept",
+                    "loopwork_requests_total",
                     "loopwork_loop_allocated_bytes_total", "loopwork_worker_tasks_total",
                     "loopwork_worker_allocated_bytes_total"}) {
                 assertThat(response.body()).contains(family + "{");

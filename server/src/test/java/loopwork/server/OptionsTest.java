@@ -116,7 +116,7 @@ class OptionsTest {
         for (String value : new String[] {"fast", "", null}) {
             cases.add(bad("--slow-mode", value, "--slow-mode", "task|sync|async"));
         }
-        for (String value : new String[] {"-1", "3601", "1s", null}) {
+        for (String value : new String[] {"-1", "3601", "1s", "AUTO", "auto1", null}) {
             cases.add(bad("--defer-accept", value, "--defer-accept", "0..3600"));
         }
         cases.add(Arguments.of(List.of("--transport", "nio", "--defer-accept", "1"), "--defer-accept",

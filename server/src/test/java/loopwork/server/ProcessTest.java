@@ -95,6 +95,11 @@ class ProcessTest {
         assertThat(report).contains("listening on 0.0.0.0:" + port);
         assertThat(report).containsPattern("accept threads: 2 \\(");
         assertThat(report).contains("worker threads: 2"); // default: as many as accept threads
+        if (report.contains("transport: epoll")) { // --defer-accept auto, the default; nio never defers
+            assertThat(report).contains("accepting once a request arrived while connections come faster than requests");
+        } else {
+            assertThat(report).doesNotContain("accepting once");
+        }
         Matcher memory = POOL_MEMORY.matcher(report);
         assertThat(memory.find()).isTrue();
         long perThreadKb = number(memory.group(1));

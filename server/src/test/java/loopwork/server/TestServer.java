@@ -35,8 +35,18 @@ final class TestServer implements AutoCloseable {
             throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
                 LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(),
-                deferAcceptSeconds, false, false, null, null),
+                deferAcceptSeconds, false, false, false, null, null),
                 null));
+    }
+
+    /**
+     * One loop and {@code capacity} contexts, deferring accepts while connections come faster than their
+     * requests, as {@code --defer-accept auto} does.
+     */
+    static TestServer startDeferringByLoad(int capacity) throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, loopwork.http.HttpLimits.DEFAULTS,
+                Transport.preferred(), ServerOptions.AUTO_DEFER_SECONDS, true, false, false, null, null), null));
     }
 
     int port() {

@@ -133,10 +133,15 @@ public final class LinuxSockets {
      * arrived, or after about {@code seconds} (it rounds up to its SYN-ACK retransmission times).
      */
     public void setDeferAccept(int fd, int seconds) throws IOException {
-        int result = setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds);
+        int result = deferAccept(fd, seconds);
         if (result < 0) {
             throw Errno.exception("setsockopt TCP_DEFER_ACCEPT", result);
         }
+    }
+
+    /** {@link #setDeferAccept} on a loop's thread: 0 or {@code -errno}; allocates nothing. */
+    public int deferAccept(int fd, int seconds) {
+        return setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds);
     }
 
     /** TCP_NODELAY on an accepted connection: 0 or {@code -errno}; hot path, allocates nothing. */

@@ -35,6 +35,8 @@ public final class AcceptLoop extends EventLoop {
     private int owed;
     /** While accepting fails (no file descriptors left), when to try again; 0 when accepting. */
     private long acceptResumeMs;
+    /** Turns TCP_DEFER_ACCEPT on and off by the load; null when it is fixed. */
+    private AcceptDeferral deferral;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, PrintStream log)
@@ -72,11 +74,19 @@ public final class AcceptLoop extends EventLoop {
 
     /**
      * Binds the listening socket with SO_REUSEPORT, so every loop can bind the same address; with
-     * {@code deferAcceptSeconds} > 0 (epoll), connections are accepted once their first bytes arrived.
+     * {@code deferAcceptSeconds} > 0 (epoll), connections are accepted once their first bytes arrived: always,
+     * or, when {@code adaptive}, while that saves this loop wake-ups (see {@link AcceptDeferral}).
      */
-    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean adaptive)
+            throws IOException {
+        if (adaptive && deferAcceptSeconds > 0) {
+            deferral = new AcceptDeferral(listener, deferAcceptSeconds, stats.deferringAccept);
+            return listener.bind(address, backlog, 0, poller);
+        }
+        stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
         return listener.bind(address, backlog, deferAcceptSeconds, poller);
     }
+
 
     /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
     boolean reserve() {
@@ -131,7 +141,10 @@ public final class AcceptLoop extends EventLoop {
             if (scope.log != null) {
                 scope.log.println(name() + ": connection " + context.id() + " open");
             }
-            context.opened();
+            boolean heard = context.opened();
+            if (deferral != null) {
+                deferral.accepted(heard);
+            }
         }
     }
 

@@ -47,6 +47,8 @@ final class ConnectionContext implements Connection {
     private int inPending;
     private boolean closeAfterWrite;
     private int interestOps;
+    /** What the last read returned: bytes, 0 when nothing was waiting, negative at the end. */
+    private int lastRead;
 
     // Intrusive links of the serving loop's timer wheel.
     long timerDeadlineMs = -1;
@@ -77,15 +79,17 @@ final class ConnectionContext implements Connection {
      * After {@link #open()}: the handler's {@code onOpen}, then a first read before the poller is asked to
      * watch. A client sends its request as soon as it is connected, so it has usually arrived by the time the
      * loop accepts: this saves a trip through the poller, and a connection answered and closed at once
-     * (HTTP/1.0, {@code Connection: close}) never enters it at all.
+     * (HTTP/1.0, {@code Connection: close}) never enters it at all. Returns false when that read found
+     * nothing: the connection came before its first bytes.
      */
-    void opened() {
+    boolean opened() {
         IoScope serving = beginCall();
         try {
             scope.handler.onOpen(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
+        lastRead = 1; // if onOpen stopped reading or closed, there is no first read to miss
         try {
             // Read only if onOpen left it reading, as the poller would; then have the poller watch what is wanted.
             if (endCall(serving) && ((interestOps & Poller.READ) == 0 || onReadable())) {
@@ -95,6 +99,7 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException e) {
             failed(e);
         }
+        return lastRead != 0;
     }
 
     /** A failure while this connection's event was handled: counted, logged, and the connection closed. */
@@ -170,6 +175,7 @@ final class ConnectionContext implements Connection {
             target.limit(target.capacity()).position(inPending);
         }
         int read = endpoint.read(scope.poller, target, address);
+        lastRead = read;
         if (read < 0) {
             close(); // the peer closed (everything it sent before has been answered) or reset
             return false;

@@ -53,6 +53,11 @@ final class EpollListener extends Listener {
     }
 
     @Override
+    boolean deferAccept(int seconds) {
+        return poller.sockets.deferAccept(fd, seconds) >= 0;
+    }
+
+    @Override
     int accept(Poller serving) {
         for (;;) {
             int result = ((EpollPoller) serving).sockets.accept(fd);

@@ -31,6 +31,12 @@ abstract sealed class Listener permits NioListener, EpollListener {
     abstract InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller poller)
             throws IOException;
 
+    /**
+     * TCP_DEFER_ACCEPT from now on, for connections completed after it: {@code seconds} at most, 0 for none.
+     * False when it could not be set, as NIO never can.
+     */
+    abstract boolean deferAccept(int seconds);
+
     /** Takes the next waiting connection: {@link #ACCEPTED}, {@link #NONE} waiting, or {@link #FAILED}. */
     abstract int accept(Poller serving);
 

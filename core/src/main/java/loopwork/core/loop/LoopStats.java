@@ -13,6 +13,7 @@ public final class LoopStats {
     final Counter closed = new Counter();
     final Counter away = new Counter();
     final Counter poolFree = new Counter();
+    final Counter deferringAccept = new Counter();
     final Counter handlerErrors = new Counter();
     final Counter tasksOffloaded = new Counter();
     final Counter tasksRefused = new Counter();
@@ -62,6 +63,11 @@ public final class LoopStats {
     /** Contexts in the pool now; equals {@link #capacity()} when every context has come back. */
     public long poolFree() {
         return poolFree.get();
+    }
+
+    /** 1 while the loop's listener holds connections back until their first bytes (TCP_DEFER_ACCEPT), else 0. */
+    public long deferringAccept() {
+        return deferringAccept.get();
     }
 
     public int capacity() {

@@ -49,6 +49,11 @@ final class NioListener extends Listener {
     }
 
     @Override
+    boolean deferAccept(int seconds) {
+        return seconds == 0; // Java NIO has no TCP_DEFER_ACCEPT
+    }
+
+    @Override
     String failure() {
         return String.valueOf(failure);
     }
