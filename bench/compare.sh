@@ -17,6 +17,8 @@
 # two are also kept apart, for the user/system split of the scale section):
 #   ab-c1      ab -n 100000 -c 1   /test/fast   HTTP/1.0, one connection per request -> req/s,
 #   ab-c100    ab -n 200000 -c 100 /test/fast   same, 100 at a time    server CPU per connection, p99
+#   ab-2x50    ab -n 100000 -c 50, two at once  same, 100 at a time from two ab processes: one ab
+#              holds one core and tops out before the servers do; two may use both cores
 #   wrk-c1     wrk -t1 -c1    -d10s --latency /test/fast      keep-alive -> req/s, req per
 #   wrk-c100   wrk -t1 -c100  -d10s --latency /test/fast      server CPU-second, latency
 #   wrk-c1000  wrk -t1 -c1000 -d10s --latency --timeout 5s /test/fast   (percentiles)
@@ -376,6 +378,38 @@ run() {
   fi
 }
 
+# run_ab_pair FILE LIMIT N URL: two ab processes of N/2 connections, 50 at a time each, started
+# together. FILE gets an ab-like summary of both (requests, the pair's wall time, their rate over it,
+# failed requests), then each one's own output, as summarise.py reads it.
+run_ab_pair() {
+  local file=$1 limit=$2 n=$3 url=$4 t0 t1 first
+  t0=$(date +%s.%N)
+  run "$file.1" "$limit" ab -n $((n / 2)) -c 50 "$url" &
+  first=$!
+  run "$file.2" "$limit" ab -n $((n / 2)) -c 50 "$url"
+  wait "$first"
+  t1=$(date +%s.%N)
+  python3 - "$file" "$t0" "$t1" <<'PY'
+import re, sys
+name, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+parts = [open(f"{name}.{i}").read() for i in (1, 2)]
+def count(label, text):
+    m = re.search(rf"^{label}:\s*(\d+)", text, re.M)
+    return int(m.group(1)) if m else None
+done = [count("Complete requests", p) for p in parts]
+failed = sum(count("Failed requests", p) or 0 for p in parts)
+with open(name, "w") as out:
+    if None not in done:  # else summarise.py reports the missing line
+        out.write(f"Complete requests:      {sum(done)}\n"
+                  f"Time taken for tests:   {t1 - t0:.3f} seconds\n"
+                  f"Requests per second:    {sum(done) / (t1 - t0):.2f} [#/sec] (mean)\n")
+    out.write(f"Failed requests:        {failed}\n")
+    for i, p in enumerate(parts, 1):
+        out.write(f"\n---- ab {i} of 2 ----\n{p}")
+PY
+  rm -f "$file.1" "$file.2"
+}
+
 # run_wrk FILE CONNS SECONDS URL [wrk options] [-- script arguments]: one wrk thread, bounded.
 run_wrk() {
   local file=$1 conns=$2 secs=$3 url=$4 opts=() args=()
@@ -443,6 +477,10 @@ measure_main() {
   log "round $round: $name: ab -c 100 (close per request)"
   warm_fast "$p-warmup-ab-c100.txt"
   measure_cpu "$p" ab-c100 run "$ab_limit_s" ab -n "$ab_c100_n" -c 100 "$fast_url"
+
+  log "round $round: $name: two ab -c 50 at once (close per request)"
+  warm_fast "$p-warmup-ab-2x50.txt"
+  measure_cpu "$p" ab-2x50 run_ab_pair "$ab_limit_s" "$ab_c100_n" "$fast_url"
 
   log "round $round: $name: wrk -c 1, -c 100, -c 1000 keep-alive, with server CPU time"
   warm_fast "$p-warmup-wrk-c1.txt"
@@ -733,6 +771,7 @@ mkdir -p "$raw"
   printf 'cmd.warmup-pipe\twrk -t1 -c%s -d%ss -s bench/pipeline.lua URL/test/fast -- %s\n' "$pipe_conns" "$warm_s" "$pipe_depth"
   printf 'cmd.ab-c1\tab -n %s -c 1 URL/test/fast\n' "$ab_c1_n"
   printf 'cmd.ab-c100\tab -n %s -c 100 URL/test/fast\n' "$ab_c100_n"
+  printf 'cmd.ab-2x50\tab -n %s -c 50 URL/test/fast, twice at once (req/s: both runs'"'"' requests over the pair'"'"'s wall time)\n' "$((ab_c100_n / 2))"
   printf 'cmd.wrk-c1\twrk -t1 -c1 -d%ss --latency URL/test/fast\n' "$wrk_s"
   printf 'cmd.wrk-c100\twrk -t1 -c100 -d%ss --latency URL/test/fast\n' "$wrk_s"
   printf 'cmd.wrk-c1000\twrk -t1 -c1000 -d%ss --latency --timeout %s URL/test/fast\n' "$wrk_s" "$wrk_c1000_timeout"

@@ -413,6 +413,12 @@ LOADS = [
      "scale", ["pipeline"], "pipe", JAVA, wrk_metrics("pipeline", latency=()) + [
          ("server/wrk request count", "f2", "", lambda r: r.pipeline_check(), ("ours",)),
      ]),
+    # Measured in the main phase, after load 2; numbered last so the others keep their numbers.
+    ("ab-2x50", "13. /test/fast, HTTP/1.0, one connection per request, 100 at a time from two ab processes "
+     "(50 each): one ab holds a core and tops out before the servers do", "main",
+     ["ab-2x50"], "fast", None, [
+         ("req/s", "int", "higher", lambda r: r.ab("ab-2x50")["rps"]),
+     ] + ab_cpu_metrics("ab-2x50")),
 ]
 
 
