@@ -88,10 +88,11 @@ public final class KitBuilder {
 
     /**
      * {@link #deferAcceptSeconds} only where it pays, each loop deciding for its own listener from its last
-     * connections: on while most arrive before their first bytes (many clients connecting at once: a wake-up
-     * then brings several connections with their requests, not one connection and later its request), off
-     * again when connections come one at a time, as the loop's wake-up would then follow a request it now
-     * overlaps with. On NIO, which cannot defer, it stays off. Same rule: client-speaks-first protocols only.
+     * connections: on once over a quarter of a window of 64 arrived before their first bytes (many clients
+     * connecting at once: a wake-up then brings several connections with their requests, not one connection
+     * and later its request), and off after 32 windows to look again, so connections that come one at a time
+     * with their requests, whose loop's wake-up deferring would only delay, are accepted at once. On NIO,
+     * which cannot defer, it stays off. Same rule: client-speaks-first protocols only.
      */
     public KitBuilder deferAcceptAdaptively(int seconds) {
         deferAcceptSeconds = seconds;

@@ -87,7 +87,6 @@ public final class AcceptLoop extends EventLoop {
         return listener.bind(address, backlog, deferAcceptSeconds, poller);
     }
 
-
     /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
     boolean reserve() {
         if (owed >= mailbox.capacity()) {
