@@ -133,15 +133,23 @@ public final class LinuxSockets {
      * arrived, or after about {@code seconds} (it rounds up to its SYN-ACK retransmission times).
      */
     public void setDeferAccept(int fd, int seconds) throws IOException {
-        int result = deferAccept(fd, seconds);
+        int result = setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds);
         if (result < 0) {
             throw Errno.exception("setsockopt TCP_DEFER_ACCEPT", result);
         }
     }
 
-    /** {@link #setDeferAccept} on a loop's thread: 0 or {@code -errno}; allocates nothing. */
-    public int deferAccept(int fd, int seconds) {
-        return setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds);
+    /**
+     * {@link #setDeferAccept} on a loop's thread: whether it was set. Allocates nothing: no errno is captured
+     * (see {@link Syscalls#SETSOCKOPT_QUIET}).
+     */
+    public boolean deferAccept(int fd, int seconds) {
+        scratch.set(JAVA_INT, 20, seconds);
+        try {
+            return (int) Syscalls.SETSOCKOPT_QUIET.invokeExact(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, option, 4) == 0;
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
     }
 
     /** TCP_NODELAY on an accepted connection: 0 or {@code -errno}; hot path, allocates nothing. */

@@ -46,6 +46,11 @@ final class Syscalls {
     static final MethodHandle SOCKET;
     /** errno: {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)}. */
     static final MethodHandle SETSOCKOPT;
+    /**
+     * quick, no errno: setsockopt for a loop's thread, which needs only success or failure. Capturing errno
+     * slices the capture segment on every call, and C2 does not always remove that allocation.
+     */
+    static final MethodHandle SETSOCKOPT_QUIET;
     /** errno: {@code int bind(int fd, const struct sockaddr *address, socklen_t length)}. */
     static final MethodHandle BIND;
     /** errno: {@code int listen(int fd, int backlog)}. */
@@ -115,6 +120,8 @@ final class Syscalls {
                 "epoll transport needs Linux on amd64 or aarch64, not " + os + " on " + arch));
         SOCKET = b.errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         SETSOCKOPT = b.errno("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        SETSOCKOPT_QUIET = b.quick("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         BIND = b.errno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         LISTEN = b.errno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -199,6 +206,11 @@ final class Syscalls {
         /** As {@link #errno}, bound critical (see the class comment: never for a call that may block). */
         MethodHandle quickErrno(String name, FunctionDescriptor descriptor) {
             return bind(name, descriptor, captureErrno, quick);
+        }
+
+        /** Critical, without errno: for a call whose failure needs no reason (see the class comment). */
+        MethodHandle quick(String name, FunctionDescriptor descriptor) {
+            return bind(name, descriptor, quick);
         }
 
         MethodHandle plain(String name, FunctionDescriptor descriptor) {

@@ -54,7 +54,7 @@ final class EpollListener extends Listener {
 
     @Override
     boolean deferAccept(int seconds) {
-        return poller.sockets.deferAccept(fd, seconds) >= 0;
+        return poller.sockets.deferAccept(fd, seconds);
     }
 
     @Override
