@@ -131,8 +131,8 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile,
-            Path logFile) {
+            Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose,
+            boolean daemonize, Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {

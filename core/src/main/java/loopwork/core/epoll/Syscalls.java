@@ -119,10 +119,10 @@ final class Syscalls {
         Binder b = new Binder(PLATFORM_SUPPORTED ? null : new UnsupportedOperationException(
                 "epoll transport needs Linux on amd64 or aarch64, not " + os + " on " + arch));
         SOCKET = b.errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        SETSOCKOPT = b.errno("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
-        SETSOCKOPT_QUIET = b.quick("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        FunctionDescriptor setsockopt = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG,
+                JAVA_INT);
+        SETSOCKOPT = b.errno("setsockopt", setsockopt);
+        SETSOCKOPT_QUIET = b.quick("setsockopt", setsockopt);
         BIND = b.errno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         LISTEN = b.errno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         GETSOCKNAME = b.errno("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
