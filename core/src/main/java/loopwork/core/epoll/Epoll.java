@@ -112,8 +112,8 @@ public final class Epoll implements AutoCloseable {
         if (ready >= 0) {
             return ready;
         }
-        int errno = errno();
-        return errno == Errno.EINTR ? 0 : -errno;
+        int failure = Syscalls.failure(ready, capture);
+        return failure == -Errno.EINTR ? 0 : failure;
     }
 
     /** The flags of the i-th ready event of the last {@link #poll} (EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLERR ...). */
@@ -155,7 +155,7 @@ public final class Epoll implements AutoCloseable {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return result >= 0 ? result : -errno();
+        return result >= 0 ? result : Syscalls.failure(result, capture);
     }
 
     private long checkIndex(int i) {

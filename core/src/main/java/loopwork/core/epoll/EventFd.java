@@ -80,8 +80,8 @@ public final class EventFd implements AutoCloseable {
         if (n >= 0) {
             return -Errno.EIO; // an eventfd read is all 8 bytes or an error
         }
-        int errno = capture.get(JAVA_INT, Syscalls.ERRNO_OFFSET);
-        return errno == Errno.EAGAIN ? 0 : -errno;
+        int failure = Syscalls.failure(n, capture);
+        return failure == -Errno.EAGAIN ? 0 : failure;
     }
 
     /**

@@ -212,7 +212,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return fd >= 0 ? fd : -errno();
+        return fd >= 0 ? fd : Syscalls.failure(fd, capture);
     }
 
     /** Reads up to {@code length} bytes to {@code address}: the count, 0 at end of stream, or {@code -errno}. */
@@ -224,7 +224,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return n >= 0 ? (int) n : -errno();
+        return n >= 0 ? (int) n : Syscalls.failure(n, capture);
     }
 
     /** {@link #read(int, long, int)} into {@code base} at {@code offset}, bounds checked; base must be native. */
@@ -254,7 +254,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return n >= 0 ? (int) n : -errno();
+        return n >= 0 ? (int) n : Syscalls.failure(n, capture);
     }
 
     /** {@link #write(int, long, int)} from {@code base} at {@code offset}, bounds checked; base must be native. */
@@ -274,7 +274,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return result >= 0 ? result : -errno();
+        return result >= 0 ? result : Syscalls.failure(result, capture);
     }
 
     /**
@@ -289,7 +289,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return result >= 0 ? result : -errno();
+        return result >= 0 ? result : Syscalls.failure(result, capture);
     }
 
     private int setOption(int fd, int level, int name, int value) {

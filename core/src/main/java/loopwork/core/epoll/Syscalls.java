@@ -27,7 +27,10 @@ import java.util.stream.LongStream;
  * safepoint waits for them; epoll_wait, which sleeps, is not one.
  *
  * <p>Handles marked "errno" take a capture segment first ({@code Linker.Option.captureCallState("errno")});
- * read its {@code int} at {@link #ERRNO_OFFSET} after a call that returned -1. Pointer parameters are declared
+ * read its {@code int} at {@link #ERRNO_OFFSET} after a call that returned -1. Handles marked "syscall" take
+ * one too, and make the system call through {@link SyscallStub} where it exists, which returns
+ * {@code -errno} itself and ignores the segment, or else through glibc's {@code syscall(2)}: read a failure
+ * of theirs with {@link #failure}. Pointer parameters are declared
  * {@code JAVA_LONG} so callers pass raw addresses (slab offsets, their own scratch segments' addresses)
  * without making a {@code MemorySegment} per call; on LP64 Linux a pointer travels exactly like a long. Call
  * them with {@code invokeExact} and these exact types, so nothing is boxed or adapted.
@@ -57,43 +60,38 @@ final class Syscalls {
     static final MethodHandle LISTEN;
     /** errno: {@code int getsockname(int fd, struct sockaddr *address, socklen_t *length)}. */
     static final MethodHandle GETSOCKNAME;
-    /**
-     * quick, errno: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)},
-     * through {@code syscall(2)} as READ.
-     */
+    /** quick, syscall: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)}. */
     static final MethodHandle ACCEPT4;
     /**
-     * errno: {@code ssize_t read(int fd, void *buffer, size_t count)}, through {@code syscall(2)}: glibc's
+     * syscall: {@code ssize_t read(int fd, void *buffer, size_t count)}, as a system call: glibc's
      * {@code read} is a cancellation point that turns asynchronous cancellation on and off around the call,
      * 1.5% of the server's CPU in a keep-alive profile, for a pthread_cancel the JVM never uses. For
      * descriptors that are not sockets (an eventfd); sockets take RECV.
      */
     static final MethodHandle READ;
     /**
-     * quick, errno: {@code ssize_t recv(int fd, void *buffer, size_t count, int flags)}, as {@code recvfrom}
-     * with no address, through {@code syscall(2)} as READ. On a socket it goes straight to the socket layer;
+     * quick, syscall: {@code ssize_t recv(int fd, void *buffer, size_t count, int flags)}, as {@code recvfrom}
+     * with no address. On a socket it goes straight to the socket layer;
      * read and write first pass the file layer's checks and hooks, 2.5% of the server's CPU in a keep-alive
      * profile against 0.5% for recv and send.
      */
     static final MethodHandle RECV;
     /**
-     * quick, errno: {@code ssize_t send(int fd, const void *buffer, size_t count, int flags)}, as
-     * {@code sendto} with no address, through {@code syscall(2)}, for RECV's reasons and for its flags
-     * (MSG_MORE, MSG_NOSIGNAL).
+     * quick, syscall: {@code ssize_t send(int fd, const void *buffer, size_t count, int flags)}, as
+     * {@code sendto} with no address, for RECV's reasons and for its flags (MSG_MORE, MSG_NOSIGNAL).
      */
     static final MethodHandle SEND;
-    /** quick, errno: {@code int close(int fd)}, through {@code syscall(2)} as READ. */
+    /** quick, syscall: {@code int close(int fd)}. */
     static final MethodHandle CLOSE;
-    /** quick, errno: {@code int shutdown(int fd, int how)}. */
+    /** quick, syscall: {@code int shutdown(int fd, int how)}. */
     static final MethodHandle SHUTDOWN;
     /** errno: {@code int epoll_create1(int flags)}. */
     static final MethodHandle EPOLL_CREATE1;
-    /** quick, errno: {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}. */
+    /** quick, syscall: {@code int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)}. */
     static final MethodHandle EPOLL_CTL;
     /**
-     * errno: {@code int epoll_wait(int epfd, struct epoll_event *events, int maxEvents, int timeoutMs)}, as
-     * {@code epoll_pwait} with no signal mask through {@code syscall(2)}, for READ's reason (aarch64 has no
-     * plain epoll_wait system call).
+     * syscall: {@code int epoll_wait(int epfd, struct epoll_event *events, int maxEvents, int timeoutMs)}, as
+     * {@code epoll_pwait} with no signal mask (aarch64 has no plain epoll_wait system call).
      */
     static final MethodHandle EPOLL_WAIT;
     /** errno: {@code int eventfd(unsigned int initial, int flags)}. */
@@ -108,6 +106,9 @@ final class Syscalls {
     private static final long SIGSET_SIZE = 8L;
     /** recvfrom's and sendto's last two arguments: no peer address (a connected socket) and its length, 0. */
     private static final long NO_ADDRESS = 0L;
+
+    /** Whether "syscall" handles go through {@link SyscallStub}, returning {@code -errno} themselves. */
+    static final boolean DIRECT = SyscallStub.ENTRY != null;
 
     /** Why a handle is missing, or {@code null} when all are bound. */
     static final Throwable LINK_FAILURE;
@@ -135,9 +136,10 @@ final class Syscalls {
         SEND = b.quickSyscall(arm ? 206 : 44, MethodType.methodType(long.class, int.class, long.class, long.class,
                 int.class), NO_ADDRESS, NO_ADDRESS);
         CLOSE = b.quickSyscall(arm ? 57 : 3, MethodType.methodType(int.class, int.class));
-        SHUTDOWN = b.quickErrno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        SHUTDOWN = b.quickSyscall(arm ? 210 : 48, MethodType.methodType(int.class, int.class, int.class));
         EPOLL_CREATE1 = b.errno("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        EPOLL_CTL = b.quickErrno("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        EPOLL_CTL = b.quickSyscall(arm ? 21 : 233, MethodType.methodType(int.class, int.class, int.class, int.class,
+                long.class));
         EPOLL_WAIT = b.syscall(arm ? 22 : 281, MethodType.methodType(int.class, int.class, long.class, int.class,
                 int.class), NO_SIGNAL_MASK, SIGSET_SIZE);
         EVENTFD = b.errno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -167,6 +169,14 @@ final class Syscalls {
         if (LINK_FAILURE != null) {
             throw new UnsupportedOperationException("epoll transport unavailable: " + LINK_FAILURE, LINK_FAILURE);
         }
+    }
+
+    /**
+     * A "syscall" handle's negative {@code result} as {@code -errno}: the stub's own result, or errno from the
+     * capture segment after glibc's -1.
+     */
+    static int failure(long result, MemorySegment capture) {
+        return DIRECT ? (int) result : -capture.get(JAVA_INT, ERRNO_OFFSET);
     }
 
     /**
@@ -203,11 +213,6 @@ final class Syscalls {
             return bind(name, descriptor, captureErrno);
         }
 
-        /** As {@link #errno}, bound critical (see the class comment: never for a call that may block). */
-        MethodHandle quickErrno(String name, FunctionDescriptor descriptor) {
-            return bind(name, descriptor, captureErrno, quick);
-        }
-
         /** Critical, without errno: for a call whose failure needs no reason (see the class comment). */
         MethodHandle quick(String name, FunctionDescriptor descriptor) {
             return bind(name, descriptor, quick);
@@ -218,28 +223,42 @@ final class Syscalls {
         }
 
         /**
-         * errno: system call {@code number} through glibc's {@code long syscall(long number, ...)}, typed
-         * {@code (MemorySegment capture, <type's parameters>)<type's return>} with {@code trailing} arguments
-         * appended. Every argument travels as a long, as the kernel takes them; the result narrows to an int
-         * where the type says so (a count that fits, or -1).
+         * System call {@code number}, typed {@code (MemorySegment capture, <type's parameters>)<type's return>}
+         * with {@code trailing} arguments appended. Every argument travels as a long, as the kernel takes them;
+         * the result narrows to an int where the type says so (a count that fits, or a failure).
          */
         MethodHandle syscall(long number, MethodType type, long... trailing) {
-            return syscall(number, type, trailing, captureErrno, variadic);
+            return syscall(number, type, trailing, false);
         }
 
         /** As {@link #syscall(long, MethodType, long...)}, bound critical (never for a call that may block). */
         MethodHandle quickSyscall(long number, MethodType type, long... trailing) {
-            return syscall(number, type, trailing, captureErrno, variadic, quick);
+            return syscall(number, type, trailing, true);
         }
 
-        private MethodHandle syscall(long number, MethodType type, long[] trailing, Linker.Option... options) {
-            FunctionDescriptor descriptor = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
-            for (int i = type.parameterCount() + trailing.length; i > 0; i--) {
-                descriptor = descriptor.appendArgumentLayouts(JAVA_LONG);
-            }
-            MethodHandle raw = bind("syscall", descriptor, options);
-            if (raw == null) {
-                return null;
+        private MethodHandle syscall(long number, MethodType type, long[] trailing, boolean critical) {
+            int arguments = type.parameterCount() + trailing.length;
+            MethodHandle raw;
+            if (DIRECT) {
+                raw = critical ? bind(SyscallStub.ENTRY, SyscallStub.DESCRIPTOR, quick)
+                        : bind(SyscallStub.ENTRY, SyscallStub.DESCRIPTOR);
+                if (raw == null) {
+                    return null;
+                }
+                // The stub always takes six arguments; the kernel ignores those a call does not have.
+                raw = MethodHandles.insertArguments(raw, 1 + arguments, LongStream.range(arguments, 6).map(i -> 0L)
+                        .boxed().toArray());
+                raw = MethodHandles.dropArguments(raw, 0, MemorySegment.class);
+            } else {
+                FunctionDescriptor descriptor = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
+                for (int i = arguments; i > 0; i--) {
+                    descriptor = descriptor.appendArgumentLayouts(JAVA_LONG);
+                }
+                raw = critical ? bind("syscall", descriptor, captureErrno, variadic, quick)
+                        : bind("syscall", descriptor, captureErrno, variadic);
+                if (raw == null) {
+                    return null;
+                }
             }
             MethodHandle bound = MethodHandles.insertArguments(raw, 1, number);
             bound = MethodHandles.insertArguments(bound, 1 + type.parameterCount(),
@@ -251,9 +270,20 @@ final class Syscalls {
             if (failure != null) {
                 return null;
             }
+            var symbol = libc.find(name);
+            if (symbol.isEmpty()) {
+                failure = new UnsatisfiedLinkError("no libc symbol " + name);
+                return null;
+            }
+            return bind(symbol.get(), descriptor, options);
+        }
+
+        private MethodHandle bind(MemorySegment entry, FunctionDescriptor descriptor, Linker.Option... options) {
+            if (failure != null) {
+                return null;
+            }
             try {
-                var symbol = libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError("no libc symbol " + name));
-                return linker.downcallHandle(symbol, descriptor, options);
+                return linker.downcallHandle(entry, descriptor, options);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 return null;

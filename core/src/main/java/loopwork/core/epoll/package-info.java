@@ -11,12 +11,14 @@
  * {@link java.io.IOException} on the slow path. Constants and struct layouts are those of Linux on x86_64
  * (verified) and aarch64 (same generic values, not run).
  *
- * <p>Zero allocation rests on C2: each downcall with errno capture makes a slice of the capture segment
- * (JDK {@code SharedUtils.checkCaptureSegment}) that escape analysis removes once the call is compiled. If a
- * caller inlines so many downcalls that C2's node budget (NodeCountInliningCutoff) runs out in the middle of
- * one, that one call site allocates 40 bytes per call. Keep a loop's per-event work in separate methods, keep
- * an allocation test on the loop, or make it certain with
- * {@code -XX:CompileCommand=dontinline,loopwork.core.epoll.LinuxSockets::*} (and {@code Epoll::poll},
- * {@code Epoll::control}, {@code EventFd::reset}): a syscall costs far more than the call it keeps.
+ * <p>The hot calls (accept, recv, send, shutdown, close, epoll_ctl, epoll_wait, the eventfd's read) go
+ * through {@link loopwork.core.epoll.SyscallStub}, which returns {@code -errno} itself, so they allocate
+ * nothing whichever way the JIT runs them. Where the stub is refused they go through glibc with errno capture,
+ * and zero allocation then rests on C2: each such downcall makes a slice of the capture segment (JDK
+ * {@code SharedUtils.checkCaptureSegment}) that escape analysis removes once the call is compiled, and not
+ * before; if a caller inlines so many downcalls that C2's node budget (NodeCountInliningCutoff) runs out in
+ * the middle of one, that call site allocates 40 bytes per call.
+ * {@code -XX:CompileCommand=dontinline,loopwork.core.epoll.*::*} (as bin/loopwork passes) keeps each wrapper
+ * compiled on its own: a syscall costs far more than the call it keeps.
  */
 package loopwork.core.epoll;

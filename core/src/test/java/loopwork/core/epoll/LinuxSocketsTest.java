@@ -183,6 +183,13 @@ class LinuxSocketsTest {
         assertThat(epoll.delete(0)).as("stdin is not watched").isIn(-Errno.ENOENT, -Errno.EPERM);
     }
 
+    @Test
+    void theHotCallsGoThroughTheSystemCallStubOnLinuxAmd64UnlessItIsTurnedOff() {
+        boolean expected = System.getProperty("os.arch").equals("amd64")
+                && !"false".equals(System.getProperty(SyscallStub.PROPERTY));
+        assertThat(Syscalls.DIRECT).as("stub unused because: " + SyscallStub.UNUSED_BECAUSE).isEqualTo(expected);
+    }
+
     /** Polls until an event carries {@code data}; returns its flags. */
     private int awaitEvent(long data) {
         long deadline = System.nanoTime() + TIMEOUT_NS;
