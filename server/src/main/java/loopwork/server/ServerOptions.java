@@ -70,9 +70,9 @@ final class ServerOptions {
             description = "accept a connection only once its request has arrived, or after about SECONDS "
                     + "(TCP_DEFER_ACCEPT): a loop then wakes once per connection, not twice, and a connection that "
                     + "sends nothing holds no context meanwhile; epoll transport only; 0..3600, 0 accepts at once; "
-                    + "auto: each loop defers (1 s) while connections come faster than their requests and "
-                    + "accepts at once while they come one at a time (on nio, auto accepts at once); default 0")
-    String deferAccept = "0";
+                    + "auto (default): each loop defers (1 s) while connections come faster than their requests "
+                    + "and accepts at once while they come one at a time; on nio, auto accepts at once")
+    String deferAccept = "auto";
 
     @Option(names = "--task-slots", paramLabel = "N",
             description = "task slots per worker, a power of two, 2..65536 (default 1024); "

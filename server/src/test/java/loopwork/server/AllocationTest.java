@@ -92,21 +92,25 @@ class AllocationTest {
         int cycles = 3_000;
         boolean epoll = Transport.preferred() == Transport.EPOLL;
         double ours;
-        try (TestServer server = TestServer.start(1, 64, 1, 0)) {
+        // Deferring accepts by the load, as the program does by default: these one-at-a-time clients connect
+        // and then write, so the loop finds nothing at accept, defers, looks again every 32 windows of 64
+        // connections, and the cycles cross its switches.
+        try (TestServer server = TestServer.startDeferringByLoad(64)) {
             long loopThread = server.loops().get(0).threadId();
-            // Warm-up until C2 has compiled the per-connection paths: the system-call wrappers, compiled apart
-            // from their callers (see bin/loopwork), are called once or twice per connection, and C1's code
-            // allocates until then. Measured here: 12,000 to 18,000 connections; at most 50,000. On NIO,
-            // which allocates per connection whatever the JIT does, a fixed 4,000.
+            // Warm-up until the JIT has compiled the per-connection paths: 12,000 connections here; at most
+            // 50,000. On NIO, which allocates per connection whatever the JIT does, a fixed 4,000.
             int quietRounds = 0;
             int warmUp = 0;
+            boolean deferred = false;
             while (epoll ? warmUp < 50_000 && quietRounds < 2 : warmUp < 4_000) {
                 long start = THREADS.getThreadAllocatedBytes(loopThread);
                 connectCycles(server.port(), 2_000);
                 warmUp += 2_000;
                 quietRounds = THREADS.getThreadAllocatedBytes(loopThread) == start ? quietRounds + 1 : 0;
+                deferred |= server.loops().get(0).deferringAccept() == 1;
             }
             System.out.printf("per-connection warm-up: %,d connections%n", warmUp);
+            assertThat(deferred).as("the loop deferred accepts during the warm-up").isEqualTo(epoll);
             server.assertPoolsFull();
             long before = THREADS.getThreadAllocatedBytes(loopThread);
             connectCycles(server.port(), cycles);
