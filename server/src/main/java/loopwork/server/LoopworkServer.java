@@ -9,6 +9,7 @@ import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
 import loopwork.core.Transport;
+import loopwork.core.epoll.EpollSupport;
 import loopwork.http.HttpLimits;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
@@ -102,16 +103,23 @@ public final class LoopworkServer implements AutoCloseable {
         return String.format(Locale.ROOT,
                 "loopwork listening on %s:%d%n"
                         + "accept threads: %d (one SO_REUSEPORT socket and event loop each), worker threads: %d%s, "
-                        + "slow duration: %d ms, transport: %s%s%n"
+                        + "slow duration: %d ms, transport: %s%s%s%n"
                         + "pool memory: %,d KB per accept thread, %,d KB total "
                         + "(%,d contexts per thread, %d B input + %d B output buffer each; %s)%n",
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
+                systemCalls(c),
                 deferring(c),
                 perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
                 c.outputBufferBytes(),
                 kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start");
+    }
+
+    /** Says so when epoll's system calls go through glibc (see {@link EpollSupport#systemCallsThroughGlibcBecause}). */
+    private static String systemCalls(KitConfig c) {
+        String because = c.transport() == Transport.EPOLL ? EpollSupport.systemCallsThroughGlibcBecause() : null;
+        return because == null ? "" : " (system calls through glibc: " + because + ")";
     }
 
     /** How the report describes TCP_DEFER_ACCEPT: always, by the load, or (off) not at all. */

@@ -95,6 +95,7 @@ class ProcessTest {
         assertThat(report).contains("listening on 0.0.0.0:" + port);
         assertThat(report).containsPattern("accept threads: 2 \\(");
         assertThat(report).contains("worker threads: 2"); // default: as many as accept threads
+        assertThat(report).doesNotContain("glibc"); // the system-call stub, where the transport is epoll
         if (report.contains("transport: epoll")) { // --defer-accept auto, the default; nio never defers
             assertThat(report).contains("accepting once a request arrived while connections come faster than "
                     + "requests (at most ~1 s)");
@@ -134,6 +135,22 @@ class ProcessTest {
         assertThat(code).as("%s", server).isEqualTo(2);
         assertThat(server.err()).contains("--port").contains("1..65535");
         assertThat(server.out()).doesNotContain("listening");
+    }
+
+    @Test
+    void systemCallsThroughGlibcAreReportedAndServe() throws Exception {
+        int port = FreePort.pick();
+        Server server = start(List.of("-Dloopwork.epoll.stub=false"), dir, "-p", String.valueOf(port), "-A", "1",
+                "-C", "100");
+
+        String report = server.awaitOut(POOL_MEMORY, START_TIMEOUT);
+
+        if (report.contains("transport: epoll")) {
+            assertThat(report).contains("transport: epoll (system calls through glibc: -Dloopwork.epoll.stub=false)");
+        } else {
+            assertThat(report).doesNotContain("glibc");
+        }
+        assertThat(get(port, "/test/fast").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -25,6 +25,15 @@ public final class EpollSupport {
         return Probe.CAUSE;
     }
 
+    /**
+     * Why the transport's hot system calls go through glibc with errno capture, not through its own stub
+     * ({@link SyscallStub}), or {@code null} when they go through the stub. Through glibc they allocate
+     * until C2 has compiled them.
+     */
+    public static String systemCallsThroughGlibcBecause() {
+        return Syscalls.DIRECT ? null : SyscallStub.UNUSED_BECAUSE;
+    }
+
     /** Throws {@link UnsupportedOperationException}, with the cause, unless {@link #isAvailable()}. */
     public static void ensureAvailable() {
         Throwable cause = Probe.CAUSE;
