@@ -97,7 +97,7 @@ class AllocationTest {
         // connections, and the cycles cross its switches.
         try (TestServer server = TestServer.startDeferringByLoad(64)) {
             long loopThread = server.loops().get(0).threadId();
-            // Warm-up until the JIT has compiled the per-connection paths: 12,000 connections here; at most
+            // Warm-up until the JIT has compiled the per-connection paths: 6,000 to 12,000 connections here; at most
             // 50,000. On NIO, which allocates per connection whatever the JIT does, a fixed 4,000.
             int quietRounds = 0;
             int warmUp = 0;

@@ -17,8 +17,8 @@ import java.lang.invoke.MethodType;
 import java.util.stream.LongStream;
 
 /**
- * The libc entry points of the epoll transport, bound once through the FFM API. A handle is {@code null} when
- * its symbol could not be bound (not Linux, not x86_64/aarch64, symbol missing, native access denied):
+ * The libc functions and system calls of the epoll transport, bound once through the FFM API. A handle is
+ * {@code null} when it could not be bound (not Linux, not x86_64/aarch64, symbol missing, native access denied):
  * {@link EpollSupport} checks them all before anything here is used.
  *
  * <p>Handles marked "quick" are bound {@link Linker.Option#critical critical}: the calling thread stays in the
