@@ -190,6 +190,22 @@ class LinuxSocketsTest {
         assertThat(Syscalls.DIRECT).as("stub unused because: " + SyscallStub.UNUSED_BECAUSE).isEqualTo(expected);
     }
 
+    @Test
+    @SuppressWarnings("restricted")
+    void theStubPassesAllSixArgumentsIncludingTheOneOnTheStack() throws Throwable {
+        assumeThat(SyscallStub.ENTRY).as("stub unused because: " + SyscallStub.UNUSED_BECAUSE).isNotNull();
+        var stub = java.lang.foreign.Linker.nativeLinker().downcallHandle(SyscallStub.ENTRY, SyscallStub.DESCRIPTOR);
+        MemorySegment scratch = Arena.ofAuto().allocate(64, 8); // events at 0, a signal mask at 32
+        long epollPwait = 281; // x86_64, the only architecture with a stub
+        // epoll_pwait checks its sixth argument, the mask's size, only when there is a mask: 8 is right, 7 not.
+        long right = (long) stub.invokeExact(epollPwait, (long) epoll.fd(), scratch.address(), 1L, 0L,
+                scratch.address() + 32, 8L);
+        long wrong = (long) stub.invokeExact(epollPwait, (long) epoll.fd(), scratch.address(), 1L, 0L,
+                scratch.address() + 32, 7L);
+        assertThat(right).isZero();
+        assertThat(wrong).isEqualTo(-Errno.EINVAL);
+    }
+
     /** Polls until an event carries {@code data}; returns its flags. */
     private int awaitEvent(long data) {
         long deadline = System.nanoTime() + TIMEOUT_NS;
