@@ -7,8 +7,10 @@
 #               [--rounds N] [--seconds S] [--connections N] [--port-a P] [--port-b P]
 #
 # --a/--b: a git revision, built in its own worktree under bench/out/ab/ (default: this working
-# tree, as bin/loopwork builds it). --a-opts/--b-opts: server options added to "-A 2 -w 2 -C 10000"
-# (e.g. --b-opts "--defer-accept 1" with the same build on both sides). --loads, comma-separated:
+# tree, as bin/loopwork builds it), or "netty" for the netty-demo peer, built as bench/compare.sh
+# builds it: the two at once give tighter ratios than compare.sh's servers one after the other.
+# --a-opts/--b-opts: server options added to "-A 2 -w 2" (and, for ours, "-C 10000"; e.g. --b-opts
+# "--defer-accept 1" with the same build on both sides). --loads, comma-separated:
 #   c100      wrk -t1 -c100 -dS /test/fast                      keep-alive
 #   pipe      wrk -t1 -c256 -dS -s bench/pipeline.lua -- 16     pipelined 16 deep
 #   close100  ab -c 100 -n N /test/fast                         one connection per request
@@ -27,7 +29,8 @@ out="$root/bench/out/ab"
 rev_a="" rev_b="" opts_a="" opts_b="" loads="c100,pipe,close100,close1"
 rounds=5 seconds=8 connections=40000 port_a=9401 port_b=9402
 
-die() { echo "ab.sh: $*" >&2; exit 2; }
+log() { echo "ab.sh: $*" >&2; }
+die() { log "$*"; exit 2; }
 number() { [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3 && $2 <= $4)) || die "$1 must be in $3..$4, got '$2'"; }
 while (($#)); do
   case $1 in
@@ -41,7 +44,7 @@ while (($#)); do
     --connections) number --connections "${2:-}" 100 1000000; connections=$2; shift 2 ;;
     --port-a) number --port-a "${2:-}" 1024 65535; port_a=$2; shift 2 ;;
     --port-b) number --port-b "${2:-}" 1024 65535; port_b=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (--help lists them)" ;;
   esac
 done
@@ -50,9 +53,25 @@ for load in ${loads//,/ }; do
 done
 command -v wrk >/dev/null && command -v ab >/dev/null || die "wrk and ab are needed: bench/compare.sh installs them"
 
-# launcher REV: the bin/loopwork that runs REV's build (this tree's when REV is empty), built now.
+# The peer runs on the JDK bin/loopwork would use; its jar is built here, before either side starts.
+if [ "$rev_a" = netty ] || [ "$rev_b" = netty ]; then
+  # shellcheck source=bin/jdk.sh
+  source "$root/bin/jdk.sh"
+  loopwork_find_jdk || exit 2
+  # shellcheck source=bench/peer.sh
+  source "$root/bench/peer.sh"
+  mkdir -p "$out"
+  build_peer
+fi
+
+# launcher REV: the bin/loopwork that runs REV's build (this tree's when REV is empty), built now;
+# "netty" for the peer.
 launcher() {
   local dir=$root
+  if [ "$1" = netty ]; then
+    echo netty
+    return
+  fi
   if [ -n "$1" ]; then
     local sha
     sha=$(git -C "$root" rev-parse --verify "$1^{commit}") || die "not a git revision: '$1'"
@@ -71,7 +90,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 start() { # start LAUNCHER PORT OPTIONS -> pid
   # shellcheck disable=SC2086 # the options are words
-  "$1" -p "$2" -A 2 -w 2 -C 10000 $3 >"$out/server-$2.log" 2>&1 &
+  if [ "$1" = netty ]; then "$JAVA_HOME/bin/java" -jar "$peer_jar" -p "$2" -A 2 -w 2 $3 >"$out/server-$2.log" 2>&1 &
+  else "$1" -p "$2" -A 2 -w 2 -C 10000 $3 >"$out/server-$2.log" 2>&1 &
+  fi
   local pid=$! i
   for i in $(seq 50); do
     curl -s -o /dev/null "http://127.0.0.1:$2/test/fast" && { echo "$pid"; return; }

@@ -61,9 +61,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
 out="$bench/out"
 raw="$out/raw"
-peer_src=$(cd "$root/.." && pwd)/shared/peers/netty-demo
-peer_dir="$out/peers/netty-demo"
-peer_jar="$peer_dir/netty-demo.jar"
 nginx_dir="$out/nginx"   # nginx's prefix: its conf, logs, pid and temp files, nothing outside
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +159,8 @@ fi
 # ---------------------------------------------------------------------------------------------
 log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/peer.sh
+source "$bench/peer.sh"
 
 server_pid=""   # the running server's main pid (java, or nginx's master), also its process group
 server_name=""
@@ -664,18 +663,6 @@ ensure_tools() {
   if ! command -v gnuplot >/dev/null; then
     apt_install gnuplot-nox || log "warning: could not install gnuplot-nox: no latency plot"
   fi
-}
-
-# Builds the peer's jar when it is missing or older than the peer's sources.
-build_peer() {
-  [ -d "$peer_src" ] || die "the netty peer is not at $peer_src"
-  if [ -f "$peer_jar" ] && [ -z "$(find "$peer_src" \( -name '*.java' -o -name pom.xml \) -newer "$peer_jar" -print -quit)" ]; then
-    return 0
-  fi
-  log "building the netty peer into ${peer_dir#"$root"/}"
-  timeout 600 mvn -q -B -f "$peer_src/pom.xml" package -Dpeer.build.dir="$peer_dir" >"$out/peer-build.log" 2>&1 ||
-    { tail -n 30 "$out/peer-build.log" >&2; die "the netty peer did not build (see ${out#"$root"/}/peer-build.log)"; }
-  [ -f "$peer_jar" ] || die "the peer build made no $peer_jar"
 }
 
 # nginx's configuration from bench/nginx.conf, in its own prefix; checked with nginx -t.
