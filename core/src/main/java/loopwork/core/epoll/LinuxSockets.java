@@ -139,17 +139,9 @@ public final class LinuxSockets {
         }
     }
 
-    /**
-     * {@link #setDeferAccept} on a loop's thread: whether it was set. Allocates nothing: no errno is captured
-     * (see {@link Syscalls#SETSOCKOPT_QUIET}).
-     */
+    /** {@link #setDeferAccept} on a loop's thread: whether it was set, with nothing thrown. */
     public boolean deferAccept(int fd, int seconds) {
-        scratch.set(JAVA_INT, 20, seconds);
-        try {
-            return (int) Syscalls.SETSOCKOPT_QUIET.invokeExact(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, option, 4) == 0;
-        } catch (Throwable e) {
-            throw Syscalls.unexpected(e);
-        }
+        return setOption(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, seconds) == 0;
     }
 
     /** TCP_NODELAY on an accepted connection: 0 or {@code -errno}; hot path, allocates nothing. */
@@ -300,7 +292,7 @@ public final class LinuxSockets {
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
-        return result >= 0 ? result : -errno();
+        return result >= 0 ? result : Syscalls.failure(result, capture);
     }
 
     private int errno() {

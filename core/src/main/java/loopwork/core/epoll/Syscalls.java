@@ -47,13 +47,11 @@ final class Syscalls {
 
     /** errno: {@code int socket(int domain, int type, int protocol)}. */
     static final MethodHandle SOCKET;
-    /** errno: {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)}. */
-    static final MethodHandle SETSOCKOPT;
     /**
-     * quick, no errno: setsockopt for a loop's thread, which needs only success or failure. Capturing errno
-     * slices the capture segment on every call, and C2 does not always remove that allocation.
+     * quick, syscall: {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t length)},
+     * set-up and a loop's TCP_DEFER_ACCEPT switches alike.
      */
-    static final MethodHandle SETSOCKOPT_QUIET;
+    static final MethodHandle SETSOCKOPT;
     /** errno: {@code int bind(int fd, const struct sockaddr *address, socklen_t length)}. */
     static final MethodHandle BIND;
     /** errno: {@code int listen(int fd, int backlog)}. */
@@ -120,14 +118,12 @@ final class Syscalls {
         Binder b = new Binder(PLATFORM_SUPPORTED ? null : new UnsupportedOperationException(
                 "epoll transport needs Linux on amd64 or aarch64, not " + os + " on " + arch));
         SOCKET = b.errno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        FunctionDescriptor setsockopt = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG,
-                JAVA_INT);
-        SETSOCKOPT = b.errno("setsockopt", setsockopt);
-        SETSOCKOPT_QUIET = b.quick("setsockopt", setsockopt);
+        boolean arm = arch.equals("aarch64");
+        SETSOCKOPT = b.quickSyscall(arm ? 208 : 54, MethodType.methodType(int.class, int.class, int.class, int.class,
+                long.class, int.class));
         BIND = b.errno("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         LISTEN = b.errno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         GETSOCKNAME = b.errno("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        boolean arm = arch.equals("aarch64");
         ACCEPT4 = b.quickSyscall(arm ? 242 : 288, MethodType.methodType(int.class, int.class, long.class, long.class,
                 int.class));
         READ = b.syscall(arm ? 63 : 0, MethodType.methodType(long.class, int.class, long.class, long.class));
@@ -211,11 +207,6 @@ final class Syscalls {
 
         MethodHandle errno(String name, FunctionDescriptor descriptor) {
             return bind(name, descriptor, captureErrno);
-        }
-
-        /** Critical, without errno: for a call whose failure needs no reason (see the class comment). */
-        MethodHandle quick(String name, FunctionDescriptor descriptor) {
-            return bind(name, descriptor, quick);
         }
 
         MethodHandle plain(String name, FunctionDescriptor descriptor) {

@@ -11,7 +11,7 @@
  * {@link java.io.IOException} on the slow path. Constants and struct layouts are those of Linux on x86_64
  * (verified) and aarch64 (same generic values, not run).
  *
- * <p>The hot calls (accept, recv, send, shutdown, close, epoll_ctl, epoll_wait, the eventfd's read) go
+ * <p>The hot calls (accept, recv, send, shutdown, close, setsockopt, epoll_ctl, epoll_wait, the eventfd's read) go
  * through {@link loopwork.core.epoll.SyscallStub}, which returns {@code -errno} itself, so they allocate
  * nothing whichever way the JIT runs them. Where the stub is refused they go through glibc with errno capture,
  * and zero allocation then rests on C2: each such downcall makes a slice of the capture segment (JDK
