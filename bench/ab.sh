@@ -18,10 +18,11 @@
 # (default c100,pipe,close100,close1; N is --connections, default 40000; S is --seconds, default 8).
 # --rounds: default 5; odd rounds run A first, even rounds B first. Every load is measured with the
 # server's CPU (utime+stime from /proc/PID/stat) before and after. Prints each round, then per load
-# and side the median req/s and requests per server CPU-second, B/A of the medians, and the median
-# of the rounds' own B/A ratios (the steadier figure when the machine drifts). Raw lines go to
-# bench/out/ab/rounds.tsv. Needs wrk and ab (bench/compare.sh installs them). Every run is bounded
-# in time, and both servers are stopped on exit.
+# and side the median req/s, requests per server CPU-second and the server's user-mode CPU µs per
+# request (the part the server's own code decides: the kernel's share is most of the rest), B/A of
+# the medians, and the median of the rounds' own B/A ratios (the steadier figure when the machine
+# drifts). Raw lines go to bench/out/ab/rounds.tsv. Needs wrk and ab (bench/compare.sh installs
+# them). Every run is bounded in time, and both servers are stopped on exit.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,7 +45,7 @@ while (($#)); do
     --connections) number --connections "${2:-}" 100 1000000; connections=$2; shift 2 ;;
     --port-a) number --port-a "${2:-}" 1024 65535; port_a=$2; shift 2 ;;
     --port-b) number --port-b "${2:-}" 1024 65535; port_b=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (--help lists them)" ;;
   esac
 done
@@ -103,39 +104,40 @@ start() { # start LAUNCHER PORT OPTIONS -> pid
 pid_a=$(start "$run_a" "$port_a" "$opts_a"); pids+=("$pid_a")
 pid_b=$(start "$run_b" "$port_b" "$opts_b"); pids+=("$pid_b")
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+user_cpu() { awk '{print $14}' "/proc/$1/stat"; }
 ticks=$(getconf CLK_TCK)
 
-# measure LOAD PORT PID -> "requests req/s cpu_seconds"
+# measure LOAD PORT PID -> "requests req/s cpu_ticks user_ticks"
 measure() {
-  local url="http://127.0.0.1:$2/test/fast" c0 c1 text
+  local url="http://127.0.0.1:$2/test/fast" c0 c1 u0 u1 text
   case $1 in
     c100) timeout 60 wrk -t1 -c100 -d3s "$url" >/dev/null ;;
     pipe) timeout 60 wrk -t1 -c256 -d3s -s "$root/bench/pipeline.lua" "$url" -- 16 >/dev/null ;;
     *) timeout 60 ab -q -c "${1#close}" -n 2000 "$url" >/dev/null 2>&1
        sleep 2 ;; # and let TIME_WAIT ports thin out
   esac
-  c0=$(cpu "$3")
+  c0=$(cpu "$3") u0=$(user_cpu "$3")
   case $1 in
     c100) text=$(timeout $((seconds + 30)) wrk -t1 -c100 -d"${seconds}s" "$url") ;;
     pipe) text=$(timeout $((seconds + 30)) wrk -t1 -c256 -d"${seconds}s" -s "$root/bench/pipeline.lua" "$url" -- 16) ;;
     close*) text=$(timeout 300 ab -q -c "${1#close}" -n "$connections" "$url" 2>&1) ;;
   esac
-  c1=$(cpu "$3")
+  c1=$(cpu "$3") u1=$(user_cpu "$3")
   case $1 in
-    close*) echo "$connections $(awk '/Requests per second/ {print $4}' <<<"$text") $(((c1 - c0)))" ;;
-    *) echo "$(awk '/requests in/ {print $1}' <<<"$text") $(awk '/Requests\/sec/ {print $2}' <<<"$text") $((c1 - c0))" ;;
+    close*) echo "$connections $(awk '/Requests per second/ {print $4}' <<<"$text") $((c1 - c0)) $((u1 - u0))" ;;
+    *) echo "$(awk '/requests in/ {print $1}' <<<"$text") $(awk '/Requests\/sec/ {print $2}' <<<"$text") $((c1 - c0)) $((u1 - u0))" ;;
   esac
 }
 
-printf 'round\tload\tside\trequests\treq_per_s\tcpu_ticks\n' >"$out/rounds.tsv"
+printf 'round\tload\tside\trequests\treq_per_s\tcpu_ticks\tuser_ticks\n' >"$out/rounds.tsv"
 for round in $(seq "$rounds"); do
   order="A B"; ((round % 2)) || order="B A"
   for load in ${loads//,/ }; do
     for side in $order; do
-      if [ "$side" = A ]; then read -r n rate t < <(measure "$load" "$port_a" "$pid_a")
-      else read -r n rate t < <(measure "$load" "$port_b" "$pid_b"); fi
-      [ -n "${rate:-}" ] && [ -n "${t:-}" ] || die "round $round, $load on $side: no result (see ${out#"$root"/}/server-*.log)"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$load" "$side" "$n" "$rate" "$t" | tee -a "$out/rounds.tsv" >&2
+      if [ "$side" = A ]; then read -r n rate t u < <(measure "$load" "$port_a" "$pid_a")
+      else read -r n rate t u < <(measure "$load" "$port_b" "$pid_b"); fi
+      [ -n "${rate:-}" ] && [ -n "${u:-}" ] || die "round $round, $load on $side: no result (see ${out#"$root"/}/server-*.log)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$load" "$side" "$n" "$rate" "$t" "$u" | tee -a "$out/rounds.tsv" >&2
     done
   done
 done
@@ -148,12 +150,16 @@ ticks = int(sys.argv[2])
 def per_cpu(r):
     t = int(r["cpu_ticks"])
     return int(r["requests"]) * ticks / t if t else float("nan")
+def user_us(r):
+    return int(r["user_ticks"]) * 1e6 / ticks / int(r["requests"])
 print("| load | measure | A median | B median | B/A of medians | median of rounds' B/A |")
 print("|---|---|---:|---:|---:|---:|")
 for load in dict.fromkeys(r["load"] for r in rows):
-    for name, f in (("req/s", lambda r: float(r["req_per_s"])), ("req per server CPU-s", per_cpu)):
+    for name, f in (("req/s", lambda r: float(r["req_per_s"])), ("req per server CPU-s", per_cpu),
+                    ("server user CPU µs per req", user_us)):
         side = {s: {r["round"]: f(r) for r in rows if r["load"] == load and r["side"] == s} for s in "AB"}
         a, b = statistics.median(side["A"].values()), statistics.median(side["B"].values())
         pairs = statistics.median(side["B"][k] / side["A"][k] for k in side["A"] if k in side["B"])
-        print(f"| {load} | {name} | {a:,.0f} | {b:,.0f} | {b / a:.2f} | {pairs:.2f} |")
+        digits = 0 if a >= 100 else 3
+        print(f"| {load} | {name} | {a:,.{digits}f} | {b:,.{digits}f} | {b / a:.2f} | {pairs:.2f} |")
 PY
