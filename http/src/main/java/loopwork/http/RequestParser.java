@@ -1,6 +1,9 @@
 package loopwork.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Parses a request head in place, where the bytes lie in the connection's input, into the fields of an
@@ -34,6 +37,16 @@ final class RequestParser {
             TCHAR[c] = true;
         }
     }
+
+    /**
+     * Eight bytes of the input at once, the first in the lowest byte whatever the buffer's order: the target
+     * and field values, most of a head's bytes, are scanned a word at a time (SWAR). The masks below set a
+     * byte's high bit where it matches; each is exact per byte, as no sum carries into the next byte.
+     */
+    private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGHS = 0x8080808080808080L;
 
     private static final byte[] HTTP_SLASH = bytes("HTTP/");
     private static final byte[] CONNECTION = bytes("connection");
@@ -75,7 +88,20 @@ final class RequestParser {
         int targetStart = ++i;
         int targetLimit = Math.min(end, targetStart + limits.maxTargetBytes() + 1);
         int query = -1; // where the path ends: found in the same pass
-        for (byte c; i < targetLimit && isVisible(c = b.get(i)); i++) {
+        while (i + Long.BYTES <= targetLimit) {
+            long word = word(b, i);
+            long stop = notVisible(word);
+            long questions = query < 0 ? equal(word, '?') : 0;
+            if (questions != 0 && Long.numberOfTrailingZeros(questions) < Long.numberOfTrailingZeros(stop)) {
+                query = i + (Long.numberOfTrailingZeros(questions) >>> 3);
+            }
+            if (stop != 0) {
+                i += Long.numberOfTrailingZeros(stop) >>> 3;
+                break;
+            }
+            i += Long.BYTES;
+        }
+        for (byte c; i < targetLimit && isVisible(c = b.get(i)); i++) { // the last few bytes, or the first one not visible
             if (c == '?' && query < 0) {
                 query = i;
             }
@@ -158,6 +184,14 @@ final class RequestParser {
         }
         int valueStart = i;
         while (i < end) {
+            if (i + Long.BYTES <= end) {
+                long stop = control(word(b, i));
+                if (stop == 0) {
+                    i += Long.BYTES;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(stop) >>> 3; // a control character: the line's end, a tab, or bad
+            }
             byte c = b.get(i);
             if (c == CR || c == LF) {
                 break;
@@ -324,6 +358,31 @@ final class RequestParser {
             }
         }
         return true;
+    }
+
+    private static long word(ByteBuffer b, int i) {
+        return (long) WORD.get(b, i);
+    }
+
+    /** A high bit in each byte of {@code word} equal to {@code c}. */
+    private static long equal(long word, char c) {
+        long x = word ^ (c * ONES);
+        return ~(((x & LOWS) + LOWS) | x | LOWS);
+    }
+
+    /** A high bit in each byte below {@code n} (at most 0x80), bytes of 0x80 and above counting as not below. */
+    private static long below(long word, int n) {
+        return ~(((word & LOWS) + (0x80 - n) * ONES) | word) & HIGHS;
+    }
+
+    /** A high bit in each byte that may not be in a request-target: controls, space, DEL, and non-ASCII. */
+    private static long notVisible(long word) {
+        return (word & HIGHS) | below(word, 0x21) | equal(word, (char) 0x7F);
+    }
+
+    /** A high bit in each control character (DEL included): where a field value's scan must look closer. */
+    private static long control(long word) {
+        return below(word, 0x20) | equal(word, (char) 0x7F);
     }
 
     private static boolean isTchar(byte c) {

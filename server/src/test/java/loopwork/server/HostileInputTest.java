@@ -124,6 +124,48 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * Targets and field values are scanned eight bytes at a time: at every offset of such a word, and in the
+     * bytes after the last whole one, a byte the RFC forbids gets 400 and one it allows is taken.
+     */
+    @Test
+    void everyByteOfATargetAndAFieldValueIsChecked() throws IOException {
+        String value = "0123456789abcdefghijklmnopq"; // three words and a tail
+        String target = "/test/fast?" + "a".repeat(20);
+        for (int at = 0; at < value.length(); at++) {
+            for (char bad : new char[] {0x00, 0x01, 0x0B, 0x1F, 0x7F}) {
+                String probe = value.substring(0, at) + bad + value.substring(at + 1);
+                RawHttp.assertAnswer(server.port(), "field value byte " + (int) bad + " at " + at,
+                        "GET /test/fast HTTP/1.1\r\nHost: t\r\nX-Probe: " + probe + "\r\n\r\n", 400, true);
+            }
+        }
+        for (int at = 1; at < target.length(); at++) {
+            for (char bad : new char[] {0x00, 0x09, 0x7F, 0x80, 0xFF}) {
+                String probe = target.substring(0, at) + bad + target.substring(at + 1);
+                RawHttp.assertAnswer(server.port(), "target byte " + (int) bad + " at " + at,
+                        "GET " + probe + " HTTP/1.1\r\nHost: t\r\n\r\n", 400, true);
+            }
+        }
+        try (RawHttp client = new RawHttp(server.port())) {
+            for (int at = 0; at < value.length(); at++) {
+                for (char good : new char[] {'\t', ' ', '~', 0x80, 0xFF}) {
+                    String probe = value.substring(0, at) + good + value.substring(at + 1);
+                    assertThat(client.exchange("GET /test/fast HTTP/1.1\r\nHost: t\r\nX-Probe: " + probe + "\r\n\r\n")
+                            .status()).as("field value byte " + (int) good + " at " + at).isEqualTo(200);
+                }
+            }
+            // The path ends at the first '?', wherever it falls in a word: after it, only the query may differ.
+            for (int length = 0; length <= 20; length++) {
+                assertThat(client.exchange("GET /test/fast?" + "?".repeat(length % 2) + "a".repeat(length)
+                        + " HTTP/1.1\r\nHost: t\r\n\r\n").status()).as("query of " + length).isEqualTo(200);
+            }
+            assertThat(client.exchange("GET /metrics?x HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            assertThat(client.exchange("GET /test/fastaaaaaaaaa?a HTTP/1.1\r\nHost: t\r\n\r\n").status())
+                    .isEqualTo(404);
+            assertThat(client.exchange("GET /?test/fast HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(404);
+        }
+    }
+
     private static void assertServing() throws IOException {
         try (RawHttp client = new RawHttp(server.port())) {
             assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
