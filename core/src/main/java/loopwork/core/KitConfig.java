@@ -33,6 +33,11 @@ public record KitConfig(String host, int port, int acceptThreads, int acceptCapa
         return (int) Math.min(1 << 20, Long.highestOneBit(slots - 1) << 1);
     }
 
+    /** Whether the listeners may defer accepting at all: only on epoll, as NIO cannot (adaptive deferral there is off). */
+    public boolean mayDeferAccept() {
+        return deferAcceptSeconds > 0 && transport == Transport.EPOLL;
+    }
+
     /** Bytes of buffer memory reserved for one loop's pool. */
     public long poolBufferBytesPerLoop() {
         return (long) acceptCapacity * (inputBufferBytes + outputBufferBytes);

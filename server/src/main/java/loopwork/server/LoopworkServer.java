@@ -124,7 +124,7 @@ public final class LoopworkServer implements AutoCloseable {
 
     /** How the report describes TCP_DEFER_ACCEPT: always, by the load, or (off) not at all. */
     private static String deferring(KitConfig c) {
-        if (c.deferAcceptSeconds() == 0 || c.deferAcceptAdaptive() && c.transport() != Transport.EPOLL) {
+        if (!c.mayDeferAccept()) {
             return "";
         }
         return (c.deferAcceptAdaptive() ? ", accepting once a request arrived while connections come faster "
