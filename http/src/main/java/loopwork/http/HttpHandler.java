@@ -14,15 +14,18 @@ import loopwork.core.TaskPayload;
  * after it; their bytes stay in the connection's input. Per-connection state is the {@link HttpExchange}
  * attached to each context when it opens, so a worker's handler can serve a connection moved to it.
  *
- * <p>The connection's one timer is the route's while a route is answering, and otherwise stands for the
- * timeout that applies: the header timeout while a head is arriving (from its first byte, so trickling
- * does not extend it), the idle timeout once per body, the write timeout while answers wait for the peer
- * to read, the idle timeout between requests.
+ * <p>The connection's one timer is the route's while a route is answering (none unless the route sets
+ * one), and otherwise stands for the timeout that applies: the header timeout while a head is arriving
+ * (from its first byte, so trickling does not extend it; armed only for a head that did not come whole),
+ * the idle timeout once per body, the write timeout while answers wait for the peer to read, the idle
+ * timeout between requests.
  *
  * <p>Not thread-safe: owned by its loop.
  */
 final class HttpHandler implements ConnectionHandler {
 
+    /** No timeout of the handler's runs: a request's head is complete and its route is answering it. */
+    static final int TIMEOUT_NONE = 0;
     static final int TIMEOUT_HEAD = 1;
     static final int TIMEOUT_WRITE = 2;
     static final int TIMEOUT_IDLE = 3;
@@ -78,14 +81,15 @@ final class HttpHandler implements ConnectionHandler {
                 writeBlocked = true; // no room for an answer: we are called again when output drains
                 break;
             }
-            if (!exchange.headStarted) {
-                exchange.headStarted = true;
-                arm(connection, exchange, TIMEOUT_HEAD, limits.headerTimeoutMs());
-            }
+            boolean headBegins = !exchange.headStarted; // its first byte is in this read
+            exchange.headStarted = true;
             int start = in.position();
             exchange.startRequest(in);
             int result = RequestParser.parse(in, start, in.limit(), exchange, limits);
             if (result == RequestParser.INCOMPLETE) {
+                if (headBegins) { // armed only now, for a head that did not come whole: this cycle's clock all the same
+                    arm(connection, exchange, TIMEOUT_HEAD, limits.headerTimeoutMs());
+                }
                 if (in.remaining() >= inputCapacity) {
                     fail(exchange, HttpResponse.HEADER_FIELDS_TOO_LARGE);
                 }
@@ -96,6 +100,11 @@ final class HttpHandler implements ConnectionHandler {
                 return;
             }
             exchange.headStarted = false;
+            if (exchange.timeout == TIMEOUT_HEAD) {
+                // A head that came in pieces is complete: its timeout must not fire into a route still answering.
+                exchange.timeout = TIMEOUT_NONE;
+                connection.cancelTimer();
+            }
             stats.requested();
             startBody(connection, exchange);
             dispatch(exchange);

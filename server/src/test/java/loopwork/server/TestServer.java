@@ -30,6 +30,13 @@ final class TestServer implements AutoCloseable {
         return start(capacity, limits, 0);
     }
 
+    /** One loop with 16 contexts, one worker, {@code slowMs} of slow work, and these HTTP limits. */
+    static TestServer startSlow(int slowMs, loopwork.http.HttpLimits limits) throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, slowMs,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(), 0,
+                false, false, false, null, null), null));
+    }
+
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits, int deferAcceptSeconds)
             throws IOException {

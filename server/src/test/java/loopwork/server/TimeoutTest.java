@@ -44,6 +44,31 @@ class TimeoutTest {
         }
     }
 
+    /**
+     * The header timeout ends with the head: a route answering for longer (a task, a hand-off, a route timer)
+     * answers in its own time, whether the head came whole or in pieces.
+     */
+    @Test
+    void aRouteMayAnswerLongAfterTheHeaderTimeout() throws Exception {
+        int slowMs = 800;
+        HttpLimits shortHead = new HttpLimits(2048, 1 << 20, 300, 5_000, 5_000);
+        try (TestServer server = TestServer.startSlow(slowMs, shortHead);
+                RawHttp client = new RawHttp(server.port(), 5_000)) {
+            for (String path : List.of("/test/slow", "/test/sync", "/test/async")) {
+                long started = System.nanoTime();
+                assertThat(client.exchange("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").status()).as(path)
+                        .isEqualTo(200);
+                client.send("GET " + path + " HTTP/1.1\r\n");
+                Thread.sleep(100); // the head's timeout runs from here
+                RawHttp.Response second = client.exchange("Host: t\r\n\r\n");
+                assertThat(second.status()).as(path + ", head in two pieces").isEqualTo(200);
+                assertThat((System.nanoTime() - started) / 1_000_000).as(path + ": both did the slow work")
+                        .isGreaterThanOrEqualTo(2L * slowMs);
+            }
+            assertThat(server.server.httpStats().get(0).timeouts()).isZero();
+        }
+    }
+
     @Test
     void anIdleKeptAliveConnectionIsClosedQuietly() throws Exception {
         try (TestServer server = TestServer.start(16, SHORT);
