@@ -322,6 +322,7 @@ public final class HttpExchange {
     /** Calls {@link Route#onTimer} of the route answering this request in {@code delayMs} ms. */
     public void setTimer(Route route, long delayMs) {
         busyWith = route;
+        timeout = HttpHandler.TIMEOUT_NONE; // the route's now, not one of the handler's timeouts
         connection.setTimer(delayMs);
     }
 

@@ -24,7 +24,7 @@ import loopwork.core.TaskPayload;
  */
 final class HttpHandler implements ConnectionHandler {
 
-    /** No timeout of the handler's runs: a request's head is complete and its route is answering it. */
+    /** None of the handler's timeouts runs: a route is answering, with a timer of its own or none. */
     static final int TIMEOUT_NONE = 0;
     static final int TIMEOUT_HEAD = 1;
     static final int TIMEOUT_WRITE = 2;
@@ -97,14 +97,10 @@ final class HttpHandler implements ConnectionHandler {
             }
             if (result < 0) {
                 fail(exchange, error(result));
+                rearm(connection, exchange, true); // the error may wait for a peer that does not read
                 return;
             }
             exchange.headStarted = false;
-            if (exchange.timeout == TIMEOUT_HEAD) {
-                // A head that came in pieces is complete: its timeout must not fire into a route still answering.
-                exchange.timeout = TIMEOUT_NONE;
-                connection.cancelTimer();
-            }
             stats.requested();
             startBody(connection, exchange);
             dispatch(exchange);
@@ -180,9 +176,19 @@ final class HttpHandler implements ConnectionHandler {
         exchange.respond(response, false);
     }
 
-    /** Sets the timer for the timeout that applies now, unless a route owns it. */
+    /**
+     * Sets the timer for the timeout that applies now; while a route answers, stops the one running unless
+     * the route set it, so that no idle or header timeout fires into a task that takes longer.
+     */
     private void rearm(Connection connection, HttpExchange exchange, boolean waitingToWrite) {
-        if (!connection.isOpen() || exchange.busyWith != null && exchange.busyWith != HttpExchange.WRITING_LARGE) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        if (exchange.busyWith != null && exchange.busyWith != HttpExchange.WRITING_LARGE) {
+            if (exchange.timeout != TIMEOUT_NONE) {
+                exchange.timeout = TIMEOUT_NONE;
+                connection.cancelTimer();
+            }
             return;
         }
         if (waitingToWrite) {
