@@ -19,6 +19,13 @@ public interface Connection {
     /** Whether the connection is still open (neither side closed it). */
     boolean isOpen();
 
+    /**
+     * Whether the peer has ended its input (shut down its sending side, a FIN): nothing more will arrive. What
+     * it sent before is still delivered to {@link ConnectionHandler#onData}, which may then find a message cut
+     * short that it should give up on; then {@link ConnectionHandler#onInputEnded} follows.
+     */
+    boolean inputEnded();
+
     /** Whether the accept loop that owns it serves it now (not a worker's loop). */
     boolean isHome();
 

@@ -57,6 +57,16 @@ public interface ConnectionHandler {
     default void onWritable(Connection connection) {
     }
 
+    /**
+     * The peer has ended its input (a half-close) and every byte it sent has been through {@link #onData}:
+     * answer what is still owed, then close. Called again each time the connection comes back to rest (a
+     * task done, a timer, an arrival, output drained) while it stays open. The default closes once queued
+     * output is sent; a protocol still answering (a task in flight) waits and closes when it is done.
+     */
+    default void onInputEnded(Connection connection) {
+        connection.closeAfterWrite();
+    }
+
     /** The connection is closed, by either side; reset its per-connection state. Called exactly once. */
     default void onClose(Connection connection) {
     }

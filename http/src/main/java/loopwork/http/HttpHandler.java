@@ -106,7 +106,22 @@ final class HttpHandler implements ConnectionHandler {
             dispatch(exchange);
             in.position(start + result);
         }
-        rearm(connection, exchange, writeBlocked || exchange.busyWith == HttpExchange.WRITING_LARGE);
+        // After a half-close, what is left is a head cut short: close once the answers are out.
+        boolean ending = connection.inputEnded() && exchange.busyWith == null && !writeBlocked;
+        if (ending) {
+            connection.closeAfterWrite();
+        }
+        rearm(connection, exchange, ending || writeBlocked || exchange.busyWith == HttpExchange.WRITING_LARGE);
+    }
+
+    /** A half-close: the requests before it are answered, and the connection closes after the last answer. */
+    @Override
+    public void onInputEnded(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.busyWith == null) {
+            connection.closeAfterWrite();
+            rearm(connection, exchange, true); // the last answers may wait for a peer that does not read
+        } // else: called again once the route has answered
     }
 
     /** Reads past the current request's body; false while more of it is still to come. */

@@ -49,6 +49,8 @@ final class ConnectionContext implements Connection {
     private int interestOps;
     /** What the last read returned: bytes, 0 when nothing was waiting, negative at the end. */
     private int lastRead;
+    /** The peer has ended its input (a FIN): nothing more is read, and what it sent before is still answered. */
+    private boolean inputEnded;
 
     // Intrusive links of the serving loop's timer wheel.
     long timerDeadlineMs = -1;
@@ -70,6 +72,7 @@ final class ConnectionContext implements Connection {
     void open() {
         assert state == FREE : "context " + id + " taken while in use";
         this.state = OPEN;
+        this.inputEnded = false;
         this.scope = home.scope();
         this.watching = home.poller;
         this.interestOps = Poller.READ; // not yet asked of the poller: opened() does, after a first read
@@ -120,6 +123,11 @@ final class ConnectionContext implements Connection {
     @Override
     public boolean isOpen() {
         return state == OPEN;
+    }
+
+    @Override
+    public boolean inputEnded() {
+        return inputEnded;
     }
 
     @Override
@@ -176,8 +184,13 @@ final class ConnectionContext implements Connection {
         }
         int read = endpoint.read(scope.poller, target, address);
         lastRead = read;
+        if (read == Endpoint.END) {
+            inputEnded = true; // a half-close: answers still owed (a task's, a pipelined request's) go out first
+            updateInterest(); // and stop reading: a level-triggered poller would report the end again and again
+            return state == OPEN && deliverPending();
+        }
         if (read < 0) {
-            close(); // the peer closed (everything it sent before has been answered) or reset
+            close(); // reset, or another failure: nothing can reach the peer any more
             return false;
         }
         if (read > 0) {
@@ -188,15 +201,30 @@ final class ConnectionContext implements Connection {
     }
 
     /**
-     * Shows input kept from earlier to the handler again (after a task completed, output drained, or an
-     * arrival). Call it only while this thread serves the connection; returns whether it still does.
+     * Shows input kept from earlier to the handler again (after a task completed, a timer, output drained,
+     * an arrival, or the end of the input), and once the input has ended and all of it was taken, says so.
+     * Call it only while this thread serves the connection; returns whether it still does.
      */
     private boolean deliverPending() {
-        if (inPending > 0 && !closeAfterWrite) {
-            in.limit(inPending).position(0);
-            return deliver(in);
+        if (closeAfterWrite) {
+            return true;
         }
-        return true;
+        if (inPending > 0) {
+            in.limit(inPending).position(0);
+            if (!deliver(in)) {
+                return false;
+            }
+        }
+        if (!inputEnded || inPending > 0 || closeAfterWrite) {
+            return true;
+        }
+        IoScope serving = beginCall();
+        try {
+            scope.handler.onInputEnded(this);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        return endCall(serving);
     }
 
     /** Hands bytes to the handler; returns whether this thread still serves the connection after. */
@@ -312,7 +340,7 @@ final class ConnectionContext implements Connection {
     }
 
     private void updateInterest() {
-        boolean reading = !closeAfterWrite && !output.isBlocked() && inPending < in.capacity();
+        boolean reading = !inputEnded && !closeAfterWrite && !output.isBlocked() && inPending < in.capacity();
         int wanted = (reading ? Poller.READ : 0) | (output.pending() > 0 ? Poller.WRITE : 0);
         if (wanted != interestOps) {
             interestOps = wanted;
@@ -391,7 +419,9 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
-        endCall(serving);
+        if (endCall(serving)) {
+            deliverPending(); // a route that answered from its timer may have held pipelined input back
+        }
     }
 
     // ---- moving between threads
