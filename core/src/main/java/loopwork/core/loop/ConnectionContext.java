@@ -186,8 +186,11 @@ final class ConnectionContext implements Connection {
         lastRead = read;
         if (read == Endpoint.END) {
             inputEnded = true; // a half-close: answers still owed (a task's, a pipelined request's) go out first
-            updateInterest(); // and stop reading: a level-triggered poller would report the end again and again
-            return state == OPEN && deliverPending();
+            if (!deliverPending()) {
+                return false; // most often closed at once: nothing was owed
+            }
+            updateInterest(); // stop reading: a level-triggered poller would report the end again and again
+            return state == OPEN;
         }
         if (read < 0) {
             close(); // reset, or another failure: nothing can reach the peer any more
