@@ -185,12 +185,7 @@ final class ConnectionContext implements Connection {
         int read = endpoint.read(scope.poller, target, address);
         lastRead = read;
         if (read == Endpoint.END) {
-            inputEnded = true; // a half-close: answers still owed (a task's, a pipelined request's) go out first
-            if (!deliverPending()) {
-                return false; // most often closed at once: nothing was owed
-            }
-            updateInterest(); // stop reading: a level-triggered poller would report the end again and again
-            return state == OPEN;
+            return endOfInput();
         }
         if (read < 0) {
             close(); // reset, or another failure: nothing can reach the peer any more
@@ -201,6 +196,20 @@ final class ConnectionContext implements Connection {
             return deliver(target);
         }
         return true;
+    }
+
+    /**
+     * The peer sent its FIN, a half-close: answers still owed (a task's, a pipelined request's) go out first,
+     * then the handler closes. Its own method, off the read path that runs per request. Returns whether this
+     * thread still serves the connection.
+     */
+    private boolean endOfInput() {
+        inputEnded = true;
+        if (!deliverPending()) {
+            return false; // most often closed at once: nothing was owed
+        }
+        updateInterest(); // stop reading: a level-triggered poller would report the end again and again
+        return state == OPEN;
     }
 
     /**
