@@ -101,12 +101,22 @@ final class HttpHandler implements ConnectionHandler {
                 return;
             }
             exchange.headStarted = false;
+            if (exchange.timeout == TIMEOUT_BODY) {
+                exchange.timeout = TIMEOUT_IDLE; // the last body's window is over: a body of this request gets its own
+            }
             stats.requested();
             startBody(connection, exchange);
             dispatch(exchange);
             in.position(start + result);
         }
-        // After a half-close, what is left is a head cut short: close once the answers are out.
+        settle(connection, exchange, writeBlocked);
+    }
+
+    /**
+     * After the requests that could be parsed: close once the answers are out if the input has ended (what
+     * is left then is a head cut short), and set the timer that applies.
+     */
+    private void settle(Connection connection, HttpExchange exchange, boolean writeBlocked) {
         boolean ending = connection.inputEnded() && exchange.busyWith == null && !writeBlocked;
         if (ending) {
             connection.closeAfterWrite();
@@ -150,7 +160,9 @@ final class HttpHandler implements ConnectionHandler {
         if (chunked) {
             exchange.chunked.start();
         }
-        if (exchange.expect == HttpExchange.EXPECT_CONTINUE && (chunked || exchange.bodyToSkip > 0)) {
+        // Never to HTTP/1.0, which has no 1xx answers: it must ignore the expectation (RFC 9110 10.1.1).
+        if (exchange.expect == HttpExchange.EXPECT_CONTINUE && exchange.versionMinor >= 1
+                && (chunked || exchange.bodyToSkip > 0)) {
             connection.write(HttpResponse.CONTINUE);
         }
     }

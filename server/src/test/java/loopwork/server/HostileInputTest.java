@@ -109,6 +109,17 @@ class HostileInputTest {
         }
     }
 
+    /** HTTP/1.0 has no interim answers: its expectation is ignored (RFC 9110 10.1.1), the answer comes first. */
+    @Test
+    void expectContinueIsIgnoredInHttp10() throws Exception {
+        try (RawHttp client = new RawHttp(server.port())) {
+            RawHttp.Response response = client.exchange(
+                    "GET /test/fast HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
     @Test
     void answersCarryAValidDateAndServer() throws Exception {
         try (RawHttp client = new RawHttp(server.port())) {

@@ -71,6 +71,23 @@ class TimeoutTest {
         }
     }
 
+    /** Each body has its own idle window, even when it starts in the same read as the end of the last one. */
+    @Test
+    void eachBodyGetsItsOwnWindow() throws Exception {
+        try (TestServer server = TestServer.start(16, SHORT);
+                RawHttp client = new RawHttp(server.port(), 5_000)) {
+            String head = "GET /test/fast HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\n";
+            assertThat(client.exchange(head + "ab").status()).isEqualTo(200); // the first body's 700 ms start
+            Thread.sleep(400);
+            assertThat(client.exchange("cd" + head + "ef").status()).isEqualTo(200); // and the second's here
+            Thread.sleep(500); // past the first body's window, inside the second's
+            RawHttp.Response third = client.exchange("gh" + RawHttp.FAST);
+            assertThat(third).as("open past the first body's window").isNotNull();
+            assertThat(third.status()).isEqualTo(200);
+            assertThat(server.server.httpStats().get(0).timeouts()).isZero();
+        }
+    }
+
     @Test
     void anIdleKeptAliveConnectionIsClosedQuietly() throws Exception {
         try (TestServer server = TestServer.start(16, SHORT);
