@@ -32,18 +32,13 @@ final class TestServer implements AutoCloseable {
 
     /** One loop with 16 contexts, one worker, {@code slowMs} of slow work, and these HTTP limits. */
     static TestServer startSlow(int slowMs, loopwork.http.HttpLimits limits) throws IOException {
-        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, slowMs,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(), 0,
-                false, false, false, null, null), null));
+        return startOneLoop(16, slowMs, limits, 0, false);
     }
 
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits, int deferAcceptSeconds)
             throws IOException {
-        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(),
-                deferAcceptSeconds, false, false, false, null, null),
-                null));
+        return startOneLoop(capacity, 1, limits, deferAcceptSeconds, false);
     }
 
     /**
@@ -51,9 +46,15 @@ final class TestServer implements AutoCloseable {
      * requests, as {@code --defer-accept auto} does.
      */
     static TestServer startDeferringByLoad(int capacity) throws IOException {
-        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, 1,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, loopwork.http.HttpLimits.DEFAULTS,
-                Transport.preferred(), ServerOptions.AUTO_DEFER_SECONDS, true, false, false, null, null), null));
+        return startOneLoop(capacity, 1, loopwork.http.HttpLimits.DEFAULTS, ServerOptions.AUTO_DEFER_SECONDS, true);
+    }
+
+    /** One accept loop and one worker in task mode, with these settings and the rest the program's defaults. */
+    private static TestServer startOneLoop(int capacity, int slowMs, loopwork.http.HttpLimits limits,
+            int deferAcceptSeconds, boolean deferAdaptively) throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, slowMs,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(),
+                deferAcceptSeconds, deferAdaptively, false, false, null, null), null));
     }
 
     int port() {
