@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A connection as a {@link BlockingHandler} sees it on a worker: its input buffer, blocking reads into it,
- * blocking writes. Valid only during {@link BlockingHandler#serve}.
+ * blocking writes. Valid only during {@link BlockingHandler#serve}. A call that waits for the peer longer
+ * than the kit's {@link HandOffLimits} allow throws {@link java.net.SocketTimeoutException}, and the
+ * connection is closed when the handler returns.
  *
  * <p>Not thread-safe: owned by the worker serving the hand-off.
  */

@@ -21,6 +21,7 @@ public final class KitBuilder {
     private int deferAcceptSeconds;
     private boolean deferAcceptAdaptive;
     private Transport transport = Transport.preferred();
+    private HandOffLimits handOffLimits = HandOffLimits.DEFAULTS;
     private PrintStream log;
     private Protocol protocol;
 
@@ -106,6 +107,12 @@ public final class KitBuilder {
         return this;
     }
 
+    /** How long a handed-off connection's peer may keep its worker waiting; {@link HandOffLimits#DEFAULTS} by default. */
+    public KitBuilder handOffLimits(HandOffLimits value) {
+        handOffLimits = value;
+        return this;
+    }
+
     /** Debug output (connections opened and refused, handler failures); null for none. */
     public KitBuilder log(PrintStream value) {
         log = value;
@@ -135,6 +142,9 @@ public final class KitBuilder {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must be an address or name");
         }
+        if (handOffLimits == null) {
+            throw new IllegalArgumentException("handOffLimits is required");
+        }
         if (transport == null || !transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
                     + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
@@ -145,7 +155,7 @@ public final class KitBuilder {
         }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, log);
+                transport, handOffLimits, log);
     }
 
     /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */

@@ -21,11 +21,12 @@ import java.io.PrintStream;
  *                           faster than their first bytes, where it saves the loop a wake-up per connection,
  *                           and not on NIO, which cannot
  * @param transport          NIO or Linux epoll
+ * @param handOffLimits      how long a handed-off connection's peer may keep its worker waiting
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
         int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
-        boolean deferAcceptAdaptive, Transport transport, PrintStream log) {
+        boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
+import loopwork.core.HandOffLimits;
 import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
@@ -51,7 +52,7 @@ public final class LoopworkServer implements AutoCloseable {
             throws IOException {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
-                Transport.preferred(), 0, false, false, false, null, null), log);
+                ServerOptions.DEFAULT_HANDOFF_MIN_RATE, Transport.preferred(), 0, false, false, false, null, null), log);
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
@@ -67,6 +68,7 @@ public final class LoopworkServer implements AutoCloseable {
         KitBuilder builder = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
                 .inputBufferBytes(s.maxHead()).transport(s.transport())
+                .handOffLimits(new HandOffLimits(s.limits().writeTimeoutMs(), s.handOffMinRate()))
                 .log(log).protocol(http);
         if (s.deferAcceptAdaptive()) {
             builder.deferAcceptAdaptively(s.deferAcceptSeconds());

@@ -112,6 +112,9 @@ final class MetricsRoute implements Route {
                 "worker", workers, WorkerStats::held);
         family(out, "loopwork_worker_handler_errors_total", "counter", "Handler calls that threw on the worker.",
                 "worker", workers, WorkerStats::handlerErrors);
+        family(out, "loopwork_worker_handoff_timeouts_total", "counter",
+                "Hand-offs closed because the peer stalled or kept below --handoff-min-rate.", "worker", workers,
+                WorkerStats::handOffTimeouts);
         family(out, "loopwork_worker_requests_total", "counter",
                 "HTTP requests parsed on the worker's loop (connections moved there).", "worker", workerHttp,
                 HttpStats::requests);

@@ -26,6 +26,8 @@ final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_MAX_HEAD = 4096;
+    /** A peer slower than this, in bytes per second of waiting, loses its hand-off: a worker is worth more. */
+    static final int DEFAULT_HANDOFF_MIN_RATE = 1024;
     /** How long --defer-accept auto lets the kernel hold a connection that sends nothing. */
     static final int AUTO_DEFER_SECONDS = 1;
 
@@ -107,6 +109,12 @@ final class ServerOptions {
                     + "(default 30000)")
     String writeTimeout = String.valueOf(HttpLimits.DEFAULTS.writeTimeoutMs());
 
+    @Option(names = "--handoff-min-rate", paramLabel = "BYTES",
+            description = "a connection handed to a worker for blocking I/O (/test/sync, /test/stream) must move "
+                    + "this many bytes for each second the worker waits for it, after a first --write-timeout, "
+                    + "or it is closed; 0 for no minimum, 0..1073741824 (default " + DEFAULT_HANDOFF_MIN_RATE + ")")
+    String handOffMinRate = String.valueOf(DEFAULT_HANDOFF_MIN_RATE);
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -131,7 +139,7 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose,
+            int handOffMinRate, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose,
             boolean daemonize, Path pidFile, Path logFile) {
     }
 
@@ -177,7 +185,7 @@ final class ServerOptions {
                         number("--header-timeout", headerTimeout, 100, 3_600_000),
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
-                kind, defer, adaptive, verbose, daemonize,
+                number("--handoff-min-rate", handOffMinRate, 0, 1 << 30), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

@@ -135,7 +135,8 @@ class HandOffTest {
         }
     }
 
-    private static String readHead(InputStream in) throws Exception {
+    /** Reads a response head byte by byte, leaving its body in {@code in}. */
+    static String readHead(InputStream in) throws Exception {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

@@ -119,6 +119,17 @@ class OptionsTest {
         for (String value : new String[] {"-1", "3601", "1s", "AUTO", "auto1", null}) {
             cases.add(bad("--defer-accept", value, "--defer-accept", "0..3600"));
         }
+        String[][] limits = {{"--max-head", "256", "65536"}, {"--max-target", "16", "65536"},
+            {"--max-body", "0", "1073741824"}, {"--header-timeout", "100", "3600000"},
+            {"--idle-timeout", "100", "86400000"}, {"--write-timeout", "100", "3600000"},
+            {"--handoff-min-rate", "0", "1073741824"}};
+        for (String[] limit : limits) {
+            String below = String.valueOf(Long.parseLong(limit[1]) - 1);
+            String above = String.valueOf(Long.parseLong(limit[2]) + 1);
+            for (String value : new String[] {below, above, "1k", null}) {
+                cases.add(bad(limit[0], value, limit[0], limit[1] + ".." + limit[2]));
+            }
+        }
         cases.add(Arguments.of(List.of("--transport", "nio", "--defer-accept", "1"), "--defer-accept",
                 "--transport epoll"));
         cases.add(bad("--host", "", "--host", "address"));

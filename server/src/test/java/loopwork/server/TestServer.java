@@ -32,13 +32,18 @@ final class TestServer implements AutoCloseable {
 
     /** One loop with 16 contexts, one worker, {@code slowMs} of slow work, and these HTTP limits. */
     static TestServer startSlow(int slowMs, loopwork.http.HttpLimits limits) throws IOException {
-        return startOneLoop(16, slowMs, limits, 0, false);
+        return startOneLoop(16, slowMs, limits, 0, false, ServerOptions.DEFAULT_HANDOFF_MIN_RATE);
+    }
+
+    /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
+    static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate) throws IOException {
+        return startOneLoop(16, 1, limits, 0, false, handOffMinRate);
     }
 
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits, int deferAcceptSeconds)
             throws IOException {
-        return startOneLoop(capacity, 1, limits, deferAcceptSeconds, false);
+        return startOneLoop(capacity, 1, limits, deferAcceptSeconds, false, ServerOptions.DEFAULT_HANDOFF_MIN_RATE);
     }
 
     /**
@@ -46,14 +51,16 @@ final class TestServer implements AutoCloseable {
      * requests, as {@code --defer-accept auto} does.
      */
     static TestServer startDeferringByLoad(int capacity) throws IOException {
-        return startOneLoop(capacity, 1, loopwork.http.HttpLimits.DEFAULTS, ServerOptions.AUTO_DEFER_SECONDS, true);
+        return startOneLoop(capacity, 1, loopwork.http.HttpLimits.DEFAULTS, ServerOptions.AUTO_DEFER_SECONDS, true,
+                ServerOptions.DEFAULT_HANDOFF_MIN_RATE);
     }
 
     /** One accept loop and one worker in task mode, with these settings and the rest the program's defaults. */
     private static TestServer startOneLoop(int capacity, int slowMs, loopwork.http.HttpLimits limits,
-            int deferAcceptSeconds, boolean deferAdaptively) throws IOException {
+            int deferAcceptSeconds, boolean deferAdaptively, int handOffMinRate) throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, slowMs,
-                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, Transport.preferred(),
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits,
+                handOffMinRate, Transport.preferred(),
                 deferAcceptSeconds, deferAdaptively, false, false, null, null), null));
     }
 

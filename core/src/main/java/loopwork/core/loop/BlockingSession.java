@@ -2,11 +2,11 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingConnection;
 import loopwork.core.ConnectionHandler;
+import loopwork.core.HandOffLimits;
 
 /**
  * The {@link BlockingConnection} a worker lends to a blocking handler: a flyweight over the handed-off
@@ -20,8 +20,6 @@ import loopwork.core.ConnectionHandler;
  */
 final class BlockingSession implements BlockingConnection {
 
-    /** A peer that neither reads nor writes for this long fails the blocking call. */
-    static final long WAIT_TIMEOUT_MS = 60_000;
     /** A wait looks at the thread's interrupt this often: an epoll wait, unlike a selector's, ignores it. */
     private static final long WAIT_SLICE_MS = 200;
 
@@ -29,13 +27,15 @@ final class BlockingSession implements BlockingConnection {
     private final Poller waits;
     private final ByteBuffer scratch;
     private final ConnectionHandler handler;
+    private final WaitBudget budget;
     private ConnectionContext context;
     private ByteBuffer input;
     private long inputAddress;
 
-    BlockingSession(IoScope worker, Poller waits) {
+    BlockingSession(IoScope worker, Poller waits, HandOffLimits limits) {
         this.worker = worker;
         this.waits = waits;
+        this.budget = new WaitBudget(limits);
         this.scratch = worker.scratchOut;
         this.handler = worker.handler;
     }
@@ -45,6 +45,7 @@ final class BlockingSession implements BlockingConnection {
         this.input = input;
         this.inputAddress = inputAddress;
         scratch.clear();
+        budget.reset();
     }
 
     @Override
@@ -86,6 +87,9 @@ final class BlockingSession implements BlockingConnection {
             }
             if (read == Endpoint.FAILED) {
                 throw new IOException("connection reset by peer");
+            }
+            if (read > 0) {
+                budget.moved(read);
             }
             return read; // or END
         } finally {
@@ -134,26 +138,30 @@ final class BlockingSession implements BlockingConnection {
             }
             if (written == 0) {
                 await(Poller.WRITE);
+            } else {
+                budget.moved(written);
             }
         }
     }
 
-    /** Blocks this worker until the connection is ready for {@code operation}. */
+    /** Blocks this worker until the connection is ready for {@code operation}, within the wait budget. */
     private void await(int operation) throws IOException {
+        long limit = budget.nextWaitNanos();
         if (!context.endpoint.watch(waits, operation)) {
             throw new IOException("cannot wait for the connection to be ready");
         }
+        long start = System.nanoTime();
         try {
-            long deadline = System.nanoTime() + WAIT_TIMEOUT_MS * 1_000_000;
             while (waits.poll(WAIT_SLICE_MS) == 0) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("worker stopping");
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new SocketTimeoutException("peer idle for " + WAIT_TIMEOUT_MS + " ms");
+                if (System.nanoTime() - start >= limit) {
+                    throw budget.expired(limit);
                 }
             }
         } finally {
+            budget.waited(System.nanoTime() - start);
             context.endpoint.unwatch(waits);
         }
     }

@@ -1,6 +1,7 @@
 package loopwork.core.loop;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 
 import loopwork.core.BlockingHandler;
 
@@ -128,6 +129,9 @@ final class ConnectionTransfer {
         servingBlocking = true;
         try {
             keep = context.serveWith(session, blockingHandler);
+        } catch (SocketTimeoutException e) {
+            keep = false; // the peer stalled or was too slow (HandOffLimits)
+            ((WorkerLoop) worker.loop).stats().handOffTimeouts.increment();
         } catch (IOException e) {
             keep = false; // the peer reset, closed or went idle: not the handler's fault
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package loopwork.core.loop;
 import java.io.IOException;
 import java.io.PrintStream;
 import loopwork.core.ConnectionHandler;
+import loopwork.core.HandOffLimits;
 import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
@@ -33,13 +34,13 @@ public final class WorkerLoop extends EventLoop {
     private AcceptLoop[] homes;
 
     public WorkerLoop(int index, int slots, TaskType[] taskTypes, ConnectionHandler handler, int inputCapacity,
-            int outputCapacity, Transport transport, PrintStream log) throws IOException {
+            int outputCapacity, Transport transport, HandOffLimits handOffLimits, PrintStream log) throws IOException {
         super("loopwork-worker-" + index, slots, transport);
         blockingPoller = Poller.open(transport, null);
         this.taskTypes = taskTypes;
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
         scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
-        session = new BlockingSession(scope, blockingPoller);
+        session = new BlockingSession(scope, blockingPoller, handOffLimits);
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */

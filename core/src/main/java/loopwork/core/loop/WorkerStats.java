@@ -12,6 +12,7 @@ public final class WorkerStats {
     final Counter moves = new Counter();
     final Counter held = new Counter();
     final Counter handlerErrors = new Counter();
+    final Counter handOffTimeouts = new Counter();
     private volatile long threadId = -1;
 
     void threadId(long id) {
@@ -44,6 +45,11 @@ public final class WorkerStats {
     /** Handler calls (loop or blocking) that threw on this worker; each closed its connection. */
     public long handlerErrors() {
         return handlerErrors.get();
+    }
+
+    /** Hand-offs closed because the peer stalled or kept a slower pace than {@link loopwork.core.HandOffLimits} allow. */
+    public long handOffTimeouts() {
+        return handOffTimeouts.get();
     }
 
     /** The worker thread's id, for per-thread allocation counters; -1 before it starts. */

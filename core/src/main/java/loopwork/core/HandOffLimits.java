@@ -1,0 +1,31 @@
+package loopwork.core;
+
+/**
+ * How long a connection handed to a worker ({@link Connection#handOff}) may keep that worker waiting for
+ * its peer. A blocking read or write waits at most {@code stallMillis} for the peer to move a byte; and over
+ * the whole hand-off the peer gets {@code stallMillis} of waiting to start with, plus one second for every
+ * {@code minBytesPerSecond} bytes it has sent or taken, so one that trickles a byte now and then cannot hold
+ * a worker (there are few) for long. Time the handler spends on its own work does not count. A wait past
+ * either bound fails with {@link java.net.SocketTimeoutException}, and the connection is closed.
+ *
+ * <p>Thread-safe: immutable.
+ *
+ * @param stallMillis       longest single wait for the peer, 1..86400000
+ * @param minBytesPerSecond the slowest pace a peer may keep, on average, while the worker waits for it; 0 for
+ *                          no minimum
+ */
+public record HandOffLimits(long stallMillis, long minBytesPerSecond) {
+
+    /** A minute's stall, no minimum pace: what the kit does unless told otherwise. */
+    public static final HandOffLimits DEFAULTS = new HandOffLimits(60_000, 0);
+
+    public HandOffLimits {
+        if (stallMillis < 1 || stallMillis > 86_400_000) {
+            throw new IllegalArgumentException("stallMillis must be in 1..86400000, not " + stallMillis);
+        }
+        if (minBytesPerSecond < 0 || minBytesPerSecond > 1L << 40) {
+            throw new IllegalArgumentException("minBytesPerSecond must be in 0.." + (1L << 40) + ", not "
+                    + minBytesPerSecond);
+        }
+    }
+}

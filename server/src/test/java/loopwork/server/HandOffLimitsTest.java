@@ -1,0 +1,142 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import loopwork.core.loop.WorkerStats;
+import loopwork.http.HttpLimits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer cannot pin a worker (there is one per core) by being slow: a hand-off's waits for it are bounded by
+ * --write-timeout each, and by --handoff-min-rate over the whole hand-off. Each server has one worker, so a
+ * pinned worker would leave {@code /test/sync} without one.
+ */
+class HandOffLimitsTest {
+
+    private static final HttpLimits ONE_SECOND_STALL = new HttpLimits(2048, 1 << 20, 10_000, 60_000, 1000);
+    /** Far above what the trickling reader below takes (about 3 MB/s), far below what loopback moves. */
+    private static final int MIN_RATE = 100 << 20;
+    private static final String ENDLESS = "GET /test/stream?bytes=1073741824 HTTP/1.1\r\nHost: t\r\n\r\n";
+    private static final String SYNC = "GET /test/sync HTTP/1.1\r\nHost: t\r\n\r\n";
+
+    private static TestServer paced;
+    private static TestServer unpaced;
+
+    @BeforeAll
+    static void start() throws Exception {
+        paced = TestServer.startPaced(ONE_SECOND_STALL, MIN_RATE);
+        unpaced = TestServer.startPaced(ONE_SECOND_STALL, 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        paced.close();
+        unpaced.close();
+    }
+
+    @Test
+    void aPeerThatStopsReadingLosesItsWorkerAfterTheStall() throws Exception {
+        long timeoutsBefore = handOffTimeouts(unpaced);
+        try (Socket stalled = connect(unpaced)) {
+            long sent = System.nanoTime();
+            stalled.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+            awaitHandOffTimeouts(unpaced, timeoutsBefore + 1, 10_000);
+            assertThat((System.nanoTime() - sent) / 1_000_000).as("ms until the worker gave up")
+                    .isGreaterThanOrEqualTo(900);
+            assertTheWorkerServes(unpaced);
+        }
+        unpaced.assertPoolsFull();
+    }
+
+    @Test
+    void aPeerReadingSlowerThanTheMinimumRateLosesItsWorker() throws Exception {
+        long timeoutsBefore = handOffTimeouts(paced);
+        try (Socket trickling = connect(paced)) {
+            trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+            long read = trickle(trickling, paced, timeoutsBefore, 10_000);
+            assertThat(handOffTimeouts(paced)).as("hand-offs given up, after %d bytes", read)
+                    .isEqualTo(timeoutsBefore + 1);
+            assertTheWorkerServes(paced);
+        }
+        paced.assertPoolsFull();
+    }
+
+    @Test
+    void withoutAMinimumRateTheSameTrickleKeepsItsWorker() throws Exception {
+        long timeoutsBefore = handOffTimeouts(unpaced);
+        try (Socket trickling = connect(unpaced)) {
+            trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+            long read = trickle(trickling, unpaced, timeoutsBefore, 3_000);
+            // No wait reached the stall: what ends the trickle above is the rate, not the stall.
+            assertThat(handOffTimeouts(unpaced)).as("hand-offs given up, after %d bytes", read)
+                    .isEqualTo(timeoutsBefore);
+            assertThat(read).isGreaterThan(1 << 20);
+        }
+        unpaced.assertPoolsFull();
+    }
+
+    @Test
+    void aPeerReadingFasterThanTheMinimumRateGetsTheWholeBody() throws Exception {
+        long timeoutsBefore = handOffTimeouts(paced);
+        int bytes = 64 << 20;
+        try (RawHttp reader = new RawHttp(paced.port(), 30_000)) {
+            reader.send("GET /test/stream?bytes=" + bytes + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            InputStream in = reader.socket.getInputStream();
+            assertThat(HandOffTest.readHead(in)).startsWith("HTTP/1.1 200 OK\r\n");
+            in.skipNBytes(bytes); // reads them all; EOFException if the server gave up
+            assertThat(reader.exchange(RawHttp.FAST).status()).isEqualTo(200); // and the connection came home
+        }
+        assertThat(handOffTimeouts(paced)).isEqualTo(timeoutsBefore);
+    }
+
+    /** Reads 64 KB every 20 ms until the server gives the hand-off up, or {@code limitMs}; returns the bytes read. */
+    private static long trickle(Socket socket, TestServer server, long timeoutsBefore, long limitMs) throws Exception {
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[64 << 10];
+        long read = 0;
+        long deadline = System.nanoTime() + limitMs * 1_000_000;
+        while (System.nanoTime() - deadline < 0 && handOffTimeouts(server) == timeoutsBefore) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+            Thread.sleep(20);
+        }
+        return read;
+    }
+
+    private static Socket connect(TestServer server) throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(64 << 10); // before connecting: it sets the window the server sees
+        socket.setSoTimeout(10_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        return socket;
+    }
+
+    /** The only worker answers again, and lets go of the connection it gave up. */
+    private static void assertTheWorkerServes(TestServer server) throws Exception {
+        try (RawHttp client = new RawHttp(server.port(), 10_000)) {
+            assertThat(client.exchange(SYNC).status()).isEqualTo(200);
+        }
+    }
+
+    private static void awaitHandOffTimeouts(TestServer server, long expected, long limitMs) throws Exception {
+        long deadline = System.nanoTime() + limitMs * 1_000_000;
+        while (System.nanoTime() - deadline < 0 && handOffTimeouts(server) < expected) {
+            Thread.sleep(10);
+        }
+        assertThat(handOffTimeouts(server)).as("hand-offs given up").isEqualTo(expected);
+    }
+
+    private static long handOffTimeouts(TestServer server) {
+        return server.server.kit().workerStats().stream().mapToLong(WorkerStats::handOffTimeouts).sum();
+    }
+}
