@@ -2,17 +2,18 @@ package loopwork.core;
 
 /**
  * How long a connection handed to a worker ({@link Connection#handOff}) may keep that worker waiting for
- * its peer. A blocking read or write waits at most {@code stallMillis} for the peer to move a byte; and over
- * the whole hand-off the peer gets {@code stallMillis} of waiting to start with, plus one second for every
- * {@code minBytesPerSecond} bytes it has sent or taken, so one that trickles a byte now and then cannot hold
- * a worker (there are few) for long. Time the handler spends on its own work does not count. A wait past
- * either bound fails with {@link java.net.SocketTimeoutException}, and the connection is closed.
+ * its peer, to read from it or for room to write to it. No single wait lasts over {@code stallMillis}.
+ * With a {@code minBytesPerSecond}, the waits also draw on a credit that starts at {@code stallMillis},
+ * grows by a second for every {@code minBytesPerSecond} bytes the peer sends or takes, and never exceeds
+ * {@code stallMillis}: the peer must keep that pace over any stretch of waiting, so one that trickles a
+ * byte now and then cannot hold a worker (there are few) for long, whatever it moved before. Time the
+ * handler spends on its own work does not count. A wait past either bound fails with
+ * {@link java.net.SocketTimeoutException}, and the connection is closed when the handler returns.
  *
  * <p>Thread-safe: immutable.
  *
  * @param stallMillis       longest single wait for the peer, 1..86400000
- * @param minBytesPerSecond the slowest pace a peer may keep, on average, while the worker waits for it; 0 for
- *                          no minimum
+ * @param minBytesPerSecond the slowest pace a peer may keep while the worker waits for it; 0 for no minimum
  */
 public record HandOffLimits(long stallMillis, long minBytesPerSecond) {
 

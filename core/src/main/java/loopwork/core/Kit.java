@@ -44,8 +44,8 @@ public final class Kit implements AutoCloseable {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo info = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), types, protocol.newHandler(info),
-                        config.inputBufferBytes(), config.outputBufferBytes(), config.transport(), config.handOffLimits(),
-                        config.log());
+                        config.inputBufferBytes(), config.outputBufferBytes(), config.transport(),
+                        config.handOffLimits(), config.log());
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),

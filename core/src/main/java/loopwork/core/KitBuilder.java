@@ -107,7 +107,10 @@ public final class KitBuilder {
         return this;
     }
 
-    /** How long a handed-off connection's peer may keep its worker waiting; {@link HandOffLimits#DEFAULTS} by default. */
+    /**
+     * How long a handed-off connection's peer may keep its worker waiting;
+     * {@link HandOffLimits#DEFAULTS} by default.
+     */
     public KitBuilder handOffLimits(HandOffLimits value) {
         handOffLimits = value;
         return this;

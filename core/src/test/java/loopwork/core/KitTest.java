@@ -234,6 +234,80 @@ class KitTest {
         }
     }
 
+    /**
+     * A blocking handler reading from a peer that first sends 50 KB/s, then trickles 1 KB/s, with a 1 s stall
+     * and a 10 KB/s minimum: the bytes it reads keep its credit up, then the trickle runs it out. The handler
+     * catches the timeout and goes on, but may not write, and the connection closes all the same.
+     */
+    @Test
+    void aBlockingReaderKeepsItsWorkerOnlyWhileThePeerKeepsThePace() throws Exception {
+        AtomicReference<String> failure = new AtomicReference<>("handler did not fail");
+        AtomicReference<String> afterFailure = new AtomicReference<>("handler did not get there");
+        Protocol reading = new Protocol() {
+            @Override
+            public void registerTasks(TaskRegistry tasks) {
+            }
+
+            @Override
+            public byte[] refusal() {
+                return "busy\n".getBytes(StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public ConnectionHandler newHandler(LoopInfo loop) {
+                return (connection, in) -> connection.handOff(blocking -> {
+                    try {
+                        for (;;) {
+                            blocking.input().position(blocking.input().limit()); // read and thrown away
+                            if (blocking.read() < 0) {
+                                return false;
+                            }
+                        }
+                    } catch (IOException e) {
+                        failure.set(e.getMessage());
+                    }
+                    try {
+                        blocking.write("after\n".getBytes(StandardCharsets.US_ASCII));
+                        blocking.flush();
+                        afterFailure.set("wrote");
+                    } catch (IOException e) {
+                        afterFailure.set("refused");
+                    }
+                    return true;
+                });
+            }
+        };
+        try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(2).workerThreads(1)
+                .handOffLimits(new HandOffLimits(1000, 10_000)).protocol(reading).build()) {
+            kit.start();
+            try (Socket peer = new Socket("127.0.0.1", kit.port())) {
+                peer.setSoTimeout(10_000);
+                OutputStream out = peer.getOutputStream();
+                long start = System.nanoTime();
+                while (System.nanoTime() - start < 2_500_000_000L) { // 2.5 s at 50 KB/s: more than the stall
+                    out.write(new byte[1000]);
+                    Thread.sleep(20);
+                }
+                assertThat(failure.get()).as("after 2.5 s at 50 KB/s").isEqualTo("handler did not fail");
+                long trickleStart = System.nanoTime();
+                try {
+                    while (failure.get().equals("handler did not fail") && System.nanoTime() - trickleStart < 10e9) {
+                        out.write(new byte[100]);
+                        Thread.sleep(100);
+                    }
+                } catch (IOException closed) {
+                    // the server closed first: as expected
+                }
+                assertThat(failure.get()).startsWith("peer slower than 10000 bytes/s");
+                assertThat(peer.getInputStream().readAllBytes()).as("closed, nothing written after").isEmpty();
+            }
+            waitUntilPoolsFull(kit);
+            assertThat(afterFailure.get()).isEqualTo("refused");
+            assertThat(kit.workerStats().getFirst().handOffTimeouts()).isEqualTo(1);
+            assertThat(kit.unexpectedFailures()).isZero();
+        }
+    }
+
     private static void waitUntilPoolsFull(Kit kit) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() - deadline < 0

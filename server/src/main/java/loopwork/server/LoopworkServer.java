@@ -52,7 +52,8 @@ public final class LoopworkServer implements AutoCloseable {
             throws IOException {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
-                ServerOptions.DEFAULT_HANDOFF_MIN_RATE, Transport.preferred(), 0, false, false, false, null, null), log);
+                ServerOptions.DEFAULT_HANDOFF_MIN_RATE, Transport.preferred(), 0, false, false, false, null, null),
+                log);
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {

@@ -110,9 +110,10 @@ final class ServerOptions {
     String writeTimeout = String.valueOf(HttpLimits.DEFAULTS.writeTimeoutMs());
 
     @Option(names = "--handoff-min-rate", paramLabel = "BYTES",
-            description = "a connection handed to a worker for blocking I/O (/test/sync, /test/stream) must move "
-                    + "this many bytes for each second the worker waits for it, after a first --write-timeout, "
-                    + "or it is closed; 0 for no minimum, 0..1073741824 (default " + DEFAULT_HANDOFF_MIN_RATE + ")")
+            description = "a connection handed to a worker for blocking I/O (/test/sync, /test/stream) waits for "
+                    + "its peer at most --write-timeout at a time, and is closed if the peer moves fewer than this "
+                    + "many bytes per second over a stretch of waiting; 0 for no minimum, 0..1073741824 (default "
+                    + DEFAULT_HANDOFF_MIN_RATE + ")")
     String handOffMinRate = String.valueOf(DEFAULT_HANDOFF_MIN_RATE);
 
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
@@ -139,8 +140,8 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            int handOffMinRate, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive, boolean verbose,
-            boolean daemonize, Path pidFile, Path logFile) {
+            int handOffMinRate, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive,
+            boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A peer cannot pin a worker (there is one per core) by being slow: a hand-off's waits for it are bounded by
- * --write-timeout each, and by --handoff-min-rate over the whole hand-off. Each server has one worker, so a
- * pinned worker would leave {@code /test/sync} without one.
+ * --write-timeout each, and by --handoff-min-rate over any stretch of them. Both servers have a 3 s stall and
+ * one worker, so a pinned worker would leave {@code /test/sync} without one; only one has a minimum rate.
  */
 class HandOffLimitsTest {
 
-    private static final HttpLimits ONE_SECOND_STALL = new HttpLimits(2048, 1 << 20, 10_000, 60_000, 1000);
-    /** Far above what the trickling reader below takes (about 3 MB/s), far below what loopback moves. */
-    private static final int MIN_RATE = 100 << 20;
+    private static final int STALL_MS = 3000;
+    private static final HttpLimits STALL = new HttpLimits(2048, 1 << 20, 10_000, 60_000, STALL_MS);
+    /** Five times what the trickling reader below takes (at most 3.2 MB/s), far below what loopback moves. */
+    private static final int MIN_RATE = 16 << 20;
     private static final String ENDLESS = "GET /test/stream?bytes=1073741824 HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String SYNC = "GET /test/sync HTTP/1.1\r\nHost: t\r\n\r\n";
 
@@ -31,8 +32,8 @@ class HandOffLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        paced = TestServer.startPaced(ONE_SECOND_STALL, MIN_RATE);
-        unpaced = TestServer.startPaced(ONE_SECOND_STALL, 0);
+        paced = TestServer.startPaced(STALL, MIN_RATE);
+        unpaced = TestServer.startPaced(STALL, 0);
     }
 
     @AfterAll
@@ -47,9 +48,11 @@ class HandOffLimitsTest {
         try (Socket stalled = connect(unpaced)) {
             long sent = System.nanoTime();
             stalled.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
-            awaitHandOffTimeouts(unpaced, timeoutsBefore + 1, 10_000);
+            awaitHandOffTimeouts(unpaced, timeoutsBefore + 1, 3 * STALL_MS);
             assertThat((System.nanoTime() - sent) / 1_000_000).as("ms until the worker gave up")
-                    .isGreaterThanOrEqualTo(900);
+                    .isGreaterThanOrEqualTo(STALL_MS - 100);
+            assertThat(unpaced.server.metricsText())
+                    .contains("loopwork_worker_handoff_timeouts_total{worker=\"0\"} " + (timeoutsBefore + 1) + "\n");
             assertTheWorkerServes(unpaced);
         }
         unpaced.assertPoolsFull();
@@ -60,7 +63,7 @@ class HandOffLimitsTest {
         long timeoutsBefore = handOffTimeouts(paced);
         try (Socket trickling = connect(paced)) {
             trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
-            long read = trickle(trickling, paced, timeoutsBefore, 10_000);
+            long read = trickle(trickling, paced, timeoutsBefore, 6_000);
             assertThat(handOffTimeouts(paced)).as("hand-offs given up, after %d bytes", read)
                     .isEqualTo(timeoutsBefore + 1);
             assertTheWorkerServes(paced);
@@ -73,8 +76,8 @@ class HandOffLimitsTest {
         long timeoutsBefore = handOffTimeouts(unpaced);
         try (Socket trickling = connect(unpaced)) {
             trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
-            long read = trickle(trickling, unpaced, timeoutsBefore, 3_000);
-            // No wait reached the stall: what ends the trickle above is the rate, not the stall.
+            long read = trickle(trickling, unpaced, timeoutsBefore, 6_000);
+            // No wait reached the stall, so the same trickle on the paced server ends by its rate.
             assertThat(handOffTimeouts(unpaced)).as("hand-offs given up, after %d bytes", read)
                     .isEqualTo(timeoutsBefore);
             assertThat(read).isGreaterThan(1 << 20);
@@ -90,10 +93,16 @@ class HandOffLimitsTest {
             reader.send("GET /test/stream?bytes=" + bytes + " HTTP/1.1\r\nHost: t\r\n\r\n");
             InputStream in = reader.socket.getInputStream();
             assertThat(HandOffTest.readHead(in)).startsWith("HTTP/1.1 200 OK\r\n");
-            in.skipNBytes(bytes); // reads them all; EOFException if the server gave up
+            byte[] chunk = new byte[256 << 10];
+            long body = 0;
+            for (int n; body < bytes && (n = in.read(chunk, 0, (int) Math.min(chunk.length, bytes - body))) > 0; ) {
+                body += n;
+            }
+            assertThat(body).as("body bytes before the server closed").isEqualTo(bytes);
             assertThat(reader.exchange(RawHttp.FAST).status()).isEqualTo(200); // and the connection came home
         }
         assertThat(handOffTimeouts(paced)).isEqualTo(timeoutsBefore);
+        paced.assertPoolsFull();
     }
 
     /** Reads 64 KB every 20 ms until the server gives the hand-off up, or {@code limitMs}; returns the bytes read. */

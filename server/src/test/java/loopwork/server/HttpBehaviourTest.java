@@ -277,7 +277,7 @@ class HttpBehaviourTest {
                     "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_defer_accept",
                     "loopwork_requests_total",
                     "loopwork_loop_allocated_bytes_total", "loopwork_worker_tasks_total",
-                    "loopwork_worker_allocated_bytes_total"}) {
+                    "loopwork_worker_handoff_timeouts_total", "loopwork_worker_allocated_bytes_total"}) {
                 assertThat(response.body()).contains(family + "{");
             }
             assertThat(response.body()).contains("loopwork_connections_open{loop=\"0\"}");

@@ -2,6 +2,7 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingConnection;
@@ -28,6 +29,8 @@ final class BlockingSession implements BlockingConnection {
     private final ByteBuffer scratch;
     private final ConnectionHandler handler;
     private final WaitBudget budget;
+    /** A wait ran out of its budget: the connection is done for, whatever the handler makes of the exception. */
+    private boolean timedOut;
     private ConnectionContext context;
     private ByteBuffer input;
     private long inputAddress;
@@ -40,12 +43,21 @@ final class BlockingSession implements BlockingConnection {
         this.handler = worker.handler;
     }
 
+    /** Points the session at a handed-off connection, with a fresh wait budget. */
     void bind(ConnectionContext context, ByteBuffer input, long inputAddress) {
         this.context = context;
         this.input = input;
         this.inputAddress = inputAddress;
         scratch.clear();
         budget.reset();
+        timedOut = false;
+    }
+
+    /** The hand-off is over: the session lets go of the connection, and keeps {@link #timedOut()} for its end. */
+    void release() {
+        context = null;
+        input = null;
+        inputAddress = 0;
     }
 
     @Override
@@ -121,10 +133,18 @@ final class BlockingSession implements BlockingConnection {
         }
     }
 
-    /** The handler closed the connection (through its {@code Connection}): it is gone for reading and writing. */
+    /** Whether a wait ran out of the {@link loopwork.core.HandOffLimits}: the connection must then close. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** The handler closed the connection (through its {@code Connection}), or a wait timed out: no more I/O. */
     private void checkOpen() throws IOException {
         if (context.transfer.closeRequested()) {
             throw new IOException("connection " + context.id() + " closed by its handler");
+        }
+        if (timedOut) {
+            throw new SocketTimeoutException("connection " + context.id() + " timed out waiting for its peer");
         }
     }
 
@@ -146,17 +166,26 @@ final class BlockingSession implements BlockingConnection {
 
     /** Blocks this worker until the connection is ready for {@code operation}, within the wait budget. */
     private void await(int operation) throws IOException {
-        long limit = budget.nextWaitNanos();
+        long limit;
+        try {
+            limit = budget.nextWaitNanos();
+        } catch (SocketTimeoutException e) {
+            timedOut = true;
+            throw e;
+        }
         if (!context.endpoint.watch(waits, operation)) {
             throw new IOException("cannot wait for the connection to be ready");
         }
         long start = System.nanoTime();
         try {
-            while (waits.poll(WAIT_SLICE_MS) == 0) {
+            long left = limit;
+            while (waits.poll(Math.min(WAIT_SLICE_MS, (left + 999_999) / 1_000_000)) == 0) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("worker stopping");
                 }
-                if (System.nanoTime() - start >= limit) {
+                left = limit - (System.nanoTime() - start);
+                if (left <= 0) {
+                    timedOut = true;
                     throw budget.expired(limit);
                 }
             }

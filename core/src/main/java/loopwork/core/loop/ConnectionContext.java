@@ -517,7 +517,7 @@ final class ConnectionContext implements Connection {
             in.compact();
             return keep;
         } finally {
-            session.bind(null, null, 0);
+            session.release();
         }
     }
 

@@ -1,7 +1,6 @@
 package loopwork.core.loop;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 
 import loopwork.core.BlockingHandler;
 
@@ -129,9 +128,6 @@ final class ConnectionTransfer {
         servingBlocking = true;
         try {
             keep = context.serveWith(session, blockingHandler);
-        } catch (SocketTimeoutException e) {
-            keep = false; // the peer stalled or was too slow (HandOffLimits)
-            ((WorkerLoop) worker.loop).stats().handOffTimeouts.increment();
         } catch (IOException e) {
             keep = false; // the peer reset, closed or went idle: not the handler's fault
         } catch (InterruptedException e) {
@@ -151,6 +147,10 @@ final class ConnectionTransfer {
         if (closeWhenServed) {
             closeWhenServed = false;
             keep = false;
+        }
+        if (session.timedOut()) { // even if the handler caught it: its answer may be cut short
+            keep = false;
+            ((WorkerLoop) worker.loop).stats().handOffTimeouts.increment();
         }
         if (keep && context.endpoint.isOpen()) {
             returnHome(worker);

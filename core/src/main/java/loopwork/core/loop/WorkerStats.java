@@ -47,7 +47,7 @@ public final class WorkerStats {
         return handlerErrors.get();
     }
 
-    /** Hand-offs closed because the peer stalled or kept a slower pace than {@link loopwork.core.HandOffLimits} allow. */
+    /** Hand-offs closed because the peer stalled or kept a slower pace than the kit's HandOffLimits allow. */
     public long handOffTimeouts() {
         return handOffTimeouts.get();
     }

@@ -8,7 +8,7 @@ import java.net.SocketTimeoutException;
 import loopwork.core.HandOffLimits;
 import org.junit.jupiter.api.Test;
 
-/** The arithmetic of a hand-off's waits: a stall per wait, and a stall plus a second per minimum rate's bytes in all. */
+/** The arithmetic of a hand-off's waits: the stall per wait, and a credit the peer's bytes refill up to it. */
 class WaitBudgetTest {
 
     private static final long MS = 1_000_000;
@@ -24,17 +24,21 @@ class WaitBudgetTest {
     }
 
     @Test
-    void eachByteBuysWaitingAtTheMinimumRate() throws Exception {
-        WaitBudget budget = new WaitBudget(new HandOffLimits(1000, 1000)); // 1 s, then 1 ms per byte
+    void eachByteRefillsTheCreditUpToTheStall() throws Exception {
+        WaitBudget budget = new WaitBudget(new HandOffLimits(1000, 1000)); // 1 s of credit, 1 ms more per byte
         budget.waited(600 * MS);
         assertThat(budget.nextWaitNanos()).isEqualTo(400 * MS);
         budget.moved(500);
         assertThat(budget.nextWaitNanos()).isEqualTo(900 * MS);
         budget.moved(5000);
         assertThat(budget.nextWaitNanos()).as("never more than the stall").isEqualTo(1000 * MS);
-        budget.waited(5900 * MS);
+        budget.waited(700 * MS);
+        budget.moved(100);
+        budget.waited(300 * MS);
+        assertThat(budget.nextWaitNanos()).isEqualTo(100 * MS); // 1000 - 700 + 100 - 300
+        budget.waited(150 * MS);
         assertThatThrownBy(budget::nextWaitNanos).isInstanceOf(SocketTimeoutException.class)
-                .hasMessage("peer slower than 1000 bytes/s: 5500 bytes moved");
+                .hasMessage("peer slower than 1000 bytes/s: 5600 bytes moved");
         assertThat(budget.expired(400 * MS)).hasMessageStartingWith("peer slower than");
 
         budget.reset(); // the next hand-off starts afresh
@@ -42,11 +46,15 @@ class WaitBudgetTest {
     }
 
     @Test
-    void aGigabyteAtAByteASecondDoesNotOverflow() throws Exception {
+    void aFastStartIsNotBankedForATrickleLater() throws Exception {
         WaitBudget budget = new WaitBudget(new HandOffLimits(1000, 1));
-        budget.moved(1 << 30);
-        budget.moved(1 << 30);
-        budget.waited(1_000_000 * 1000 * MS); // a million seconds: well within 2^31 s of credit
+        for (int i = 0; i < 5; i++) { // 10 GB: 10^19 ns of credit at a byte a second, past a long, were it kept
+            budget.moved(Integer.MAX_VALUE);
+        }
         assertThat(budget.nextWaitNanos()).isEqualTo(1000 * MS);
+        budget.waited(999 * MS);
+        budget.moved(0);
+        budget.waited(2 * MS);
+        assertThatThrownBy(budget::nextWaitNanos).isInstanceOf(SocketTimeoutException.class);
     }
 }
