@@ -30,6 +30,8 @@ final class HttpHandler implements ConnectionHandler {
     static final int TIMEOUT_WRITE = 2;
     static final int TIMEOUT_IDLE = 3;
     static final int TIMEOUT_BODY = 4;
+    /** Output room a request may need before it is parsed: its answer, after a 100 Continue. */
+    private static final int ANSWER_ROOM = HttpExchange.WRITE_CHUNK + HttpResponse.CONTINUE.length;
 
     private final Routes routes;
     private final HttpLimits limits;
@@ -71,13 +73,17 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         boolean writeBlocked = false;
         while (exchange.busyWith == null && connection.isOpen()) {
+            if (exchange.chunked.isActive() && !connection.canWrite(ANSWER_ROOM)) {
+                writeBlocked = true; // a bad chunk needs room for its 400: decode on once output drains
+                break;
+            }
             if (!skipBody(exchange, in)) {
                 break;
             }
             if (!in.hasRemaining()) {
                 break;
             }
-            if (!connection.canWrite(HttpExchange.WRITE_CHUNK + HttpResponse.CONTINUE.length)) {
+            if (!connection.canWrite(ANSWER_ROOM)) {
                 writeBlocked = true; // no room for an answer: we are called again when output drains
                 break;
             }
