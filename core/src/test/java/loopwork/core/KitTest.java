@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -235,7 +236,7 @@ class KitTest {
     }
 
     /**
-     * A blocking handler reading from a peer that first sends 50 KB/s, then trickles 1 KB/s, with a 1 s stall
+     * A blocking handler reading from a peer that first sends 50 KB/s, then trickles 1 KB/s, with a 2 s stall
      * and a 10 KB/s minimum: the bytes it reads keep its credit up, then the trickle runs it out. The handler
      * catches the timeout and goes on, but may not write, and the connection closes all the same.
      */
@@ -278,17 +279,17 @@ class KitTest {
             }
         };
         try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(2).workerThreads(1)
-                .handOffLimits(new HandOffLimits(1000, 10_000)).protocol(reading).build()) {
+                .handOffLimits(new HandOffLimits(2000, 10_000)).protocol(reading).build()) {
             kit.start();
             try (Socket peer = new Socket("127.0.0.1", kit.port())) {
                 peer.setSoTimeout(10_000);
                 OutputStream out = peer.getOutputStream();
                 long start = System.nanoTime();
-                while (System.nanoTime() - start < 2_500_000_000L) { // 2.5 s at 50 KB/s: more than the stall
+                while (System.nanoTime() - start < 3_000_000_000L) { // 3 s at 50 KB/s: more than the stall
                     out.write(new byte[1000]);
                     Thread.sleep(20);
                 }
-                assertThat(failure.get()).as("after 2.5 s at 50 KB/s").isEqualTo("handler did not fail");
+                assertThat(failure.get()).as("after 3 s at 50 KB/s").isEqualTo("handler did not fail");
                 long trickleStart = System.nanoTime();
                 try {
                     while (failure.get().equals("handler did not fail") && System.nanoTime() - trickleStart < 10e9) {
@@ -299,7 +300,13 @@ class KitTest {
                     // the server closed first: as expected
                 }
                 assertThat(failure.get()).startsWith("peer slower than 10000 bytes/s");
-                assertThat(peer.getInputStream().readAllBytes()).as("closed, nothing written after").isEmpty();
+                byte[] after;
+                try {
+                    after = peer.getInputStream().readAllBytes();
+                } catch (SocketException reset) { // a trickle that arrived as the server closed makes it a reset
+                    after = new byte[0];
+                }
+                assertThat(after).as("closed, nothing written after").isEmpty();
             }
             waitUntilPoolsFull(kit);
             assertThat(afterFailure.get()).isEqualTo("refused");

@@ -22,8 +22,8 @@ class HandOffLimitsTest {
 
     private static final int STALL_MS = 3000;
     private static final HttpLimits STALL = new HttpLimits(2048, 1 << 20, 10_000, 60_000, STALL_MS);
-    /** Five times what the trickling reader below takes (at most 3.2 MB/s), far below what loopback moves. */
-    private static final int MIN_RATE = 16 << 20;
+    /** Five times what the trickling reader below takes (at most 1.6 MB/s), far below what loopback moves. */
+    private static final int MIN_RATE = 8 << 20;
     private static final String ENDLESS = "GET /test/stream?bytes=1073741824 HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String SYNC = "GET /test/sync HTTP/1.1\r\nHost: t\r\n\r\n";
 
@@ -63,7 +63,7 @@ class HandOffLimitsTest {
         long timeoutsBefore = handOffTimeouts(paced);
         try (Socket trickling = connect(paced)) {
             trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
-            long read = trickle(trickling, paced, timeoutsBefore, 6_000);
+            long read = trickle(trickling, paced, timeoutsBefore, 8_000);
             assertThat(handOffTimeouts(paced)).as("hand-offs given up, after %d bytes", read)
                     .isEqualTo(timeoutsBefore + 1);
             assertTheWorkerServes(paced);
@@ -105,7 +105,7 @@ class HandOffLimitsTest {
         paced.assertPoolsFull();
     }
 
-    /** Reads 64 KB every 20 ms until the server gives the hand-off up, or {@code limitMs}; returns the bytes read. */
+    /** Reads 64 KB every 40 ms until the server gives the hand-off up, or {@code limitMs}; returns the bytes read. */
     private static long trickle(Socket socket, TestServer server, long timeoutsBefore, long limitMs) throws Exception {
         InputStream in = socket.getInputStream();
         byte[] chunk = new byte[64 << 10];
@@ -117,7 +117,7 @@ class HandOffLimitsTest {
                 break;
             }
             read += n;
-            Thread.sleep(20);
+            Thread.sleep(40);
         }
         return read;
     }
