@@ -41,6 +41,10 @@ final class HttpHandler implements ConnectionHandler {
     private final int inputCapacity;
 
     HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats) {
+        if (loop.outputCapacity() < ANSWER_ROOM) { // no request could ever be parsed: refuse at build, not at run
+            throw new IllegalArgumentException("HTTP needs an output buffer of at least " + ANSWER_ROOM
+                    + " bytes (an answer after a 100 Continue), not " + loop.outputCapacity());
+        }
         this.routes = routes;
         this.limits = limits;
         this.stats = stats;

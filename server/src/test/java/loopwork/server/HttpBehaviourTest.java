@@ -1,6 +1,7 @@
 package loopwork.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -12,9 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import loopwork.core.Kit;
 import loopwork.core.Transport;
+import loopwork.http.HttpLimits;
+import loopwork.http.HttpProtocol;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -261,6 +266,16 @@ class HttpBehaviourTest {
                 assertThat(client.read().status()).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    void anOutputBufferTooSmallForAnAnswerIsRefusedWhenTheKitIsBuilt() {
+        HttpProtocol http = new HttpProtocol(List.of(new FastRoute()), HttpLimits.DEFAULTS);
+        assertThatThrownBy(() -> Kit.builder().host("127.0.0.1").port(0).acceptCapacity(4).outputBufferBytes(256)
+                .protocol(http).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HTTP needs an output buffer of at least 281 bytes")
+                .hasMessageEndingWith("not 256");
     }
 
     @Test
