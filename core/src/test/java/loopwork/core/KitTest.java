@@ -184,36 +184,22 @@ class KitTest {
         CountDownLatch closed = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
         AtomicReference<String> afterClose = new AtomicReference<>("handler did not get there");
-        Protocol closingHandOff = new Protocol() {
-            @Override
-            public void registerTasks(TaskRegistry tasks) {
-            }
-
-            @Override
-            public byte[] refusal() {
-                return "busy\n".getBytes(StandardCharsets.US_ASCII);
-            }
-
-            @Override
-            public ConnectionHandler newHandler(LoopInfo loop) {
-                return (connection, in) -> {
-                    in.position(in.limit());
-                    connection.handOff(blocking -> {
-                        connection.close();
-                        closed.countDown();
-                        proceed.await(10, TimeUnit.SECONDS);
-                        try {
-                            blocking.write("late\n".getBytes(StandardCharsets.US_ASCII), 0, 5);
-                            blocking.flush();
-                            afterClose.set("wrote");
-                        } catch (IOException e) {
-                            afterClose.set("refused");
-                        }
-                        return true;
-                    });
-                };
-            }
-        };
+        Protocol closingHandOff = everyLoopRuns((connection, in) -> {
+            in.position(in.limit());
+            connection.handOff(blocking -> {
+                connection.close();
+                closed.countDown();
+                proceed.await(10, TimeUnit.SECONDS);
+                try {
+                    blocking.write("late\n".getBytes(StandardCharsets.US_ASCII), 0, 5);
+                    blocking.flush();
+                    afterClose.set("wrote");
+                } catch (IOException e) {
+                    afterClose.set("refused");
+                }
+                return true;
+            });
+        });
         try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(1).workerThreads(1)
                 .protocol(closingHandOff).build()) {
             kit.start();
@@ -244,40 +230,26 @@ class KitTest {
     void aBlockingReaderKeepsItsWorkerOnlyWhileThePeerKeepsThePace() throws Exception {
         AtomicReference<String> failure = new AtomicReference<>("handler did not fail");
         AtomicReference<String> afterFailure = new AtomicReference<>("handler did not get there");
-        Protocol reading = new Protocol() {
-            @Override
-            public void registerTasks(TaskRegistry tasks) {
-            }
-
-            @Override
-            public byte[] refusal() {
-                return "busy\n".getBytes(StandardCharsets.US_ASCII);
-            }
-
-            @Override
-            public ConnectionHandler newHandler(LoopInfo loop) {
-                return (connection, in) -> connection.handOff(blocking -> {
-                    try {
-                        for (;;) {
-                            blocking.input().position(blocking.input().limit()); // read and thrown away
-                            if (blocking.read() < 0) {
-                                return false;
-                            }
-                        }
-                    } catch (IOException e) {
-                        failure.set(e.getMessage());
+        Protocol reading = everyLoopRuns((connection, in) -> connection.handOff(blocking -> {
+            try {
+                for (;;) {
+                    blocking.input().position(blocking.input().limit()); // read and thrown away
+                    if (blocking.read() < 0) {
+                        return false;
                     }
-                    try {
-                        blocking.write("after\n".getBytes(StandardCharsets.US_ASCII));
-                        blocking.flush();
-                        afterFailure.set("wrote");
-                    } catch (IOException e) {
-                        afterFailure.set("refused");
-                    }
-                    return true;
-                });
+                }
+            } catch (IOException e) {
+                failure.set(e.getMessage());
             }
-        };
+            try {
+                blocking.write("after\n".getBytes(StandardCharsets.US_ASCII));
+                blocking.flush();
+                afterFailure.set("wrote");
+            } catch (IOException e) {
+                afterFailure.set("refused");
+            }
+            return true;
+        }));
         try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(2).workerThreads(1)
                 .handOffLimits(new HandOffLimits(2000, 10_000)).protocol(reading).build()) {
             kit.start();
@@ -313,6 +285,25 @@ class KitTest {
             assertThat(kit.workerStats().getFirst().handOffTimeouts()).isEqualTo(1);
             assertThat(kit.unexpectedFailures()).isZero();
         }
+    }
+
+    /** A protocol with no tasks that refuses with "busy" and runs {@code handler} on every loop and worker. */
+    private static Protocol everyLoopRuns(ConnectionHandler handler) {
+        return new Protocol() {
+            @Override
+            public void registerTasks(TaskRegistry tasks) {
+            }
+
+            @Override
+            public byte[] refusal() {
+                return "busy\n".getBytes(StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public ConnectionHandler newHandler(LoopInfo loop) {
+                return handler;
+            }
+        };
     }
 
     private static void waitUntilPoolsFull(Kit kit) throws InterruptedException {
