@@ -124,4 +124,11 @@ public interface Connection {
 
     /** Closes now, dropping queued output. */
     void close();
+
+    /**
+     * Closes now with a reset (RST): drops queued output and what the kernel still holds to send, which a
+     * normal close leaves it sending for as long as the peer takes it. For a peer given up on for not reading
+     * (a write timeout), so that its buffers are freed at once; a reset's peer may report an error.
+     */
+    void reset();
 }

@@ -287,6 +287,38 @@ class KitTest {
         }
     }
 
+    /** {@link Connection#reset()} ends a connection with a reset where {@link Connection#close()} ends it with a FIN. */
+    @Test
+    void aResetIsSeenAsOneAndACloseAsTheEnd() throws Exception {
+        Protocol resetting = everyLoopRuns((connection, in) -> {
+            boolean reset = in.get() == 'r';
+            in.position(in.limit());
+            if (reset) {
+                connection.reset();
+            } else {
+                connection.close();
+            }
+        });
+        try (Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(2).workerThreads(0)
+                .protocol(resetting).build()) {
+            kit.start();
+            for (String line : new String[] {"r\n", "c\n", "r\n"}) {
+                try (Socket peer = new Socket("127.0.0.1", kit.port())) {
+                    peer.setSoTimeout(10_000);
+                    peer.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
+                    if (line.startsWith("r")) {
+                        assertThatThrownBy(() -> peer.getInputStream().readAllBytes())
+                                .isInstanceOf(SocketException.class).hasMessageContaining("reset");
+                    } else {
+                        assertThat(peer.getInputStream().readAllBytes()).isEmpty();
+                    }
+                }
+            }
+            waitUntilPoolsFull(kit);
+            assertThat(kit.unexpectedFailures()).isZero();
+        }
+    }
+
     /** A protocol with no tasks that refuses with "busy" and runs {@code handler} on every loop and worker. */
     private static Protocol everyLoopRuns(ConnectionHandler handler) {
         return new Protocol() {

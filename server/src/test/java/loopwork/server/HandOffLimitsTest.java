@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 import loopwork.core.loop.WorkerStats;
@@ -54,6 +55,7 @@ class HandOffLimitsTest {
             assertThat(unpaced.server.metricsText())
                     .contains("loopwork_worker_handoff_timeouts_total{worker=\"0\"} " + (timeoutsBefore + 1) + "\n");
             assertTheWorkerServes(unpaced);
+            assertThat(drainsToAReset(stalled)).as("the rest of the body dropped with a reset").isTrue();
         }
         unpaced.assertPoolsFull();
     }
@@ -120,6 +122,21 @@ class HandOffLimitsTest {
             Thread.sleep(40);
         }
         return read;
+    }
+
+    /** Reads until the end (false) or a reset (true), within 10 s; the server's buffers hold a few MB at most. */
+    private static boolean drainsToAReset(Socket socket) throws Exception {
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[256 << 10];
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try {
+            while (System.nanoTime() - deadline < 0 && in.read(chunk) >= 0) {
+                // drained
+            }
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
     }
 
     private static Socket connect(TestServer server) throws Exception {

@@ -41,6 +41,7 @@ public final class LinuxSockets {
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_REUSEPORT = 15;
+    static final int SO_LINGER = 13;
     static final int TCP_NODELAY = 1;
     static final int TCP_DEFER_ACCEPT = 9;
     /** {@code struct sockaddr_in}: family (host order), port and address (network order), 8 bytes of zero. */
@@ -137,6 +138,22 @@ public final class LinuxSockets {
         if (result < 0) {
             throw Errno.exception("setsockopt TCP_DEFER_ACCEPT", result);
         }
+    }
+
+    /**
+     * SO_LINGER on, with 0 s, on a connection about to be closed: the close then resets it and drops what
+     * its send buffer holds. Whether it was set, with nothing thrown (on a failure the close is normal).
+     */
+    public boolean lingerZero(int fd) {
+        scratch.set(JAVA_INT, 0, 1); // struct linger { int l_onoff; int l_linger; }, in the sockaddr's room
+        scratch.set(JAVA_INT, 4, 0);
+        int result;
+        try {
+            result = (int) Syscalls.SETSOCKOPT.invokeExact(capture, fd, SOL_SOCKET, SO_LINGER, sockaddr, 8);
+        } catch (Throwable e) {
+            throw Syscalls.unexpected(e);
+        }
+        return result == 0;
     }
 
     /** {@link #setDeferAccept} on a loop's thread: whether it was set, with nothing thrown. */

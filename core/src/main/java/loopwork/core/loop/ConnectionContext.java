@@ -46,6 +46,8 @@ final class ConnectionContext implements Connection {
     /** Unconsumed input kept in {@link #in}, from 0. */
     private int inPending;
     private boolean closeAfterWrite;
+    /** {@link #reset()} asked for this close, which may be put off until a blocking handler returns. */
+    private boolean resetOnClose;
     private int interestOps;
     /** What the last read returned: bytes, 0 when nothing was waiting, negative at the end. */
     private int lastRead;
@@ -522,9 +524,13 @@ final class ConnectionContext implements Connection {
     }
 
     /** On a worker, when a hand-off ends: the worker closes the connection it holds. */
-    void closeOn(IoScope worker) {
+    void closeOn(IoScope worker, boolean reset) {
         scope = worker;
-        close();
+        if (reset) {
+            reset();
+        } else {
+            close();
+        }
     }
 
     // ---- close
@@ -538,6 +544,14 @@ final class ConnectionContext implements Connection {
     public void closeAfterWrite() {
         if (state == OPEN) {
             closeAfterWrite = true;
+        }
+    }
+
+    @Override
+    public void reset() {
+        if (state == OPEN) {
+            resetOnClose = true;
+            close();
         }
     }
 
@@ -557,7 +571,8 @@ final class ConnectionContext implements Connection {
         }
         output.discard(scope);
         assert scope != null : "connection " + id + " closed in transit";
-        endpoint.close(scope != null ? scope.poller : home.poller); // every poller forgets it
+        endpoint.close(scope != null ? scope.poller : home.poller, resetOnClose); // every poller forgets it
+        resetOnClose = false;
         watching = null;
         inPending = 0;
         closeAfterWrite = false;

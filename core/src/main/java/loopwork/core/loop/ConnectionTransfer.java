@@ -155,7 +155,7 @@ final class ConnectionTransfer {
         if (keep && context.endpoint.isOpen()) {
             returnHome(worker);
         } else {
-            context.closeOn(worker); // which tells the worker it let go
+            context.closeOn(worker, session.timedOut()); // which tells the worker it let go
         }
     }
 

@@ -37,8 +37,11 @@ abstract sealed class Endpoint permits NioEndpoint, EpollEndpoint {
     /** {@code poller} stops watching: before the connection goes to another thread. */
     abstract void unwatch(Poller poller);
 
-    /** Closes the socket, which every poller forgets. */
-    abstract void close(Poller serving);
+    /**
+     * Closes the socket, which every poller forgets; with {@code reset}, abortively (SO_LINGER 0): the peer
+     * gets a reset, and nothing the kernel still held for it is sent.
+     */
+    abstract void close(Poller serving, boolean reset);
 
     abstract boolean isOpen();
 }

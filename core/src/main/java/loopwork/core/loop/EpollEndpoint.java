@@ -128,14 +128,16 @@ final class EpollEndpoint extends Endpoint {
     }
 
     @Override
-    void close(Poller serving) {
+    void close(Poller serving, boolean reset) {
         LinuxSockets sockets = ((EpollPoller) serving).sockets;
-        if (tailHeld) {
+        if (reset) {
+            sockets.lingerZero(fd); // the tail held back, if any, goes with the rest
+        } else if (tailHeld) {
             // The FIN goes now, with the tail in its packet. Not left to close: with input unread, close resets
             // the connection instead, and a reset drops what was held back.
             sockets.shutdown(fd, LinuxSockets.SHUT_WR);
-            tailHeld = false;
         }
+        tailHeld = false;
         sockets.close(fd); // which takes it out of its epoll set too
         fd = -1;
         watching = null;

@@ -1,6 +1,7 @@
 package loopwork.core.loop;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -94,8 +95,11 @@ final class NioEndpoint extends Endpoint {
     }
 
     @Override
-    void close(Poller serving) {
+    void close(Poller serving, boolean reset) {
         try {
+            if (reset) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
             channel.close(); // cancels every key it has, on every selector
         } catch (IOException e) {
             // already gone
