@@ -51,7 +51,7 @@ public final class LinuxSockets {
     private static final ValueLayout.OfInt IPV4 = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final MemorySegment capture;
-    /** sockaddr_in at 0, its socklen_t at 16, an int option value at 20. */
+    /** sockaddr_in at 0 (or a struct linger, for {@link #lingerZero}), its socklen_t at 16, an int option at 20. */
     private final MemorySegment scratch;
     private final long sockaddr;
     private final long socklen;

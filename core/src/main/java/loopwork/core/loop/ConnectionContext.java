@@ -571,8 +571,9 @@ final class ConnectionContext implements Connection {
         }
         output.discard(scope);
         assert scope != null : "connection " + id + " closed in transit";
-        endpoint.close(scope != null ? scope.poller : home.poller, resetOnClose); // every poller forgets it
+        boolean reset = resetOnClose;
         resetOnClose = false;
+        endpoint.close(scope != null ? scope.poller : home.poller, reset); // every poller forgets it
         watching = null;
         inPending = 0;
         closeAfterWrite = false;

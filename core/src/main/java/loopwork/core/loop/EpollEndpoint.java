@@ -130,8 +130,8 @@ final class EpollEndpoint extends Endpoint {
     @Override
     void close(Poller serving, boolean reset) {
         LinuxSockets sockets = ((EpollPoller) serving).sockets;
-        if (reset) {
-            sockets.lingerZero(fd); // the tail held back, if any, goes with the rest
+        if (reset && sockets.lingerZero(fd)) {
+            // the close resets it: the tail held back, if any, is dropped with the rest
         } else if (tailHeld) {
             // The FIN goes now, with the tail in its packet. Not left to close: with input unread, close resets
             // the connection instead, and a reset drops what was held back.

@@ -96,10 +96,14 @@ final class NioEndpoint extends Endpoint {
 
     @Override
     void close(Poller serving, boolean reset) {
-        try {
-            if (reset) {
+        if (reset) {
+            try {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException e) {
+                // a socket already reset refuses it on some systems: it closes all the same
             }
+        }
+        try {
             channel.close(); // cancels every key it has, on every selector
         } catch (IOException e) {
             // already gone
