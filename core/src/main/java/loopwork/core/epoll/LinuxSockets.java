@@ -147,13 +147,7 @@ public final class LinuxSockets {
     public boolean lingerZero(int fd) {
         scratch.set(JAVA_INT, 0, 1); // struct linger { int l_onoff; int l_linger; }, in the sockaddr's room
         scratch.set(JAVA_INT, 4, 0);
-        int result;
-        try {
-            result = (int) Syscalls.SETSOCKOPT.invokeExact(capture, fd, SOL_SOCKET, SO_LINGER, sockaddr, 8);
-        } catch (Throwable e) {
-            throw Syscalls.unexpected(e);
-        }
-        return result == 0;
+        return setsockopt(fd, SOL_SOCKET, SO_LINGER, sockaddr, 8) == 0;
     }
 
     /** {@link #setDeferAccept} on a loop's thread: whether it was set, with nothing thrown. */
@@ -303,9 +297,14 @@ public final class LinuxSockets {
 
     private int setOption(int fd, int level, int name, int value) {
         scratch.set(JAVA_INT, 20, value);
+        return setsockopt(fd, level, name, option, 4);
+    }
+
+    /** setsockopt with the option's value at {@code value}: 0, or -errno. */
+    private int setsockopt(int fd, int level, int name, long value, int length) {
         int result;
         try {
-            result = (int) Syscalls.SETSOCKOPT.invokeExact(capture, fd, level, name, option, 4);
+            result = (int) Syscalls.SETSOCKOPT.invokeExact(capture, fd, level, name, value, length);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
