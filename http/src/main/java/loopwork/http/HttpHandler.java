@@ -254,14 +254,12 @@ final class HttpHandler implements ConnectionHandler {
             rearm(connection, exchange, false);
             return;
         }
+        stats.timedOut();
         if (exchange.timeout == TIMEOUT_HEAD && connection.canWrite(HttpExchange.WRITE_CHUNK)) {
-            stats.timedOut();
             fail(exchange, HttpResponse.REQUEST_TIMEOUT); // it has started a request, or was given time to
         } else if (exchange.timeout == TIMEOUT_WRITE) {
-            stats.timedOut();
             connection.reset(); // not reading its answers: what the kernel holds for it need not wait for it
         } else {
-            stats.timedOut();
             connection.close(); // idle between requests, or a body stalled
         }
     }
