@@ -2,6 +2,7 @@ package loopwork.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -46,9 +47,8 @@ class HandOffLimitsTest {
     @Test
     void aPeerThatStopsReadingLosesItsWorkerAfterTheStall() throws Exception {
         long timeoutsBefore = handOffTimeouts(unpaced);
-        try (Socket stalled = connect(unpaced)) {
+        try (Socket stalled = requestEndlessStream(unpaced)) {
             long sent = System.nanoTime();
-            stalled.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
             awaitHandOffTimeouts(unpaced, timeoutsBefore + 1, 3 * STALL_MS);
             assertThat((System.nanoTime() - sent) / 1_000_000).as("ms until the worker gave up")
                     .isGreaterThanOrEqualTo(STALL_MS - 100);
@@ -63,8 +63,7 @@ class HandOffLimitsTest {
     @Test
     void aPeerReadingSlowerThanTheMinimumRateLosesItsWorker() throws Exception {
         long timeoutsBefore = handOffTimeouts(paced);
-        try (Socket trickling = connect(paced)) {
-            trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+        try (Socket trickling = requestEndlessStream(paced)) {
             long read = trickle(trickling, paced, timeoutsBefore, 8_000);
             assertThat(handOffTimeouts(paced)).as("hand-offs given up, after %d bytes", read)
                     .isEqualTo(timeoutsBefore + 1);
@@ -76,8 +75,7 @@ class HandOffLimitsTest {
     @Test
     void withoutAMinimumRateTheSameTrickleKeepsItsWorker() throws Exception {
         long timeoutsBefore = handOffTimeouts(unpaced);
-        try (Socket trickling = connect(unpaced)) {
-            trickling.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+        try (Socket trickling = requestEndlessStream(unpaced)) {
             long read = trickle(trickling, unpaced, timeoutsBefore, 6_000);
             // No wait reached the stall, so the same trickle on the paced server ends by its rate.
             assertThat(handOffTimeouts(unpaced)).as("hand-offs given up, after %d bytes", read)
@@ -139,11 +137,18 @@ class HandOffLimitsTest {
         }
     }
 
-    private static Socket connect(TestServer server) throws Exception {
+    /** A connection with a small receive window that has asked for a 1 GiB /test/stream. */
+    private static Socket requestEndlessStream(TestServer server) throws Exception {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(64 << 10); // before connecting: it sets the window the server sees
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        try {
+            socket.getOutputStream().write(ENDLESS.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         return socket;
     }
 
