@@ -39,6 +39,10 @@ public interface Connection {
      * Whether {@code length} bytes could be queued now (it may write queued output to the socket to make
      * room). When not, the loop calls {@link ConnectionHandler#onWritable} and {@link ConnectionHandler#onData}
      * once the queued output has drained: check before consuming a request whose answer must not be lost.
+     *
+     * @throws IllegalArgumentException if {@code length} is larger than the output buffer
+     *                                  ({@link LoopInfo#outputCapacity()}): it could never fit, and waiting for
+     *                                  room would hang the connection; counted in the loop's stats
      */
     boolean canWrite(int length);
 
@@ -47,6 +51,8 @@ public interface Connection {
      *
      * @return false when the bytes do not fit now; the loop then calls {@link ConnectionHandler#onWritable}
      *         and {@link ConnectionHandler#onData} once the queued output has drained
+     * @throws IllegalArgumentException if the bytes are more than the output buffer holds
+     *                                  ({@link LoopInfo#outputCapacity()}): they never could fit
      */
     boolean write(ByteBuffer src);
 

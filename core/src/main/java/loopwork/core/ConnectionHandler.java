@@ -49,6 +49,29 @@ public interface ConnectionHandler {
     default void onArrived(Connection connection) {
     }
 
+    /**
+     * Work this connection gave a worker (a task, or the connection itself handed off) waited for that
+     * worker longer than the kit's queue timeout and was taken back before it started: the task did not
+     * run, and the connection, open, is served by this handler's thread again (at home, for a hand-off).
+     * Answer it now, as a busy server would (HTTP: 503). The default closes the connection.
+     */
+    default void onQueueTimeout(Connection connection) {
+        connection.close();
+    }
+
+    /**
+     * The connection's input buffer ({@link LoopInfo#inputCapacity()} bytes) is full of bytes this handler
+     * left unconsumed, so nothing more can be read: a message too large to ever parse, or input held back
+     * while the handler waits. Called right after the {@link #onData} that left it full, and after each
+     * later one while it stays full. A handler waiting for something that will show it the input again (a
+     * task, a timer, output draining) may return and keep waiting; otherwise it must consume, answer or
+     * close, or the connection would wait forever. The default closes the connection. Counted in the
+     * loop's stats either way.
+     */
+    default void onInputFull(Connection connection) {
+        connection.close();
+    }
+
     /** The timer set with {@link Connection#setTimer} has expired. */
     default void onTimer(Connection connection) {
     }

@@ -42,16 +42,20 @@ public final class Kit implements AutoCloseable {
         byte[] refusal = protocol.refusal();
         try {
             for (int i = 0; i < workers.length; i++) {
-                LoopInfo info = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes());
-                workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), types, protocol.newHandler(info),
-                        config.inputBufferBytes(), config.outputBufferBytes(), config.transport(),
-                        config.handOffLimits(), config.log());
+                LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
+                        LoopInfo.Role.WORKER_BLOCKING);
+                LoopInfo loop = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
+                        LoopInfo.Role.WORKER_LOOP);
+                workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), config.mailboxCapacity(), workers, types,
+                        protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
+                        config.outputBufferBytes(), config.transport(), config.handOffLimits(),
+                        config.queueTimeoutMs(), config.log());
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
-                        config.outputBufferBytes());
+                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
                 loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
-                        config.mailboxCapacity(), config.transport(), config.log());
+                        config.mailboxCapacity(), config.transport(), config.queueTimeoutMs(), config.log());
             }
         } catch (IOException | RuntimeException | Error e) {
             for (AcceptLoop loop : loops) {
@@ -146,7 +150,7 @@ public final class Kit implements AutoCloseable {
         return loops[0].lazyPoolMemory();
     }
 
-    /** Threads of the loops then the workers, for per-thread measurements. */
+    /** Threads of the loops then the workers (each its blocking thread, then its loop's), for per-thread measurements. */
     public List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();
         for (AcceptLoop loop : loops) {
@@ -154,6 +158,7 @@ public final class Kit implements AutoCloseable {
         }
         for (WorkerLoop worker : workers) {
             threads.add(worker.thread());
+            threads.add(worker.loopThread());
         }
         return threads;
     }
@@ -189,18 +194,25 @@ public final class Kit implements AutoCloseable {
     private boolean join(int count, boolean ofLoops) {
         boolean all = true;
         for (int i = 0; i < count; i++) {
-            Thread thread = ofLoops ? loops[i].thread() : workers[i].thread();
-            if (thread.getState() == Thread.State.NEW) {
-                continue;
+            if (ofLoops) {
+                all &= join(loops[i].thread());
+            } else {
+                all &= join(workers[i].thread()) & join(workers[i].loopThread());
             }
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            all &= !thread.isAlive();
         }
         return all;
+    }
+
+    private static boolean join(Thread thread) {
+        if (thread.getState() == Thread.State.NEW) {
+            return true;
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     /** Task types registered by the protocol, checked against the slot size as they come. */

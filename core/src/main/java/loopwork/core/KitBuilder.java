@@ -9,6 +9,9 @@ import java.io.PrintStream;
  * <p>Not thread-safe: used by one thread, usually main.
  */
 public final class KitBuilder {
+    /** How long a task or hand-off may wait for its worker by default: see {@link #queueTimeoutMs}. */
+    public static final long DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
+
     private String host = "0.0.0.0";
     private int port = 9000;
     private int acceptThreads = Runtime.getRuntime().availableProcessors();
@@ -22,6 +25,7 @@ public final class KitBuilder {
     private boolean deferAcceptAdaptive;
     private Transport transport = Transport.preferred();
     private HandOffLimits handOffLimits = HandOffLimits.DEFAULTS;
+    private long queueTimeoutMs = DEFAULT_QUEUE_TIMEOUT_MS;
     private PrintStream log;
     private Protocol protocol;
 
@@ -116,6 +120,18 @@ public final class KitBuilder {
         return this;
     }
 
+    /**
+     * How long a task or a hand-off may wait for its worker to start it, 1 to 3,600,000 ms; by default
+     * {@value #DEFAULT_QUEUE_TIMEOUT_MS}. Past it, its loop takes the work back unstarted and the handler
+     * hears {@link ConnectionHandler#onQueueTimeout} (HTTP answers 503), as HAProxy's {@code timeout queue}
+     * does: a client told at once that the server is busy can go elsewhere, instead of waiting behind a
+     * backlog of work that may take minutes.
+     */
+    public KitBuilder queueTimeoutMs(long value) {
+        queueTimeoutMs = value;
+        return this;
+    }
+
     /** Debug output (connections opened and refused, handler failures); null for none. */
     public KitBuilder log(PrintStream value) {
         log = value;
@@ -142,6 +158,7 @@ public final class KitBuilder {
         check("outputBufferBytes", outputBufferBytes, 256, 1 << 20);
         check("backlog", backlog, 1, 1 << 16);
         check("deferAcceptSeconds", deferAcceptSeconds, 0, 3600);
+        check("queueTimeoutMs", queueTimeoutMs, 1, 3_600_000);
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must be an address or name");
         }
@@ -158,7 +175,7 @@ public final class KitBuilder {
         }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, handOffLimits, log);
+                transport, handOffLimits, queueTimeoutMs, log);
     }
 
     /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */

@@ -22,11 +22,14 @@ import java.io.PrintStream;
  *                           and not on NIO, which cannot
  * @param transport          NIO or Linux epoll
  * @param handOffLimits      how long a handed-off connection's peer may keep its worker waiting
+ * @param queueTimeoutMs     how long a task or a hand-off may wait for its worker to start it; past that its
+ *                           loop takes it back and the handler hears {@link ConnectionHandler#onQueueTimeout}
  * @param log                debug output, or null
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
         int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
-        boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, PrintStream log) {
+        boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs,
+        PrintStream log) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

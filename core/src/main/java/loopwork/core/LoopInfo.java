@@ -1,13 +1,28 @@
 package loopwork.core;
 
 /**
- * What a handler may know of the loop it serves, fixed before the loop starts.
+ * What a handler may know of the thread it serves, fixed before the thread starts.
  *
  * @param index          an accept loop's index, 0 to accept threads - 1; a worker's, 0 to workers - 1
  * @param capacity       contexts in the loop's pool: connection ids run from 0 to capacity - 1; 0 for a
- *                       worker, which has no pool and serves connections moved to it from the accept loops
+ *                       worker, which has no pool and serves connections moved or handed to it from the
+ *                       accept loops
  * @param inputCapacity  bytes of a connection's input buffer: a message that does not fit can never be parsed
  * @param outputCapacity bytes a connection can have queued for sending before {@link Connection#write} refuses
+ * @param role           which of the kit's threads the handler serves
  */
-public record LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity) {
+public record LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role) {
+
+    /** The threads that make a handler of their own (each one, with {@link Protocol#newHandler}). */
+    public enum Role {
+        /** An accept loop: the connections it accepted, while they are at home. */
+        ACCEPT_LOOP,
+        /** A worker's own event loop: connections moved to the worker ({@link Connection#moveToWorker}). */
+        WORKER_LOOP,
+        /**
+         * A worker's blocking side: runs tasks and serves connections handed off to it; its handler is
+         * reached through {@link BlockingConnection#handler()}, never called with events.
+         */
+        WORKER_BLOCKING
+    }
 }

@@ -282,6 +282,23 @@ final class HttpHandler implements ConnectionHandler {
         rearm(connection, exchange, false);
     }
 
+    /** The route's task or hand-off waited for a worker past the queue timeout: the server is busy, say so. */
+    @Override
+    public void onQueueTimeout(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        exchange.busyWith = null;
+        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE);
+        rearm(connection, exchange, false);
+    }
+
+    /**
+     * Nothing to do: a head that fills the input was answered 431 as it was parsed, so the input is full only
+     * of requests pipelined behind one a route is still answering, which are parsed once it has.
+     */
+    @Override
+    public void onInputFull(Connection connection) {
+    }
+
     @Override
     public void onArrived(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();

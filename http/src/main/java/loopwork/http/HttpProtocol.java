@@ -47,7 +47,12 @@ public final class HttpProtocol implements Protocol {
     @Override
     public ConnectionHandler newHandler(LoopInfo loop) {
         HttpStats handlerStats = new HttpStats();
-        (loop.capacity() == 0 ? workerStats : stats).add(handlerStats); // a worker has no pool of its own
+        switch (loop.role()) {
+            case ACCEPT_LOOP -> stats.add(handlerStats);
+            case WORKER_LOOP -> workerStats.add(handlerStats);
+            case WORKER_BLOCKING -> { } // parses nothing: its answers count on the exchange's own loop's figures
+
+        }
         return new HttpHandler(loop, routes, limits, handlerStats);
     }
 

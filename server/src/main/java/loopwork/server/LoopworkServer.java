@@ -52,7 +52,8 @@ public final class LoopworkServer implements AutoCloseable {
             throws IOException {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
-                ServerOptions.DEFAULT_HANDOFF_MIN_RATE, Transport.preferred(), 0, false, false, false, null, null),
+                ServerOptions.DEFAULT_HANDOFF_MIN_RATE, (int) KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(),
+                0, false, false, false, null, null),
                 log);
     }
 
@@ -70,6 +71,7 @@ public final class LoopworkServer implements AutoCloseable {
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
                 .inputBufferBytes(s.maxHead()).transport(s.transport())
                 .handOffLimits(new HandOffLimits(s.limits().writeTimeoutMs(), s.handOffMinRate()))
+                .queueTimeoutMs(s.queueTimeoutMs())
                 .log(log).protocol(http);
         if (s.deferAcceptAdaptive()) {
             builder.deferAcceptAdaptively(s.deferAcceptSeconds());

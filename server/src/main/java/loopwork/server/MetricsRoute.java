@@ -90,8 +90,21 @@ final class MetricsRoute implements Route {
                 loopHttp, HttpStats::overflows);
         family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.",
                 "loop", loops, LoopStats::tasksOffloaded);
-        family(out, "loopwork_tasks_refused_total", "counter", "Task claims refused: workers saturated (503).",
+        family(out, "loopwork_tasks_refused_total", "counter",
+                "Claims of a worker refused, for a task, a hand-off or a move: workers saturated (503).",
                 "loop", loops, LoopStats::tasksRefused);
+        family(out, "loopwork_queue_timeouts_total", "counter",
+                "Tasks and hand-offs taken back unstarted after waiting for a worker past --queue-timeout (503).",
+                "loop", loops, LoopStats::queueTimeouts);
+        family(out, "loopwork_task_claims_aborted_total", "counter",
+                "Task claims a handler left open when its call returned, given back by the kit.",
+                "loop", loops, LoopStats::claimsAborted);
+        family(out, "loopwork_input_full_total", "counter",
+                "Times a connection's input buffer was full of bytes its handler left unconsumed.",
+                "loop", loops, LoopStats::inputFull);
+        family(out, "loopwork_oversized_writes_total", "counter",
+                "Writes refused because they could never fit a connection's output buffer.",
+                "loop", loops, LoopStats::oversizedWrites);
         family(out, "loopwork_handler_errors_total", "counter", "Protocol handler calls that threw.",
                 "loop", loops, LoopStats::handlerErrors);
         header(out, "loopwork_unexpected_failures_total", "counter",
@@ -115,11 +128,18 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_worker_handoff_timeouts_total", "counter",
                 "Hand-offs closed because the peer stalled or kept below --handoff-min-rate.", "worker", workers,
                 WorkerStats::handOffTimeouts);
+        family(out, "loopwork_worker_tasks_refused_total", "counter",
+                "Task claims of connections moved to the worker refused: workers saturated (503).", "worker",
+                workers, WorkerStats::tasksRefused);
+        family(out, "loopwork_worker_queue_timeouts_total", "counter",
+                "Tasks of connections moved to the worker taken back unstarted past --queue-timeout (503).",
+                "worker", workers, WorkerStats::queueTimeouts);
         family(out, "loopwork_worker_requests_total", "counter",
                 "HTTP requests parsed on the worker's loop (connections moved there).", "worker", workerHttp,
                 HttpStats::requests);
-        family(out, "loopwork_worker_allocated_bytes_total", "counter", "Bytes allocated by the worker thread.",
-                "worker", workers, worker -> allocated(worker.threadId()));
+        family(out, "loopwork_worker_allocated_bytes_total", "counter",
+                "Bytes allocated by the worker's threads (its blocking side and its loop).", "worker", workers,
+                worker -> allocated(worker.threadId()) + allocated(worker.loopThreadId()));
         return out.toString();
     }
 

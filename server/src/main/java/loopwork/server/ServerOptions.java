@@ -2,6 +2,7 @@ package loopwork.server;
 
 import java.nio.file.Path;
 
+import loopwork.core.KitBuilder;
 import loopwork.core.Transport;
 import loopwork.core.epoll.EpollSupport;
 import loopwork.http.HttpLimits;
@@ -116,6 +117,12 @@ final class ServerOptions {
                     + DEFAULT_HANDOFF_MIN_RATE + ")")
     String handOffMinRate = String.valueOf(DEFAULT_HANDOFF_MIN_RATE);
 
+    @Option(names = "--queue-timeout", paramLabel = "MS",
+            description = "slow work (/test/slow, /test/sync, a stream) that waited this long for a worker without "
+                    + "starting gets 503 with Retry-After, 1..3600000 (default "
+                    + KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS + ")")
+    String queueTimeout = String.valueOf(KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS);
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -140,8 +147,8 @@ final class ServerOptions {
     /** The checked settings. */
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-            int handOffMinRate, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive,
-            boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
+            boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
     }
 
     Settings resolve() throws OptionError {
@@ -186,7 +193,8 @@ final class ServerOptions {
                         number("--header-timeout", headerTimeout, 100, 3_600_000),
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
-                number("--handoff-min-rate", handOffMinRate, 0, 1 << 30), kind, defer, adaptive, verbose, daemonize,
+                number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
+                number("--queue-timeout", queueTimeout, 1, 3_600_000), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

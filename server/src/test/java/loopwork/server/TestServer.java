@@ -35,6 +35,17 @@ final class TestServer implements AutoCloseable {
         return startOneLoop(16, slowMs, limits, 0, false, ServerOptions.DEFAULT_HANDOFF_MIN_RATE);
     }
 
+    /**
+     * One loop with 16 contexts and one worker with {@code taskSlots} slots, {@code slowMs} of slow work, and
+     * this --queue-timeout.
+     */
+    static TestServer startQueued(int slowMs, int taskSlots, int queueTimeoutMs) throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, slowMs,
+                LoopworkServer.SlowMode.TASK, taskSlots, ServerOptions.DEFAULT_MAX_HEAD,
+                loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE, queueTimeoutMs,
+                Transport.preferred(), 0, false, false, false, null, null), null));
+    }
+
     /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
     static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate) throws IOException {
         return startOneLoop(16, 1, limits, 0, false, handOffMinRate);
@@ -60,7 +71,7 @@ final class TestServer implements AutoCloseable {
             int deferAcceptSeconds, boolean deferAdaptively, int handOffMinRate) throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, capacity, 1, slowMs,
                 LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits,
-                handOffMinRate, Transport.preferred(),
+                handOffMinRate, (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(),
                 deferAcceptSeconds, deferAdaptively, false, false, null, null), null));
     }
 

@@ -38,8 +38,8 @@ public class ConnectionPoolBench {
 
     @Setup
     public void setUp() throws IOException {
-        loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096), (connection, in) -> { }, new byte[0],
-                new WorkerLoop[0], new TaskType[0], 64, Transport.preferred(), null);
+        loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096, LoopInfo.Role.ACCEPT_LOOP), (connection, in) -> { },
+                new byte[0], new WorkerLoop[0], new TaskType[0], 64, Transport.preferred(), 5_000, null);
         pool = loop.pool;
     }
 

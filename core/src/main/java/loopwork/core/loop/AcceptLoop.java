@@ -31,21 +31,19 @@ public final class AcceptLoop extends EventLoop {
     private final Listener listener;
     private final ByteBuffer refusal;
     private final long refusalAddress;
-    /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
-    private int owed;
     /** While accepting fails (no file descriptors left), when to try again; 0 when accepting. */
     private long acceptResumeMs;
     /** Turns TCP_DEFER_ACCEPT on and off by the load; null when it is fixed. */
     private AcceptDeferral deferral;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
-            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, PrintStream log)
-            throws IOException {
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
+            PrintStream log) throws IOException {
         super("loopwork-loop-" + info.index(), mailboxCapacity, transport);
         index = info.index();
         stats = new LoopStats(info.capacity());
-        scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.handlerErrors);
-        scope.offload = new TaskOffload(scope, workers, taskTypes);
+        scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.counters);
+        scope.offload = new TaskOffload(scope, workers, taskTypes, -1, queueTimeoutMs);
         pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
@@ -85,19 +83,6 @@ public final class AcceptLoop extends EventLoop {
         }
         stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
         return listener.bind(address, backlog, deferAcceptSeconds, poller);
-    }
-
-    /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
-    boolean reserve() {
-        if (owed >= mailbox.capacity()) {
-            return false;
-        }
-        owed++;
-        return true;
-    }
-
-    void unreserve() {
-        owed--;
     }
 
     @Override
@@ -180,6 +165,9 @@ public final class AcceptLoop extends EventLoop {
                 unreserve();
                 stats.away.add(-1);
                 context.closedAway();
+            }
+            case Messages.NONE -> {
+                // a task claim the kit gave up (with no workers, tasks are claimed in this mailbox)
             }
             default -> throw new IllegalStateException("unexpected message " + ring.header(position, Messages.KIND));
         }

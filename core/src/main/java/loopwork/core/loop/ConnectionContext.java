@@ -251,8 +251,25 @@ final class ConnectionContext implements Connection {
         }
         if (state == OPEN) {
             keepUnconsumed(data);
+            if (inPending == in.capacity() && !closeAfterWrite && !transfer.isLeaving()) {
+                inputFull();
+            }
         }
         return endCall(serving);
+    }
+
+    /**
+     * The input buffer is full of bytes the handler left: nothing more can be read until it consumes some.
+     * Unless it waits for something that will call it again (a task, a timer), the connection would hang,
+     * so it is told, within the same call; the default closes.
+     */
+    private void inputFull() {
+        scope.counters.inputFull.increment();
+        try {
+            scope.handler.onInputFull(this);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
     }
 
     private void keepUnconsumed(ByteBuffer data) {
@@ -337,6 +354,9 @@ final class ConnectionContext implements Connection {
      * must not touch it again.
      */
     private boolean endCall(IoScope serving) {
+        if (serving.offload != null) {
+            serving.offload.abortOpenClaim(this); // a claim never outlives the call that opened it
+        }
         output.endCall(serving);
         if (state != OPEN) {
             return false;
@@ -384,6 +404,25 @@ final class ConnectionContext implements Connection {
             } else {
                 scope.handler.onTaskFailed(this, taskType);
             }
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            scope.handlerFailed(this, e);
+        }
+        if (endCall(serving)) {
+            deliverPending();
+        }
+    }
+
+    /**
+     * A task of this connection waited for its worker past the queue timeout and was taken back unrun: the
+     * handler hears it, as it would the completion.
+     */
+    void taskExpired() {
+        if (taskCompleted() || state != OPEN) {
+            return; // closed meanwhile: only the context to free
+        }
+        IoScope serving = beginCall();
+        try {
+            scope.handler.onQueueTimeout(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
@@ -474,22 +513,37 @@ final class ConnectionContext implements Connection {
     /** On a worker: a MOVE message arrived; its loop serves the connection from now on. */
     void arriveAt(IoScope worker) {
         scope = worker;
-        arrive();
+        arrive(false);
     }
 
     /** At home: a RETURNED message arrived. */
     void cameHome() {
         transfer.backHome();
         scope = home.scope();
-        arrive();
+        arrive(false);
     }
 
-    private void arrive() {
+    /**
+     * At home: the hand-off waited for its worker past the queue timeout, and home took it back before the
+     * worker began; the handler hears {@code onQueueTimeout} instead of {@code onArrived}.
+     */
+    void handOffExpired() {
+        transfer.handOffExpired();
+        home.stats.away.add(-1);
+        scope = home.scope();
+        arrive(true);
+    }
+
+    private void arrive(boolean queueTimedOut) {
         watching = scope.poller;
         interestOps = -1; // whatever it had, updateInterest sets it
         IoScope serving = beginCall();
         try {
-            scope.handler.onArrived(this);
+            if (queueTimedOut) {
+                scope.handler.onQueueTimeout(this);
+            } else {
+                scope.handler.onArrived(this);
+            }
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, e);
         }
@@ -579,8 +633,8 @@ final class ConnectionContext implements Connection {
         closeAfterWrite = false;
         if (!transfer.isAway()) {
             home.countClose();
-        } else if (scope != null && scope.loop instanceof WorkerLoop serving) {
-            serving.released();
+        } else if (scope != null) {
+            scope.loop.released(); // the worker's side serving it lets go
         }
         try {
             if (scope != null) {

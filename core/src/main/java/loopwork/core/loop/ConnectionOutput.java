@@ -48,10 +48,17 @@ final class ConnectionOutput {
         serving.scratchOut.clear();
     }
 
-    /** True when {@code length} bytes can be queued now; may write to the socket to make room. */
+    /**
+     * True when {@code length} bytes can be queued now; may write to the socket to make room.
+     *
+     * @throws IllegalArgumentException if {@code length} can never fit the output buffer: refusing it would
+     *                                  leave the handler waiting for room that never comes
+     */
     boolean reserve(IoScope scope, int length) {
         if (length > out.capacity()) {
-            return false;
+            scope.counters.oversizedWrites.increment();
+            throw new IllegalArgumentException("a write of " + length + " bytes can never fit connection "
+                    + context.id() + "'s output buffer of " + out.capacity() + " bytes");
         }
         if (usesScratch(scope)) {
             if (scope.scratchOut.position() + length <= out.capacity()) {

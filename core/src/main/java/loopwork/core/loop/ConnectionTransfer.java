@@ -28,8 +28,8 @@ final class ConnectionTransfer {
     private boolean away;
     /** The worker this connection goes to when it leaves (so its registrations there are reused); -1 until it first does. */
     int worker = -1;
-    /** The worker slot claimed for the trip asked for, committed when the trip is taken. */
-    WorkerLoop target;
+    /** The slot claimed for the trip asked for (a worker's, or its loop's), committed when the trip is taken. */
+    EventLoop target;
     long targetPosition = -1;
     private BlockingHandler blockingHandler;
     /** A worker's blocking handler is serving it now: a close() is only noted, and done when the handler returns. */
@@ -56,9 +56,15 @@ final class ConnectionTransfer {
         away = false;
     }
 
+    /** At home: the hand-off waited past the queue timeout and its loop took it back before its worker began. */
+    void handOffExpired() {
+        away = false;
+        blockingHandler = null;
+    }
+
     /** {@link loopwork.core.Connection#handOff}, once the context found the connection free to leave. */
     boolean handOff(BlockingHandler handler) {
-        if (handler == null || !claim()) {
+        if (handler == null || !claim(Messages.HAND_OFF)) {
             return false;
         }
         trip = HAND_OFF;
@@ -68,7 +74,7 @@ final class ConnectionTransfer {
 
     /** {@link loopwork.core.Connection#moveToWorker}, once the context found the connection free to leave. */
     boolean moveToWorker() {
-        if (!claim()) {
+        if (!claim(Messages.MOVE)) {
             return false;
         }
         trip = MOVE;
@@ -76,8 +82,8 @@ final class ConnectionTransfer {
     }
 
     /** Claims the worker slot for a trip from home, when no trip is asked for yet. */
-    private boolean claim() {
-        return !away && trip == STAY && home.scope().offload.claimTransfer(context);
+    private boolean claim(int kind) {
+        return !away && trip == STAY && home.scope().offload.claimTransfer(context, kind);
     }
 
     /** {@link loopwork.core.Connection#moveHome}, once the context found it served here with no task in flight. */
@@ -107,18 +113,21 @@ final class ConnectionTransfer {
         away = true;
         trip = STAY;
         home.stats.away.increment();
-        WorkerLoop to = target;
+        EventLoop to = target;
         long position = targetPosition;
         target = null;
         targetPosition = -1;
         to.mailbox.header(position, Messages.KIND, kind);
+        if (kind == Messages.HAND_OFF) {
+            home.scope().offload.handedOff(context, to.mailbox, position);
+        }
         to.mailbox.commit(position); // the worker owns the connection from here: no field is touched after
         to.wakeup();
     }
 
     /** The worker {@code from} lets the open connection go; home serves it again when it reads the message. */
     private void returnHome(IoScope from) {
-        ((WorkerLoop) from.loop).released();
+        from.loop.released();
         home.post(Messages.RETURNED, home.index, context.id(), 0, 0, null);
     }
 

@@ -42,6 +42,8 @@ abstract class EventLoop implements Runnable {
     private long cycleMs = nowMs();
     /** What the last cycle did: whether {@link #cycleMs} may still stand for now when the next one begins. */
     private int lastCycleWork = Integer.MAX_VALUE; // the first cycle reads it: the loop may start long after it is made
+    /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
+    private int owed;
 
     EventLoop(String name, int mailboxCapacity, Transport transport) throws IOException {
         poller = Poller.open(transport, this);
@@ -99,6 +101,23 @@ abstract class EventLoop implements Runnable {
     void afterPoll() {
     }
 
+    /** A connection this loop served as a worker's left it (closed, or sent home); nothing by default. */
+    void released() {
+    }
+
+    /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
+    final boolean reserve() {
+        if (owed >= mailbox.capacity()) {
+            return false;
+        }
+        owed++;
+        return true;
+    }
+
+    final void unreserve() {
+        owed--;
+    }
+
     public void start() {
         thread.start();
     }
@@ -135,12 +154,17 @@ abstract class EventLoop implements Runnable {
 
     /** One cycle; returns how much it did. */
     final int doWork() {
+        if (!mailbox.isEmpty()) {
+            // A message may start a timer (a connection arriving, a completion's handler): it counts from now,
+            // not from a poll that may lie a long cycle back. Only cycles with mail pay for this read.
+            readClock();
+        }
         int work = drainMailbox();
         // Before a sleep the clock as of the last poll serves, unless that cycle was long: a loop that sleeps
         // after every few events would otherwise read the clock twice a cycle, 3% of a keep-alive load's
         // user time. A timer then fires late by at most the short cycle's length.
         long now = lastCycleWork > LONG_CYCLE_WORK ? nowMs() : cycleMs;
-        long timerDelay = work > 0 ? 0 : scope().timers.delayToNext(now); // 0: do not sleep
+        long timerDelay = work > 0 ? 0 : delayToNext(now); // 0: do not sleep
         if (timerDelay == 0) {
             work += poller.poll(0);
         } else {
@@ -156,8 +180,19 @@ abstract class EventLoop implements Runnable {
         }
         afterPoll();
         work += scope().timers.expire(cycleMs);
+        TaskOffload offload = scope().offload;
+        if (offload != null) {
+            work += offload.expireQueued(cycleMs);
+        }
         lastCycleWork = work;
         return work;
+    }
+
+    /** Milliseconds until the next timer or queue deadline, 0 if one is due, -1 if there is none. */
+    private long delayToNext(long nowMs) {
+        long delay = scope().timers.delayToNext(nowMs);
+        TaskOffload offload = scope().offload;
+        return offload == null ? delay : offload.delayToNextExpiry(nowMs, delay);
     }
 
     private int drainMailbox() {

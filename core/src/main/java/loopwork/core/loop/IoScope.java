@@ -28,13 +28,15 @@ final class IoScope {
     final long scratchOutAddress;
     final PrintStream log;
     final Counter handlerErrors;
+    final ScopeCounters counters;
     final TimerWheel timers;
+    /** Where this thread's handlers offload tasks; null on a worker's blocking side, which offloads none. */
     TaskOffload offload;
     /** The connection whose handler call runs now and owns {@link #scratchOut}, or null. */
     ConnectionContext scratchOwner;
 
     IoScope(EventLoop loop, ConnectionHandler handler, int inputCapacity, int outputCapacity, PrintStream log,
-            Counter handlerErrors) {
+            ScopeCounters counters) {
         this.loop = loop;
         this.poller = loop.poller;
         this.handler = handler;
@@ -43,7 +45,8 @@ final class IoScope {
         this.scratchInAddress = MemorySegment.ofBuffer(scratchIn).address();
         this.scratchOutAddress = MemorySegment.ofBuffer(scratchOut).address();
         this.log = log;
-        this.handlerErrors = handlerErrors;
+        this.counters = counters;
+        this.handlerErrors = counters.handlerErrors;
         this.timers = new TimerWheel(EventLoop.nowMs(), ConnectionContext::onTimer);
     }
 

@@ -14,10 +14,7 @@ public final class LoopStats {
     final Counter away = new Counter();
     final Counter poolFree = new Counter();
     final Counter deferringAccept = new Counter();
-    final Counter handlerErrors = new Counter();
-    final Counter tasksOffloaded = new Counter();
-    final Counter tasksRefused = new Counter();
-    final Counter tasksCompleted = new Counter();
+    final ScopeCounters counters = new ScopeCounters();
     private final int capacity;
     private volatile long threadId = -1;
 
@@ -76,22 +73,45 @@ public final class LoopStats {
 
     /** Handler calls that threw; each closed its connection. */
     public long handlerErrors() {
-        return handlerErrors.get();
+        return counters.handlerErrors.get();
     }
 
     /** Tasks committed to workers (or run inline with no workers). */
     public long tasksOffloaded() {
-        return tasksOffloaded.get();
+        return counters.tasksOffloaded.get();
     }
 
-    /** Task claims refused: every worker slot taken, or the loop's in-flight cap reached. */
+    /**
+     * Claims of a worker refused: for a task, a hand-off or a move, every worker slot was taken, or the
+     * loop's in-flight cap was reached.
+     */
     public long tasksRefused() {
-        return tasksRefused.get();
+        return counters.tasksRefused.get();
     }
 
     /** Task completions taken back from the mailbox. */
     public long tasksCompleted() {
-        return tasksCompleted.get();
+        return counters.tasksCompleted.get();
+    }
+
+    /** Tasks and hand-offs dropped unstarted after waiting for a worker longer than the queue timeout. */
+    public long queueTimeouts() {
+        return counters.queueTimeouts.get();
+    }
+
+    /** Task claims a handler left open when its call returned (it threw, or forgot to commit), given back. */
+    public long claimsAborted() {
+        return counters.claimsAborted.get();
+    }
+
+    /** Times a connection's input buffer was full of bytes its handler left unconsumed. */
+    public long inputFull() {
+        return counters.inputFull.get();
+    }
+
+    /** Writes refused with an exception because they could never fit a connection's output buffer. */
+    public long oversizedWrites() {
+        return counters.oversizedWrites.get();
     }
 
     /** The loop thread's id, for per-thread allocation counters; -1 before it starts. */

@@ -11,6 +11,8 @@ final class Messages {
     static final int CONNECTION = 2;
     static final int TASK_TYPE = 3;
     static final int STATUS = 4;
+    /** Of a task: which loop takes its completion: -1 for the connection's home, else the worker whose loop serves it. */
+    static final int REPLY_TO = 5;
 
     /** To a worker: run the task in the payload, post {@link #TASK_DONE} to the connection's home. */
     static final int TASK = 1;
@@ -30,6 +32,25 @@ final class Messages {
     /** {@link #STATUS} of a task. */
     static final int TASK_OK = 0;
     static final int TASK_FAILED = 1;
+
+    // A task's or hand-off's slot state (SlotRing#state): queued, started by its worker, or expired by its loop.
+    // The values carry the slot's position, so that a loop's late look at a slot reused since cannot
+    // take the new message for the one it queued (ABA): positions a multiple of 2^30 apart never coexist.
+    private static final int QUEUED = 1;
+    private static final int STARTED = 2;
+    private static final int EXPIRED = 3;
+
+    static int queued(long position) {
+        return (int) position << 2 | QUEUED;
+    }
+
+    static int started(long position) {
+        return (int) position << 2 | STARTED;
+    }
+
+    static int expired(long position) {
+        return (int) position << 2 | EXPIRED;
+    }
 
     private Messages() {
     }

@@ -8,20 +8,29 @@ import loopwork.core.ring.SlotRing;
 /**
  * A loop's side of delegation: claims a slot in a worker's mailbox (round-robin, skipping full ones), lets
  * the handler fill a task into it in place, publishes it, and takes the completion back. The same claim
- * carries a connection handed off or moved to a worker. With no workers (an accept loop with {@code -w 0},
- * or a worker serving a moved connection) the task runs right here at commit, as the original does, and
+ * carries a connection handed off (to the worker's blocking side) or moved (to the worker's loop). With no
+ * workers (an accept loop with {@code -w 0}) the task runs right here at commit, as the original does, and
  * its completion still comes through this loop's mailbox so the handler sees the same calls in the same
  * order.
  *
- * <p>Not thread-safe: owned by its loop.
+ * <p>A claim lives only as long as the handler call that opened it: one left open when the call returns
+ * is given back ({@link #abortOpenClaim}). Work committed to a worker that has not started by the queue
+ * timeout is taken back here ({@link #expireQueued}), and its connection told.
+ *
+ * <p>Not thread-safe: owned by its loop (an accept loop, or a worker's loop).
  */
 final class TaskOffload {
 
     private final IoScope scope;
     private final WorkerLoop[] workers;
     private final TaskType[] taskTypes;
-    /** The accept loop whose mailbox room is reserved for each completion or return; null on a worker. */
-    private final AcceptLoop reserving;
+    /** The loop whose mailbox room is reserved for each completion or return: the one this offload serves. */
+    private final EventLoop reserving;
+    /** Where completions go: -1 for an accept loop (the connection's home), else this worker loop's index. */
+    private final int replyTo;
+    private final ScopeCounters counters;
+    private final long queueTimeoutMs;
+    private final QueuedWork queued;
     private final SlotPayload payload = new SlotPayload();
     /** Separate from {@link #payload}: a handler may claim a new task while it reads a result. */
     private final SlotPayload result = new SlotPayload();
@@ -33,11 +42,15 @@ final class TaskOffload {
     private long claimedPosition = -1;
     private ConnectionContext claimedBy;
 
-    TaskOffload(IoScope scope, WorkerLoop[] workers, TaskType[] taskTypes) {
+    TaskOffload(IoScope scope, WorkerLoop[] workers, TaskType[] taskTypes, int replyTo, long queueTimeoutMs) {
         this.scope = scope;
         this.workers = workers;
         this.taskTypes = taskTypes;
-        this.reserving = scope.loop instanceof AcceptLoop home ? home : null;
+        this.reserving = scope.loop;
+        this.replyTo = replyTo;
+        this.counters = scope.counters;
+        this.queueTimeoutMs = queueTimeoutMs;
+        this.queued = new QueuedWork(scope.loop.mailbox.capacity());
     }
 
     TaskPayload tryClaim(ConnectionContext context, int taskType) {
@@ -47,8 +60,8 @@ final class TaskOffload {
         if (taskType < 0 || taskType >= taskTypes.length) {
             throw new IllegalArgumentException("unregistered task type " + taskType);
         }
-        if (reserving != null && !reserving.reserve()) {
-            refused();
+        if (!reserving.reserve()) {
+            counters.tasksRefused.increment();
             return null;
         }
         long position;
@@ -69,17 +82,9 @@ final class TaskOffload {
                 }
             }
         }
-        if (reserving != null) {
-            reserving.unreserve();
-        }
-        refused();
+        reserving.unreserve();
+        counters.tasksRefused.increment();
         return null;
-    }
-
-    private void refused() {
-        if (reserving != null) {
-            reserving.stats.tasksRefused.increment();
-        }
     }
 
     private WorkerLoop nextWorker() {
@@ -88,11 +93,13 @@ final class TaskOffload {
         return worker;
     }
 
-    private static void header(SlotRing ring, long position, int kind, ConnectionContext context, int taskType) {
+    private void header(SlotRing ring, long position, int kind, ConnectionContext context, int taskType) {
         ring.header(position, Messages.KIND, kind);
         ring.header(position, Messages.HOME, context.home.index);
         ring.header(position, Messages.CONNECTION, context.id());
         ring.header(position, Messages.TASK_TYPE, taskType);
+        ring.header(position, Messages.REPLY_TO, replyTo);
+        ring.state(position, Messages.queued(position));
     }
 
     private TaskPayload open(ConnectionContext context, SlotRing ring, WorkerLoop worker, long position) {
@@ -110,13 +117,20 @@ final class TaskOffload {
         if (claimedWorker == null) {
             runInline();
         } else {
+            queued.add(claimedRing, claimedPosition, context, Messages.TASK, deadline());
             claimedRing.commit(claimedPosition);
             claimedWorker.wakeup();
         }
         context.tasksInFlight++;
-        if (reserving != null) {
-            reserving.stats.tasksOffloaded.increment();
-        }
+        counters.tasksOffloaded.increment();
+        closeClaim();
+    }
+
+    private long deadline() {
+        return scope.loop.cycleMs() + queueTimeoutMs;
+    }
+
+    private void closeClaim() {
         claimedPosition = -1;
         claimedRing = null;
         claimedWorker = null;
@@ -130,12 +144,36 @@ final class TaskOffload {
     }
 
     /**
-     * Claims a worker slot to carry {@code context} away (hand-off or move), reserving room at home for its
-     * return. Only a connection at home can leave. A connection keeps going to the same worker, where its
-     * selection keys already are, unless that worker's slots are all taken.
+     * After a handler call on {@code context}: a claim it opened and did not commit (it threw between
+     * claim and commit, or forgot) is given back, so that neither this loop's next claim nor the worker's
+     * ring waits on it. The slot goes out as a message to skip.
      */
-    boolean claimTransfer(ConnectionContext context) {
-        if (reserving == null || workers.length == 0 || !reserving.reserve()) {
+    void abortOpenClaim(ConnectionContext context) {
+        if (claimedPosition < 0 || claimedBy != context) {
+            return;
+        }
+        claimedRing.header(claimedPosition, Messages.KIND, Messages.NONE);
+        claimedRing.commit(claimedPosition);
+        if (claimedWorker != null) {
+            claimedWorker.wakeup();
+        }
+        reserving.unreserve();
+        counters.claimsAborted.increment();
+        closeClaim();
+    }
+
+    /**
+     * Claims a slot to carry {@code context} away, reserving room at home for its return: in a worker's
+     * mailbox for a {@link Messages#HAND_OFF}, in its loop's for a {@link Messages#MOVE}. Only a connection
+     * at home can leave. A connection keeps going to the same worker, where its selection keys already are,
+     * unless that worker's slots are all taken.
+     */
+    boolean claimTransfer(ConnectionContext context, int kind) {
+        if (workers.length == 0) {
+            return false;
+        }
+        if (!reserving.reserve()) {
+            counters.tasksRefused.increment();
             return false;
         }
         ConnectionTransfer transfer = context.transfer;
@@ -145,30 +183,71 @@ final class TaskOffload {
         }
         for (int i = 0; i < workers.length; i++) {
             int index = (transfer.worker + i) % workers.length;
-            WorkerLoop worker = workers[index];
-            long position = worker.mailbox.tryClaim();
+            EventLoop to = kind == Messages.MOVE ? workers[index].loop() : workers[index];
+            long position = to.mailbox.tryClaim();
             if (position >= 0) {
-                header(worker.mailbox, position, Messages.NONE, context, 0);
+                header(to.mailbox, position, Messages.NONE, context, 0);
                 transfer.worker = index;
-                transfer.target = worker;
+                transfer.target = to;
                 transfer.targetPosition = position;
                 return true;
             }
         }
         reserving.unreserve();
+        counters.tasksRefused.increment();
         return false;
+    }
+
+    /** A hand-off was just published: it too waits for its worker at most the queue timeout. */
+    void handedOff(ConnectionContext context, SlotRing ring, long position) {
+        queued.add(ring, position, context, Messages.HAND_OFF, deadline());
     }
 
     /** A completion from this loop's mailbox. */
     void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
         int taskType = ring.header(position, Messages.TASK_TYPE);
         boolean ok = ring.header(position, Messages.STATUS) == Messages.TASK_OK;
-        if (reserving != null) {
-            reserving.stats.tasksCompleted.increment();
-        }
+        counters.tasksCompleted.increment();
         if (context.taskCompleted() || !context.isOpen()) {
             return; // closed meanwhile: the late completion only frees the context
         }
         context.taskDone(taskType, ok ? result.wrap(ring, position) : null);
+    }
+
+    /** Milliseconds until the oldest queued work's deadline (0 if due), or {@code timerDelay} if that comes first. */
+    long delayToNextExpiry(long nowMs, long timerDelay) {
+        if (queued.isEmpty()) {
+            return timerDelay;
+        }
+        long delay = Math.max(0, queued.firstDeadlineMs() - nowMs);
+        return timerDelay < 0 ? delay : Math.min(timerDelay, delay);
+    }
+
+    /**
+     * Takes back the work that waited for its worker past the queue timeout and has not started: the worker
+     * will skip its slot, and the connection hears {@code onQueueTimeout} here. Returns how many.
+     */
+    int expireQueued(long nowMs) {
+        int expired = 0;
+        while (!queued.isEmpty() && nowMs - queued.firstDeadlineMs() >= 0) {
+            SlotRing ring = queued.firstRing();
+            long position = queued.firstPosition();
+            ConnectionContext context = queued.firstContext();
+            int kind = queued.firstKind();
+            queued.removeFirst();
+            if (!ring.compareAndSetState(position, Messages.queued(position),
+                    Messages.expired(position))) {
+                continue; // its worker took it up in time
+            }
+            expired++;
+            counters.queueTimeouts.increment();
+            reserving.unreserve(); // nothing will come back for it
+            if (kind == Messages.TASK) {
+                context.taskExpired();
+            } else {
+                context.handOffExpired();
+            }
+        }
+        return expired;
     }
 }

@@ -11,12 +11,13 @@ import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
 /**
- * A worker thread. Its mailbox is its task slots: loops claim a slot, write a task (or a connection handed
- * off or moved) into it in place, and publish it. It runs each task in its slot and posts the completion,
- * with the result payload, to the connection's home loop; serves a handed-off connection with blocking
- * I/O until its handler is done; and serves connections moved to it on its own selector, with the same
- * protocol code, between those. One thing at a time: a long task delays what queues behind it here, never
- * a loop.
+ * A worker thread, the side of a worker that may block. Its mailbox is its task slots: loops claim a slot,
+ * write a task (or a connection handed off) into it in place, and publish it. It runs each task in its slot
+ * and posts the completion, with the result payload, to the loop that offloaded it; and serves a
+ * handed-off connection with blocking I/O until its handler is done. One thing at a time: a long task
+ * delays what queues behind it here, never a loop, and never the connections moved to this worker, which
+ * its own {@link AsyncLoop} serves on another thread. Work that waited past the queue timeout was taken
+ * back by its loop, and is skipped.
  *
  * <p>Not thread-safe: owned by its worker thread. Other threads may claim and commit slots in its mailbox,
  * call {@link #wakeup()}, {@link #stop()} and {@link #stats()}.
@@ -27,25 +28,51 @@ public final class WorkerLoop extends EventLoop {
     private final IoScope scope;
     private final TaskType[] taskTypes;
     private final BlockingSession session;
+    private final AsyncLoop loop;
     /** The flyweight over the task running now, in its slot. */
     private final SlotPayload payload = new SlotPayload();
-    /** Where a blocking handler waits for its connection to be readable or writable, apart from the loop's events. */
+    /** Where a blocking handler waits for its connection to be readable or writable. */
     private final Poller blockingPoller;
     private AcceptLoop[] homes;
+    private final WorkerLoop[] workers;
 
-    public WorkerLoop(int index, int slots, TaskType[] taskTypes, ConnectionHandler handler, int inputCapacity,
-            int outputCapacity, Transport transport, HandOffLimits handOffLimits, PrintStream log) throws IOException {
+    /**
+     * @param workers all workers, this one included, filled in before any thread starts: where this worker's
+     *                loop sends the tasks of connections moved to it
+     */
+    public WorkerLoop(int index, int slots, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes,
+            ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
+            Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
+            throws IOException {
         super("loopwork-worker-" + index, slots, transport);
         blockingPoller = Poller.open(transport, null);
         this.taskTypes = taskTypes;
-        scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.handlerErrors);
-        scope.offload = new TaskOffload(scope, new WorkerLoop[0], taskTypes);
+        this.workers = workers;
+        scope = new IoScope(this, blockingHandler, inputCapacity, outputCapacity, log, stats.blocking);
         session = new BlockingSession(scope, blockingPoller, handOffLimits);
+        try {
+            loop = new AsyncLoop(index, mailboxCapacity, workers, taskTypes, loopHandler, inputCapacity,
+                    outputCapacity, transport, queueTimeoutMs, log, stats);
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */
     public void homes(AcceptLoop[] loops) {
         this.homes = loops;
+        loop.homes(loops);
+    }
+
+    /** This worker's own event loop, for the connections moved to it. */
+    AsyncLoop loop() {
+        return loop;
+    }
+
+    /** The thread of this worker's own event loop. */
+    public Thread loopThread() {
+        return loop.thread();
     }
 
     @Override
@@ -57,17 +84,20 @@ public final class WorkerLoop extends EventLoop {
         return stats;
     }
 
+    /** Starts this worker's blocking side and its loop. */
     @Override
     public void start() {
         stats.threadId(thread().threadId());
         super.start();
+        loop.start();
     }
 
-    /** Stops after the current message; a task or blocking handler running now is interrupted. */
+    /** Stops after the current message; a task or blocking handler running now is interrupted. Its loop stops too. */
     @Override
     public void stop() {
         super.stop();
         thread().interrupt();
+        loop.stop();
     }
 
     /** Runs a task; returns its completion status. Shared with loops that run tasks inline. */
@@ -85,9 +115,17 @@ public final class WorkerLoop extends EventLoop {
 
     @Override
     void onMessage(SlotRing ring, long position) {
+        int kind = ring.header(position, Messages.KIND);
+        if (kind == Messages.NONE) {
+            return; // a claim given up
+        }
+        if (!ring.compareAndSetState(position, Messages.queued(position),
+                Messages.started(position))) {
+            return; // it waited past the queue timeout: its loop took it back and answered
+        }
         int home = ring.header(position, Messages.HOME);
         ConnectionContext context = homes[home].pool.context(ring.header(position, Messages.CONNECTION));
-        switch (ring.header(position, Messages.KIND)) {
+        switch (kind) {
             case Messages.TASK -> {
                 int type = ring.header(position, Messages.TASK_TYPE);
                 SlotPayload task = payload.wrap(ring, position);
@@ -96,29 +134,23 @@ public final class WorkerLoop extends EventLoop {
                     stats.tasksFailed.increment();
                 }
                 stats.tasksRun.increment();
-                homes[home].post(Messages.TASK_DONE, home, context.id(), type, status, task);
+                int replyTo = ring.header(position, Messages.REPLY_TO);
+                EventLoop offloader = replyTo < 0 ? homes[home] : workers[replyTo].loop;
+                offloader.post(Messages.TASK_DONE, home, context.id(), type, status, task);
             }
-            case Messages.TASK_DONE -> scope.offload.onTaskDone(context, ring, position);
             case Messages.HAND_OFF -> {
                 stats.handOffs.increment();
-                stats.held.add(1);
+                stats.heldBlocking.add(1);
                 context.transfer.serveBlocking(session, scope);
             }
-            case Messages.MOVE -> {
-                stats.moves.increment();
-                stats.held.add(1);
-                context.arriveAt(scope);
-            }
-            case Messages.NONE -> {
-                // a claim given up
-            }
-            default -> throw new IllegalStateException("unexpected message " + ring.header(position, Messages.KIND));
+            default -> throw new IllegalStateException("unexpected message " + kind);
         }
     }
 
-    /** A moved connection left this worker (closed or sent home). */
+    /** A handed-off connection left this worker (closed or sent home). */
+    @Override
     void released() {
-        stats.held.add(-1);
+        stats.heldBlocking.add(-1);
     }
 
     @Override
@@ -133,20 +165,15 @@ public final class WorkerLoop extends EventLoop {
 
     @Override
     void onClose() {
-        // Only at stop: which of all the contexts this worker serves is its own to know (it set their scope).
-        for (AcceptLoop home : homes) {
-            for (int id = 0; id < home.pool.capacity(); id++) {
-                ConnectionContext context = home.pool.context(id);
-                if (context.isServedBy(scope)) {
-                    context.close();
-                }
-            }
-        }
+        // Nothing rests here: a hand-off closes or returns its connection before the worker takes the next message.
     }
 
-    /** After the thread has ended, or when it never started: closes its pollers (see {@link AcceptLoop#release()}). */
+    /** After both threads have ended, or when they never started: closes the pollers (see {@link AcceptLoop#release()}). */
     public void release() {
         blockingPoller.close();
         poller.close();
+        if (loop != null) {
+            loop.release();
+        }
     }
 }

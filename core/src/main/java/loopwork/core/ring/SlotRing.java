@@ -18,17 +18,24 @@ import loopwork.core.TaskPayload;
  */
 public final class SlotRing extends SlotRingTail {
 
-    /** Six header ints before the payload: what the message is, whose connection, which task, a status. */
+    /** Six header ints before the payload: what the message is, whose connection, which task, a status, who to answer. */
     public static final int HEADER_BYTES = 24;
     static final int SLOT_BYTES = HEADER_BYTES + TaskPayload.CAPACITY;
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final int mask;
     /** sequence[i] == position: free for the producer claiming position; == position + 1: committed. */
     private final long[] sequence;
     private final byte[] slots;
+    /**
+     * Per slot, the one value a producer and the consumer may both change after the commit (who takes a
+     * queued task: its worker, or its loop's deadline); apart from the bytes, as views of a byte[] have no
+     * atomic updates.
+     */
+    private final int[] states;
     /** Consumer's next position; written by the owner only. */
     private long head;
 
@@ -43,6 +50,7 @@ public final class SlotRing extends SlotRingTail {
             sequence[i] = i;
         }
         slots = new byte[capacity * SLOT_BYTES];
+        states = new int[capacity];
     }
 
     public int capacity() {
@@ -108,6 +116,21 @@ public final class SlotRing extends SlotRingTail {
 
     public void header(long position, int field, int value) {
         INT.set(slots, offset(position) + field * Integer.BYTES, value);
+    }
+
+    /** Sets the state of the slot at {@code position}, by its producer before the commit, which publishes it. */
+    public void state(long position, int value) {
+        states[(int) position & mask] = value;
+    }
+
+    /** The state of the slot at {@code position}, read with volatile semantics. */
+    public int state(long position) {
+        return (int) STATE.getVolatile(states, (int) position & mask);
+    }
+
+    /** Sets the slot's state to {@code value} if it is {@code expected}, atomically, with volatile semantics. */
+    public boolean compareAndSetState(long position, int expected, int value) {
+        return STATE.compareAndSet(states, (int) position & mask, expected, value);
     }
 
     /** The backing array of slot bytes, for {@link SlotPayload}. */

@@ -1,0 +1,378 @@
+package loopwork.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import loopwork.core.loop.LoopStats;
+import loopwork.core.loop.WorkerStats;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the kit promises a protocol that makes mistakes or meets a busy worker, over real sockets: a task
+ * claim never outlives the handler call that opened it; a write or a message that can never fit ends in
+ * a defined way the handler sees, counted, never a silent hang; work that waits for a worker past the
+ * queue timeout is taken back and the handler told; and a worker's blocking work never stalls the
+ * connections moved into its loop. A line protocol drives it: each line is a command.
+ */
+class HandlerContractTest {
+
+    private static final int OUTPUT_BYTES = 1024;
+    private static final int INPUT_BYTES = 1024;
+
+    /** Opened by the test to let a {@code block} task finish; every test opens it at the end. */
+    private final CountDownLatch gate = new CountDownLatch(1);
+    /** Counted down when a {@code block} task has started on its worker. */
+    private final CountDownLatch blockStarted = new CountDownLatch(1);
+
+    @AfterEach
+    void openGate() {
+        gate.countDown();
+    }
+
+    /** Waits on the test's gate: a task that keeps its worker busy until the test says so. */
+    final class Block implements TaskType {
+        @Override
+        public int payloadBytes() {
+            return 0;
+        }
+
+        @Override
+        public void run(TaskPayload payload) throws InterruptedException {
+            blockStarted.countDown();
+            gate.await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static final class Quick implements TaskType {
+        @Override
+        public int payloadBytes() {
+            return 8;
+        }
+
+        @Override
+        public void run(TaskPayload payload) {
+            payload.putLong(0, payload.getLong(0) + 1);
+        }
+    }
+
+    /** A line's command, from a connection's bytes. */
+    private static String line(ByteBuffer in) {
+        for (int i = in.position(); i < in.limit(); i++) {
+            if (in.get(i) == '\n') {
+                byte[] bytes = new byte[i + 1 - in.position()];
+                in.get(bytes);
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.US_ASCII);
+            }
+        }
+        return null;
+    }
+
+    private static void say(Connection connection, String text) {
+        connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Per connection: a task in flight holds the next lines back; "hold" stops consuming for good. */
+    static final class State {
+        boolean waiting;
+        boolean holding;
+    }
+
+    final class Commands implements Protocol {
+        int block;
+        int quick;
+
+        @Override
+        public void registerTasks(TaskRegistry tasks) {
+            block = tasks.register(new Block());
+            quick = tasks.register(new Quick());
+        }
+
+        @Override
+        public byte[] refusal() {
+            return "busy\n".getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public ConnectionHandler newHandler(LoopInfo loop) {
+            return new ConnectionHandler() {
+                @Override
+                public void onOpen(Connection connection) {
+                    connection.attach(new State());
+                }
+
+                @Override
+                public void onData(Connection connection, ByteBuffer in) {
+                    State state = (State) connection.attachment();
+                    while (!state.waiting && !state.holding) {
+                        String command = line(in);
+                        if (command == null) {
+                            return;
+                        }
+                        switch (command) {
+                            case "block", "quick" -> {
+                                TaskPayload task = connection.tryClaimTask(command.equals("block") ? block : quick);
+                                if (task == null) {
+                                    say(connection, "refused");
+                                    continue;
+                                }
+                                connection.commitTask();
+                                state.waiting = true;
+                            }
+                            case "throw" -> {
+                                TaskPayload task = connection.tryClaimTask(quick);
+                                task.putLong(TaskPayload.CAPACITY, 1); // past the payload: throws, claim open
+                            }
+                            case "forget" -> {
+                                connection.tryClaimTask(quick); // and never commits
+                                say(connection, "forgot");
+                            }
+                            case "big" -> {
+                                try {
+                                    connection.write(new byte[loop.outputCapacity() + 1]);
+                                    say(connection, "written");
+                                } catch (IllegalArgumentException e) {
+                                    say(connection, "refused: " + e.getMessage());
+                                }
+                            }
+                            case "handoff" -> {
+                                if (!connection.handOff(blocking -> {
+                                    byte[] answer = "blocking\n".getBytes(StandardCharsets.US_ASCII);
+                                    blocking.write(answer, 0, answer.length);
+                                    return true;
+                                })) {
+                                    say(connection, "refused");
+                                    continue;
+                                }
+                                return;
+                            }
+                            case "move" -> {
+                                if (!connection.moveToWorker()) {
+                                    say(connection, "refused");
+                                    continue;
+                                }
+                                return;
+                            }
+                            case "hold" -> state.holding = true;
+                            default -> say(connection, command);
+                        }
+                    }
+                }
+
+                @Override
+                public void onArrived(Connection connection) {
+                    if (!connection.isHome()) {
+                        say(connection, "arrived on " + loop.role());
+                        connection.moveHome();
+                    }
+                }
+
+                @Override
+                public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
+                    ((State) connection.attachment()).waiting = false;
+                    say(connection, taskType == block ? "unblocked" : "done " + result.getLong(0));
+                }
+
+                @Override
+                public void onQueueTimeout(Connection connection) {
+                    ((State) connection.attachment()).waiting = false;
+                    say(connection, "timeout");
+                }
+            };
+        }
+    }
+
+    private Kit start(long queueTimeoutMs) throws IOException {
+        Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(8).workerThreads(1)
+                .taskSlotsPerWorker(4).inputBufferBytes(INPUT_BYTES).outputBufferBytes(OUTPUT_BYTES)
+                .queueTimeoutMs(queueTimeoutMs).protocol(new Commands()).build();
+        kit.start();
+        return kit;
+    }
+
+    private static Socket connect(Kit kit) throws IOException {
+        Socket socket = new Socket("127.0.0.1", kit.port());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** One line of the answer, without its newline. */
+    private static String readLine(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = in.read()) != '\n';) {
+            if (b < 0) {
+                return line.length() == 0 ? null : line.toString();
+            }
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    /**
+     * Whether the server closed the connection: the end of the stream, or a reset (Linux resets a close that
+     * leaves input unread); false if the read timed out, the server still holding it.
+     */
+    private static boolean closedByServer(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return e.getMessage().contains("reset");
+        }
+    }
+
+    private static LoopStats loop(Kit kit) {
+        return kit.loopStats().get(0);
+    }
+
+    private static WorkerStats worker(Kit kit) {
+        return kit.workerStats().get(0);
+    }
+
+    private static void assertPoolsFull(Kit kit) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0 && loop(kit).poolFree() != loop(kit).capacity()) {
+            Thread.sleep(10);
+        }
+        assertThat(loop(kit).poolFree()).as("free contexts").isEqualTo(loop(kit).capacity());
+        assertThat(kit.unexpectedFailures()).as("loop cycles failed on a kit bug").isZero();
+    }
+
+    @Test
+    void aClaimLeftOpenByAHandlerThatThrowsIsGivenBackAndTasksRunAsBefore() throws Exception {
+        try (Kit kit = start(5_000)) {
+            try (Socket thrower = connect(kit)) {
+                send(thrower, "throw\n");
+                assertThat(readLine(thrower)).as("the failed handler's connection closes").isNull();
+            }
+            // More tasks than the worker has slots: a slot left uncommitted at the ring's head would stall them all.
+            try (Socket other = connect(kit)) {
+                for (int i = 0; i < 10; i++) {
+                    send(other, "quick\n");
+                    assertThat(readLine(other)).isEqualTo("done 1");
+                }
+            }
+            assertThat(loop(kit).claimsAborted()).isEqualTo(1);
+            assertThat(loop(kit).handlerErrors()).isEqualTo(1);
+            assertThat(worker(kit).tasksRun()).isEqualTo(10);
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aClaimAHandlerForgetsToCommitIsGivenBackWhenItsCallReturns() throws Exception {
+        try (Kit kit = start(5_000); Socket socket = connect(kit)) {
+            for (int i = 0; i < 6; i++) {
+                send(socket, "forget\n");
+                assertThat(readLine(socket)).isEqualTo("forgot");
+                send(socket, "quick\n"); // in a later call: a second claim in the same call would be the handler's bug
+                assertThat(readLine(socket)).isEqualTo("done 1");
+            }
+            assertThat(loop(kit).claimsAborted()).isEqualTo(6);
+            assertThat(loop(kit).handlerErrors()).isZero();
+            socket.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aWriteThatCanNeverFitTheOutputBufferThrowsNamingTheSizes() throws Exception {
+        try (Kit kit = start(5_000); Socket socket = connect(kit)) {
+            send(socket, "big\nafter\n");
+            assertThat(readLine(socket)).isEqualTo("refused: a write of " + (OUTPUT_BYTES + 1)
+                    + " bytes can never fit connection 0's output buffer of " + OUTPUT_BYTES + " bytes");
+            assertThat(readLine(socket)).as("the connection goes on").isEqualTo("after");
+            assertThat(loop(kit).oversizedWrites()).isEqualTo(1);
+            socket.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void anInputBufferTheHandlerLeavesFullClosesTheConnectionByDefault() throws Exception {
+        try (Kit kit = start(5_000); Socket socket = connect(kit)) {
+            send(socket, "hold\n");
+            send(socket, "x".repeat(INPUT_BYTES * 2));
+            // Before, reading stopped for good with nothing said: this read timed out.
+            assertThat(closedByServer(socket)).as("closed, not hanging").isTrue();
+            assertThat(loop(kit).inputFull()).isEqualTo(1);
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aTaskThatWaitsForItsWorkerPastTheQueueTimeoutIsTakenBackAndTheHandlerTold() throws Exception {
+        try (Kit kit = start(200); Socket busy = connect(kit); Socket waiting = connect(kit)) {
+            send(busy, "block\n");
+            assertThat(blockStarted.await(10, TimeUnit.SECONDS)).as("the worker took the blocking task").isTrue();
+            long sent = System.nanoTime();
+            send(waiting, "quick\n");
+            assertThat(readLine(waiting)).isEqualTo("timeout");
+            assertThat(System.nanoTime() - sent).as("not before the queue timeout").isGreaterThanOrEqualTo(200_000_000L);
+            assertThat(loop(kit).queueTimeouts()).isEqualTo(1);
+            gate.countDown();
+            assertThat(readLine(busy)).isEqualTo("unblocked");
+            send(waiting, "quick\n");
+            assertThat(readLine(waiting)).as("the worker skipped the expired task and runs the next").isEqualTo("done 1");
+            assertThat(worker(kit).tasksRun()).as("the expired task never ran").isEqualTo(2);
+            busy.close();
+            waiting.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aHandOffThatWaitsForItsWorkerPastTheQueueTimeoutComesHomeAndTheHandlerIsTold() throws Exception {
+        try (Kit kit = start(200); Socket busy = connect(kit); Socket waiting = connect(kit)) {
+            send(busy, "block\n");
+            assertThat(blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            send(waiting, "handoff\n");
+            assertThat(readLine(waiting)).isEqualTo("timeout");
+            send(waiting, "echo\n");
+            assertThat(readLine(waiting)).as("served at home again").isEqualTo("echo");
+            assertThat(loop(kit).away()).isZero();
+            gate.countDown();
+            assertThat(readLine(busy)).isEqualTo("unblocked");
+            send(waiting, "handoff\n");
+            assertThat(readLine(waiting)).as("a later hand-off runs").isEqualTo("blocking");
+            assertThat(worker(kit).handOffs()).isEqualTo(1);
+            busy.close();
+            waiting.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aConnectionMovedToAWorkerIsServedWhileThatWorkerBlocks() throws Exception {
+        try (Kit kit = start(60_000); Socket busy = connect(kit); Socket moving = connect(kit)) {
+            send(busy, "block\n");
+            assertThat(blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 3; i++) {
+                send(moving, "move\n");
+                // Before, the move waited behind the blocked task: this read timed out.
+                assertThat(readLine(moving)).isEqualTo("arrived on WORKER_LOOP");
+            }
+            assertThat(worker(kit).moves()).isEqualTo(3);
+            assertThat(worker(kit).tasksRun()).as("the blocking task still runs").isZero();
+            gate.countDown();
+            assertThat(readLine(busy)).isEqualTo("unblocked");
+            busy.close();
+            moving.close();
+            assertPoolsFull(kit);
+        }
+    }
+}
