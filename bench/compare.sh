@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side load benchmark: Loopwork (bin/loopwork) against the netty-demo reference peer
-# (../shared/peers/netty-demo) and nginx as a native reference, on 127.0.0.1 only.
+# (bench/peers/netty-demo) and nginx as a native reference, on 127.0.0.1 only.
 #
 #   bench/compare.sh [--rounds N] [--quick] [--only LIST] [--phases LIST] [--threads N]
 #                    [--slow-ms MS] [--idle-conns N] [--gc-requests N] [--wait-quiet S]

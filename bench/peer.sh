@@ -1,6 +1,6 @@
-# The netty-demo reference peer (../shared/peers/netty-demo): where its jar goes, and its build.
+# The netty-demo reference peer (bench/peers/netty-demo): where its jar goes, and its build.
 # Sourced by bench/compare.sh and bench/ab.sh, after they set $root and define log and die.
-peer_src=$(cd "$root/.." && pwd)/shared/peers/netty-demo
+peer_src="$root/bench/peers/netty-demo"
 peer_dir="$root/bench/out/peers/netty-demo"
 peer_jar="$peer_dir/netty-demo.jar"
 

@@ -26,14 +26,16 @@ import loopwork.core.loop.WorkerStats;
 public final class Kit implements AutoCloseable {
 
     private final KitConfig config;
+    private final HeapBudget heapBudget;
     private final AcceptLoop[] loops;
     private final WorkerLoop[] workers;
     private int port = -1;
     private boolean started;
     private boolean closed;
 
-    Kit(KitConfig config, Protocol protocol) throws IOException {
+    Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
         this.config = config;
+        this.heapBudget = heapBudget;
         TaskTypes taskTypes = new TaskTypes();
         protocol.registerTasks(taskTypes);
         TaskType[] types = taskTypes.toArray();
@@ -115,6 +117,11 @@ public final class Kit implements AutoCloseable {
 
     public KitConfig config() {
         return config;
+    }
+
+    /** The heap held by the pools' contexts, as estimated and checked when the kit was built. */
+    public HeapBudget heapBudget() {
+        return heapBudget;
     }
 
     public List<LoopStats> loopStats() {

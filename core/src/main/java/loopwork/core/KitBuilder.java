@@ -178,12 +178,33 @@ public final class KitBuilder {
                 transport, handOffLimits, queueTimeoutMs, log);
     }
 
-    /** Checks the settings, registers the protocol's tasks and allocates everything the threads will use. */
+    /**
+     * Checks the settings and that the heap can hold the pools' contexts, registers the protocol's tasks and
+     * allocates everything the threads will use.
+     *
+     * @throws HeapTooSmallException when the heap cannot hold the contexts ({@link HeapBudget}), found before
+     *                               allocating them, or while allocating them if the estimate fell short
+     */
     public Kit build() throws IOException {
         if (protocol == null) {
             throw new IllegalArgumentException("a protocol is required");
         }
-        return new Kit(config(), protocol);
+        KitConfig config = config();
+        HeapBudget heap = new HeapBudget(config.acceptThreads(), config.acceptCapacity(),
+                protocol.heapBytesPerConnection());
+        Runtime runtime = Runtime.getRuntime();
+        long usedBytes = runtime.totalMemory() - runtime.freeMemory();
+        if (!heap.fits(runtime.maxMemory(), usedBytes)) {
+            // What is in use counts garbage too (most of it, this early): look again after a collection.
+            System.gc();
+            usedBytes = runtime.totalMemory() - runtime.freeMemory();
+        }
+        heap.check(runtime.maxMemory(), usedBytes);
+        try {
+            return new Kit(config, protocol, heap);
+        } catch (OutOfMemoryError e) { // the estimate fell short, or the heap filled meanwhile: the same answer
+            throw new HeapTooSmallException(heap, runtime.maxMemory(), usedBytes, e);
+        }
     }
 
     private static void check(String name, long value, long min, long max) {

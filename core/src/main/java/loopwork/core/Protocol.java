@@ -33,6 +33,15 @@ public interface Protocol {
         return new byte[0];
     }
 
+    /**
+     * Heap, in bytes, that this protocol's handler for a loop preallocates per context of the loop's pool
+     * (state kept for each connection id, say), an estimate: the kit adds its own part and refuses to build
+     * when the heap cannot hold them (see {@link HeapBudget}). 0 by default, for a protocol that keeps none.
+     */
+    default int heapBytesPerConnection() {
+        return 0;
+    }
+
     /** The handler for one event loop; it is called only on that loop's thread. */
     ConnectionHandler newHandler(LoopInfo loop);
 }

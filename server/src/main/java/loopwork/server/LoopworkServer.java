@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import loopwork.core.HandOffLimits;
+import loopwork.core.HeapBudget;
 import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
@@ -101,16 +102,23 @@ public final class LoopworkServer implements AutoCloseable {
         return metrics.render();
     }
 
-    /** The start-up report: threads, address, and the pool memory per accept thread and in total, as the original prints. */
+    /**
+     * The start-up report: threads, address, and the pool memory per accept thread and in total, as the
+     * original prints, and beside it the heap the contexts hold (an estimate, see {@link HeapBudget}).
+     */
     public String report(int slowDurationMs) {
         KitConfig c = kit.config();
         long perLoopKb = c.poolBufferBytesPerLoop() / 1024;
+        HeapBudget heap = kit.heapBudget();
+        long maxHeap = Runtime.getRuntime().maxMemory();
         return String.format(Locale.ROOT,
                 "loopwork listening on %s:%d%n"
                         + "accept threads: %d (one SO_REUSEPORT socket and event loop each), worker threads: %d%s, "
                         + "slow duration: %d ms, transport: %s%s%s%n"
                         + "pool memory: %,d KB per accept thread, %,d KB total "
-                        + "(%,d contexts per thread, %d B input + %d B output buffer each; %s)%n",
+                        + "(%,d contexts per thread, %d B input + %d B output buffer each; %s); "
+                        + "heap held by the contexts: about %,d KB per accept thread, %,d KB total "
+                        + "(about %d B each)%s%n",
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
@@ -118,7 +126,10 @@ public final class LoopworkServer implements AutoCloseable {
                 deferring(c),
                 perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
                 c.outputBufferBytes(),
-                kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start");
+                kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start",
+                heap.bytesPerLoop() / 1024, heap.totalBytes() / 1024, heap.bytesPerContext(),
+                maxHeap == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", of a %,d MB maximum heap",
+                        maxHeap >> 20));
     }
 
     /** Says so when epoll's system calls go through glibc (see {@link EpollSupport#systemCallsThroughGlibcBecause}). */

@@ -2,7 +2,11 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+
+import loopwork.core.HeapBudget;
+import loopwork.core.HeapTooSmallException;
 
 import picocli.CommandLine;
 
@@ -73,10 +77,36 @@ public final class Main {
         return USAGE;
     }
 
+    /**
+     * One paragraph: what the pools need for this -A and -C, and the two ways out. Exit code 1, not the
+     * command line's 2: the same -A and -C are valid and start on a larger heap, which JAVA_OPTS sets, not
+     * loopwork's options (and -A defaults to the machine's cores), so it is the JVM that is short, as a port
+     * already taken is the machine's state.
+     */
+    static String heapTooSmall(HeapTooSmallException e, ServerOptions.Settings settings) {
+        HeapBudget budget = e.budget();
+        long neededMb = Math.ceilDiv(budget.heapNeeded(e.usedHeapBytes()), 1L << 20);
+        String xmx = neededMb < 1024 ? Math.ceilDiv(neededMb, 64) * 64 + "m" : Math.ceilDiv(neededMb, 1024) + "g";
+        int fit = budget.contextsPerLoopThatFit(e.maxHeapBytes(), e.usedHeapBytes());
+        String smallerC = fit > 0 ? "or lower -C to " + fit + " or fewer connections per accept thread"
+                : "as with this heap no -C fits at -A " + settings.acceptThreads();
+        return String.format(Locale.ROOT, "the Java heap is too small for the connection pools: -A %d -C %d "
+                + "preallocate %,d connection contexts of about %d B of heap each (%,d MB), so the server needs "
+                + "about %,d MB of heap with what is already in use and an eighth kept free, but this JVM may use "
+                + "at most %,d MB. Give it more heap, e.g. -Xmx%s (JAVA_OPTS=-Xmx%s bin/loopwork), %s.",
+                settings.acceptThreads(), settings.acceptCapacity(),
+                (long) budget.acceptThreads() * budget.contextsPerLoop(), budget.bytesPerContext(),
+                Math.ceilDiv(budget.totalBytes(), 1L << 20), neededMb, Math.ceilDiv(e.maxHeapBytes(), 1L << 20),
+                xmx, xmx, smallerC);
+    }
+
     private static int serve(ServerOptions.Settings settings, PrintStream out, PrintStream err) {
         LoopworkServer server;
         try {
             server = LoopworkServer.start(settings, settings.verbose() ? out : null);
+        } catch (HeapTooSmallException e) {
+            err.println("loopwork: " + heapTooSmall(e, settings));
+            return FAILED;
         } catch (IOException | IllegalArgumentException e) {
             err.println("loopwork: " + e.getMessage());
             return FAILED;

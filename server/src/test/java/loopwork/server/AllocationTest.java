@@ -14,8 +14,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import loopwork.core.Transport;
+import loopwork.core.loop.LoopStats;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,11 @@ class AllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final String PIPELINE = RawHttp.FAST.repeat(16);
+    private static final String CLOSE = "GET /test/fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    /** Connections between two decisions of a loop deferring by the load (AcceptDeferral.WINDOW). */
+    private static final int WINDOW = 64;
+    /** Windows such a loop defers before it looks again (AcceptDeferral.WINDOWS_ON). */
+    private static final int WINDOWS_ON = 32;
 
     @Test
     void servingRequestsOnOpenConnectionsAllocatesNothing() throws Exception {
@@ -87,53 +94,115 @@ class AllocationTest {
         }
     }
 
+    /**
+     * Per connection, accept to close. On epoll the server defers accepting by the load, as the program does by
+     * default, and the connections are made so that its loop switches TCP_DEFER_ACCEPT on and off in every
+     * round, whatever the machine's load (see {@link #roundAcrossTheDeferralSwitches}): the warm-up compiles
+     * both switches and every kind of accept, and the count covers them.
+     */
     @Test
     void perConnectionTheEpollTransportAllocatesNothingAndNioOnlyWhatNioDoes() throws Exception {
-        int cycles = 3_000;
         boolean epoll = Transport.preferred() == Transport.EPOLL;
-        double ours;
-        // Deferring accepts by the load, as the program does by default: these one-at-a-time clients connect
-        // and then write, so the loop finds nothing at accept, defers, looks again every 32 windows of 64
-        // connections, and the cycles cross its switches.
-        try (TestServer server = TestServer.startDeferringByLoad(64)) {
-            long loopThread = server.loops().get(0).threadId();
-            // Warm-up until the JIT has compiled the per-connection paths: 6,000 to 12,000 connections here; at most
-            // 50,000. On NIO, which allocates per connection whatever the JIT does, a fixed 4,000.
+        try (TestServer server = TestServer.startDeferringByLoad(WINDOW)) {
+            LoopStats loop = server.loops().getFirst();
+            long loopThread = loop.threadId();
+            if (!epoll) {
+                connectCycles(server.port(), 4_000); // NIO allocates per connection whatever the JIT does
+                long before = THREADS.getThreadAllocatedBytes(loopThread);
+                int cycles = 3_000;
+                connectCycles(server.port(), cycles);
+                server.assertPoolsFull();
+                double ours = (double) (THREADS.getThreadAllocatedBytes(loopThread) - before) / cycles;
+                assertThat(loop.deferringAccept()).as("NIO cannot defer").isZero();
+                double nio = bareNioBytesPerConnection(cycles);
+                System.out.printf("allocation per connection (accept, request, answer, close): loopwork loop %.0f"
+                        + " bytes, bare NIO doing the same calls %.0f bytes%n", ours, nio);
+                // What NIO allocates per accepted channel (SocketChannelImpl, its FileDescriptor, addresses, the
+                // SelectionKey) is the whole of it: our own code adds no more than noise.
+                assertThat(ours).isLessThan(nio + 64);
+                return;
+            }
+            // Warm-up until the JIT has compiled the per-connection paths: two rounds in a row allocating nothing
+            // on the loop (6 rounds of 2,112 connections here); at most 50,000 connections.
             int quietRounds = 0;
             int warmUp = 0;
-            boolean deferred = false;
-            while (epoll ? warmUp < 50_000 && quietRounds < 2 : warmUp < 4_000) {
+            while (warmUp < 50_000 && quietRounds < 2) {
                 long start = THREADS.getThreadAllocatedBytes(loopThread);
-                connectCycles(server.port(), 2_000);
-                warmUp += 2_000;
+                warmUp += roundAcrossTheDeferralSwitches(server);
                 quietRounds = THREADS.getThreadAllocatedBytes(loopThread) == start ? quietRounds + 1 : 0;
-                deferred |= server.loops().get(0).deferringAccept() == 1;
             }
             System.out.printf("per-connection warm-up: %,d connections%n", warmUp);
-            assertThat(deferred).as("the loop deferred accepts during the warm-up").isEqualTo(epoll);
-            server.assertPoolsFull();
             long before = THREADS.getThreadAllocatedBytes(loopThread);
-            connectCycles(server.port(), cycles);
-            server.assertPoolsFull();
-            ours = (double) (THREADS.getThreadAllocatedBytes(loopThread) - before) / cycles;
-        }
-        if (epoll) {
-            System.out.printf("allocation per connection (accept, request, answer, close), epoll: %.2f bytes%n", ours);
+            int connections = roundAcrossTheDeferralSwitches(server);
+            double ours = (double) (THREADS.getThreadAllocatedBytes(loopThread) - before) / connections;
+            System.out.printf("allocation per connection (accept, request, answer, close, and the loop turning"
+                    + " deferral on and off), epoll: %.2f bytes over %,d connections%n", ours, connections);
             assertThat(ours).as("bytes the loop allocates per connection on the epoll transport").isLessThan(1.0);
-            return;
         }
-        double nio = bareNioBytesPerConnection(cycles);
-        System.out.printf("allocation per connection (accept, request, answer, close): loopwork loop %.0f bytes,"
-                + " bare NIO doing the same calls %.0f bytes%n", ours, nio);
-        // What NIO allocates per accepted channel (SocketChannelImpl, its FileDescriptor, addresses, the
-        // SelectionKey) is the whole of it: our own code adds no more than noise.
-        assertThat(ours).isLessThan(nio + 64);
+    }
+
+    /**
+     * One round of connections that has the loop (deferring by the load, and not deferring with a fresh window
+     * when the round starts, as after the last round) turn TCP_DEFER_ACCEPT on and off again, made so that its
+     * decisions do not depend on timing. First a window of connections whose requests come only once all of
+     * them were accepted: each is certain to have been accepted before its request, so the window turns
+     * deferring on. Then connection cycles, each deferred by the kernel until its request arrived, until
+     * {@link #WINDOWS_ON} windows turn it off again. (Connections that send at once while the loop does not
+     * defer would be accepted before or after their requests by the race between the loop and this thread:
+     * on a loaded machine nearly all come with them, and such a loop may never defer.) Returns the number of
+     * connections.
+     */
+    private static int roundAcrossTheDeferralSwitches(TestServer server) throws Exception {
+        LoopStats loop = server.loops().getFirst();
+        assertThat(loop.deferringAccept()).as("deferring when a round starts").isZero();
+        server.assertPoolsFull();
+        long accepted = server.accepted();
+        RawHttp[] late = new RawHttp[WINDOW];
+        try {
+            for (int i = 0; i < late.length; i++) {
+                late[i] = new RawHttp(server.port());
+            }
+            // The loop decides after the window's last accept, once the last of these was connected: none of them
+            // can have been deferred.
+            awaitLoop(() -> server.accepted() == accepted + WINDOW, "a window of connections accepted", server);
+            awaitLoop(() -> loop.deferringAccept() == 1, "deferring after a window accepted before its requests",
+                    server);
+            for (RawHttp client : late) {
+                assertStatus(client.exchange(CLOSE));
+                client.closedByServer();
+            }
+        } finally {
+            for (RawHttp client : late) {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+        server.assertPoolsFull();
+        connectCycles(server.port(), WINDOWS_ON * WINDOW);
+        // The loop turns deferring off after the last one's answer and close: wait for it, so that the next
+        // round's connections cannot come while its listener still defers.
+        awaitLoop(() -> loop.deferringAccept() == 0, "not deferring after " + WINDOWS_ON + " windows", server);
+        return WINDOW + WINDOWS_ON * WINDOW;
+    }
+
+    /** Waits, up to 10 s, for the loop to reach a state it is bound to reach; fails if it does not. */
+    private static void awaitLoop(BooleanSupplier condition, String what, TestServer server)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + ": not within 10 s; accepted " + server.accepted()
+                        + ", deferring " + server.loops().getFirst().deferringAccept());
+            }
+            Thread.sleep(1);
+        }
     }
 
     private static void connectCycles(int port, int cycles) throws IOException {
         for (int i = 0; i < cycles; i++) {
             try (RawHttp client = new RawHttp(port)) {
-                assertStatus(client.exchange("GET /test/fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+                assertStatus(client.exchange(CLOSE));
                 client.closedByServer();
             }
         }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The program as a real process: the start-up report, serving, SIGTERM, a bad option, the start-up time
- * and memory at the default capacity, {@code -d} with its pid file, and a failed bind.
+ * The program as a real process: the start-up report, serving, SIGTERM, a bad option, a heap too small for
+ * the pools, the start-up time and memory at the default capacity, {@code -d} with its pid file, and a failed
+ * bind.
  *
  * <p>The server runs as {@code java -cp <this JVM's class path> loopwork.server.Main}, with the JVM flags
  * of {@code bin/loopwork}: during {@code mvn verify} the server jar that {@code bin/loopwork} runs is not
@@ -48,6 +49,8 @@ class ProcessTest {
             Pattern.compile("pool memory: ([\\d,]+) KB per accept thread, ([\\d,]+) KB total");
     private static final Pattern CONTEXTS =
             Pattern.compile("\\(([\\d,]+) contexts per thread, (\\d+) B input \\+ (\\d+) B output buffer each");
+    private static final Pattern CONTEXT_HEAP = Pattern.compile(
+            "; heap held by the contexts: about ([\\d,]+) KB per accept thread, ([\\d,]+) KB total \\(about (\\d+) B each\\)");
 
     @TempDir
     Path dir;
@@ -114,6 +117,12 @@ class ProcessTest {
         assertThat(perThreadKb).as("per thread holds at least the buffers of its contexts")
                 .isGreaterThanOrEqualTo(contexts * bufferBytes / 1024);
         assertThat(totalKb).as("total = 2 accept threads x per thread").isEqualTo(2 * perThreadKb);
+        Matcher heap = CONTEXT_HEAP.matcher(report);
+        assertThat(heap.find()).as("the contexts' heap beside the buffers in %s", report).isTrue();
+        long heapBytesEach = number(heap.group(3));
+        assertThat(heapBytesEach).as("heap per context").isPositive();
+        assertThat(number(heap.group(1))).as("heap KB per thread").isEqualTo(contexts * heapBytesEach / 1024);
+        assertThat(number(heap.group(2))).as("heap KB in total").isEqualTo(2 * contexts * heapBytesEach / 1024);
 
         assertThat(get(port, "/test/fast").statusCode()).isEqualTo(200);
 
@@ -181,6 +190,26 @@ class ProcessTest {
         System.out.printf("ProcessTest: -A 2 -C 100000 (default) reached the start-up report in %d ms; VmRSS %,d KB"
                 + " after one request%n", startupMs, rssKb);
         assertThat(rssKb).as("VmRSS in KB").isLessThan(600 * 1024);
+    }
+
+    /**
+     * A heap too small for the default pools (-A 2 -C 100000 hold 200,000 contexts, about 100 MB of heap): the
+     * server refuses before allocating them, in one paragraph that names what the pools need and both ways
+     * out, and with no stack trace.
+     */
+    @Test
+    void heapTooSmallForThePoolsExitsWithOneSayingWhatTheyNeed() throws Exception {
+        Server server = start(List.of("-Xmx64m"), dir, "-p", String.valueOf(FreePort.pick()), "-A", "2");
+
+        int code = server.awaitExit(START_TIMEOUT);
+
+        assertThat(code).as("%s", server).isEqualTo(1);
+        String err = server.err();
+        assertThat(err).as("one paragraph: one line").hasLineCount(1);
+        assertThat(err).contains("-A 2 -C 100000").contains("200,000 connection contexts").contains("-Xmx")
+                .contains("lower -C").containsPattern("needs? about [\\d,]+ MB of heap");
+        assertThat(err).doesNotContain("Exception", "OutOfMemoryError", "\tat ");
+        assertThat(server.out()).doesNotContain("listening");
     }
 
     // ---- d. daemon

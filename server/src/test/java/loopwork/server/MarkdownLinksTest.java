@@ -1,0 +1,177 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every relative link in the repository's Markdown (inline links and images, and reference definitions)
+ * points to a file or directory inside the repository that exists: a clone has nothing beside it. Links
+ * with a scheme (https:, mailto:) and anchors within a page are not checked; code spans and fenced blocks
+ * are not links. Run once, on the epoll pass of the suite only (see the server's pom): a few milliseconds.
+ */
+class MarkdownLinksTest {
+
+    /** Directories of build output, and .git: not the repository's own text. */
+    private static final Set<String> SKIPPED_NAMES = Set.of(".git", "target", "node_modules");
+    /** bench/out holds the benchmarks' output, with worktrees of other revisions (bench/ab.sh). */
+    private static final Set<String> SKIPPED_PATHS = Set.of("bench/out");
+    private static final Pattern INLINE = Pattern.compile("!?\\[(?:[^\\]\\[]|\\[[^\\]]*\\])*\\]\\(\\s*(<[^>]*>|[^)\\s]+)");
+    private static final Pattern DEFINITION = Pattern.compile("^ {0,3}\\[[^\\]]+\\]:\\s*(<[^>]*>|\\S+)");
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
+    private static final Pattern CODE_SPAN = Pattern.compile("(`+)(?:(?!\\1).)+?\\1");
+
+    @Test
+    void everyRelativeLinkPointsToAFileInTheRepository() throws IOException {
+        Path root = root();
+        List<Path> pages = markdown(root);
+        List<String> broken = new ArrayList<>();
+        int links = 0;
+        for (Path page : pages) {
+            for (Link link : links(page)) {
+                links++;
+                String problem = check(root, page, link.target());
+                if (problem != null) {
+                    broken.add(root.relativize(page) + ":" + link.line() + ": " + link.target() + " " + problem);
+                }
+            }
+        }
+
+        assertThat(pages).as("Markdown files under %s", root).isNotEmpty();
+        assertThat(links).as("relative links found").isPositive();
+        assertThat(broken).as("links in %d pages that a clone cannot follow", pages.size()).isEmpty();
+    }
+
+    /** The check itself: what it finds wrong, and what it lets pass, on pages made for it. */
+    @Test
+    void theCheckFindsMissingFilesAndLinksOutOfTheRepository(@TempDir Path dir) throws IOException {
+        Path root = Files.createDirectories(dir.resolve("repo"));
+        Files.createDirectories(root.resolve("docs/seed"));
+        Files.writeString(root.resolve("docs/seed/a b.md"), "a");
+        Files.writeString(dir.resolve("outside.md"), "beside the repository, as ../shared was");
+        Path page = root.resolve("docs/page.md");
+        Files.writeString(page, String.join("\n", "[ok](seed/a%20b.md#part) [up](../docs/seed/) ![img](/docs/page.md)",
+                "[gone](seed/missing.md) and [out](../../outside.md)", "[ref]: seed/nothing.md",
+                "`[code](nowhere.md)` [web](https://example.org/x.md) [anchor](#here) [mail](mailto:a@b)",
+                "```", "[fenced](nowhere.md)", "```", ""));
+
+        List<String> found = new ArrayList<>();
+        for (Link link : links(page)) {
+            found.add(link.line() + " " + link.target() + " " + check(root, page, link.target()));
+        }
+
+        assertThat(found).containsExactly("1 seed/a%20b.md#part null", "1 ../docs/seed/ null", "1 /docs/page.md null",
+                "2 seed/missing.md does not exist", "2 ../../outside.md leaves the repository",
+                "3 seed/nothing.md does not exist", "4 #here null");
+    }
+
+    /** Null if the link's target is inside the repository and exists; else what is wrong. */
+    static String check(Path root, Path page, String target) {
+        String path = target.startsWith("<") ? target.substring(1, target.length() - 1) : target;
+        int cut = indexOfAny(path, '#', '?');
+        path = cut < 0 ? path : path.substring(0, cut);
+        if (path.isEmpty()) {
+            return null; // an anchor in the page itself
+        }
+        path = path.replace("%20", " ");
+        Path resolved = (path.startsWith("/") ? root.resolve(path.substring(1)) : page.getParent().resolve(path))
+                .normalize();
+        if (!resolved.startsWith(root)) {
+            return "leaves the repository";
+        }
+        return Files.exists(resolved) ? null : "does not exist";
+    }
+
+    private static int indexOfAny(String text, char a, char b) {
+        int i = text.indexOf(a);
+        int j = text.indexOf(b);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    }
+
+    record Link(int line, String target) {
+    }
+
+    /** The relative links of a page, outside fenced code blocks and code spans. */
+    static List<Link> links(Path page) throws IOException {
+        List<Link> links = new ArrayList<>();
+        List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String trimmed = line.stripLeading();
+            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
+                fence = trimmed.substring(0, 3);
+                continue;
+            }
+            if (fence != null) {
+                if (trimmed.startsWith(fence)) {
+                    fence = null;
+                }
+                continue;
+            }
+            String text = CODE_SPAN.matcher(line).replaceAll("");
+            Matcher inline = INLINE.matcher(text);
+            while (inline.find()) {
+                add(links, i + 1, inline.group(1));
+            }
+            Matcher definition = DEFINITION.matcher(text);
+            if (definition.find()) {
+                add(links, i + 1, definition.group(1));
+            }
+        }
+        return links;
+    }
+
+    private static void add(List<Link> links, int line, String target) {
+        if (!SCHEME.matcher(target).find() && !target.startsWith("//")) {
+            links.add(new Link(line, target));
+        }
+    }
+
+    /** The repository's Markdown files, outside build output and .git. */
+    private static List<Path> markdown(Path root) throws IOException {
+        List<Path> pages = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                String relative = root.relativize(dir).toString();
+                return SKIPPED_NAMES.contains(dir.getFileName().toString()) || SKIPPED_PATHS.contains(relative)
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && file.getFileName().toString().endsWith(".md")) {
+                    pages.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        pages.sort(null);
+        return pages;
+    }
+
+    /** The repository's root: the directory above the working directory that holds bin/loopwork. */
+    private static Path root() {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
+            root = root.getParent();
+        }
+        assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
+        return root.normalize();
+    }
+}
