@@ -105,6 +105,7 @@ public final class HttpExchange {
         bodyToSkip = 0;
         chunked.reset();
         headStarted = false;
+        responded = false; // the next connection's first answer (a 408, say) may come before any request
         busyWith = null;
         claimOpen = false;
         large = null;
