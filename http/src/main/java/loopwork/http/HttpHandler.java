@@ -296,6 +296,9 @@ final class HttpHandler implements ConnectionHandler {
     public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         Route route = exchange.busyWith;
+        if (route == null) {
+            return; // its route threw after committing the task: the request had its 500, the connection closes
+        }
         exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
         answered(exchange);
@@ -305,6 +308,9 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onTaskFailed(Connection connection, int taskType) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.busyWith == null) {
+            return; // as in onTaskDone: answered already
+        }
         exchange.busyWith = null;
         exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
         rearm(connection, exchange, false);
@@ -327,6 +333,27 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();
         rearm(connection, exchange, !done);
+    }
+
+    /**
+     * A route (or this handler) threw; the kit logs and counts it. The connection closes, since what the failed
+     * call left half done is unknown, but only after the answers queued: a request with nothing of its answer
+     * written gets a 500 first; one answered already (the route threw after), or between requests, nothing
+     * more. A task the route left running is ignored when it completes.
+     */
+    @Override
+    public void onFailure(Connection connection, Throwable error) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange == null || exchange.connection != connection) {
+            return; // failed before it was set up: the kit closes at once
+        }
+        exchange.busyWith = null;
+        if (!exchange.responded && connection.canWrite(HttpExchange.WRITE_CHUNK)) {
+            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, false);
+        } else {
+            connection.closeAfterWrite();
+        }
+        rearm(connection, exchange, true); // the last answers may wait for a peer that does not read
     }
 
     @Override
