@@ -23,7 +23,9 @@ public interface BlockingHandler {
      * Serves the connection on a worker thread.
      *
      * @return true to give it back to its loop (it stays open), false to close it
-     * @throws Exception closes the connection
+     * @throws Exception closes the connection; what was written and not flushed is dropped. Unless it is an
+     *         {@link java.io.IOException} (the peer reset or stalled) or the worker's interrupt, it is counted
+     *         as a handler error and logged, as {@link ConnectionHandler#onFailure} says
      */
     boolean serve(BlockingConnection connection) throws Exception;
 }

@@ -90,6 +90,19 @@ public interface ConnectionHandler {
         connection.closeAfterWrite();
     }
 
+    /**
+     * A call of this handler on this connection threw {@code error}, which the kit counts (the loop's or
+     * worker's handler errors) and logs, rate-limited, through the {@link System.Logger} {@code
+     * loopwork.handler}. The connection then closes: at once, dropping what the failed call had queued,
+     * unless this method calls {@link Connection#closeAfterWrite()}, when what is queued goes out first, with
+     * any last answer written here (HTTP's 500, when nothing of the request's answer was written). A trip to
+     * a worker the failed call asked for is not taken. Not called when the failed call had closed the
+     * connection, nor for {@link #onClose}. The default closes at once. Should not throw: if it does, the
+     * connection closes at once.
+     */
+    default void onFailure(Connection connection, Throwable error) {
+    }
+
     /** The connection is closed, by either side; reset its per-connection state. Called exactly once. */
     default void onClose(Connection connection) {
     }

@@ -13,7 +13,9 @@ public interface BlockingRoute extends Route {
 
     /**
      * Answers the request, on a worker, with {@link HttpExchange#respond(BlockingConnection, HttpResponse)}
-     * or {@link HttpExchange#respondHead} and body writes. Throwing closes the connection.
+     * or {@link HttpExchange#respondHead} and body writes. Throwing closes the connection, after a 500 if
+     * nothing of the answer was written; the kit counts and logs the failure (not an {@link java.io.IOException},
+     * which it takes for the peer's).
      */
     void serve(HttpExchange exchange, BlockingConnection connection) throws Exception;
 }

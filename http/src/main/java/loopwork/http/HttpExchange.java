@@ -105,6 +105,7 @@ public final class HttpExchange {
         bodyToSkip = 0;
         chunked.reset();
         headStarted = false;
+        responded = false; // the next connection's first answer (a 408, say) may come before any request
         busyWith = null;
         claimOpen = false;
         large = null;
@@ -328,8 +329,17 @@ public final class HttpExchange {
 
     /** From a blocking route: writes the answer on the blocking connection, in the form this request needs. */
     public void respond(BlockingConnection blocking, HttpResponse response) throws IOException {
+        respond(blocking, response, keepAlive());
+    }
+
+    /** As {@link #respond(BlockingConnection, HttpResponse)}, with {@code Connection: close}. */
+    void respondClosing(BlockingConnection blocking, HttpResponse response) throws IOException {
+        respond(blocking, response, false);
+    }
+
+    private void respond(BlockingConnection blocking, HttpResponse response, boolean keepAlive) throws IOException {
         answering(response.status());
-        blocking.write(response.head(form(keepAlive())));
+        blocking.write(response.head(form(keepAlive)));
         blocking.write(date.line());
         blocking.write(response.tail(), 0, response.tailLength(method == HEAD));
     }

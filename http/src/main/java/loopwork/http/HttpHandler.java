@@ -30,6 +30,10 @@ final class HttpHandler implements ConnectionHandler {
     static final int TIMEOUT_WRITE = 2;
     static final int TIMEOUT_IDLE = 3;
     static final int TIMEOUT_BODY = 4;
+    private static final int BODY_MORE = 0;
+    private static final int BODY_DONE = 1;
+    /** The body was bad: the connection closes once what is queued has gone. */
+    private static final int BODY_FAILED = -1;
     /** Output room a request may need before it is parsed: its answer, after a 100 Continue. */
     private static final int ANSWER_ROOM = HttpExchange.WRITE_CHUNK + HttpResponse.CONTINUE.length;
 
@@ -77,11 +81,16 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         boolean writeBlocked = false;
         while (exchange.busyWith == null && connection.isOpen()) {
-            if (exchange.chunked.isActive() && !connection.canWrite(ANSWER_ROOM)) {
-                writeBlocked = true; // a bad chunk needs room for its 400: decode on once output drains
+            if (exchange.chunked.isActive() && !exchange.responded && !connection.canWrite(ANSWER_ROOM)) {
+                writeBlocked = true; // a bad chunk of an unanswered request needs room for its 400: decode on later
                 break;
             }
-            if (!skipBody(exchange, in)) {
+            int body = skipBody(exchange, in);
+            if (body == BODY_FAILED) {
+                rearm(connection, exchange, true); // the answers queued may wait for a peer that does not read
+                return;
+            }
+            if (body == BODY_MORE) {
                 break;
             }
             if (!in.hasRemaining()) {
@@ -144,23 +153,40 @@ final class HttpHandler implements ConnectionHandler {
         } // else: called again once the route has answered
     }
 
-    /** Reads past the current request's body; false while more of it is still to come. */
-    private boolean skipBody(HttpExchange exchange, ByteBuffer in) {
+    /** Reads past the request's body: {@link #BODY_DONE}, {@link #BODY_MORE} to come, or {@link #BODY_FAILED}. */
+    private int skipBody(HttpExchange exchange, ByteBuffer in) {
         if (exchange.bodyToSkip > 0) {
             int skip = (int) Math.min(in.remaining(), exchange.bodyToSkip);
             in.position(in.position() + skip);
             exchange.bodyToSkip -= skip;
-            return exchange.bodyToSkip == 0;
+            return exchange.bodyToSkip == 0 ? BODY_DONE : BODY_MORE;
         }
         if (exchange.chunked.isActive()) {
             int result = exchange.chunked.skip(in, limits.maxBodyBytes());
             if (result < 0) {
-                fail(exchange, error(result));
-                return false;
+                badBody(exchange, error(result));
+                return BODY_FAILED;
             }
-            return result == ChunkedBody.DONE;
+            return result == ChunkedBody.DONE ? BODY_DONE : BODY_MORE;
         }
-        return true;
+        return BODY_DONE;
+    }
+
+    /**
+     * A body whose framing is bad or which runs over the limit: where the next request starts is unknown, so
+     * the connection closes. A request gets one answer: its route has answered already (routes answer as the
+     * head arrives, and a body is read once they have), so the close comes with no second one, which a client
+     * that pipelines would take for the answer to its next request. Only a request not answered yet gets the
+     * error as its answer.
+     */
+    private void badBody(HttpExchange exchange, HttpResponse response) {
+        exchange.chunked.reset();
+        if (exchange.responded) {
+            stats.bodyFailed();
+            exchange.connection.closeAfterWrite(); // the answer already queued still goes out first
+        } else {
+            fail(exchange, response);
+        }
     }
 
     /** Sets up reading the body, and says "100 Continue" first when the client waits for it. */
@@ -207,9 +233,11 @@ final class HttpHandler implements ConnectionHandler {
         };
     }
 
-    /** A request we cannot take: answer, then close, since where the next one starts is unknown. */
+    /**
+     * A request we cannot take (or a head that never became one): answer, then close, since where the next
+     * one starts is unknown. Never a second answer: {@link HttpExchange#respond} refuses that.
+     */
     private static void fail(HttpExchange exchange, HttpResponse response) {
-        exchange.responded = false; // the error answers a request that never became one
         exchange.respond(response, false);
     }
 
@@ -268,6 +296,9 @@ final class HttpHandler implements ConnectionHandler {
     public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         Route route = exchange.busyWith;
+        if (route == null) {
+            return; // its route threw after committing the task: the request had its 500, the connection closes
+        }
         exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
         answered(exchange);
@@ -277,6 +308,9 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onTaskFailed(Connection connection, int taskType) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.busyWith == null) {
+            return; // as in onTaskDone: answered already
+        }
         exchange.busyWith = null;
         exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
         rearm(connection, exchange, false);
@@ -316,6 +350,27 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();
         rearm(connection, exchange, !done);
+    }
+
+    /**
+     * A route (or this handler) threw; the kit logs and counts it. The connection closes, since what the failed
+     * call left half done is unknown, but only after the answers queued: a request with nothing of its answer
+     * written gets a 500 first; one answered already (the route threw after), or between requests, nothing
+     * more. A task the route left running is ignored when it completes.
+     */
+    @Override
+    public void onFailure(Connection connection, Throwable error) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange == null || exchange.connection != connection) {
+            return; // failed before it was set up: the kit closes at once
+        }
+        exchange.busyWith = null;
+        if (!exchange.responded && connection.canWrite(HttpExchange.WRITE_CHUNK)) {
+            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, false);
+        } else {
+            connection.closeAfterWrite();
+        }
+        rearm(connection, exchange, true); // the last answers may wait for a peer that does not read
     }
 
     @Override

@@ -12,6 +12,7 @@ public final class HttpStats {
     private final Counter responses5xx = new Counter();
     private final Counter overflows = new Counter();
     private final Counter timeouts = new Counter();
+    private final Counter badBodies = new Counter();
 
     void requested() {
         requests.increment();
@@ -35,9 +36,21 @@ public final class HttpStats {
         timeouts.increment();
     }
 
+    void bodyFailed() {
+        badBodies.increment();
+    }
+
     /** Connections closed by a header, body, idle or write timeout. */
     public long timeouts() {
         return timeouts.get();
+    }
+
+    /**
+     * Connections closed, with no second answer, because the body of a request already answered had bad
+     * chunk framing or ran over the body limit.
+     */
+    public long badBodies() {
+        return badBodies.get();
     }
 
     /** Requests parsed and routed. */

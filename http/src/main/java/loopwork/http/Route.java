@@ -16,6 +16,10 @@ import loopwork.core.TaskRegistry;
  * };
  * }</pre>
  *
+ * <p>A method that throws is counted and logged by the kit; the client gets a 500 and a close if nothing of
+ * the answer was written yet, else only the close. Answer through the exchange only: it is how the exchange
+ * knows that the request was answered.
+ *
  * <p>Thread-safe by contract: one instance serves every loop, so it keeps no per-request state of its own.
  */
 public interface Route {

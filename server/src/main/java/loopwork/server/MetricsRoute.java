@@ -88,6 +88,9 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_answer_overflows_total", "counter",
                 "Answers dropped, with their connection, because they did not fit the output buffer.", "loop",
                 loopHttp, HttpStats::overflows);
+        family(out, "loopwork_bad_bodies_total", "counter",
+                "Connections closed with no second answer: the body of a request already answered had bad chunk "
+                        + "framing or ran over --max-body.", "loop", loopHttp, HttpStats::badBodies);
         family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.",
                 "loop", loops, LoopStats::tasksOffloaded);
         family(out, "loopwork_tasks_refused_total", "counter",

@@ -290,7 +290,7 @@ class HttpBehaviourTest {
             }
             for (String family : new String[] {"loopwork_connections_accepted_total", "loopwork_connections_open",
                     "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_defer_accept",
-                    "loopwork_requests_total",
+                    "loopwork_requests_total", "loopwork_bad_bodies_total",
                     "loopwork_loop_allocated_bytes_total", "loopwork_worker_tasks_total",
                     "loopwork_worker_handoff_timeouts_total", "loopwork_worker_allocated_bytes_total"}) {
                 assertThat(response.body()).contains(family + "{");

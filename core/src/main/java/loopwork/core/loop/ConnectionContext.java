@@ -92,7 +92,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onOpen(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onOpen", e);
         }
         lastRead = 1; // if onOpen stopped reading or closed, there is no first read to miss
         try {
@@ -107,9 +107,35 @@ final class ConnectionContext implements Connection {
         return lastRead != 0;
     }
 
-    /** A failure while this connection's event was handled: counted, logged, and the connection closed. */
+    /**
+     * A failure while this connection's event was handled, outside a handler call (the handler's own are
+     * caught around each call): counted, logged, and the connection closed.
+     */
     private void failed(RuntimeException e) {
-        (scope != null ? scope : home.scope()).handlerFailed(this, e);
+        (scope != null ? scope : home.scope()).failed(id, "serving", e);
+        close();
+    }
+
+    /**
+     * During the handler call that threw {@code error}, already counted and logged: a trip it asked for is not
+     * taken, the handler may queue a last answer, and the connection closes, after that answer if it asked
+     * for {@link #closeAfterWrite()}, else at once with what the call had queued.
+     */
+    void failedCall(Throwable error) {
+        if (state != OPEN) {
+            return; // the call closed it before it threw
+        }
+        transfer.cancel(); // the claimed worker slot goes back: the connection closes here
+        boolean lastAnswer = false;
+        try {
+            scope.handler.onFailure(this, error);
+            lastAnswer = closeAfterWrite;
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            error.addSuppressed(e); // counted and logged once, with the failure that led to it
+        }
+        if (!lastAnswer) {
+            close();
+        }
     }
 
     @Override
@@ -236,7 +262,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onInputEnded(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onInputEnded", e);
         }
         return endCall(serving);
     }
@@ -247,7 +273,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onData(this, data);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onData", e);
         }
         if (state == OPEN) {
             keepUnconsumed(data);
@@ -268,7 +294,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onInputFull(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onInputFull", e);
         }
     }
 
@@ -331,7 +357,7 @@ final class ConnectionContext implements Connection {
             try {
                 scope.handler.onWritable(this);
             } catch (RuntimeException | AssertionError | StackOverflowError e) {
-                scope.handlerFailed(this, e);
+                scope.handlerFailed(this, "onWritable", e);
             }
             if (!endCall(serving) || !deliverPending()) {
                 return false;
@@ -405,7 +431,7 @@ final class ConnectionContext implements Connection {
                 scope.handler.onTaskFailed(this, taskType);
             }
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, result != null ? "onTaskDone" : "onTaskFailed", e);
         }
         if (endCall(serving)) {
             deliverPending();
@@ -424,7 +450,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onQueueTimeout(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onQueueTimeout", e);
         }
         if (endCall(serving)) {
             deliverPending();
@@ -470,7 +496,7 @@ final class ConnectionContext implements Connection {
         try {
             scope.handler.onTimer(this);
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, "onTimer", e);
         }
         if (endCall(serving)) {
             deliverPending(); // a route that answered from its timer may have held pipelined input back
@@ -545,7 +571,7 @@ final class ConnectionContext implements Connection {
                 scope.handler.onArrived(this);
             }
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerFailed(this, e);
+            scope.handlerFailed(this, queueTimedOut ? "onQueueTimeout" : "onArrived", e);
         }
         if (endCall(serving)) {
             deliverPending();
@@ -641,7 +667,7 @@ final class ConnectionContext implements Connection {
                 scope.handler.onClose(this);
             }
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            scope.handlerErrors.increment();
+            scope.failed(id, "onClose", e);
         }
         if (!tasksPending) {
             released();

@@ -144,11 +144,7 @@ final class ConnectionTransfer {
             Thread.currentThread().interrupt();
         } catch (Exception | AssertionError | StackOverflowError e) {
             keep = false;
-            worker.handlerErrors.increment();
-            if (worker.log != null) {
-                worker.log.println(worker.loop.name() + ": blocking handler failed on connection " + context.id()
-                        + ": " + e);
-            }
+            worker.failed(context.id(), "serve", e); // BlockingHandler.serve
         } finally {
             blockingHandler = null;
             servingBlocking = false;

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 import loopwork.core.Transport;
+import loopwork.core.log.FailureLog;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
@@ -34,6 +35,10 @@ abstract class EventLoop implements Runnable {
     final Poller poller;
     final SlotRing mailbox;
     private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
+    /** Where this thread logs its handlers' failures, a few a second at most. */
+    final FailureLog handlerFailures = new FailureLog("loopwork.handler");
+    /** Where it logs its own cycles' failures (bugs in the kit), as rate-limited. */
+    private final FailureLog loopFailures = new FailureLog("loopwork.loop");
     private final Thread thread;
     private volatile boolean running = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
@@ -143,8 +148,9 @@ abstract class EventLoop implements Runnable {
                 } catch (RuntimeException | AssertionError e) {
                     // A bug, not bad input (handlers' failures are caught around each call): say so, keep serving.
                     failures.increment();
-                    System.err.println(name() + ": unexpected failure, loop continues: " + e);
-                    e.printStackTrace();
+                    if (loopFailures.tryAcquire()) {
+                        loopFailures.log(name() + ": unexpected failure, loop continues", e);
+                    }
                 }
             }
         } finally {
@@ -184,6 +190,8 @@ abstract class EventLoop implements Runnable {
         if (offload != null) {
             work += offload.expireQueued(cycleMs);
         }
+        handlerFailures.reportSuppressed(); // how many a flood left unlogged, once it is over: a field read until then
+        loopFailures.reportSuppressed();
         lastCycleWork = work;
         return work;
     }

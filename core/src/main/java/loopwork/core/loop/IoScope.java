@@ -50,11 +50,27 @@ final class IoScope {
         this.timers = new TimerWheel(EventLoop.nowMs(), ConnectionContext::onTimer);
     }
 
-    void handlerFailed(ConnectionContext context, Throwable error) {
+    /**
+     * The handler's {@code call} on {@code context} threw: counted, logged, and the connection closed, after
+     * the last answer the handler's {@link loopwork.core.ConnectionHandler#onFailure} queues, if any.
+     */
+    void handlerFailed(ConnectionContext context, String call, Throwable error) {
+        context.failedCall(error);
+        failed(context.id(), call, error); // after: a failure of onFailure itself is logged with it, as suppressed
+    }
+
+    /**
+     * Counts and logs a failure of protocol code on connection {@code id}: by default through the rate-limited
+     * {@link EventLoop#handlerFailures}, and each one on the debug output too, when there is one. The
+     * message is built only when it is written.
+     */
+    void failed(int id, String call, Throwable error) {
         handlerErrors.increment();
         if (log != null) {
-            log.println(loop.name() + ": handler failed on connection " + context.id() + ": " + error);
+            log.println(loop.name() + ": handler failed in " + call + " on connection " + id + ": " + error);
         }
-        context.close();
+        if (loop.handlerFailures.tryAcquire()) {
+            loop.handlerFailures.log(loop.name() + ": handler failed in " + call + " on connection " + id, error);
+        }
     }
 }
