@@ -21,6 +21,7 @@ public final class HttpProtocol implements Protocol {
     private final HttpLimits limits;
     private final List<HttpStats> stats = Collections.synchronizedList(new ArrayList<>());
     private final List<HttpStats> workerStats = Collections.synchronizedList(new ArrayList<>());
+    private final List<HttpStats> blockingStats = Collections.synchronizedList(new ArrayList<>());
 
     public HttpProtocol(List<Route> routes) {
         this(routes, HttpLimits.DEFAULTS);
@@ -63,8 +64,7 @@ public final class HttpProtocol implements Protocol {
         switch (loop.role()) {
             case ACCEPT_LOOP -> stats.add(handlerStats);
             case WORKER_LOOP -> workerStats.add(handlerStats);
-            case WORKER_BLOCKING -> { } // parses nothing: its answers count on the exchange's own loop's figures
-
+            case WORKER_BLOCKING -> blockingStats.add(handlerStats);
         }
         return new HttpHandler(loop, routes, limits, handlerStats);
     }
@@ -77,5 +77,13 @@ public final class HttpProtocol implements Protocol {
     /** HTTP counters of each worker's loop (requests served on connections moved there), in worker order. */
     public List<HttpStats> workerStats() {
         return List.copyOf(workerStats);
+    }
+
+    /**
+     * HTTP counters of each worker's blocking side, in worker order: the answers written by blocking routes
+     * on connections handed off there (it parses no requests).
+     */
+    public List<HttpStats> blockingStats() {
+        return List.copyOf(blockingStats);
     }
 }

@@ -317,7 +317,8 @@ class HandlerFailureTest {
 
     private long responses5xx() {
         return http.stats().stream().mapToLong(HttpStats::responses5xx).sum()
-                + http.workerStats().stream().mapToLong(HttpStats::responses5xx).sum();
+                + http.workerStats().stream().mapToLong(HttpStats::responses5xx).sum()
+                + http.blockingStats().stream().mapToLong(HttpStats::responses5xx).sum();
     }
 
     private static long logged() {

@@ -47,7 +47,8 @@ class WorkerQueueTest {
                     // Before, the move queued behind the stream's hand-off: the read timed out after 10 s.
                     assertThat(moved.exchange(ASYNC).status()).isEqualTo(200);
                 }
-                assertThat(worker(server).held()).as("the stream still holds the worker's blocking side").isEqualTo(1);
+                // The stream's hand-off is still on (it ends only at --write-timeout, 30 s): no other began.
+                assertThat(worker(server).handOffs()).as("hand-offs begun").isEqualTo(1);
                 assertThat(worker(server).handOffTimeouts()).isZero();
                 stalled.reset();
             }
@@ -84,8 +85,8 @@ class WorkerQueueTest {
                 assertThat(response.status()).as(request).isEqualTo(503);
                 assertThat(response.head()).containsIgnoringCase("Retry-After: 1");
                 assertThat(response.closes()).as("the connection is kept").isFalse();
-                assertThat(tookMs).as("answered at the queue timeout, not when the worker is free")
-                        .isGreaterThanOrEqualTo(300).isLessThan(3000);
+                // A 503, not the 200 the work would give once the worker is free: it was taken back unstarted.
+                assertThat(tookMs).as("not before the queue timeout").isGreaterThanOrEqualTo(300);
             }
             assertThat(loop(server).queueTimeouts()).isEqualTo(3);
             assertThat(waiting.exchange(RawHttp.FAST).status()).as("the connection goes on").isEqualTo(200);
