@@ -48,7 +48,10 @@ public final class Kit implements AutoCloseable {
                         LoopInfo.Role.WORKER_BLOCKING);
                 LoopInfo loop = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
                         LoopInfo.Role.WORKER_LOOP);
-                workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), config.mailboxCapacity(), workers, types,
+                // A worker's loop takes back at most a worker's worth of tasks at once: its mailbox need not
+                // hold what all workers' slots do, as an accept loop's does.
+                int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
+                workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
                         protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
                         config.outputBufferBytes(), config.transport(), config.handOffLimits(),
                         config.queueTimeoutMs(), config.log());
@@ -147,7 +150,7 @@ public final class Kit implements AutoCloseable {
             sum += loop.failures();
         }
         for (WorkerLoop worker : workers) {
-            sum += worker.failures();
+            sum += worker.failures() + worker.loopFailures();
         }
         return sum;
     }

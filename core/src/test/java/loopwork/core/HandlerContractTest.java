@@ -80,10 +80,14 @@ class HandlerContractTest {
         connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Per connection: a task in flight holds the next lines back; "hold" stops consuming for good. */
+    /**
+     * Per connection: a task in flight holds the next lines back; "hold" stops consuming for good; "stay"
+     * moves it to a worker's loop and keeps it there until "home".
+     */
     static final class State {
         boolean waiting;
         boolean holding;
+        boolean staying;
     }
 
     final class Commands implements Protocol {
@@ -154,14 +158,22 @@ class HandlerContractTest {
                                 }
                                 return;
                             }
-                            case "move" -> {
+                            case "move", "stay" -> {
+                                state.staying = command.equals("stay");
                                 if (!connection.moveToWorker()) {
                                     say(connection, "refused");
                                     continue;
                                 }
                                 return;
                             }
+                            case "home" -> {
+                                connection.moveHome();
+                                return;
+                            }
                             case "hold" -> state.holding = true;
+                            case "n" -> {
+                                // nothing: a line that only takes room in the input
+                            }
                             default -> say(connection, command);
                         }
                     }
@@ -169,8 +181,8 @@ class HandlerContractTest {
 
                 @Override
                 public void onArrived(Connection connection) {
-                    if (!connection.isHome()) {
-                        say(connection, "arrived on " + loop.role());
+                    say(connection, "arrived on " + loop.role());
+                    if (!connection.isHome() && !((State) connection.attachment()).staying) {
                         connection.moveHome();
                     }
                 }
@@ -191,7 +203,11 @@ class HandlerContractTest {
     }
 
     private Kit start(long queueTimeoutMs) throws IOException {
-        Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(8).workerThreads(1)
+        return start(queueTimeoutMs, 1);
+    }
+
+    private Kit start(long queueTimeoutMs, int workers) throws IOException {
+        Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(8).workerThreads(workers)
                 .taskSlotsPerWorker(4).inputBufferBytes(INPUT_BYTES).outputBufferBytes(OUTPUT_BYTES)
                 .queueTimeoutMs(queueTimeoutMs).protocol(new Commands()).build();
         kit.start();
@@ -241,6 +257,18 @@ class HandlerContractTest {
 
     private static WorkerStats worker(Kit kit) {
         return kit.workerStats().get(0);
+    }
+
+    /** Reads lines until {@code expected}, skipping the "arrived on ..." lines of trips. */
+    private static void expect(Socket socket, String expected) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            String line = readLine(socket);
+            if (line == null || !line.startsWith("arrived on ")) {
+                assertThat(line).isEqualTo(expected);
+                return;
+            }
+        }
+        throw new AssertionError("no " + expected);
     }
 
     private static void assertPoolsFull(Kit kit) throws InterruptedException {
@@ -365,6 +393,7 @@ class HandlerContractTest {
                 send(moving, "move\n");
                 // Before, the move waited behind the blocked task: this read timed out.
                 assertThat(readLine(moving)).isEqualTo("arrived on WORKER_LOOP");
+                assertThat(readLine(moving)).isEqualTo("arrived on ACCEPT_LOOP");
             }
             assertThat(worker(kit).moves()).isEqualTo(3);
             assertThat(worker(kit).tasksRun()).as("the blocking task still runs").isZero();
@@ -372,6 +401,78 @@ class HandlerContractTest {
             assertThat(readLine(busy)).isEqualTo("unblocked");
             busy.close();
             moving.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aClaimLeftOpenIsGivenBackOnALoopThatRunsTasksItself() throws Exception {
+        try (Kit kit = start(5_000, 0); Socket socket = connect(kit)) {
+            for (int i = 0; i < 6; i++) {
+                send(socket, "forget\n");
+                assertThat(readLine(socket)).isEqualTo("forgot");
+                send(socket, "quick\n");
+                assertThat(readLine(socket)).isEqualTo("done 1");
+            }
+            assertThat(loop(kit).claimsAborted()).isEqualTo(6);
+            socket.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void anInputBufferFullWhileATaskIsInFlightWaitsForTheTask() throws Exception {
+        try (Kit kit = start(60_000); Socket socket = connect(kit)) {
+            send(socket, "block\n" + "n\n".repeat(INPUT_BYTES) + "end\n"); // twice the input buffer behind the task
+            assertThat(blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            gate.countDown();
+            assertThat(readLine(socket)).isEqualTo("unblocked");
+            assertThat(readLine(socket)).as("every line behind the task was read").isEqualTo("end");
+            assertThat(loop(kit).inputFull()).as("backpressure, not a hang: the handler was not told").isZero();
+            socket.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void tasksOfAMovedConnectionRunOnAnyWorkerAndComeBackToTheLoopServingIt() throws Exception {
+        try (Kit kit = start(5_000, 2); Socket socket = connect(kit)) {
+            send(socket, "stay\n");
+            assertThat(readLine(socket)).isEqualTo("arrived on WORKER_LOOP");
+            for (int i = 0; i < 8; i++) {
+                send(socket, "quick\n");
+                assertThat(readLine(socket)).isEqualTo("done 1");
+            }
+            send(socket, "home\necho\n");
+            expect(socket, "echo");
+            long run0 = kit.workerStats().get(0).tasksRun();
+            long run1 = kit.workerStats().get(1).tasksRun();
+            assertThat(run0 + run1).isEqualTo(8);
+            assertThat(run0).as("tasks on worker 0").isPositive();
+            assertThat(run1).as("tasks on worker 1").isPositive();
+            socket.close();
+            assertPoolsFull(kit);
+        }
+    }
+
+    @Test
+    void aMovedConnectionsTaskThatWaitsPastTheQueueTimeoutIsTakenBackByTheWorkersLoop() throws Exception {
+        try (Kit kit = start(200); Socket busy = connect(kit); Socket moved = connect(kit)) {
+            send(moved, "stay\n");
+            assertThat(readLine(moved)).isEqualTo("arrived on WORKER_LOOP");
+            send(busy, "block\n");
+            assertThat(blockStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            send(moved, "quick\n");
+            assertThat(readLine(moved)).isEqualTo("timeout");
+            assertThat(worker(kit).queueTimeouts()).isEqualTo(1);
+            assertThat(loop(kit).queueTimeouts()).isZero();
+            gate.countDown();
+            assertThat(readLine(busy)).isEqualTo("unblocked");
+            send(moved, "quick\nhome\necho\n");
+            assertThat(readLine(moved)).isEqualTo("done 1");
+            expect(moved, "echo");
+            busy.close();
+            moved.close();
             assertPoolsFull(kit);
         }
     }

@@ -320,6 +320,9 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onQueueTimeout(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.busyWith == null) {
+            return; // the route threw after committing: its failure was answered already
+        }
         exchange.busyWith = null;
         exchange.respond(HttpResponse.SERVICE_UNAVAILABLE);
         rearm(connection, exchange, false);

@@ -275,9 +275,10 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, "onData", e);
         }
-        if (state == OPEN) {
+        if (isServedBy(serving)) { // closed on a worker, the context may be home's again already
             keepUnconsumed(data);
-            if (inPending == in.capacity() && !closeAfterWrite && !transfer.isLeaving()) {
+            if (inPending == in.capacity() && !closeAfterWrite && !transfer.isLeaving() && tasksInFlight == 0
+                    && !output.isBlocked() && timerDeadlineMs < 0) {
                 inputFull();
             }
         }
@@ -285,9 +286,9 @@ final class ConnectionContext implements Connection {
     }
 
     /**
-     * The input buffer is full of bytes the handler left: nothing more can be read until it consumes some.
-     * Unless it waits for something that will call it again (a task, a timer), the connection would hang,
-     * so it is told, within the same call; the default closes.
+     * The input buffer is full of bytes the handler left, and nothing will show them to it again (no task
+     * in flight, no output to drain, no timer): the connection would hang, so the handler is told, within
+     * the same call; the default closes.
      */
     private void inputFull() {
         scope.counters.inputFull.increment();
@@ -384,8 +385,8 @@ final class ConnectionContext implements Connection {
             serving.offload.abortOpenClaim(this); // a claim never outlives the call that opened it
         }
         output.endCall(serving);
-        if (state != OPEN) {
-            return false;
+        if (!isServedBy(serving)) {
+            return false; // closed; on a worker, the context may be home's again already
         }
         if (closeAfterWrite && output.pending() == 0) {
             close();
@@ -644,6 +645,9 @@ final class ConnectionContext implements Connection {
             return;
         }
         transfer.cancel();
+        if (scope != null && scope.offload != null) {
+            scope.offload.abortOpenClaim(this); // a commit after the close must fail, not send a task for a freed context
+        }
         boolean tasksPending = tasksInFlight > 0;
         state = AWAITING_TASKS; // not OPEN from here on: a close() from onClose returns at once
         if (scope != null) {

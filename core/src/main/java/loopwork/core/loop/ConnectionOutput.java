@@ -41,7 +41,7 @@ final class ConnectionOutput {
      * open (and so still served there), then gives the scratch back.
      */
     void endCall(IoScope serving) {
-        if (context.isOpen()) {
+        if (context.isServedBy(serving)) {
             flushScratch(serving);
         }
         serving.scratchOwner = null;

@@ -222,11 +222,16 @@ abstract class EventLoop implements Runnable {
 
     /**
      * Posts a message to this loop from any thread. The sender has reserved room (a loop caps what may be
-     * owed to it at its mailbox's capacity), so the spin only waits out producers that claimed before us.
+     * owed to it at its mailbox's capacity), so the spin only waits out producers that claimed before us, or
+     * on a worker's loop, moves that took room meanwhile until the loop drains them. A loop that has
+     * stopped drains nothing: the message is dropped, as everything is closing.
      */
     final void post(int kind, int home, int connection, int taskType, int status, SlotPayload payload) {
         long position;
         while ((position = mailbox.tryClaim()) < 0) {
+            if (!running) {
+                return;
+            }
             Thread.onSpinWait();
         }
         mailbox.header(position, Messages.KIND, kind);

@@ -34,22 +34,22 @@ final class Messages {
     static final int TASK_FAILED = 1;
 
     // A task's or hand-off's slot state (SlotRing#state): queued, started by its worker, or expired by its loop.
-    // The values carry the slot's position, so that a loop's late look at a slot reused since cannot
-    // take the new message for the one it queued (ABA): positions a multiple of 2^30 apart never coexist.
+    // The values carry the slot's position, so that a loop's late look at a slot reused since cannot take the
+    // new message for the one it queued (ABA).
     private static final int QUEUED = 1;
     private static final int STARTED = 2;
     private static final int EXPIRED = 3;
 
-    static int queued(long position) {
-        return (int) position << 2 | QUEUED;
+    static long queued(long position) {
+        return position << 2 | QUEUED;
     }
 
-    static int started(long position) {
-        return (int) position << 2 | STARTED;
+    static long started(long position) {
+        return position << 2 | STARTED;
     }
 
-    static int expired(long position) {
-        return (int) position << 2 | EXPIRED;
+    static long expired(long position) {
+        return position << 2 | EXPIRED;
     }
 
     private Messages() {

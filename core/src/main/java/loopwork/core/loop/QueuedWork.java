@@ -76,6 +76,11 @@ final class QueuedWork {
         return kinds[(int) head & mask];
     }
 
+    /** Whether the oldest entry's work still waits for its worker; only when not {@link #isEmpty()}. */
+    boolean firstStillQueued() {
+        return stillQueued((int) head & mask);
+    }
+
     /** Whether the work of the entry at {@code index} still waits for its worker. */
     private boolean stillQueued(int index) {
         long position = positions[index];

@@ -73,6 +73,7 @@ final class TaskOffload {
                 return open(context, own, null, position);
             }
         } else {
+            preferIdleWorker();
             for (int i = 0; i < workers.length; i++) {
                 WorkerLoop worker = nextWorker();
                 position = worker.mailbox.tryClaim();
@@ -85,6 +86,19 @@ final class TaskOffload {
         reserving.unreserve();
         counters.tasksRefused.increment();
         return null;
+    }
+
+    /**
+     * Starts the round-robin at a worker with nothing to do, if one is: a task queued behind another's long
+     * work would wait for it, and past the queue timeout be refused, while that worker sat idle.
+     */
+    private void preferIdleWorker() {
+        for (int i = 0, at = nextWorker; i < workers.length; i++, at = at + 1 == workers.length ? 0 : at + 1) {
+            if (workers[at].mailbox.backlog() == 0) {
+                nextWorker = at;
+                return;
+            }
+        }
     }
 
     private WorkerLoop nextWorker() {
@@ -229,7 +243,14 @@ final class TaskOffload {
      */
     int expireQueued(long nowMs) {
         int expired = 0;
-        while (!queued.isEmpty() && nowMs - queued.firstDeadlineMs() >= 0) {
+        while (!queued.isEmpty()) {
+            if (!queued.firstStillQueued()) {
+                queued.removeFirst(); // its worker took it up: its deadline need not wake this loop
+                continue;
+            }
+            if (nowMs - queued.firstDeadlineMs() < 0) {
+                break;
+            }
             SlotRing ring = queued.firstRing();
             long position = queued.firstPosition();
             ConnectionContext context = queued.firstContext();

@@ -70,6 +70,11 @@ public final class WorkerLoop extends EventLoop {
         return loop;
     }
 
+    /** Cycles of this worker's own event loop that failed on a bug in the kit; readable from any thread. */
+    public long loopFailures() {
+        return loop.failures();
+    }
+
     /** The thread of this worker's own event loop. */
     public Thread loopThread() {
         return loop.thread();

@@ -24,7 +24,16 @@ public final class SlotRing extends SlotRingTail {
 
     private static final VarHandle SEQUENCE = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(SlotRing.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int mask;
     /** sequence[i] == position: free for the producer claiming position; == position + 1: committed. */
@@ -35,8 +44,8 @@ public final class SlotRing extends SlotRingTail {
      * queued task: its worker, or its loop's deadline); apart from the bytes, as views of a byte[] have no
      * atomic updates.
      */
-    private final int[] states;
-    /** Consumer's next position; written by the owner only. */
+    private final long[] states;
+    /** Consumer's next position; written by the owner only (opaque, as producers read it for {@link #backlog}). */
     private long head;
 
     public SlotRing(int capacity) {
@@ -50,7 +59,7 @@ public final class SlotRing extends SlotRingTail {
             sequence[i] = i;
         }
         slots = new byte[capacity * SLOT_BYTES];
-        states = new int[capacity];
+        states = new long[capacity];
     }
 
     public int capacity() {
@@ -97,6 +106,14 @@ public final class SlotRing extends SlotRingTail {
         return sequenceNow == head + 1 ? head : -1;
     }
 
+    /**
+     * Slots claimed and not yet released: what the consumer has still to take or is working on. Any thread;
+     * from a producer, a snapshot that may be stale by the time it is used (good for choosing, not for rules).
+     */
+    public long backlog() {
+        return tail() - (long) HEAD.getOpaque(this);
+    }
+
     /** Owner only: whether a committed slot is waiting. */
     public boolean isEmpty() {
         return peek() < 0;
@@ -107,7 +124,7 @@ public final class SlotRing extends SlotRingTail {
         assert position == head : "release out of order: " + position + " != " + head;
         // Release: our reads of the slot happen-before a producer refills it.
         SEQUENCE.setRelease(sequence, (int) position & mask, position + mask + 1);
-        head = position + 1;
+        HEAD.setOpaque(this, position + 1);
     }
 
     public int header(long position, int field) {
@@ -119,17 +136,17 @@ public final class SlotRing extends SlotRingTail {
     }
 
     /** Sets the state of the slot at {@code position}, by its producer before the commit, which publishes it. */
-    public void state(long position, int value) {
+    public void state(long position, long value) {
         states[(int) position & mask] = value;
     }
 
     /** The state of the slot at {@code position}, read with volatile semantics. */
-    public int state(long position) {
-        return (int) STATE.getVolatile(states, (int) position & mask);
+    public long state(long position) {
+        return (long) STATE.getVolatile(states, (int) position & mask);
     }
 
     /** Sets the slot's state to {@code value} if it is {@code expected}, atomically, with volatile semantics. */
-    public boolean compareAndSetState(long position, int expected, int value) {
+    public boolean compareAndSetState(long position, long expected, long value) {
         return STATE.compareAndSet(states, (int) position & mask, expected, value);
     }
 
