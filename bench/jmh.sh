@@ -25,10 +25,9 @@ if [ "$stale" = 1 ]; then
   touch "$jar" # the jar plugin keeps an unchanged jar's old time: mark it as built from these sources
 fi
 
-# The same flags as the server (see bin/loopwork): native access for the pool's mmap, compact headers,
-# the boxing cache; and sun.misc.Unsafe allowed for JMH 1.37 itself (its Utils), which JDK 25 would
-# otherwise warn about in every fork. JMH passes them all on to each forked JVM.
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseCompactObjectHeaders \
-  -XX:AutoBoxCacheMax=262144 -XX:CompileCommand=quiet '-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*' \
+# The server's flags (bin/jvm.options, where each says why); and sun.misc.Unsafe allowed for JMH 1.37
+# itself (its Utils), which JDK 25 would otherwise warn about in every fork. JMH passes them all on to each
+# forked JVM.
+exec "$JAVA_HOME/bin/java" @"$root/bin/jvm.options" \
   --sun-misc-unsafe-memory-access=allow ${JAVA_OPTS:-} \
   -cp "$jar:$lib/*" org.openjdk.jmh.Main "$@"

@@ -24,8 +24,7 @@ class DescriptorLimitTest {
         Path log = Files.createTempFile("loopwork-fd", ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process server = new ProcessBuilder("bash", "-c", "ulimit -n 100 && exec \"$0\" \"$@\"", java,
-                "--enable-native-access=ALL-UNNAMED", "-XX:AutoBoxCacheMax=262144", "-XX:CompileCommand=quiet",
-                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*", "-cp",
+                JvmOptions.argument(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "-p", String.valueOf(port),
                 "--host", "127.0.0.1", "-A", "1", "-w", "1", "-C", "1000")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -313,18 +314,20 @@ class ProcessTest {
         }
     }
 
-    /** The JVM flags above are those of bin/loopwork, found by walking up from the working directory. */
+    /** bin/loopwork, bench/jmh.sh and the tests take their JVM flags from bin/jvm.options, and from nowhere else. */
     @Test
-    void launchesLikeBinLoopwork() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
-            root = root.getParent();
+    void everyLauncherTakesItsJvmFlagsFromTheOneFile() throws IOException {
+        Path root = JvmOptions.root();
+        String options = Files.readString(root.resolve("bin/jvm.options"), StandardCharsets.UTF_8);
+        assertThat(options).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseCompactObjectHeaders",
+                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*", "-XX:AutoBoxCacheMax=262144");
+        for (String launcher : List.of("bin/loopwork", "bench/jmh.sh", "pom.xml")) {
+            String text = Files.readString(root.resolve(launcher), StandardCharsets.UTF_8);
+            assertThat(text).as(launcher).contains("bin/jvm.options").doesNotContain("AutoBoxCacheMax=",
+                    "UseCompactObjectHeaders", "dontinline", "--enable-native-access");
         }
-        assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
-        String script = Files.readString(root.resolve("bin/loopwork"), StandardCharsets.UTF_8);
-        assertThat(script).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseCompactObjectHeaders",
-                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*",
-                "-XX:AutoBoxCacheMax=262144", "loopwork.server.Main \"$@\"");
+        assertThat(ManagementFactory.getRuntimeMXBean().getInputArguments()).as("this test JVM's flags")
+                .contains("-XX:AutoBoxCacheMax=262144", "-XX:+UseCompactObjectHeaders");
     }
 
     // ---- helpers
@@ -381,9 +384,7 @@ class ProcessTest {
     }
 
     private Server start(List<String> jvmOptions, Path workingDirectory, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), marker, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseCompactObjectHeaders", "-XX:AutoBoxCacheMax=262144", "-XX:CompileCommand=quiet",
-                "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*"));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), marker, JvmOptions.argument()));
         command.addAll(jvmOptions);
         String epoll = System.getProperty(EpollSupport.PROPERTY); // the NIO run of the suite passes it on
         if (epoll != null) {
