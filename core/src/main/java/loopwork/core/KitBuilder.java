@@ -9,6 +9,16 @@ import java.io.PrintStream;
  * <p>Not thread-safe: used by one thread, usually main.
  */
 public final class KitBuilder {
+    // The ranges of the settings, checked here and only here; the server's options name them in their help.
+    public static final int MAX_ACCEPT_THREADS = 1024;
+    public static final int MAX_ACCEPT_CAPACITY = 1_000_000;
+    public static final int MAX_WORKER_THREADS = 1024;
+    public static final int MIN_TASK_SLOTS = 2;
+    /** A power of two: an accept loop's mailbox holds what all workers' slots do, up to 2^20 slots. */
+    public static final int MAX_TASK_SLOTS = 65_536;
+    public static final int MAX_DEFER_ACCEPT_SECONDS = 3600;
+    public static final int MAX_QUEUE_TIMEOUT_MS = 3_600_000;
+
     /** How long a task or hand-off may wait for its worker by default: see {@link #queueTimeoutMs}. */
     public static final long DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
 
@@ -146,19 +156,19 @@ public final class KitBuilder {
     /** The settings as they would be built, defaults resolved, after checking them. */
     public KitConfig config() {
         check("port", port, 0, 65535);
-        check("acceptThreads", acceptThreads, 1, 1024);
-        check("acceptCapacity", acceptCapacity, 1, 1_000_000);
+        check("acceptThreads", acceptThreads, 1, MAX_ACCEPT_THREADS);
+        check("acceptCapacity", acceptCapacity, 1, MAX_ACCEPT_CAPACITY);
         int workers = workerThreads < 0 ? acceptThreads : workerThreads;
-        check("workerThreads", workers, 0, 1024);
-        check("taskSlotsPerWorker", taskSlotsPerWorker, 2, 1 << 20);
+        check("workerThreads", workers, 0, MAX_WORKER_THREADS);
+        check("taskSlotsPerWorker", taskSlotsPerWorker, MIN_TASK_SLOTS, MAX_TASK_SLOTS);
         if (Integer.bitCount(taskSlotsPerWorker) != 1) {
             throw new IllegalArgumentException("taskSlotsPerWorker must be a power of two, not " + taskSlotsPerWorker);
         }
         check("inputBufferBytes", inputBufferBytes, 256, 1 << 20);
         check("outputBufferBytes", outputBufferBytes, 256, 1 << 20);
         check("backlog", backlog, 1, 1 << 16);
-        check("deferAcceptSeconds", deferAcceptSeconds, 0, 3600);
-        check("queueTimeoutMs", queueTimeoutMs, 1, 3_600_000);
+        check("deferAcceptSeconds", deferAcceptSeconds, 0, MAX_DEFER_ACCEPT_SECONDS);
+        check("queueTimeoutMs", queueTimeoutMs, 1, MAX_QUEUE_TIMEOUT_MS);
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must be an address or name");
         }

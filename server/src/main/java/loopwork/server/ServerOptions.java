@@ -39,18 +39,18 @@ final class ServerOptions {
     String host = "0.0.0.0";
 
     @Option(names = {"-A", "--accept-threads"}, paramLabel = "N",
-            description = "accept threads, each with its own SO_REUSEPORT socket and event loop, 1..1024 "
-                    + "(default: CPU cores)")
+            description = "accept threads, each with its own SO_REUSEPORT socket and event loop, 1.."
+                    + KitBuilder.MAX_ACCEPT_THREADS + " (default: CPU cores)")
     String acceptThreads = String.valueOf(CORES);
 
     @Option(names = {"-C", "--accept-capacity"}, paramLabel = "N",
             description = "most simultaneous connections per accept thread, preallocated at start, "
-                    + "1..1000000 (default 100000)")
+                    + "1.." + KitBuilder.MAX_ACCEPT_CAPACITY + " (default 100000)")
     String acceptCapacity = "100000";
 
     @Option(names = {"-w", "--worker-threads"}, paramLabel = "N",
-            description = "worker threads, 0..1024; 0 runs slow work inside the accept threads "
-                    + "(default: = accept threads)")
+            description = "worker threads, 0.." + KitBuilder.MAX_WORKER_THREADS + "; 0 runs slow work inside "
+                    + "the accept threads (default: = accept threads)")
     String workerThreads;
 
     @Option(names = {"-D", "--slow-duration"}, paramLabel = "MS",
@@ -72,13 +72,15 @@ final class ServerOptions {
     @Option(names = "--defer-accept", paramLabel = "auto|SECONDS",
             description = "accept a connection only once its request has arrived, or after about SECONDS "
                     + "(TCP_DEFER_ACCEPT): a loop then wakes once per connection, not twice, and a connection that "
-                    + "sends nothing holds no context meanwhile; epoll transport only; 0..3600, 0 accepts at once; "
+                    + "sends nothing holds no context meanwhile; epoll transport only; 0.."
+                    + KitBuilder.MAX_DEFER_ACCEPT_SECONDS + ", 0 accepts at once; "
                     + "auto (default): each loop defers (1 s) while connections come faster than their requests "
                     + "and accepts at once while they come one at a time; on nio, auto accepts at once")
     String deferAccept = "auto";
 
     @Option(names = "--task-slots", paramLabel = "N",
-            description = "task slots per worker, a power of two, 2..65536 (default 1024); "
+            description = "task slots per worker, a power of two, " + KitBuilder.MIN_TASK_SLOTS + ".."
+                    + KitBuilder.MAX_TASK_SLOTS + " (default 1024); "
                     + "/test/slow answers 503 when all are taken")
     String taskSlots = "1024";
 
@@ -119,7 +121,7 @@ final class ServerOptions {
 
     @Option(names = "--queue-timeout", paramLabel = "MS",
             description = "slow work (/test/slow, /test/sync, a stream) that waited this long for a worker without "
-                    + "starting gets 503 with Retry-After, 1..3600000 (default "
+                    + "starting gets 503 with Retry-After, 1.." + KitBuilder.MAX_QUEUE_TIMEOUT_MS + " (default "
                     + KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS + ")")
     String queueTimeout = String.valueOf(KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS);
 
@@ -152,10 +154,11 @@ final class ServerOptions {
     }
 
     Settings resolve() throws OptionError {
-        int accept = number("--accept-threads", acceptThreads, 1, 1024);
-        int slots = number("--task-slots", taskSlots, 2, 65536);
+        int accept = number("--accept-threads", acceptThreads, 1, KitBuilder.MAX_ACCEPT_THREADS);
+        int slots = number("--task-slots", taskSlots, KitBuilder.MIN_TASK_SLOTS, KitBuilder.MAX_TASK_SLOTS);
         if (Integer.bitCount(slots) != 1) {
-            throw new OptionError("--task-slots must be a power of two in 2..65536, got " + slots);
+            throw new OptionError("--task-slots must be a power of two in " + KitBuilder.MIN_TASK_SLOTS + ".."
+                    + KitBuilder.MAX_TASK_SLOTS + ", got " + slots);
         }
         if (host.isBlank()) {
             throw new OptionError("--host must be an address or host name, got ''");
@@ -178,14 +181,16 @@ final class ServerOptions {
                     + "); use --transport nio");
         }
         boolean adaptive = deferAccept.trim().equals("auto");
-        int defer = adaptive ? AUTO_DEFER_SECONDS : number("--defer-accept", deferAccept, 0, 3600, "auto or ");
+        int defer = adaptive ? AUTO_DEFER_SECONDS
+                : number("--defer-accept", deferAccept, 0, KitBuilder.MAX_DEFER_ACCEPT_SECONDS, "auto or ");
         if (defer > 0 && !adaptive && kind != Transport.EPOLL) {
             throw new OptionError("--defer-accept needs --transport epoll (Java NIO cannot set TCP_DEFER_ACCEPT); "
                     + "use --defer-accept 0 with --transport nio");
         }
         return new Settings(host, number("--port", port, 1, 65535), accept,
-                number("--accept-capacity", acceptCapacity, 1, 1_000_000),
-                workerThreads == null ? accept : number("--worker-threads", workerThreads, 0, 1024),
+                number("--accept-capacity", acceptCapacity, 1, KitBuilder.MAX_ACCEPT_CAPACITY),
+                workerThreads == null ? accept
+                        : number("--worker-threads", workerThreads, 0, KitBuilder.MAX_WORKER_THREADS),
                 number("--slow-duration", slowDuration, 0, 3_600_000), mode, slots,
                 number("--max-head", maxHead, 256, 65536),
                 new HttpLimits(number("--max-target", maxTarget, 16, 65536),
@@ -194,7 +199,7 @@ final class ServerOptions {
                         number("--idle-timeout", idleTimeout, 100, 86_400_000),
                         number("--write-timeout", writeTimeout, 100, 3_600_000)),
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
-                number("--queue-timeout", queueTimeout, 1, 3_600_000), kind, defer, adaptive, verbose, daemonize,
+                number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
     }
 

@@ -122,7 +122,7 @@ class OptionsTest {
         String[][] limits = {{"--max-head", "256", "65536"}, {"--max-target", "16", "65536"},
             {"--max-body", "0", "1073741824"}, {"--header-timeout", "100", "3600000"},
             {"--idle-timeout", "100", "86400000"}, {"--write-timeout", "100", "3600000"},
-            {"--handoff-min-rate", "0", "1073741824"}};
+            {"--handoff-min-rate", "0", "1073741824"}, {"--queue-timeout", "1", "3600000"}};
         for (String[] limit : limits) {
             String below = String.valueOf(Long.parseLong(limit[1]) - 1);
             String above = String.valueOf(Long.parseLong(limit[2]) + 1);
