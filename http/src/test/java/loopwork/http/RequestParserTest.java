@@ -329,4 +329,22 @@ class RequestParserTest {
         }
         assertThat(outcome).as(printable(bytes)).isEqualTo(c.expected);
     }
+
+    /**
+     * The fuzz's oracle, {@link ReferenceHead}, against the tables: it must agree with every case it can
+     * decide, so that where it disagrees with the parser on a mutant, one of the two is wrong.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("all")
+    void referenceAgrees(Case c) {
+        byte[] bytes = input(c);
+        String verdict = ReferenceHead.verdict(bytes, Math.min(bytes.length, HeadReader.CAPACITY), HeadReader.LIMITS);
+        if (VALID.contains(c)) {
+            assertThat(verdict).isEqualTo(c.expected + " head=" + c.request.length());
+        } else if (verdict == null) { // no whole head: the parser waits, or refuses at a bad byte already
+            assertThat(c.expected).isIn(HeadReader.INCOMPLETE, "431", "414", "400");
+        } else {
+            assertThat(verdict).isEqualTo(c.expected);
+        }
+    }
 }
