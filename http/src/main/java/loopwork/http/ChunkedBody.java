@@ -26,6 +26,7 @@ final class ChunkedBody {
     private static final int TRAILER = 7;
     private static final int TRAILER_LF = 8;
     private static final int END_LF = 9;
+    private static final int SIZE_BWS = 10;
 
     private int state;
     private int sizeDigits;
@@ -72,11 +73,22 @@ final class ChunkedBody {
                         chunkLeft = chunkLeft * 16 + digit;
                     } else if (sizeDigits == 0) {
                         return -400;
-                    } else if (c == ';' || c == ' ' || c == '\t') {
+                    } else if (c == ';') {
                         state = EXTENSION;
+                    } else if (c == ' ' || c == '\t') {
+                        state = SIZE_BWS;
                     } else if (c == '\r') {
                         state = SIZE_LF;
                     } else {
+                        return -400;
+                    }
+                }
+                case SIZE_BWS -> { // whitespace after the size may only lead to an extension (or the line's end)
+                    if (c == ';') {
+                        state = EXTENSION;
+                    } else if (c == '\r') {
+                        state = SIZE_LF;
+                    } else if (c != ' ' && c != '\t') {
                         return -400;
                     }
                 }

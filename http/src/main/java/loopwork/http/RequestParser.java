@@ -70,9 +70,12 @@ final class RequestParser {
      */
     static int parse(ByteBuffer b, int start, int end, HttpExchange ex, HttpLimits limits) {
         int i = start;
-        // RFC 9112 2.2: ignore empty lines before the request line.
+        // RFC 9112 2.2: ignore empty lines before the request line; a bare CR is malformed there too.
         while (i < end && (b.get(i) == CR || b.get(i) == LF)) {
-            i++;
+            i = lineEnd(b, i, end);
+            if (i <= 0) {
+                return i;
+            }
         }
         int methodStart = i;
         while (i < end && isTchar(b.get(i))) {
