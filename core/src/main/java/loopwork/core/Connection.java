@@ -19,6 +19,14 @@ public interface Connection {
     /** Index of the loop that owns this connection. */
     int loopIndex();
 
+    /**
+     * Whether the calling thread serves this connection now, the only one that may act on it (Netty's
+     * {@code inEventLoop()}): for protocol code to assert, as the kit's own entry points do.
+     *
+     * <pre>{@code assert connection.inServingThread();}</pre>
+     */
+    boolean inServingThread();
+
     /** Whether the connection is still open (neither side closed it). */
     boolean isOpen();
 

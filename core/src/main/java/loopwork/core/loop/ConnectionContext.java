@@ -154,6 +154,11 @@ final class ConnectionContext implements Connection {
         return state != OPEN && home.inLoop();
     }
 
+    @Override
+    public boolean inServingThread() {
+        return inOwnerThread();
+    }
+
     /** The message of a failed {@link #inOwnerThread()} assert: built only then. */
     private String notOwner(String what) {
         return "connection " + id + ": " + what + " called on " + Thread.currentThread().getName()
