@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,10 @@ class OwnershipTest {
     static final class Leaky implements Protocol {
         /** Connections by the name a "name" line gave them, for other connections to reach. */
         final Map<String, Connection> named = new ConcurrentHashMap<>();
+        /** Connections opened so far, on any loop. */
+        final AtomicInteger opened = new AtomicInteger();
+        /** What a handler that went on after closing its connection on a worker's loop saw then. */
+        final AtomicReference<String> lingered = new AtomicReference<>();
 
         @Override
         public void registerTasks(TaskRegistry tasks) {
@@ -126,6 +131,18 @@ class OwnershipTest {
                         // On this loop's thread, a connection another thread serves now.
                         Connection other = named.get(command.substring(5));
                         say(connection, outcome("write", () -> other.write("poked\n".getBytes(StandardCharsets.US_ASCII))));
+                    } else if (command.equals("closeAndLinger")) {
+                        // Closes, then in the same call waits until the test's next connection has opened, and
+                        // looks at this one again, as a handler may after a close inside its call.
+                        int before = opened.get();
+                        connection.close();
+                        long deadline = System.nanoTime() + 5_000_000_000L;
+                        while (opened.get() == before && System.nanoTime() - deadline < 0) {
+                            Thread.onSpinWait();
+                        }
+                        lingered.set("open:" + connection.isOpen() + " "
+                                + outcome("write", () -> connection.write("leaked\n".getBytes(StandardCharsets.US_ASCII))));
+                        return false;
                     } else if (command.equals("stay")) {
                         return !connection.moveToWorker();
                     } else if (command.equals("handoff")) {
@@ -143,6 +160,11 @@ class OwnershipTest {
                         say(connection, command);
                     }
                     return true;
+                }
+
+                @Override
+                public void onOpen(Connection connection) {
+                    opened.incrementAndGet();
                 }
 
                 @Override
@@ -224,6 +246,35 @@ class OwnershipTest {
             assertThat(readLine(other)).as("its home loop, once it moved").isEqualTo("write:refused");
             send(moved, "still here\n");
             assertThat(readLine(moved)).isEqualTo("still here");
+        }
+    }
+
+    /**
+     * A connection closed on a worker's loop goes back to its home's pool, where the next connection may take
+     * its context: not before the handler call that closed it has returned, or what the rest of that call
+     * does with its {@link Connection} would reach the next connection, from the wrong thread.
+     */
+    @Test
+    void aConnectionClosedOnAWorkersLoopIsNotReusedWhileTheCallThatClosedItGoesOn() throws Exception {
+        Leaky protocol = new Leaky();
+        try (Kit kit = start(protocol); Socket moved = connect(kit)) {
+            send(moved, "stay\n");
+            assertThat(readLine(moved)).isEqualTo("arrived false");
+            send(moved, "closeAndLinger\n");
+            assertThat(moved.getInputStream().read()).as("closed").isEqualTo(-1);
+            try (Socket next = connect(kit)) {
+                send(next, "hello\n");
+                assertThat(readLine(next)).isEqualTo("hello");
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (protocol.lingered.get() == null && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(1);
+                }
+                assertThat(protocol.lingered.get()).as("the closed connection, seen by the rest of its call")
+                        .isEqualTo("open:false write:ran");
+                send(next, "bye\n");
+                assertThat(readLine(next)).as("nothing of the closed connection's").isEqualTo("bye");
+            }
+            assertThat(kit.unexpectedFailures()).isZero();
         }
     }
 

@@ -116,6 +116,9 @@ final class ConnectionContext implements Connection {
     private void failed(RuntimeException e) {
         (scope != null ? scope : home.scope()).failed(id, "serving", e);
         close();
+        if (state == CLOSED_AWAY && scope != null) {
+            sendClosedHome(); // failed between a call's start and its end: no endCall sends it
+        }
     }
 
     /**
@@ -304,7 +307,7 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, "onData", e);
         }
-        if (isServedBy(serving)) { // closed on a worker, the context may be home's again already
+        if (isServedBy(serving)) { // the call did not close it
             keepUnconsumed(data);
             if (inPending == in.capacity() && !closeAfterWrite && !transfer.isLeaving() && tasksInFlight == 0
                     && !output.isBlocked() && timerDeadlineMs < 0) {
@@ -418,6 +421,9 @@ final class ConnectionContext implements Connection {
         }
         output.endCall(serving);
         if (!isServedBy(serving)) {
+            if (state == CLOSED_AWAY && scope == serving) {
+                sendClosedHome(); // closed away during the call: home may have it from here
+            }
             return false; // closed; on a worker, the context may be home's again already
         }
         if (closeAfterWrite && output.pending() == 0) {
@@ -729,16 +735,28 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** Closed, and no task will come back for it: to the pool, through home's mailbox when away. */
+    /**
+     * Closed, and no task will come back for it: to the pool, through home's mailbox when away. Closed away
+     * during a handler call, it goes when the call returns ({@link #endCall}): home may give the context to
+     * the next connection at once, and the rest of the call must find this one closed, not that one open.
+     */
     private void released() {
-        scope = null;
-        if (transfer.isAway()) {
-            state = CLOSED_AWAY;
-            home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
-        } else {
+        if (!transfer.isAway()) {
+            scope = null;
             state = FREE;
             home.pool.release(this);
+            return;
         }
+        state = CLOSED_AWAY;
+        if (scope == null || scope.scratchOwner != this) {
+            sendClosedHome();
+        }
+    }
+
+    /** Closed away: home takes the context back when it reads the message; this thread touches it no more. */
+    private void sendClosedHome() {
+        scope = null;
+        home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
     }
 
     /** At home: the connection was closed on a worker. */
