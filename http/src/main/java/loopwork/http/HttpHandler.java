@@ -62,6 +62,8 @@ final class HttpHandler implements ConnectionHandler {
 
     /** This thread serves the exchange now: its counters and Date line are the ones to use. */
     void adopt(HttpExchange exchange) {
+        assert stats.claimedBy(Thread.currentThread()) : "HTTP counters of another thread's handler used on "
+                + Thread.currentThread().getName();
         assert exchange.connection.inServingThread() : "connection " + exchange.connection.id()
                 + " adopted on " + Thread.currentThread().getName() + ", which does not serve it";
         exchange.stats = stats;
