@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
  * One accepted connection as a protocol sees it: a context from its loop's pool, valid from
  * {@link ConnectionHandler#onOpen} to {@link ConnectionHandler#onClose}.
  *
- * <p>Not thread-safe: owned by the event loop that accepted it; call it only from that loop's handler.
+ * <p>Not thread-safe: owned by the thread serving it, the event loop that accepted it or the worker it was
+ * handed or moved to; call it only from that thread's handler. With assertions on ({@code -ea}), a call that
+ * acts (writes, tasks, timers, trips, closes, {@link #attach}) from any other thread throws
+ * {@link AssertionError}, as Netty's channels assert {@code inEventLoop()}.
  */
 public interface Connection {
 
@@ -15,6 +18,14 @@ public interface Connection {
 
     /** Index of the loop that owns this connection. */
     int loopIndex();
+
+    /**
+     * Whether the calling thread serves this connection now, the only one that may act on it (Netty's
+     * {@code inEventLoop()}): for protocol code to assert, as the kit's own entry points do.
+     *
+     * <pre>{@code assert connection.inServingThread();}</pre>
+     */
+    boolean inServingThread();
 
     /** Whether the connection is still open (neither side closed it). */
     boolean isOpen();

@@ -12,7 +12,7 @@ import loopwork.core.TaskPayload;
  * ways to answer. One per context of a loop's pool, made at start-up and reused for every request.
  *
  * <p>Not thread-safe: owned by the thread serving its connection (its loop, or a worker it was handed
- * or moved to), and handed over with it.
+ * or moved to), and handed over with it. Its methods that act assert {@link Connection#inServingThread()}.
  */
 public final class HttpExchange {
 
@@ -193,11 +193,18 @@ public final class HttpExchange {
 
     /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */
     public void note(long value) {
+        assert connection.inServingThread() : notServing("note");
         note = value;
     }
 
     public long note() {
         return note;
+    }
+
+    /** The message of a failed ownership assert: built only then. */
+    private String notServing(String what) {
+        return "HttpExchange." + what + " called on " + Thread.currentThread().getName() + ", which does not serve"
+                + " connection " + connection.id() + " now";
     }
 
     /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
@@ -211,6 +218,7 @@ public final class HttpExchange {
     }
 
     void respond(HttpResponse response, boolean keepAlive) {
+        assert connection.inServingThread() : notServing("respond");
         answering(response.status());
         busyWith = null;
         int form = form(keepAlive);
@@ -272,6 +280,7 @@ public final class HttpExchange {
      * @return the payload, or null when workers are saturated: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public TaskPayload tryOffload(int taskType) {
+        assert connection.inServingThread() : notServing("tryOffload");
         TaskPayload payload = connection.tryClaimTask(taskType);
         claimOpen = payload != null;
         return payload;
@@ -279,6 +288,7 @@ public final class HttpExchange {
 
     /** Publishes the task claimed by {@link #tryOffload}; {@code route} answers in {@link Route#onTaskDone}. */
     public void commitTask(Route route) {
+        assert connection.inServingThread() : notServing("commitTask");
         if (!claimOpen) {
             throw new IllegalStateException("no task claimed");
         }
@@ -294,6 +304,7 @@ public final class HttpExchange {
      * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public boolean handOff(BlockingRoute route) {
+        assert connection.inServingThread() : notServing("handOff");
         if (!connection.handOff(HttpBlocking.INSTANCE)) {
             return false;
         }
@@ -308,6 +319,7 @@ public final class HttpExchange {
      * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public boolean moveToWorker(Route route) {
+        assert connection.inServingThread() : notServing("moveToWorker");
         if (!connection.moveToWorker()) {
             return false;
         }
@@ -317,11 +329,13 @@ public final class HttpExchange {
 
     /** On a worker's loop: sends the connection home once this call returns. */
     public boolean moveHome() {
+        assert connection.inServingThread() : notServing("moveHome");
         return connection.moveHome();
     }
 
     /** Calls {@link Route#onTimer} of the route answering this request in {@code delayMs} ms. */
     public void setTimer(Route route, long delayMs) {
+        assert connection.inServingThread() : notServing("setTimer");
         busyWith = route;
         timeout = HttpHandler.TIMEOUT_NONE; // the route's now, not one of the handler's timeouts
         connection.setTimer(delayMs);
@@ -338,6 +352,7 @@ public final class HttpExchange {
     }
 
     private void respond(BlockingConnection blocking, HttpResponse response, boolean keepAlive) throws IOException {
+        assert connection.inServingThread() : notServing("respond");
         answering(response.status());
         blocking.write(response.head(form(keepAlive)));
         blocking.write(date.line());
@@ -346,6 +361,7 @@ public final class HttpExchange {
 
     /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
     public void respondHead(BlockingConnection blocking, HttpResponse.Head head, long length) throws IOException {
+        assert connection.inServingThread() : notServing("respondHead");
         answering(head.status());
         head.write(blocking, length, form(keepAlive()), date.line());
     }

@@ -20,7 +20,8 @@ import loopwork.core.TaskPayload;
  * the idle timeout once per body, the write timeout while answers wait for the peer to read, the idle
  * timeout between requests.
  *
- * <p>Not thread-safe: owned by its loop.
+ * <p>Not thread-safe: owned by its loop; each connection's exchange is adopted only on the thread serving
+ * it (asserted).
  */
 final class HttpHandler implements ConnectionHandler {
 
@@ -61,6 +62,10 @@ final class HttpHandler implements ConnectionHandler {
 
     /** This thread serves the exchange now: its counters and Date line are the ones to use. */
     void adopt(HttpExchange exchange) {
+        assert stats.claimedBy(Thread.currentThread()) : "HTTP counters of another thread's handler used on "
+                + Thread.currentThread().getName();
+        assert exchange.connection.inServingThread() : "connection " + exchange.connection.id()
+                + " adopted on " + Thread.currentThread().getName() + ", which does not serve it";
         exchange.stats = stats;
         exchange.date = date;
     }

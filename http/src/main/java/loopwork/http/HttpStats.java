@@ -3,7 +3,8 @@ package loopwork.http;
 import loopwork.core.metrics.Counter;
 
 /**
- * HTTP counters of one loop. Not thread-safe: written by its event loop only; any thread may read them.
+ * HTTP counters of one loop. Not thread-safe: written by its event loop only (asserted once that thread has
+ * claimed them, see {@link #claimedBy}); any thread may read them.
  */
 public final class HttpStats {
     private final Counter requests = new Counter();
@@ -13,6 +14,23 @@ public final class HttpStats {
     private final Counter overflows = new Counter();
     private final Counter timeouts = new Counter();
     private final Counter badBodies = new Counter();
+    /** The thread that writes these counters, once it has used them; read by asserts only. */
+    private Thread writer;
+
+    /**
+     * For asserts, on the thread of the handler these counters belong to: the first such call names that
+     * thread their writer ({@link Counter#writer}); returns whether the caller is it (or it no longer runs).
+     */
+    boolean claimedBy(Thread thread) {
+        if (writer == null) {
+            writer = thread;
+            for (Counter counter : new Counter[] {requests, responses2xx, responses4xx, responses5xx, overflows,
+                    timeouts, badBodies}) {
+                counter.writer(thread);
+            }
+        }
+        return writer == thread || !writer.isAlive();
+    }
 
     void requested() {
         requests.increment();

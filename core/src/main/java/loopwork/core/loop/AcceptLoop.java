@@ -42,6 +42,7 @@ public final class AcceptLoop extends EventLoop {
         super("loopwork-loop-" + info.index(), mailboxCapacity, transport);
         index = info.index();
         stats = new LoopStats(info.capacity());
+        stats.writer(thread());
         scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.counters);
         scope.offload = new TaskOffload(scope, workers, taskTypes, -1, queueTimeoutMs);
         pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);

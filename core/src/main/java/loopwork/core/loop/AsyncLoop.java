@@ -31,6 +31,7 @@ final class AsyncLoop extends EventLoop {
         super("loopwork-worker-" + index + "-loop", mailboxCapacity, transport);
         this.index = index;
         this.stats = stats;
+        stats.loopWriter(thread());
         scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.moved);
         scope.offload = new TaskOffload(scope, workers, taskTypes, index, queueTimeoutMs);
     }

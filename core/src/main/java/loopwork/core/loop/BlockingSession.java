@@ -17,7 +17,8 @@ import loopwork.core.HandOffLimits;
  * into the context's input buffer; writes through the worker's scratch buffer, sent whenever it fills and
  * when the handler returns.
  *
- * <p>Not thread-safe: owned by its worker.
+ * <p>Not thread-safe: owned by its worker's blocking thread, which every method asserts: a handler that
+ * lets another thread use it fails with an {@link AssertionError} (with {@code -ea}, as in the tests).
  */
 final class BlockingSession implements BlockingConnection {
 
@@ -45,6 +46,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** Points the session at a handed-off connection, with a fresh wait budget. */
     void bind(ConnectionContext context, ByteBuffer input, long inputAddress) {
+        assert onWorker() : worker.loop.notInLoop("BlockingSession.bind");
         this.context = context;
         this.input = input;
         this.inputAddress = inputAddress;
@@ -55,6 +57,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** The hand-off is over: the session lets go of the connection, and keeps {@link #timedOut()} for its end. */
     void release() {
+        assert onWorker() : worker.loop.notInLoop("BlockingSession.release");
         context = null;
         input = null;
         inputAddress = 0;
@@ -62,31 +65,37 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public int id() {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.id");
         return context.id();
     }
 
     @Override
     public int loopIndex() {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.loopIndex");
         return context.loopIndex();
     }
 
     @Override
     public Object attachment() {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.attachment");
         return context.attachment();
     }
 
     @Override
     public ConnectionHandler handler() {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.handler");
         return handler;
     }
 
     @Override
     public ByteBuffer input() {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.input");
         return input;
     }
 
     @Override
     public int read() throws IOException {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.read");
         checkOpen();
         input.compact();
         try {
@@ -111,6 +120,7 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public void write(byte[] src, int offset, int length) throws IOException {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.write");
         checkOpen();
         int done = 0;
         while (done < length) {
@@ -125,12 +135,18 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public void flush() throws IOException {
+        assert onWorker() : worker.loop.notInLoop("BlockingConnection.flush");
         scratch.flip();
         try {
             writeAll(scratch, worker.scratchOutAddress);
         } finally {
             scratch.clear();
         }
+    }
+
+    /** Whether the calling thread is the worker's blocking thread, the session's owner. */
+    private boolean onWorker() {
+        return worker.loop.inLoop();
     }
 
     /** Whether a wait ran out of the {@link loopwork.core.HandOffLimits}: the connection must then close. */
@@ -150,6 +166,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** Writes all of {@code bytes}, waiting while the socket is full. */
     void writeAll(ByteBuffer bytes, long address) throws IOException {
+        assert onWorker() : worker.loop.notInLoop("BlockingSession.writeAll");
         checkOpen();
         while (bytes.hasRemaining()) {
             int written = context.endpoint.write(worker.poller, bytes, address, false);

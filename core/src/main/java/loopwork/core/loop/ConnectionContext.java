@@ -16,7 +16,8 @@ import loopwork.core.Transport;
  *
  * <p>Not thread-safe: owned by the thread serving the connection: its accept loop ({@link #home}), or
  * while it is away, the worker it was handed or moved to. Ownership passes only through a mailbox
- * message, whose commit and peek order everything written before against everything read after.
+ * message, whose commit and peek order everything written before against everything read after. Its
+ * entry points, the {@link Connection} methods that act and the kit's calls, assert {@link #inOwnerThread()}.
  */
 final class ConnectionContext implements Connection {
 
@@ -88,6 +89,7 @@ final class ConnectionContext implements Connection {
      * nothing: the connection came before its first bytes.
      */
     boolean opened() {
+        assert inOwnerThread() : notOwner("opened");
         IoScope serving = beginCall();
         try {
             scope.handler.onOpen(this);
@@ -114,6 +116,9 @@ final class ConnectionContext implements Connection {
     private void failed(RuntimeException e) {
         (scope != null ? scope : home.scope()).failed(id, "serving", e);
         close();
+        if (state == CLOSED_AWAY && scope != null) {
+            sendClosedHome(); // failed between a call's start and its end: no endCall sends it
+        }
     }
 
     /**
@@ -122,6 +127,7 @@ final class ConnectionContext implements Connection {
      * for {@link #closeAfterWrite()}, else at once with what the call had queued.
      */
     void failedCall(Throwable error) {
+        assert inOwnerThread() : notOwner("failedCall");
         if (state != OPEN) {
             return; // the call closed it before it threw
         }
@@ -136,6 +142,30 @@ final class ConnectionContext implements Connection {
         if (!lastAnswer) {
             close();
         }
+    }
+
+    /**
+     * Whether the calling thread owns this context now: the one whose scope serves it (home's, a worker loop's,
+     * or a worker's blocking side's as it closes it), the worker whose blocking handler has it, or home for a
+     * context free or closed away. In transit, nobody: only the message's reader takes it up. For asserts.
+     */
+    boolean inOwnerThread() {
+        IoScope serving = scope != null ? scope : transfer.servingBlocking();
+        if (serving != null) {
+            return serving.loop.inLoop();
+        }
+        return state != OPEN && home.inLoop();
+    }
+
+    @Override
+    public boolean inServingThread() {
+        return inOwnerThread();
+    }
+
+    /** The message of a failed {@link #inOwnerThread()} assert: built only then. */
+    private String notOwner(String what) {
+        return "connection " + id + ": " + what + " called on " + Thread.currentThread().getName()
+                + ", which does not serve it now";
     }
 
     @Override
@@ -165,6 +195,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public void attach(Object value) {
+        assert inOwnerThread() : notOwner("attach");
         attachment = value;
     }
 
@@ -183,6 +214,7 @@ final class ConnectionContext implements Connection {
         if (state != OPEN || watching != from) {
             return; // reported just before it left this thread
         }
+        assert inOwnerThread() : notOwner("onReady");
         try {
             if ((ready & Poller.WRITE) != 0 && !onWritable()) {
                 return; // closed, or now another thread's: touch nothing more
@@ -275,7 +307,7 @@ final class ConnectionContext implements Connection {
         } catch (RuntimeException | AssertionError | StackOverflowError e) {
             scope.handlerFailed(this, "onData", e);
         }
-        if (isServedBy(serving)) { // closed on a worker, the context may be home's again already
+        if (isServedBy(serving)) { // the call did not close it
             keepUnconsumed(data);
             if (inPending == in.capacity() && !closeAfterWrite && !transfer.isLeaving() && tasksInFlight == 0
                     && !output.isBlocked() && timerDeadlineMs < 0) {
@@ -319,16 +351,19 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean canWrite(int length) {
+        assert inOwnerThread() : notOwner("canWrite");
         return writable() && output.reserve(scope, length);
     }
 
     @Override
     public boolean write(ByteBuffer src) {
+        assert inOwnerThread() : notOwner("write");
         return writable() && output.write(scope, src);
     }
 
     @Override
     public boolean write(byte[] src, int offset, int length) {
+        assert inOwnerThread() : notOwner("write");
         return writable() && output.write(scope, src, offset, length);
     }
 
@@ -386,6 +421,9 @@ final class ConnectionContext implements Connection {
         }
         output.endCall(serving);
         if (!isServedBy(serving)) {
+            if (state == CLOSED_AWAY && scope == serving) {
+                sendClosedHome(); // closed away during the call: home may have it from here
+            }
             return false; // closed; on a worker, the context may be home's again already
         }
         if (closeAfterWrite && output.pending() == 0) {
@@ -415,15 +453,18 @@ final class ConnectionContext implements Connection {
 
     @Override
     public TaskPayload tryClaimTask(int taskType) {
+        assert inOwnerThread() : notOwner("tryClaimTask");
         return state == OPEN && scope != null && !transfer.isLeaving() ? scope.offload.tryClaim(this, taskType) : null;
     }
 
     @Override
     public void commitTask() {
+        assert inOwnerThread() : notOwner("commitTask");
         scope.offload.commit(this);
     }
 
     void taskDone(int taskType, TaskPayload result) {
+        assert inOwnerThread() : notOwner("taskDone");
         IoScope serving = beginCall();
         try {
             if (result != null) {
@@ -444,6 +485,7 @@ final class ConnectionContext implements Connection {
      * handler hears it, as it would the completion.
      */
     void taskExpired() {
+        assert inOwnerThread() : notOwner("taskExpired");
         if (taskCompleted() || state != OPEN) {
             return; // closed meanwhile: only the context to free
         }
@@ -460,6 +502,7 @@ final class ConnectionContext implements Connection {
 
     /** A task of this connection completed: true when that let the context go back to its pool. */
     boolean taskCompleted() {
+        assert inOwnerThread() : notOwner("taskCompleted");
         tasksInFlight--;
         if (state == AWAITING_TASKS && tasksInFlight == 0) {
             released();
@@ -472,6 +515,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public void setTimer(long delayMs) {
+        assert inOwnerThread() : notOwner("setTimer");
         if (state == OPEN && scope != null) {
             scope.timers.schedule(this, scope.loop.cycleMs() + Math.max(0, delayMs));
         }
@@ -479,17 +523,20 @@ final class ConnectionContext implements Connection {
 
     @Override
     public long nowMs() {
+        assert inOwnerThread() : notOwner("nowMs");
         return scope != null ? scope.loop.cycleMs() : EventLoop.nowMs();
     }
 
     @Override
     public void cancelTimer() {
+        assert inOwnerThread() : notOwner("cancelTimer");
         if (scope != null) {
             scope.timers.cancel(this);
         }
     }
 
     void onTimer() {
+        assert inOwnerThread() : notOwner("onTimer");
         if (state != OPEN) {
             return;
         }
@@ -508,11 +555,13 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean handOff(BlockingHandler handler) {
+        assert inOwnerThread() : notOwner("handOff");
         return canLeave() && transfer.handOff(handler);
     }
 
     @Override
     public boolean moveToWorker() {
+        assert inOwnerThread() : notOwner("moveToWorker");
         return canLeave() && transfer.moveToWorker();
     }
 
@@ -523,6 +572,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public boolean moveHome() {
+        assert inOwnerThread() : notOwner("moveHome");
         return state == OPEN && scope != null && tasksInFlight == 0 && transfer.moveHome();
     }
 
@@ -539,12 +589,14 @@ final class ConnectionContext implements Connection {
 
     /** On a worker: a MOVE message arrived; its loop serves the connection from now on. */
     void arriveAt(IoScope worker) {
+        assert worker.loop.inLoop() && scope == null : notOwner("arriveAt");
         scope = worker;
         arrive(false);
     }
 
     /** At home: a RETURNED message arrived. */
     void cameHome() {
+        assert home.inLoop() && scope == null : notOwner("cameHome");
         transfer.backHome();
         scope = home.scope();
         arrive(false);
@@ -555,6 +607,7 @@ final class ConnectionContext implements Connection {
      * worker began; the handler hears {@code onQueueTimeout} instead of {@code onArrived}.
      */
     void handOffExpired() {
+        assert home.inLoop() && scope == null : notOwner("handOffExpired");
         transfer.handOffExpired();
         home.stats.away.add(-1);
         scope = home.scope();
@@ -606,6 +659,7 @@ final class ConnectionContext implements Connection {
 
     /** On a worker, when a hand-off ends: the worker closes the connection it holds. */
     void closeOn(IoScope worker, boolean reset) {
+        assert worker.loop.inLoop() && scope == null : notOwner("closeOn");
         scope = worker;
         if (reset) {
             reset();
@@ -623,6 +677,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public void closeAfterWrite() {
+        assert inOwnerThread() : notOwner("closeAfterWrite");
         if (state == OPEN) {
             closeAfterWrite = true;
         }
@@ -630,6 +685,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public void reset() {
+        assert inOwnerThread() : notOwner("reset");
         if (state == OPEN) {
             resetOnClose = true;
             close();
@@ -638,6 +694,7 @@ final class ConnectionContext implements Connection {
 
     @Override
     public void close() {
+        assert inOwnerThread() : notOwner("close");
         if (state != OPEN) {
             return;
         }
@@ -678,20 +735,33 @@ final class ConnectionContext implements Connection {
         }
     }
 
-    /** Closed, and no task will come back for it: to the pool, through home's mailbox when away. */
+    /**
+     * Closed, and no task will come back for it: to the pool, through home's mailbox when away. Closed away
+     * during a handler call, it goes when the call returns ({@link #endCall}): home may give the context to
+     * the next connection at once, and the rest of the call must find this one closed, not that one open.
+     */
     private void released() {
-        scope = null;
-        if (transfer.isAway()) {
-            state = CLOSED_AWAY;
-            home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
-        } else {
+        if (!transfer.isAway()) {
+            scope = null;
             state = FREE;
             home.pool.release(this);
+            return;
         }
+        state = CLOSED_AWAY;
+        if (scope == null || scope.scratchOwner != this) {
+            sendClosedHome();
+        }
+    }
+
+    /** Closed away: home takes the context back when it reads the message; this thread touches it no more. */
+    private void sendClosedHome() {
+        scope = null;
+        home.post(Messages.CLOSED_AWAY, home.index, id, 0, 0, null);
     }
 
     /** At home: the connection was closed on a worker. */
     void closedAway() {
+        assert home.inLoop() && state == CLOSED_AWAY : notOwner("closedAway");
         transfer.backHome();
         home.countClose();
         state = FREE;

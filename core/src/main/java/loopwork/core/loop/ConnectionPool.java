@@ -11,8 +11,8 @@ import loopwork.core.memory.ReservedMemory;
  * a full pool never grows. The stack is LIFO so that recently used contexts (and their buffer pages, which
  * are resident) are reused first.
  *
- * <p>Not thread-safe: owned by its event loop. No locks: a context closed on another thread comes back
- * through the loop's mailbox.
+ * <p>Not thread-safe: owned by its event loop, which {@link #take} and {@link #release} assert. No locks: a
+ * context closed on another thread comes back through the loop's mailbox.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -21,9 +21,11 @@ final class ConnectionPool implements AutoCloseable {
     private int freeCount;
     private final ReservedMemory memory;
     private final LoopStats stats;
+    private final AcceptLoop owner;
 
     ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop, Transport transport) {
         this.stats = loop.stats;
+        this.owner = loop;
         long stride = (long) inputBytes + outputBytes;
         memory = ReservedMemory.reserve(capacity * stride);
         ByteBuffer whole = memory.byteSize() <= Integer.MAX_VALUE ? memory.segment().asByteBuffer() : null;
@@ -49,6 +51,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /** A free context, or null when every one is in use. */
     ConnectionContext take() {
+        assert owner.inLoop() : owner.notInLoop("ConnectionPool.take");
         if (freeCount == 0) {
             return null;
         }
@@ -59,6 +62,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /** Returns a context; each may come back once per take. */
     void release(ConnectionContext context) {
+        assert owner.inLoop() : owner.notInLoop("ConnectionPool.release");
         if (freeCount == free.length) {
             throw new IllegalStateException("pool already full: context " + context.id() + " released twice");
         }

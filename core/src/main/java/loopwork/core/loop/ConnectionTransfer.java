@@ -32,13 +32,21 @@ final class ConnectionTransfer {
     EventLoop target;
     long targetPosition = -1;
     private BlockingHandler blockingHandler;
-    /** A worker's blocking handler is serving it now: a close() is only noted, and done when the handler returns. */
-    private boolean servingBlocking;
+    /**
+     * The worker whose blocking handler serves it now, else null: a close() meanwhile is only noted, and done
+     * when the handler returns.
+     */
+    private IoScope servingBlocking;
     private boolean closeWhenServed;
 
     ConnectionTransfer(ConnectionContext context, AcceptLoop home) {
         this.context = context;
         this.home = home;
+    }
+
+    /** The worker's blocking side serving the connection with its blocking handler now, or null. */
+    IoScope servingBlocking() {
+        return servingBlocking;
     }
 
     /** Served by a worker, or on its way to or from one. */
@@ -134,7 +142,7 @@ final class ConnectionTransfer {
     /** On a worker: serve the handed-off connection with its blocking handler, then return or close it. */
     void serveBlocking(BlockingSession session, IoScope worker) {
         boolean keep = false;
-        servingBlocking = true;
+        servingBlocking = worker;
         try {
             keep = context.serveWith(session, blockingHandler);
         } catch (IOException e) {
@@ -147,7 +155,7 @@ final class ConnectionTransfer {
             worker.failed(context.id(), "serve", e); // BlockingHandler.serve
         } finally {
             blockingHandler = null;
-            servingBlocking = false;
+            servingBlocking = null;
         }
         if (closeWhenServed) {
             closeWhenServed = false;
@@ -170,7 +178,7 @@ final class ConnectionTransfer {
      * returns, on its own thread. Returns whether it was put off so.
      */
     boolean putOffClose() {
-        if (servingBlocking) {
+        if (servingBlocking != null) {
             closeWhenServed = true;
             return true;
         }

@@ -14,7 +14,8 @@ import loopwork.core.ring.SlotRing;
  * sleeps in the poller only when there is nothing else to do. Accept loops and workers are both this.
  *
  * <p>Not thread-safe: owned by its thread. Other threads may call {@link #wakeup()}, {@link #stop()},
- * {@link #mailbox()} (to claim, fill and commit a message) and {@link #post}.
+ * {@link #mailbox()} (to claim, fill and commit a message) and {@link #post}. The owner-only entry points
+ * assert {@link #inLoop()} (as Netty's loops assert {@code inEventLoop()}); tests run with {@code -ea}.
  */
 abstract class EventLoop implements Runnable {
 
@@ -54,6 +55,22 @@ abstract class EventLoop implements Runnable {
         poller = Poller.open(transport, this);
         mailbox = new SlotRing(mailboxCapacity);
         thread = new Thread(this, name);
+        mailbox.consumer(thread);
+        failures.writer(thread);
+    }
+
+    /**
+     * Whether the calling thread may act as this loop: its own thread, or any thread while that one is not
+     * running (before it starts, the thread building the kit owns everything; after it ended, the one that
+     * joined it). For asserts: a field read and a compare, and never a message built unless one fails.
+     */
+    final boolean inLoop() {
+        return Thread.currentThread() == thread || !thread.isAlive();
+    }
+
+    /** The message of a failed {@link #inLoop()} assert: built only then. */
+    final String notInLoop(String what) {
+        return what + " called on " + Thread.currentThread().getName() + ", not on its owner " + name();
     }
 
     static long nowMs() {
@@ -112,6 +129,7 @@ abstract class EventLoop implements Runnable {
 
     /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
     final boolean reserve() {
+        assert inLoop() : notInLoop("reserve");
         if (owed >= mailbox.capacity()) {
             return false;
         }
@@ -120,6 +138,7 @@ abstract class EventLoop implements Runnable {
     }
 
     final void unreserve() {
+        assert inLoop() : notInLoop("unreserve");
         owed--;
     }
 
@@ -160,6 +179,7 @@ abstract class EventLoop implements Runnable {
 
     /** One cycle; returns how much it did. */
     final int doWork() {
+        assert inLoop() : notInLoop("doWork");
         if (!mailbox.isEmpty()) {
             // A message may start a timer (a connection arriving, a completion's handler): it counts from now,
             // not from a poll that may lie a long cycle back. Only cycles with mail pay for this read.

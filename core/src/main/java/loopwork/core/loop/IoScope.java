@@ -12,7 +12,7 @@ import loopwork.core.metrics.Counter;
  * for this thread, the scratch buffers every read and every answer go through first, its task offload and
  * its timers. An accept loop has one for the connections it accepted, a worker one for those moved to it.
  *
- * <p>Not thread-safe: owned by its loop (accept loop or worker).
+ * <p>Not thread-safe: owned by its loop (accept loop or worker): {@link EventLoop#inLoop()} of {@link #loop}.
  */
 final class IoScope {
     final EventLoop loop;
@@ -47,7 +47,7 @@ final class IoScope {
         this.log = log;
         this.counters = counters;
         this.handlerErrors = counters.handlerErrors;
-        this.timers = new TimerWheel(EventLoop.nowMs(), ConnectionContext::onTimer);
+        this.timers = new TimerWheel(EventLoop.nowMs(), ConnectionContext::onTimer, loop);
     }
 
     /**

@@ -3,7 +3,8 @@ package loopwork.core.loop;
 import loopwork.core.metrics.Counter;
 
 /**
- * A loop's counters. Not thread-safe: written by its event loop only; any thread may read them.
+ * A loop's counters. Not thread-safe: written by its event loop only (asserted:
+ * see {@link Counter#writer}); any thread may read them.
  */
 public final class LoopStats {
     final Counter accepted = new Counter();
@@ -25,6 +26,15 @@ public final class LoopStats {
 
     void threadId(long id) {
         threadId = id;
+    }
+
+    /** Names the loop's thread as the writer of every counter here (see {@link Counter#writer}). */
+    void writer(Thread thread) {
+        for (Counter counter : new Counter[] {accepted, rejected, acceptErrors, open, closed, away, poolFree,
+                deferringAccept}) {
+            counter.writer(thread);
+        }
+        counters.writer(thread);
     }
 
     /** Connections accepted into a context. */

@@ -25,4 +25,12 @@ final class ScopeCounters {
     final Counter inputFull = new Counter();
     /** Writes refused because they could never fit the connection's output buffer. */
     final Counter oversizedWrites = new Counter();
+
+    /** Names the thread that writes these counters (see {@link Counter#writer}). */
+    void writer(Thread thread) {
+        for (Counter counter : new Counter[] {handlerErrors, tasksOffloaded, tasksRefused, tasksCompleted,
+                queueTimeouts, claimsAborted, inputFull, oversizedWrites}) {
+            counter.writer(thread);
+        }
+    }
 }

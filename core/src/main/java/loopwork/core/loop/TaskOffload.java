@@ -17,7 +17,7 @@ import loopwork.core.ring.SlotRing;
  * is given back ({@link #abortOpenClaim}). Work committed to a worker that has not started by the queue
  * timeout is taken back here ({@link #expireQueued}), and its connection told.
  *
- * <p>Not thread-safe: owned by its loop (an accept loop, or a worker's loop).
+ * <p>Not thread-safe: owned by its loop (an accept loop, or a worker's loop); every method asserts it.
  */
 final class TaskOffload {
 
@@ -54,6 +54,7 @@ final class TaskOffload {
     }
 
     TaskPayload tryClaim(ConnectionContext context, int taskType) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.tryClaim");
         if (claimedPosition >= 0) {
             throw new IllegalStateException("a task claim is open: commit it first");
         }
@@ -125,6 +126,7 @@ final class TaskOffload {
     }
 
     void commit(ConnectionContext context) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.commit");
         if (claimedPosition < 0 || claimedBy != context) {
             throw new IllegalStateException("no task claimed by connection " + context.id());
         }
@@ -163,6 +165,7 @@ final class TaskOffload {
      * ring waits on it. The slot goes out as a message to skip.
      */
     void abortOpenClaim(ConnectionContext context) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.abortOpenClaim");
         if (claimedPosition < 0 || claimedBy != context) {
             return;
         }
@@ -183,6 +186,7 @@ final class TaskOffload {
      * unless that worker's slots are all taken.
      */
     boolean claimTransfer(ConnectionContext context, int kind) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.claimTransfer");
         if (workers.length == 0) {
             return false;
         }
@@ -214,11 +218,13 @@ final class TaskOffload {
 
     /** A hand-off was just published: it too waits for its worker at most the queue timeout. */
     void handedOff(ConnectionContext context, SlotRing ring, long position) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.handedOff");
         queued.add(ring, position, context, Messages.HAND_OFF, deadline());
     }
 
     /** A completion from this loop's mailbox. */
     void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.onTaskDone");
         int taskType = ring.header(position, Messages.TASK_TYPE);
         boolean ok = ring.header(position, Messages.STATUS) == Messages.TASK_OK;
         counters.tasksCompleted.increment();
@@ -230,6 +236,7 @@ final class TaskOffload {
 
     /** Milliseconds until the oldest queued work's deadline (0 if due), or {@code timerDelay} if that comes first. */
     long delayToNextExpiry(long nowMs, long timerDelay) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.delayToNextExpiry");
         if (queued.isEmpty()) {
             return timerDelay;
         }
@@ -242,6 +249,7 @@ final class TaskOffload {
      * will skip its slot, and the connection hears {@code onQueueTimeout} here. Returns how many.
      */
     int expireQueued(long nowMs) {
+        assert reserving.inLoop() : reserving.notInLoop("TaskOffload.expireQueued");
         int expired = 0;
         while (!queued.isEmpty()) {
             if (!queued.firstStillQueued()) {

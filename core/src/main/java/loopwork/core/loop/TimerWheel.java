@@ -5,7 +5,8 @@ package loopwork.core.loop;
  * contexts themselves: scheduling, cancelling and expiring allocate nothing and cost O(1) each; a
  * deadline further than a lap away simply waits in its bucket for its lap.
  *
- * <p>Not thread-safe: owned by the loop that serves the connections.
+ * <p>Not thread-safe: owned by the loop that serves the connections; {@link #schedule}, {@link #cancel} and
+ * {@link #expire} assert it when the wheel was made with its loop.
  */
 final class TimerWheel {
 
@@ -24,11 +25,22 @@ final class TimerWheel {
     /** No timer's deadline is earlier: where {@link #delayToNext} starts looking. */
     private long earliest;
     private int count;
+    /** The loop that owns the wheel, or null for one made apart from a loop (its tests, a benchmark). */
+    private final EventLoop owner;
 
     TimerWheel(long nowMs, Expiry expiry) {
+        this(nowMs, expiry, null);
+    }
+
+    TimerWheel(long nowMs, Expiry expiry, EventLoop owner) {
         this.nextTick = nowMs;
         this.earliest = nowMs;
         this.expiry = expiry;
+        this.owner = owner;
+    }
+
+    private boolean inOwner() {
+        return owner == null || owner.inLoop();
     }
 
     int size() {
@@ -36,6 +48,7 @@ final class TimerWheel {
     }
 
     void schedule(ConnectionContext context, long deadlineMs) {
+        assert inOwner() : owner.notInLoop("TimerWheel.schedule");
         cancel(context);
         long deadline = Math.max(deadlineMs, nextTick);
         earliest = Math.min(earliest, deadline);
@@ -52,6 +65,7 @@ final class TimerWheel {
     }
 
     void cancel(ConnectionContext context) {
+        assert inOwner() : owner.notInLoop("TimerWheel.cancel");
         if (context.timerDeadlineMs < 0) {
             return;
         }
@@ -71,6 +85,7 @@ final class TimerWheel {
 
     /** Fires every timer due by {@code nowMs}; returns how many fired. */
     int expire(long nowMs) {
+        assert inOwner() : owner.notInLoop("TimerWheel.expire");
         int fired = 0;
         // After a long sleep, one pass over every bucket covers all the ticks missed.
         long lastTick = Math.min(nowMs, nextTick + SLOTS - 1);

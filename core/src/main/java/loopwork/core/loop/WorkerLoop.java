@@ -48,6 +48,7 @@ public final class WorkerLoop extends EventLoop {
         blockingPoller = Poller.open(transport, null);
         this.taskTypes = taskTypes;
         this.workers = workers;
+        stats.blockingWriter(thread());
         scope = new IoScope(this, blockingHandler, inputCapacity, outputCapacity, log, stats.blocking);
         session = new BlockingSession(scope, blockingPoller, handOffLimits);
         try {

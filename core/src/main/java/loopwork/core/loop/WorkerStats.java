@@ -7,7 +7,8 @@ import loopwork.core.metrics.Counter;
  * and its own event loop ({@link AsyncLoop}: connections moved to it); each counter has one of them as its
  * only writer, and the figures below add the two up where both contribute.
  *
- * <p>Not thread-safe: each counter is written by one thread only, as marked; any thread may read them.
+ * <p>Not thread-safe: each counter is written by one thread only, as marked (asserted: see
+ * {@link Counter#writer}); any thread may read them.
  */
 public final class WorkerStats {
     // Written by the worker's blocking side.
@@ -30,6 +31,21 @@ public final class WorkerStats {
 
     void loopThreadId(long id) {
         loopThreadId = id;
+    }
+
+    /** Names the worker's blocking thread as the writer of its counters (see {@link Counter#writer}). */
+    void blockingWriter(Thread thread) {
+        for (Counter counter : new Counter[] {tasksRun, tasksFailed, handOffs, heldBlocking, handOffTimeouts}) {
+            counter.writer(thread);
+        }
+        blocking.writer(thread);
+    }
+
+    /** Names the worker's loop thread as the writer of its counters. */
+    void loopWriter(Thread thread) {
+        moves.writer(thread);
+        heldMoved.writer(thread);
+        moved.writer(thread);
     }
 
     public long tasksRun() {

@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A counter one thread writes and any thread reads. Not thread-safe for writers: owned by one thread
- * (a loop or a worker); {@link #get()} may be called from any thread.
+ * (a loop or a worker); {@link #get()} may be called from any thread. Once told its {@link #writer}, a
+ * counter asserts that only that thread writes it while it runs (checked with {@code -ea}, as in the tests).
  *
  * <p>Opaque access: the writer needs no fence (a plain store on x86), and a reader sees a recent value
  * that never tears. Metrics need nothing stronger.
@@ -22,17 +23,39 @@ public final class Counter {
     }
 
     private long value;
+    /** The only thread that may write while it runs; null when not said. Read only by asserts. */
+    private Thread writer;
+
+    /**
+     * Names the thread that writes this counter from now on: before that thread starts, so that it and the
+     * thread that started it both see it. Until it starts, and after it ended, any thread may write.
+     */
+    public void writer(Thread thread) {
+        writer = thread;
+    }
 
     public void increment() {
+        assert writtenByWriter() : notWriter();
         VALUE.setOpaque(this, value + 1);
     }
 
     public void add(long delta) {
+        assert writtenByWriter() : notWriter();
         VALUE.setOpaque(this, value + delta);
     }
 
     public void set(long newValue) {
+        assert writtenByWriter() : notWriter();
         VALUE.setOpaque(this, newValue);
+    }
+
+    private boolean writtenByWriter() {
+        Thread owner = writer;
+        return owner == null || owner == Thread.currentThread() || !owner.isAlive();
+    }
+
+    private String notWriter() {
+        return "counter written by " + Thread.currentThread().getName() + ", whose writer is " + writer.getName();
     }
 
     public long get() {

@@ -14,7 +14,8 @@ import loopwork.core.TaskPayload;
  * into an event loop. Claiming never blocks and never allocates: a full ring answers {@code -1}.
  *
  * <p>Thread-safe for producers: any thread may call {@link #tryClaim}, then fill and {@link #commit} the
- * slot it got. Consumer side ({@link #peek}, {@link #release}) is owned by one thread, the ring's owner.
+ * slot it got. Consumer side ({@link #peek}, {@link #isEmpty}, {@link #release}) is owned by one thread,
+ * the ring's owner; once told its {@link #consumer}, the ring asserts that (with {@code -ea}, as in the tests).
  */
 public final class SlotRing extends SlotRingTail {
 
@@ -47,6 +48,8 @@ public final class SlotRing extends SlotRingTail {
     private final long[] states;
     /** Consumer's next position; written by the owner only (opaque, as producers read it for {@link #backlog}). */
     private long head;
+    /** The owner, the one thread that may consume while it runs; null when not said. Read only by asserts. */
+    private Thread consumer;
 
     public SlotRing(int capacity) {
         // At 1, "committed" (position + 1) and "free for the next lap" (position + capacity) would be the same.
@@ -64,6 +67,23 @@ public final class SlotRing extends SlotRingTail {
 
     public int capacity() {
         return mask + 1;
+    }
+
+    /**
+     * Names the thread that consumes this ring, before it starts (so that it sees it). Until it starts, and
+     * after it ended, any thread may consume: the one that built or stopped it owns it then.
+     */
+    public void consumer(Thread thread) {
+        consumer = thread;
+    }
+
+    private boolean byConsumer() {
+        Thread owner = consumer;
+        return owner == null || owner == Thread.currentThread() || !owner.isAlive();
+    }
+
+    private String notConsumer(String what) {
+        return what + " called on " + Thread.currentThread().getName() + ", not on its consumer " + consumer.getName();
     }
 
     /**
@@ -102,6 +122,7 @@ public final class SlotRing extends SlotRingTail {
 
     /** Owner only: the position of the next committed slot, or -1 if there is none yet. */
     public long peek() {
+        assert byConsumer() : notConsumer("peek");
         long sequenceNow = (long) SEQUENCE.getVolatile(sequence, (int) head & mask);
         return sequenceNow == head + 1 ? head : -1;
     }
@@ -116,11 +137,13 @@ public final class SlotRing extends SlotRingTail {
 
     /** Owner only: whether a committed slot is waiting. */
     public boolean isEmpty() {
+        assert byConsumer() : notConsumer("isEmpty");
         return peek() < 0;
     }
 
     /** Owner only: hands the slot at {@code position} (the one {@link #peek} gave) back to producers. */
     public void release(long position) {
+        assert byConsumer() : notConsumer("release");
         assert position == head : "release out of order: " + position + " != " + head;
         // Release: our reads of the slot happen-before a producer refills it.
         SEQUENCE.setRelease(sequence, (int) position & mask, position + mask + 1);
