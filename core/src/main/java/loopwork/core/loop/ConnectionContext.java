@@ -104,21 +104,26 @@ final class ConnectionContext implements Connection {
                 updateInterest();
             }
         } catch (RuntimeException e) {
-            failed(e);
+            failed(serving, e);
         }
         return lastRead != 0;
     }
 
     /**
-     * A failure while this connection's event was handled, outside a handler call (the handler's own are
-     * caught around each call): counted, logged, and the connection closed.
+     * A failure while this connection's event was handled on {@code on}'s thread, outside a handler call (the
+     * handler's own are caught around each call): counted and logged there, and the connection closed if it
+     * is still this thread's; one that left it meanwhile (a trip, a close sent home) is another's to touch.
      */
-    private void failed(RuntimeException e) {
-        (scope != null ? scope : home.scope()).failed(id, "serving", e);
-        close();
-        if (state == CLOSED_AWAY && scope != null) {
-            sendClosedHome(); // failed between a call's start and its end: no endCall sends it
+    private void failed(IoScope on, RuntimeException e) {
+        on.failed(id, "serving", e);
+        if (scope != on) {
+            return;
         }
+        if (on.scratchOwner == this) { // it failed between a call's start and its end: that call is over
+            on.scratchOwner = null;
+            on.scratchOut.clear();
+        }
+        close(); // closed away, it goes home at once: no endCall will come to send it
     }
 
     /**
@@ -223,7 +228,7 @@ final class ConnectionContext implements Connection {
                 onReadable();
             }
         } catch (RuntimeException e) {
-            failed(e);
+            failed(from.loop.scope(), e);
         }
     }
 
@@ -268,8 +273,7 @@ final class ConnectionContext implements Connection {
         if (!deliverPending()) {
             return false; // most often closed at once: nothing was owed
         }
-        updateInterest(); // stop reading: a level-triggered poller would report the end again and again
-        return state == OPEN;
+        return updateInterest(); // stop reading: a level-triggered poller would report the end again and again
     }
 
     /**
@@ -381,8 +385,7 @@ final class ConnectionContext implements Connection {
             if (state != OPEN) {
                 return false;
             }
-            updateInterest(); // some left: keep watching for room
-            return true;
+            return updateInterest(); // some left: keep watching for room
         }
         if (closeAfterWrite) {
             close();
@@ -399,8 +402,7 @@ final class ConnectionContext implements Connection {
                 return false;
             }
         }
-        updateInterest();
-        return true;
+        return updateInterest();
     }
 
     /** Before any handler call: this connection owns the serving loop's output scratch. */
@@ -434,19 +436,24 @@ final class ConnectionContext implements Connection {
             leave();
             return false;
         }
-        updateInterest();
-        return true;
+        return updateInterest();
     }
 
-    private void updateInterest() {
+    /**
+     * Has the poller watch what the connection waits for; returns whether it is still open (a socket the
+     * poller refuses closes, and closed on a worker, it may be home's at once).
+     */
+    private boolean updateInterest() {
         boolean reading = !inputEnded && !closeAfterWrite && !output.isBlocked() && inPending < in.capacity();
         int wanted = (reading ? Poller.READ : 0) | (output.pending() > 0 ? Poller.WRITE : 0);
         if (wanted != interestOps) {
             interestOps = wanted;
             if (!endpoint.watch(watching, wanted)) {
                 close();
+                return false;
             }
         }
+        return true;
     }
 
     // ---- tasks

@@ -170,6 +170,9 @@ abstract class EventLoop implements Runnable {
                     if (loopFailures.tryAcquire()) {
                         loopFailures.log(name() + ": unexpected failure, loop continues", e);
                     }
+                    // A handler call it cut short is over: its connection must not look mid-call for good.
+                    scope().scratchOwner = null;
+                    scope().scratchOut.clear();
                 }
             }
         } finally {
