@@ -183,11 +183,6 @@ abstract class EventLoop implements Runnable {
     /** One cycle; returns how much it did. */
     final int doWork() {
         assert inLoop() : notInLoop("doWork");
-        if (!mailbox.isEmpty()) {
-            // A message may start a timer (a connection arriving, a completion's handler): it counts from now,
-            // not from a poll that may lie a long cycle back. Only cycles with mail pay for this read.
-            readClock();
-        }
         int work = drainMailbox();
         // Before a sleep the clock as of the last poll serves, unless that cycle was long: a loop that sleeps
         // after every few events would otherwise read the clock twice a cycle, 3% of a keep-alive load's
@@ -232,6 +227,11 @@ abstract class EventLoop implements Runnable {
             long position = mailbox.peek();
             if (position < 0) {
                 break;
+            }
+            if (done == 0) {
+                // A message may start a timer (a connection arriving, a completion's handler): it counts from
+                // now, not from a poll that may lie a long cycle back. Only cycles with mail pay for this read.
+                readClock();
             }
             try {
                 onMessage(mailbox, position);
