@@ -1,9 +1,12 @@
 package loopwork.core;
 
+import static loopwork.core.LineClient.connect;
+import static loopwork.core.LineClient.readLine;
+import static loopwork.core.LineClient.send;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -214,28 +217,8 @@ class HandlerContractTest {
         return kit;
     }
 
-    private static Socket connect(Kit kit) throws IOException {
-        Socket socket = new Socket("127.0.0.1", kit.port());
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
 
-    private static void send(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-    }
 
-    /** One line of the answer, without its newline. */
-    private static String readLine(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder line = new StringBuilder();
-        for (int b; (b = in.read()) != '\n';) {
-            if (b < 0) {
-                return line.length() == 0 ? null : line.toString();
-            }
-            line.append((char) b);
-        }
-        return line.toString();
-    }
 
     /**
      * Whether the server closed the connection: the end of the stream, or a reset (Linux resets a close that
