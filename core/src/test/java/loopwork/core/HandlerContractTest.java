@@ -1,8 +1,10 @@
 package loopwork.core;
 
-import static loopwork.core.LineClient.connect;
-import static loopwork.core.LineClient.readLine;
-import static loopwork.core.LineClient.send;
+import static loopwork.core.Lines.connect;
+import static loopwork.core.Lines.line;
+import static loopwork.core.Lines.readLine;
+import static loopwork.core.Lines.say;
+import static loopwork.core.Lines.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,22 +67,6 @@ class HandlerContractTest {
         public void run(TaskPayload payload) {
             payload.putLong(0, payload.getLong(0) + 1);
         }
-    }
-
-    /** A line's command, from a connection's bytes. */
-    private static String line(ByteBuffer in) {
-        for (int i = in.position(); i < in.limit(); i++) {
-            if (in.get(i) == '\n') {
-                byte[] bytes = new byte[i + 1 - in.position()];
-                in.get(bytes);
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.US_ASCII);
-            }
-        }
-        return null;
-    }
-
-    private static void say(Connection connection, String text) {
-        connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -216,9 +202,6 @@ class HandlerContractTest {
         kit.start();
         return kit;
     }
-
-
-
 
     /**
      * Whether the server closed the connection: the end of the stream, or a reset (Linux resets a close that

@@ -1,8 +1,10 @@
 package loopwork.core;
 
-import static loopwork.core.LineClient.connect;
-import static loopwork.core.LineClient.readLine;
-import static loopwork.core.LineClient.send;
+import static loopwork.core.Lines.connect;
+import static loopwork.core.Lines.line;
+import static loopwork.core.Lines.readLine;
+import static loopwork.core.Lines.say;
+import static loopwork.core.Lines.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,30 +180,12 @@ class OwnershipTest {
         }
     }
 
-    private static String line(ByteBuffer in) {
-        for (int i = in.position(); i < in.limit(); i++) {
-            if (in.get(i) == '\n') {
-                byte[] bytes = new byte[i + 1 - in.position()];
-                in.get(bytes);
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.US_ASCII);
-            }
-        }
-        return null;
-    }
-
-    private static void say(Connection connection, String text) {
-        connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
     private static Kit start(Leaky protocol) throws IOException {
         Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(8).workerThreads(1)
                 .taskSlotsPerWorker(4).protocol(protocol).build();
         kit.start();
         return kit;
     }
-
-
-
 
     @Test
     void aConnectionUsedFromAThreadThatDoesNotServeItFailsAnAssertAndIsLeftAsItWas() throws Exception {

@@ -3,12 +3,34 @@ package loopwork.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** A blocking client of a line protocol on a running kit, for tests: connect, send text, read lines. */
-final class LineClient {
+/**
+ * Both ends of the line protocols the core's tests run on a kit: on the handler's side, a command read from
+ * a connection's bytes and a line answered; on the client's, a blocking socket that connects, sends text and
+ * reads lines.
+ */
+final class Lines {
 
-    private LineClient() {
+    private Lines() {
+    }
+
+    /** The next whole line in {@code in}, consumed, without its newline; null (nothing consumed) if none yet. */
+    static String line(ByteBuffer in) {
+        for (int i = in.position(); i < in.limit(); i++) {
+            if (in.get(i) == '\n') {
+                byte[] bytes = new byte[i + 1 - in.position()];
+                in.get(bytes);
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.US_ASCII);
+            }
+        }
+        return null;
+    }
+
+    /** Writes {@code text} and a newline. */
+    static void say(Connection connection, String text) {
+        connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A connection to the kit on 127.0.0.1 whose reads give up after 10 s: a hang fails the test. */
