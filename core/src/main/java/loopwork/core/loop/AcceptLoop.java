@@ -27,7 +27,7 @@ public final class AcceptLoop extends EventLoop {
     final int index;
     final LoopStats stats;
     final ConnectionPool pool;
-    private final IoScope scope;
+    final ConnectionDriver driver;
     private final Listener listener;
     private final ByteBuffer refusal;
     private final long refusalAddress;
@@ -39,21 +39,45 @@ public final class AcceptLoop extends EventLoop {
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
             PrintStream log) throws IOException {
-        super("loopwork-loop-" + info.index(), mailboxCapacity, transport);
+        this(info, handler, refusal, workers, taskTypes, mailboxCapacity, transport, queueTimeoutMs, log,
+                Clock.SYSTEM);
+    }
+
+    AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
+            PrintStream log, Clock clock) throws IOException {
+        super("loopwork-loop-" + info.index(), mailboxCapacity, transport, clock);
         index = info.index();
         stats = new LoopStats(info.capacity());
         stats.writer(thread());
-        scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.counters);
-        scope.offload = new TaskOffload(scope, workers, taskTypes, -1, queueTimeoutMs);
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);
+        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), index, owner, stats,
+                transport);
+        TaskOffload offload = new TaskOffload(owner, this.clock, mailbox, WorkerLoop.blockingSides(workers),
+                WorkerLoop.loops(workers), taskTypes, -1, queueTimeoutMs, stats.counters);
+        driver = new ConnectionDriver(owner, this.clock, poller, handler,
+                new HandlerFailures(name(), stats.counters.handlerErrors, log), stats.counters, offload,
+                info.inputCapacity(), info.outputCapacity(), pool, stats, null);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
         listener = Listener.open(transport);
     }
 
-    @Override
-    IoScope scope() {
-        return scope;
+    /** The pools of {@code loops}, by loop index. */
+    static ConnectionPool[] pools(AcceptLoop[] loops) {
+        ConnectionPool[] pools = new ConnectionPool[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            pools[i] = loops[i].pool;
+        }
+        return pools;
+    }
+
+    /** The mailboxes of {@code loops}, where connections away come home. */
+    static Mailbox[] mailboxes(AcceptLoop[] loops) {
+        Mailbox[] mailboxes = new Mailbox[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            mailboxes[i] = loops[i].mailbox;
+        }
+        return mailboxes;
     }
 
     public LoopStats stats() {
@@ -91,6 +115,16 @@ public final class AcceptLoop extends EventLoop {
         return pool.context(id);
     }
 
+    @Override
+    int homeIndex() {
+        return index;
+    }
+
+    @Override
+    void onReady(ConnectionContext context, int ready) {
+        driver.onReady(context, ready);
+    }
+
     /** Accepts until the listening socket has no more (EAGAIN). */
     @Override
     void onAcceptable() {
@@ -104,11 +138,8 @@ public final class AcceptLoop extends EventLoop {
                 // spin. Stop watching it for a moment; the connections already open are served meanwhile.
                 stats.acceptErrors.increment();
                 listener.watch(poller, false);
-                acceptResumeMs = nowMs() + ACCEPT_RETRY_MS;
-                if (scope.log != null) {
-                    scope.log.println(name() + ": accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: "
-                            + listener.failure());
-                }
+                acceptResumeMs = clock.nowMs() + ACCEPT_RETRY_MS;
+                debug("accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: ", listener.failure());
                 return;
             }
             ConnectionContext context = pool.take();
@@ -120,33 +151,57 @@ public final class AcceptLoop extends EventLoop {
                 pool.release(context);
                 continue;
             }
-            context.open();
             stats.accepted.increment();
             stats.open.increment();
-            if (scope.log != null) {
-                scope.log.println(name() + ": connection " + context.id() + " open");
+            if (driver.failures.debug() != null) {
+                debug("connection " + context.id, " open");
             }
-            boolean heard = context.opened();
+            boolean heard = driver.opened(context);
             if (deferral != null) {
                 deferral.accepted(heard);
             }
         }
     }
 
+    /** One line on the debug output, if there is one. */
+    private void debug(String what, String more) {
+        if (driver.failures.debug() != null) {
+            driver.failures.debug().println(name() + ": " + what + more);
+        }
+    }
+
     /** The pool is empty: send the protocol's refusal, close, count it, and keep serving the others. */
     private void refuse() {
         stats.rejected.increment();
-        if (scope.log != null) {
-            scope.log.println(name() + ": pool empty, connection refused");
-        }
-        listener.refuse(poller, scope.scratchIn, scope.scratchInAddress, refusal, refusalAddress);
+        debug("pool empty, connection refused", "");
+        listener.refuse(poller, driver.input.scratch(), driver.input.scratchAddress(), refusal, refusalAddress);
     }
 
     @Override
     void afterPoll() {
-        if (acceptResumeMs != 0 && nowMs() - acceptResumeMs >= 0) {
-            acceptResumeMs = listener.watch(poller, true) ? 0 : nowMs() + ACCEPT_RETRY_MS;
+        if (acceptResumeMs != 0 && clock.nowMs() - acceptResumeMs >= 0) {
+            acceptResumeMs = listener.watch(poller, true) ? 0 : clock.nowMs() + ACCEPT_RETRY_MS;
         }
+    }
+
+    @Override
+    int expireDue(long nowMs) {
+        return driver.expireDue(nowMs);
+    }
+
+    @Override
+    long delayToNext(long nowMs) {
+        return driver.delayToNext(nowMs);
+    }
+
+    @Override
+    void afterFailure() {
+        driver.output.endAnyCall();
+    }
+
+    @Override
+    void reportSuppressed() {
+        driver.failures.reportSuppressed();
     }
 
     @Override
@@ -154,18 +209,18 @@ public final class AcceptLoop extends EventLoop {
         ConnectionContext context = pool.context(ring.header(position, Messages.CONNECTION));
         switch (ring.header(position, Messages.KIND)) {
             case Messages.TASK_DONE -> {
-                unreserve();
-                scope.offload.onTaskDone(context, ring, position);
+                mailbox.unreserve();
+                driver.onTaskDone(context, ring, position);
             }
             case Messages.RETURNED -> {
-                unreserve();
-                stats.away.add(-1);
-                context.cameHome();
+                mailbox.unreserve();
+                driver.trips.cameBack();
+                driver.arrive(context);
             }
             case Messages.CLOSED_AWAY -> {
-                unreserve();
-                stats.away.add(-1);
-                context.closedAway();
+                mailbox.unreserve();
+                driver.trips.cameBack();
+                driver.closer.closedAway(context);
             }
             case Messages.NONE -> {
                 // a task claim the kit gave up (with no workers, tasks are claimed in this mailbox)
@@ -174,18 +229,12 @@ public final class AcceptLoop extends EventLoop {
         }
     }
 
-    /** A connection of this loop closed (at home, or away and now reported): on this loop's thread. */
-    void countClose() {
-        stats.open.add(-1);
-        stats.closed.increment();
-    }
-
     @Override
     void onClose() {
         for (int id = 0; id < pool.capacity(); id++) {
             ConnectionContext context = pool.context(id);
-            if (context.isHome()) { // a worker closes what it holds when it stops
-                context.close();
+            if (context.isServedBy(driver.actions)) { // a worker closes what it holds when it stops
+                driver.closer.close(context);
             }
         }
         listener.close(poller);

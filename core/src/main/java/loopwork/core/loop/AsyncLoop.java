@@ -15,35 +15,46 @@ import loopwork.core.ring.SlotRing;
  * never stalls the thousands of connections this loop may hold; their tasks go to the workers like an
  * accept loop's, and complete here.
  *
- * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #wakeup()}, {@link #stop()}
- * and claim, fill and commit slots in its mailbox.
+ * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #stop()} and reach it through its
+ * mailbox.
  */
 final class AsyncLoop extends EventLoop {
 
     final int index;
     private final WorkerStats stats;
-    private final IoScope scope;
-    private AcceptLoop[] homes;
+    private final ConnectionHandler handler;
+    private final int inputCapacity;
+    private final int outputCapacity;
+    private final PrintStream log;
+    /** Made in {@link #connect}, once every worker exists: its tasks may go to any of them. */
+    private ConnectionDriver driver;
+    private ContextDirectory contexts;
 
-    AsyncLoop(int index, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes, ConnectionHandler handler,
-            int inputCapacity, int outputCapacity, Transport transport, long queueTimeoutMs, PrintStream log,
-            WorkerStats stats) throws IOException {
-        super("loopwork-worker-" + index + "-loop", mailboxCapacity, transport);
+    AsyncLoop(int index, int mailboxCapacity, ConnectionHandler handler, int inputCapacity, int outputCapacity,
+            Transport transport, PrintStream log, WorkerStats stats, Clock clock) throws IOException {
+        super("loopwork-worker-" + index + "-loop", mailboxCapacity, transport, clock);
         this.index = index;
         this.stats = stats;
+        this.handler = handler;
+        this.inputCapacity = inputCapacity;
+        this.outputCapacity = outputCapacity;
+        this.log = log;
         stats.loopWriter(thread());
-        scope = new IoScope(this, handler, inputCapacity, outputCapacity, log, stats.moved);
-        scope.offload = new TaskOffload(scope, workers, taskTypes, index, queueTimeoutMs);
     }
 
-    /** The accept loops whose connections may move here; set once, before any thread starts. */
-    void homes(AcceptLoop[] loops) {
-        this.homes = loops;
-    }
-
-    @Override
-    IoScope scope() {
-        return scope;
+    /**
+     * Where this loop's tasks go and where its connections' contexts are; once, before any thread starts, when
+     * every worker and accept loop is made.
+     */
+    void connect(WorkerLoop[] workers, TaskType[] taskTypes, long queueTimeoutMs, AcceptLoop[] homes,
+            ContextDirectory contexts) {
+        this.contexts = contexts;
+        TaskOffload offload = new TaskOffload(owner, clock, mailbox, WorkerLoop.blockingSides(workers),
+                WorkerLoop.loops(workers), taskTypes, index, queueTimeoutMs, stats.moved);
+        driver = new ConnectionDriver(owner, clock, poller, handler,
+                new HandlerFailures(name(), stats.moved.handlerErrors, log), stats.moved, offload, inputCapacity,
+                outputCapacity, null, null, stats.heldMoved);
+        driver.homes(AcceptLoop.mailboxes(homes));
     }
 
     @Override
@@ -60,11 +71,11 @@ final class AsyncLoop extends EventLoop {
             case Messages.MOVE -> {
                 stats.moves.increment();
                 stats.heldMoved.add(1);
-                context.arriveAt(scope);
+                driver.arrive(context);
             }
             case Messages.TASK_DONE -> {
-                unreserve();
-                scope.offload.onTaskDone(context, ring, position);
+                mailbox.unreserve();
+                driver.onTaskDone(context, ring, position);
             }
             case Messages.NONE -> {
                 // a claim given up
@@ -73,28 +84,40 @@ final class AsyncLoop extends EventLoop {
         }
     }
 
-    /** A moved connection left this loop (closed or sent home). */
     @Override
-    void released() {
-        stats.heldMoved.add(-1);
+    ConnectionContext context(int home, int id) {
+        return contexts.context(home, id);
     }
 
     @Override
-    ConnectionContext context(int home, int id) {
-        return homes[home].pool.context(id);
+    void onReady(ConnectionContext context, int ready) {
+        driver.onReady(context, ready);
+    }
+
+    @Override
+    int expireDue(long nowMs) {
+        return driver.expireDue(nowMs);
+    }
+
+    @Override
+    long delayToNext(long nowMs) {
+        return driver.delayToNext(nowMs);
+    }
+
+    @Override
+    void afterFailure() {
+        driver.output.endAnyCall();
+    }
+
+    @Override
+    void reportSuppressed() {
+        driver.failures.reportSuppressed();
     }
 
     @Override
     void onClose() {
-        // Only at stop: which of all the contexts this loop serves is its own to know (it set their scope).
-        for (AcceptLoop home : homes) {
-            for (int id = 0; id < home.pool.capacity(); id++) {
-                ConnectionContext context = home.pool.context(id);
-                if (context.isServedBy(scope)) {
-                    context.close();
-                }
-            }
-        }
+        // Only at stop: which of all the contexts this loop serves is its own to know (it set their servedBy).
+        contexts.closeServedBy(driver);
     }
 
     /** After the thread has ended, or when it never started: closes its poller (see {@link AcceptLoop#release()}). */

@@ -25,9 +25,12 @@ final class BlockingSession implements BlockingConnection {
     /** A wait looks at the thread's interrupt this often: an epoll wait, unlike a selector's, ignores it. */
     private static final long WAIT_SLICE_MS = 200;
 
-    private final IoScope worker;
+    private final OwnerThread worker;
+    /** The worker's own poller, whose system-call scratch its reads and writes use. */
+    private final Poller poller;
     private final Poller waits;
     private final ByteBuffer scratch;
+    private final long scratchAddress;
     private final ConnectionHandler handler;
     private final WaitBudget budget;
     /** A wait ran out of its budget: the connection is done for, whatever the handler makes of the exception. */
@@ -36,17 +39,20 @@ final class BlockingSession implements BlockingConnection {
     private ByteBuffer input;
     private long inputAddress;
 
-    BlockingSession(IoScope worker, Poller waits, HandOffLimits limits) {
+    BlockingSession(OwnerThread worker, Poller poller, Poller waits, ConnectionHandler handler, int scratchBytes,
+            HandOffLimits limits) {
         this.worker = worker;
+        this.poller = poller;
         this.waits = waits;
         this.budget = new WaitBudget(limits);
-        this.scratch = worker.scratchOut;
-        this.handler = worker.handler;
+        this.scratch = ByteBuffer.allocateDirect(scratchBytes);
+        this.scratchAddress = java.lang.foreign.MemorySegment.ofBuffer(scratch).address();
+        this.handler = handler;
     }
 
     /** Points the session at a handed-off connection, with a fresh wait budget. */
     void bind(ConnectionContext context, ByteBuffer input, long inputAddress) {
-        assert onWorker() : worker.loop.notInLoop("BlockingSession.bind");
+        assert onWorker() : worker.notOwner("BlockingSession.bind");
         this.context = context;
         this.input = input;
         this.inputAddress = inputAddress;
@@ -57,7 +63,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** The hand-off is over: the session lets go of the connection, and keeps {@link #timedOut()} for its end. */
     void release() {
-        assert onWorker() : worker.loop.notInLoop("BlockingSession.release");
+        assert onWorker() : worker.notOwner("BlockingSession.release");
         context = null;
         input = null;
         inputAddress = 0;
@@ -65,37 +71,37 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public int id() {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.id");
-        return context.id();
+        assert onWorker() : worker.notOwner("BlockingConnection.id");
+        return context.id;
     }
 
     @Override
     public int loopIndex() {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.loopIndex");
+        assert onWorker() : worker.notOwner("BlockingConnection.loopIndex");
         return context.loopIndex();
     }
 
     @Override
     public Object attachment() {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.attachment");
+        assert onWorker() : worker.notOwner("BlockingConnection.attachment");
         return context.attachment();
     }
 
     @Override
     public ConnectionHandler handler() {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.handler");
+        assert onWorker() : worker.notOwner("BlockingConnection.handler");
         return handler;
     }
 
     @Override
     public ByteBuffer input() {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.input");
+        assert onWorker() : worker.notOwner("BlockingConnection.input");
         return input;
     }
 
     @Override
     public int read() throws IOException {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.read");
+        assert onWorker() : worker.notOwner("BlockingConnection.read");
         checkOpen();
         input.compact();
         try {
@@ -103,7 +109,7 @@ final class BlockingSession implements BlockingConnection {
                 throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
             }
             int read;
-            while ((read = context.endpoint.read(worker.poller, input, inputAddress)) == 0) {
+            while ((read = context.endpoint.read(poller, input, inputAddress)) == 0) {
                 await(Poller.READ);
             }
             if (read == Endpoint.FAILED) {
@@ -120,7 +126,7 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public void write(byte[] src, int offset, int length) throws IOException {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.write");
+        assert onWorker() : worker.notOwner("BlockingConnection.write");
         checkOpen();
         int done = 0;
         while (done < length) {
@@ -135,10 +141,10 @@ final class BlockingSession implements BlockingConnection {
 
     @Override
     public void flush() throws IOException {
-        assert onWorker() : worker.loop.notInLoop("BlockingConnection.flush");
+        assert onWorker() : worker.notOwner("BlockingConnection.flush");
         scratch.flip();
         try {
-            writeAll(scratch, worker.scratchOutAddress);
+            writeAll(scratch, scratchAddress);
         } finally {
             scratch.clear();
         }
@@ -146,7 +152,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** Whether the calling thread is the worker's blocking thread, the session's owner. */
     private boolean onWorker() {
-        return worker.loop.inLoop();
+        return worker.isCurrent();
     }
 
     /** Whether a wait ran out of the {@link loopwork.core.HandOffLimits}: the connection must then close. */
@@ -156,7 +162,7 @@ final class BlockingSession implements BlockingConnection {
 
     /** The handler closed the connection (through its {@code Connection}), or a wait timed out: no more I/O. */
     private void checkOpen() throws IOException {
-        if (context.transfer.closeRequested()) {
+        if (context.closeWhenServed) {
             throw new IOException("connection " + context.id() + " closed by its handler");
         }
         if (timedOut) {
@@ -166,10 +172,10 @@ final class BlockingSession implements BlockingConnection {
 
     /** Writes all of {@code bytes}, waiting while the socket is full. */
     void writeAll(ByteBuffer bytes, long address) throws IOException {
-        assert onWorker() : worker.loop.notInLoop("BlockingSession.writeAll");
+        assert onWorker() : worker.notOwner("BlockingSession.writeAll");
         checkOpen();
         while (bytes.hasRemaining()) {
-            int written = context.endpoint.write(worker.poller, bytes, address, false);
+            int written = context.endpoint.write(poller, bytes, address, false);
             if (written == Endpoint.FAILED) {
                 throw new IOException("connection reset by peer");
             }

@@ -1,51 +1,64 @@
 package loopwork.core.loop;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A connection's output: what its handler writes during a call gathers in the serving thread's scratch,
- * which the socket usually takes whole when the call returns; only what it refuses moves to the connection's
- * own buffer, so a connection whose peer keeps up never touches its own output pages. A write that finds no
- * room is refused, and the handler is told when the output drains.
+ * A serving thread's way of writing its connections' output: what a handler writes during a call gathers in
+ * this thread's scratch, which the socket usually takes whole when the call returns; only what it refuses moves
+ * to the connection's own buffer ({@link ConnectionContext#out}), so a connection whose peer keeps up never
+ * touches its own output pages. A write that finds no room is refused, and the handler is told when the output
+ * drains. A write the socket fails closes the connection.
  *
- * <p>Not thread-safe: owned by the thread serving its connection, and passed on with the
- * {@link ConnectionContext} it belongs to.
+ * <p>Not thread-safe: owned by its serving thread, like the connections it writes for.
  */
 final class ConnectionOutput {
 
-    private final ConnectionContext context;
-    private final Endpoint endpoint;
-    private final ByteBuffer out;
-    private final long outAddress;
-    /** Output the socket has not taken yet, kept in {@link #out} from 0. */
-    private int pending;
-    /** A write was refused; tell the handler when output drains. */
-    private boolean blocked;
+    private final Poller poller;
+    private final ByteBuffer scratch;
+    private final long scratchAddress;
+    private final ScopeCounters counters;
+    private ConnectionCloser closer;
+    /** The connection whose handler call runs now and owns {@link #scratch}, or null. */
+    private ConnectionContext scratchOwner;
 
-    ConnectionOutput(ConnectionContext context, ByteBuffer out, long outAddress) {
-        this.context = context;
-        this.endpoint = context.endpoint;
-        this.out = out;
-        this.outAddress = outAddress;
+    ConnectionOutput(Poller poller, int capacity, ScopeCounters counters) {
+        this.poller = poller;
+        this.scratch = ByteBuffer.allocateDirect(capacity);
+        this.scratchAddress = java.lang.foreign.MemorySegment.ofBuffer(scratch).address();
+        this.counters = counters;
     }
 
-    /** Before a handler call on {@code scope}: what it writes gathers in that thread's scratch. */
-    void beginCall(IoScope scope) {
-        scope.scratchOut.clear();
-        scope.scratchOwner = context;
+    /** Set once, as the serving thread is put together. */
+    void closer(ConnectionCloser closer) {
+        this.closer = closer;
+    }
+
+    /** Before a handler call: what it writes gathers in this thread's scratch. */
+    void beginCall(ConnectionContext context) {
+        scratch.clear();
+        scratchOwner = context;
+    }
+
+    /** Whether a handler call on {@code context} runs now on this thread (between begin and end). */
+    boolean inCall(ConnectionContext context) {
+        return scratchOwner == context;
     }
 
     /**
-     * After the handler call that began on {@code serving}: sends what it gathered while the connection is
-     * open (and so still served there), then gives the scratch back.
+     * After a handler call: sends what it gathered, if {@code stillServed} (the call did not close it or send
+     * it away), then gives the scratch back.
      */
-    void endCall(IoScope serving) {
-        if (context.isServedBy(serving)) {
-            flushScratch(serving);
+    void endCall(ConnectionContext context, boolean stillServed) {
+        if (stillServed) {
+            flushScratch(context);
         }
-        serving.scratchOwner = null;
-        serving.scratchOut.clear();
+        endAnyCall();
+    }
+
+    /** A call cut short by a failure in the kit is over: nobody owns the scratch. */
+    void endAnyCall() {
+        scratchOwner = null;
+        scratch.clear();
     }
 
     /**
@@ -54,140 +67,126 @@ final class ConnectionOutput {
      * @throws IllegalArgumentException if {@code length} can never fit the output buffer: refusing it would
      *                                  leave the handler waiting for room that never comes
      */
-    boolean reserve(IoScope scope, int length) {
+    boolean reserve(ConnectionContext context, int length) {
+        ByteBuffer out = context.out;
         if (length > out.capacity()) {
-            scope.counters.oversizedWrites.increment();
+            counters.oversizedWrites.increment();
             throw new IllegalArgumentException("a write of " + length + " bytes can never fit connection "
-                    + context.id() + "'s output buffer of " + out.capacity() + " bytes");
+                    + context.id + "'s output buffer of " + out.capacity() + " bytes");
         }
-        if (usesScratch(scope)) {
-            if (scope.scratchOut.position() + length <= out.capacity()) {
+        if (usesScratch(context)) {
+            if (scratch.position() + length <= out.capacity()) {
                 return true;
             }
-            flushScratch(scope);
-            if (!context.isOpen()) {
+            flushScratch(context);
+            if (context.state != ConnectionContext.OPEN) {
                 return false;
             }
-            if (usesScratch(scope)) {
+            if (usesScratch(context)) {
                 return true; // the socket took all of it
             }
         }
-        if (out.capacity() - pending < length) {
-            flush(scope);
-            if (!context.isOpen()) {
+        if (out.capacity() - context.outPending < length) {
+            flush(context);
+            if (context.state != ConnectionContext.OPEN) {
                 return false;
             }
         }
-        if (out.capacity() - pending < length) {
-            blocked = true;
+        if (out.capacity() - context.outPending < length) {
+            context.outBlocked = true;
             return false;
         }
         return true;
     }
 
-    boolean write(IoScope scope, ByteBuffer src) {
+    boolean write(ConnectionContext context, ByteBuffer src) {
         int length = src.remaining();
-        if (!reserve(scope, length)) {
+        if (!reserve(context, length)) {
             return false;
         }
-        target(scope).put(src);
-        afterPut(scope, length);
+        target(context).put(src);
+        afterPut(context, length);
         return true;
     }
 
-    boolean write(IoScope scope, byte[] src, int offset, int length) {
-        if (!reserve(scope, length)) {
+    boolean write(ConnectionContext context, byte[] src, int offset, int length) {
+        if (!reserve(context, length)) {
             return false;
         }
-        target(scope).put(src, offset, length);
-        afterPut(scope, length);
+        target(context).put(src, offset, length);
+        afterPut(context, length);
         return true;
     }
 
-    /** Output goes to the loop's scratch while this connection's handler runs and nothing waits before it. */
-    private boolean usesScratch(IoScope scope) {
-        return scope.scratchOwner == context && pending == 0;
+    /** Output goes to the scratch while this connection's handler runs and nothing waits before it. */
+    private boolean usesScratch(ConnectionContext context) {
+        return scratchOwner == context && context.outPending == 0;
     }
 
-    private ByteBuffer target(IoScope scope) {
-        if (usesScratch(scope)) {
-            return scope.scratchOut;
+    private ByteBuffer target(ConnectionContext context) {
+        if (usesScratch(context)) {
+            return scratch;
         }
-        out.limit(out.capacity()).position(pending);
+        ByteBuffer out = context.out;
+        out.limit(out.capacity()).position(context.outPending);
         return out;
     }
 
-    private void afterPut(IoScope scope, int length) {
-        if (!usesScratch(scope)) {
-            pending += length;
+    private void afterPut(ConnectionContext context, int length) {
+        if (!usesScratch(context)) {
+            context.outPending += length;
         }
     }
 
-    /** Writes what the handler gathered in scratch; the remainder moves to this connection's own buffer. */
-    private void flushScratch(IoScope scope) {
-        ByteBuffer scratch = scope.scratchOut;
+    /** Writes what the handler gathered in scratch; the remainder moves to the connection's own buffer. */
+    private void flushScratch(ConnectionContext context) {
         if (scratch.position() == 0) {
             return;
         }
         scratch.flip();
-        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress, context.closesAfterWrite()) < 0) {
+        if (context.endpoint.write(poller, scratch, scratchAddress, context.closeAfterWrite) < 0) {
             scratch.clear();
-            context.close();
+            closer.close(context);
             return;
         }
         if (scratch.hasRemaining()) {
+            ByteBuffer out = context.out;
             out.clear();
             out.put(scratch);
-            pending = out.position();
+            context.outPending = out.position();
         }
         scratch.clear();
     }
 
-    /** Writes this connection's own pending output; true when all of it is gone (false also when it closed). */
-    boolean flush(IoScope scope) {
-        if (pending == 0) {
+    /** Writes the connection's own pending output; true when all of it is gone (false also when it closed). */
+    boolean flush(ConnectionContext context) {
+        if (context.outPending == 0) {
             return true;
         }
-        out.limit(pending).position(0);
-        if (endpoint.write(scope.poller, out, outAddress, context.closesAfterWrite()) < 0) {
-            context.close();
+        ByteBuffer out = context.out;
+        out.limit(context.outPending).position(0);
+        if (context.endpoint.write(poller, out, context.outAddress, context.closeAfterWrite) < 0) {
+            closer.close(context);
             return false;
         }
         out.compact();
-        pending = out.position();
-        return pending == 0;
-    }
-
-    /** On a worker, before a blocking handler runs: sends what the loop left unsent, waiting while it must. */
-    void sendBlocking(BlockingSession session) throws IOException {
-        out.limit(pending).position(0);
-        session.writeAll(out, outAddress);
-        pending = 0;
-    }
-
-    /** Bytes waiting for the socket to take them. */
-    int pending() {
-        return pending;
-    }
-
-    /** A write was refused and the output has not drained since: the handler waits to be told. */
-    boolean isBlocked() {
-        return blocked;
+        context.outPending = out.position();
+        return context.outPending == 0;
     }
 
     /** The output drained: returns whether a refused handler waits to hear it, and forgets that it does. */
-    boolean unblock() {
-        boolean was = blocked;
-        blocked = false;
+    boolean unblock(ConnectionContext context) {
+        boolean was = context.outBlocked;
+        context.outBlocked = false;
         return was;
     }
 
-    /** The connection closed: drops what it gathered in {@code scope}'s scratch (if any scope) and what it kept. */
-    void discard(IoScope scope) {
-        if (scope != null && scope.scratchOwner == context) {
-            scope.scratchOut.clear();
+    /** The connection closed: drops what it gathered in the scratch, if its call runs now, and what it kept. */
+    void discard(ConnectionContext context) {
+        if (scratchOwner == context) {
+            scratch.clear();
         }
-        pending = 0;
-        blocked = false;
+        context.outPending = 0;
+        context.outBlocked = false;
     }
 }

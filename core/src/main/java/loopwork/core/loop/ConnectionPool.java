@@ -21,11 +21,12 @@ final class ConnectionPool implements AutoCloseable {
     private int freeCount;
     private final ReservedMemory memory;
     private final LoopStats stats;
-    private final AcceptLoop owner;
+    private final OwnerThread owner;
 
-    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop, Transport transport) {
-        this.stats = loop.stats;
-        this.owner = loop;
+    ConnectionPool(int capacity, int inputBytes, int outputBytes, int home, OwnerThread owner, LoopStats stats,
+            Transport transport) {
+        this.stats = stats;
+        this.owner = owner;
         long stride = (long) inputBytes + outputBytes;
         memory = ReservedMemory.reserve(capacity * stride);
         ByteBuffer whole = memory.byteSize() <= Integer.MAX_VALUE ? memory.segment().asByteBuffer() : null;
@@ -36,8 +37,8 @@ final class ConnectionPool implements AutoCloseable {
             long base = id * stride;
             ByteBuffer in = view(whole, base, inputBytes);
             ByteBuffer out = view(whole, base + inputBytes, outputBytes);
-            contexts[id] = new ConnectionContext(id, in, address + base, out, address + base + inputBytes, loop,
-                    transport);
+            contexts[id] = new ConnectionContext(id, home, owner, in, address + base, out,
+                    address + base + inputBytes, transport);
             free[id] = capacity - 1 - id; // context 0 is taken first
         }
         freeCount = capacity;
@@ -51,7 +52,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /** A free context, or null when every one is in use. */
     ConnectionContext take() {
-        assert owner.inLoop() : owner.notInLoop("ConnectionPool.take");
+        assert owner.isCurrent() : owner.notOwner("ConnectionPool.take");
         if (freeCount == 0) {
             return null;
         }
@@ -62,7 +63,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /** Returns a context; each may come back once per take. */
     void release(ConnectionContext context) {
-        assert owner.inLoop() : owner.notInLoop("ConnectionPool.release");
+        assert owner.isCurrent() : owner.notOwner("ConnectionPool.release");
         if (freeCount == free.length) {
             throw new IllegalStateException("pool already full: context " + context.id() + " released twice");
         }

@@ -36,8 +36,8 @@ final class EpollEndpoint extends Endpoint {
     private EpollPoller watching;
 
     EpollEndpoint(ConnectionContext context) {
-        this.home = context.home.index;
-        this.id = context.id();
+        this.home = context.home;
+        this.id = context.id;
     }
 
     /** A new connection in this context. */

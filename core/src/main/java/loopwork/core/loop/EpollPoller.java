@@ -85,7 +85,7 @@ final class EpollPoller extends Poller {
             // An error or hang-up shows as whatever the context waits for: the read or write then fails.
             int ready = ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 ? READ : 0)
                     | ((events & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 ? WRITE : 0);
-            context.onReady(this, ready & endpoint.interest);
+            loop.onReady(context, ready & endpoint.interest);
         }
     }
 

@@ -1,21 +1,21 @@
 package loopwork.core.loop;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 import loopwork.core.Transport;
 import loopwork.core.log.FailureLog;
-import loopwork.core.ring.SlotPayload;
+import loopwork.core.metrics.Counter;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An agent with a poller and a mailbox: each cycle drains the mailbox, polls, and fires due timers; it
- * sleeps in the poller only when there is nothing else to do. Accept loops and workers are both this.
+ * An agent with a poller and a mailbox: each cycle ({@link #doWork()}) drains the mailbox, polls, and fires what
+ * is due; it sleeps in the poller only when there is nothing else to do. Accept loops, workers' loops and
+ * workers' blocking sides are all this. A test drives one without its thread by calling {@link #doWork()} with a
+ * clock it moves by hand.
  *
- * <p>Not thread-safe: owned by its thread. Other threads may call {@link #wakeup()}, {@link #stop()},
- * {@link #mailbox()} (to claim, fill and commit a message) and {@link #post}. The owner-only entry points
- * assert {@link #inLoop()} (as Netty's loops assert {@code inEventLoop()}); tests run with {@code -ea}.
+ * <p>Not thread-safe: owned by its thread ({@link #owner}). Other threads may call {@link #stop()} and reach it
+ * through its {@link #mailbox}. The owner-only entry points assert {@link OwnerThread#isCurrent()}; tests run
+ * with {@code -ea}.
  */
 abstract class EventLoop implements Runnable {
 
@@ -23,71 +23,26 @@ abstract class EventLoop implements Runnable {
     private static final long IDLE_POLL_MS = 1000;
     /** A cycle that did more than this may have taken a millisecond or more: the next one reads the clock anew. */
     private static final int LONG_CYCLE_WORK = 64;
-    private static final VarHandle SLEEPING;
 
-    static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    final OwnerThread owner;
+    final LoopClock clock;
     final Poller poller;
-    final SlotRing mailbox;
-    private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
-    /** Where this thread logs its handlers' failures, a few a second at most. */
-    final FailureLog handlerFailures = new FailureLog("loopwork.handler");
-    /** Where it logs its own cycles' failures (bugs in the kit), as rate-limited. */
+    final Mailbox mailbox;
+    private final Counter failures = new Counter();
+    /** Where it logs its own cycles' failures (bugs in the kit), rate-limited. */
     private final FailureLog loopFailures = new FailureLog("loopwork.loop");
     private final Thread thread;
     private volatile boolean running = true;
-    @SuppressWarnings("unused") // accessed through SLEEPING
-    private volatile boolean sleeping;
-    /** {@link #nowMs()} as of this cycle's poll: one clock read a cycle serves its timers and its connections. */
-    private long cycleMs = nowMs();
-    /** What the last cycle did: whether {@link #cycleMs} may still stand for now when the next one begins. */
+    /** What the last cycle did: whether the clock read at its poll may still stand for now. */
     private int lastCycleWork = Integer.MAX_VALUE; // the first cycle reads it: the loop may start long after it is made
-    /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
-    private int owed;
 
-    EventLoop(String name, int mailboxCapacity, Transport transport) throws IOException {
-        poller = Poller.open(transport, this);
-        mailbox = new SlotRing(mailboxCapacity);
+    EventLoop(String name, int mailboxCapacity, Transport transport, Clock clock) throws IOException {
         thread = new Thread(this, name);
-        mailbox.consumer(thread);
+        owner = new OwnerThread(thread);
+        this.clock = new LoopClock(clock);
+        poller = Poller.open(transport, this);
+        mailbox = new Mailbox(mailboxCapacity, owner, poller);
         failures.writer(thread);
-    }
-
-    /**
-     * Whether the calling thread may act as this loop: its own thread, or any thread while that one is not
-     * running (before it starts, the thread building the kit owns everything; after it ended, the one that
-     * joined it). For asserts: a field read and a compare, and never a message built unless one fails.
-     */
-    final boolean inLoop() {
-        return Thread.currentThread() == thread || !thread.isAlive();
-    }
-
-    /** The message of a failed {@link #inLoop()} assert: built only then. */
-    final String notInLoop(String what) {
-        return what + " called on " + Thread.currentThread().getName() + ", not on its owner " + name();
-    }
-
-    static long nowMs() {
-        return System.nanoTime() / 1_000_000;
-    }
-
-    /**
-     * The clock as of this cycle's poll, which is when the events being handled arrived; timers count from
-     * it. Reading the clock per request instead cost 2% of a keep-alive load's CPU.
-     */
-    final long cycleMs() {
-        return cycleMs;
-    }
-
-    /** The poller calls this as its wait returns, before it hands out what is ready. */
-    final void readClock() {
-        cycleMs = nowMs();
     }
 
     final String name() {
@@ -103,7 +58,10 @@ abstract class EventLoop implements Runnable {
         return failures.get();
     }
 
-    abstract IoScope scope();
+    /** The poller calls this as its wait returns, before it hands out what is ready. */
+    final void readClock() {
+        clock.read();
+    }
 
     /** Handles one mailbox message; the slot is released after it returns. */
     abstract void onMessage(SlotRing ring, long position);
@@ -116,6 +74,34 @@ abstract class EventLoop implements Runnable {
     /** The context {@code id} of accept loop {@code home}'s pool, for a ready event naming it. */
     abstract ConnectionContext context(int home, int id);
 
+    /** The poller found {@code context}'s socket ready; only loops that serve connections have any. */
+    void onReady(ConnectionContext context, int ready) {
+        throw new IllegalStateException(name() + " serves no connection");
+    }
+
+    /** The index of the accept loop this is, or -1. */
+    int homeIndex() {
+        return -1;
+    }
+
+    /** Fires what is due by {@code nowMs} (timers, queue timeouts); returns how many. */
+    int expireDue(long nowMs) {
+        return 0;
+    }
+
+    /** Milliseconds until something is due, 0 if something is, -1 if nothing waits. */
+    long delayToNext(long nowMs) {
+        return -1;
+    }
+
+    /** A cycle failed on a bug: whatever handler call it cut short is over. */
+    void afterFailure() {
+    }
+
+    /** Once per cycle: the failure logs say how many they left unlogged, once a flood is over. */
+    void reportSuppressed() {
+    }
+
     /** Closes whatever this loop still holds, on its thread, after the last cycle. */
     abstract void onClose();
 
@@ -123,39 +109,13 @@ abstract class EventLoop implements Runnable {
     void afterPoll() {
     }
 
-    /** A connection this loop served as a worker's left it (closed, or sent home); nothing by default. */
-    void released() {
-    }
-
-    /** Reserves room in the mailbox for one message owed later; false when it is all spoken for. */
-    final boolean reserve() {
-        assert inLoop() : notInLoop("reserve");
-        if (owed >= mailbox.capacity()) {
-            return false;
-        }
-        owed++;
-        return true;
-    }
-
-    final void unreserve() {
-        assert inLoop() : notInLoop("unreserve");
-        owed--;
-    }
-
     public void start() {
         thread.start();
     }
 
-    /** Wakes the loop if it sleeps in its poller: a syscall, so only once per sleep. */
-    final void wakeup() {
-        if ((boolean) SLEEPING.getVolatile(this) && SLEEPING.compareAndSet(this, true, false)) {
-            poller.wakeup();
-        }
-    }
-
     public void stop() {
         running = false;
-        poller.wakeup();
+        mailbox.close();
     }
 
     @Override
@@ -170,9 +130,7 @@ abstract class EventLoop implements Runnable {
                     if (loopFailures.tryAcquire()) {
                         loopFailures.log(name() + ": unexpected failure, loop continues", e);
                     }
-                    // A handler call it cut short is over: its connection must not look mid-call for good.
-                    scope().scratchOwner = null;
-                    scope().scratchOut.clear();
+                    afterFailure();
                 }
             }
         } finally {
@@ -182,90 +140,47 @@ abstract class EventLoop implements Runnable {
 
     /** One cycle; returns how much it did. */
     final int doWork() {
-        assert inLoop() : notInLoop("doWork");
+        assert owner.isCurrent() : owner.notOwner("doWork");
         int work = drainMailbox();
         // Before a sleep the clock as of the last poll serves, unless that cycle was long: a loop that sleeps
         // after every few events would otherwise read the clock twice a cycle, 3% of a keep-alive load's
         // user time. A timer then fires late by at most the short cycle's length.
-        long now = lastCycleWork > LONG_CYCLE_WORK ? nowMs() : cycleMs;
-        long timerDelay = work > 0 ? 0 : delayToNext(now); // 0: do not sleep
-        if (timerDelay == 0) {
+        long now = lastCycleWork > LONG_CYCLE_WORK ? clock.nowMs() : clock.cycleMs();
+        long delay = work > 0 ? 0 : delayToNext(now); // 0: do not sleep
+        if (delay == 0 || !mailbox.sleepIfEmpty()) {
             work += poller.poll(0);
         } else {
-            SLEEPING.setVolatile(this, true);
-            // Re-check after announcing the sleep: a message posted before the flag was visible would not wake us.
-            if (!mailbox.isEmpty() || !running) {
-                SLEEPING.setVolatile(this, false);
-                work += poller.poll(0);
-            } else {
-                work += poller.poll(timerDelay > 0 ? timerDelay : IDLE_POLL_MS);
-                SLEEPING.setVolatile(this, false);
-            }
+            work += poller.poll(delay > 0 ? delay : IDLE_POLL_MS);
+            mailbox.awake();
         }
         afterPoll();
-        work += scope().timers.expire(cycleMs);
-        TaskOffload offload = scope().offload;
-        if (offload != null) {
-            work += offload.expireQueued(cycleMs);
-        }
-        handlerFailures.reportSuppressed(); // how many a flood left unlogged, once it is over: a field read until then
+        work += expireDue(clock.cycleMs());
+        reportSuppressed();
         loopFailures.reportSuppressed();
         lastCycleWork = work;
         return work;
     }
 
-    /** Milliseconds until the next timer or queue deadline, 0 if one is due, -1 if there is none. */
-    private long delayToNext(long nowMs) {
-        long delay = scope().timers.delayToNext(nowMs);
-        TaskOffload offload = scope().offload;
-        return offload == null ? delay : offload.delayToNextExpiry(nowMs, delay);
-    }
-
     private int drainMailbox() {
+        SlotRing ring = mailbox.ring;
         int done = 0;
         while (done < MAILBOX_BATCH) {
-            long position = mailbox.peek();
+            long position = ring.peek();
             if (position < 0) {
                 break;
             }
             if (done == 0) {
                 // A message may start a timer (a connection arriving, a completion's handler): it counts from
                 // now, not from a poll that may lie a long cycle back. Only cycles with mail pay for this read.
-                readClock();
+                clock.read();
             }
             try {
-                onMessage(mailbox, position);
+                onMessage(ring, position);
             } finally {
-                mailbox.release(position);
+                ring.release(position);
             }
             done++;
         }
         return done;
-    }
-
-    /**
-     * Posts a message to this loop from any thread. The sender has reserved room (a loop caps what may be
-     * owed to it at its mailbox's capacity), so the spin only waits out producers that claimed before us, or
-     * on a worker's loop, moves that took room meanwhile until the loop drains them. A loop that has
-     * stopped drains nothing: the message is dropped, as everything is closing.
-     */
-    final void post(int kind, int home, int connection, int taskType, int status, SlotPayload payload) {
-        long position;
-        while ((position = mailbox.tryClaim()) < 0) {
-            if (!running) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        mailbox.header(position, Messages.KIND, kind);
-        mailbox.header(position, Messages.HOME, home);
-        mailbox.header(position, Messages.CONNECTION, connection);
-        mailbox.header(position, Messages.TASK_TYPE, taskType);
-        mailbox.header(position, Messages.STATUS, status);
-        if (payload != null) {
-            payload.copyTo(mailbox, position);
-        }
-        mailbox.commit(position);
-        wakeup();
     }
 }

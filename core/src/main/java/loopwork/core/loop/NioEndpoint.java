@@ -64,7 +64,7 @@ final class NioEndpoint extends Endpoint {
 
     /** The key kept in {@code poller}'s role (home, worker loop, blocking), if it is with that poller's selector. */
     private SelectionKey kept(Poller poller) {
-        SelectionKey key = poller.loop == null ? blockingKey : poller.loop == context.home ? homeKey : awayKey;
+        SelectionKey key = poller.loop == null ? blockingKey : poller.loop.homeIndex() == context.home ? homeKey : awayKey;
         return key != null && key.selector() == ((NioPoller) poller).selector ? key : null;
     }
 
@@ -79,7 +79,7 @@ final class NioEndpoint extends Endpoint {
         if (poller.loop == null) {
             cancel(blockingKey); // it went to another worker this time
             blockingKey = key;
-        } else if (poller.loop == context.home) {
+        } else if (poller.loop.homeIndex() == context.home) {
             homeKey = key;
         } else {
             cancel(awayKey);

@@ -48,7 +48,7 @@ final class NioPoller extends Poller {
             loop.readClock();
         }
         if (key.attachment() instanceof ConnectionContext context) {
-            context.onReady(this, key.readyOps() & (READ | WRITE));
+            loop.onReady(context, key.readyOps() & (READ | WRITE));
         } else {
             loop.onAcceptable();
         }

@@ -25,14 +25,14 @@ final class TimerWheel {
     /** No timer's deadline is earlier: where {@link #delayToNext} starts looking. */
     private long earliest;
     private int count;
-    /** The loop that owns the wheel, or null for one made apart from a loop (its tests, a benchmark). */
-    private final EventLoop owner;
+    /** The thread that owns the wheel, or null for one made apart from a loop (its tests, a benchmark). */
+    private final OwnerThread owner;
 
     TimerWheel(long nowMs, Expiry expiry) {
         this(nowMs, expiry, null);
     }
 
-    TimerWheel(long nowMs, Expiry expiry, EventLoop owner) {
+    TimerWheel(long nowMs, Expiry expiry, OwnerThread owner) {
         this.nextTick = nowMs;
         this.earliest = nowMs;
         this.expiry = expiry;
@@ -40,7 +40,7 @@ final class TimerWheel {
     }
 
     private boolean inOwner() {
-        return owner == null || owner.inLoop();
+        return owner == null || owner.isCurrent();
     }
 
     int size() {
@@ -48,7 +48,7 @@ final class TimerWheel {
     }
 
     void schedule(ConnectionContext context, long deadlineMs) {
-        assert inOwner() : owner.notInLoop("TimerWheel.schedule");
+        assert inOwner() : owner.notOwner("TimerWheel.schedule");
         cancel(context);
         long deadline = Math.max(deadlineMs, nextTick);
         earliest = Math.min(earliest, deadline);
@@ -65,7 +65,7 @@ final class TimerWheel {
     }
 
     void cancel(ConnectionContext context) {
-        assert inOwner() : owner.notInLoop("TimerWheel.cancel");
+        assert inOwner() : owner.notOwner("TimerWheel.cancel");
         if (context.timerDeadlineMs < 0) {
             return;
         }
@@ -85,7 +85,7 @@ final class TimerWheel {
 
     /** Fires every timer due by {@code nowMs}; returns how many fired. */
     int expire(long nowMs) {
-        assert inOwner() : owner.notInLoop("TimerWheel.expire");
+        assert inOwner() : owner.notOwner("TimerWheel.expire");
         int fired = 0;
         // After a long sleep, one pass over every bucket covers all the ticks missed.
         long lastTick = Math.min(nowMs, nextTick + SLOTS - 1);

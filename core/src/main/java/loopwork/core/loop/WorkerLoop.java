@@ -2,9 +2,9 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.PrintStream;
+
 import loopwork.core.ConnectionHandler;
 import loopwork.core.HandOffLimits;
-import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
 import loopwork.core.ring.SlotPayload;
@@ -14,27 +14,32 @@ import loopwork.core.ring.SlotRing;
  * A worker thread, the side of a worker that may block. Its mailbox is its task slots: loops claim a slot,
  * write a task (or a connection handed off) into it in place, and publish it. It runs each task in its slot
  * and posts the completion, with the result payload, to the loop that offloaded it; and serves a
- * handed-off connection with blocking I/O until its handler is done. One thing at a time: a long task
- * delays what queues behind it here, never a loop, and never the connections moved to this worker, which
- * its own {@link AsyncLoop} serves on another thread. Work that waited past the queue timeout was taken
+ * handed-off connection with blocking I/O until its handler is done ({@link HandOff}). One thing at a time: a
+ * long task delays what queues behind it here, never a loop, and never the connections moved to this worker,
+ * which its own {@link AsyncLoop} serves on another thread. Work that waited past the queue timeout was taken
  * back by its loop, and is skipped.
  *
- * <p>Not thread-safe: owned by its worker thread. Other threads may claim and commit slots in its mailbox,
- * call {@link #wakeup()}, {@link #stop()} and {@link #stats()}.
+ * <p>Not thread-safe: owned by its worker thread. Other threads may reach it through its mailbox, and call
+ * {@link #stop()} and {@link #stats()}.
  */
 public final class WorkerLoop extends EventLoop {
 
+    private final int index;
     private final WorkerStats stats = new WorkerStats();
-    private final IoScope scope;
     private final TaskType[] taskTypes;
-    private final BlockingSession session;
+    private final long queueTimeoutMs;
     private final AsyncLoop loop;
+    private final HandOff handOff;
+    private final ConnectionCloser closer;
+    private final Trips trips;
     /** The flyweight over the task running now, in its slot. */
     private final SlotPayload payload = new SlotPayload();
     /** Where a blocking handler waits for its connection to be readable or writable. */
     private final Poller blockingPoller;
-    private AcceptLoop[] homes;
     private final WorkerLoop[] workers;
+    private ContextDirectory contexts;
+    /** Where completions go: the accept loops' mailboxes, then the workers' loops'. */
+    private Mailbox[] homes;
 
     /**
      * @param workers all workers, this one included, filled in before any thread starts: where this worker's
@@ -44,31 +49,55 @@ public final class WorkerLoop extends EventLoop {
             ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
             Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
             throws IOException {
-        super("loopwork-worker-" + index, slots, transport);
+        super("loopwork-worker-" + index, slots, transport, Clock.SYSTEM);
+        this.index = index;
         blockingPoller = Poller.open(transport, null);
         this.taskTypes = taskTypes;
         this.workers = workers;
+        this.queueTimeoutMs = queueTimeoutMs;
         stats.blockingWriter(thread());
-        scope = new IoScope(this, blockingHandler, inputCapacity, outputCapacity, log, stats.blocking);
-        session = new BlockingSession(scope, blockingPoller, handOffLimits);
+        HandlerFailures failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
+        BlockingSession session = new BlockingSession(owner, poller, blockingPoller, blockingHandler,
+                outputCapacity, handOffLimits);
+        closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
+                stats.heldBlocking);
+        trips = new Trips(null, null, stats.heldBlocking);
+        handOff = new HandOff(owner, clock, session, failures, closer, trips, stats.handOffTimeouts);
         try {
-            loop = new AsyncLoop(index, mailboxCapacity, workers, taskTypes, loopHandler, inputCapacity,
-                    outputCapacity, transport, queueTimeoutMs, log, stats);
+            loop = new AsyncLoop(index, mailboxCapacity, loopHandler, inputCapacity, outputCapacity, transport, log,
+                    stats, Clock.SYSTEM);
         } catch (IOException | RuntimeException e) {
-            release();
+            blockingPoller.close();
+            poller.close();
             throw e;
         }
     }
 
     /** The accept loops whose connections this worker may serve; set once, before any thread starts. */
     public void homes(AcceptLoop[] loops) {
-        this.homes = loops;
-        loop.homes(loops);
+        contexts = new ContextDirectory(AcceptLoop.pools(loops));
+        homes = AcceptLoop.mailboxes(loops);
+        closer.homes(homes);
+        trips.homes(homes);
+        loop.connect(workers, taskTypes, queueTimeoutMs, loops, contexts);
     }
 
-    /** This worker's own event loop, for the connections moved to it. */
-    AsyncLoop loop() {
-        return loop;
+    /** The workers' blocking sides' mailboxes, where tasks and hand-offs go. */
+    static Mailbox[] blockingSides(WorkerLoop[] workers) {
+        Mailbox[] mailboxes = new Mailbox[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            mailboxes[i] = workers[i].mailbox;
+        }
+        return mailboxes;
+    }
+
+    /** The workers' loops' mailboxes, where moves go. */
+    static Mailbox[] loops(WorkerLoop[] workers) {
+        Mailbox[] mailboxes = new Mailbox[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            mailboxes[i] = workers[i].loop.mailbox;
+        }
+        return mailboxes;
     }
 
     /** Cycles of this worker's own event loop that failed on a bug in the kit; readable from any thread. */
@@ -79,11 +108,6 @@ public final class WorkerLoop extends EventLoop {
     /** The thread of this worker's own event loop. */
     public Thread loopThread() {
         return loop.thread();
-    }
-
-    @Override
-    IoScope scope() {
-        return scope;
     }
 
     public WorkerStats stats() {
@@ -106,62 +130,42 @@ public final class WorkerLoop extends EventLoop {
         loop.stop();
     }
 
-    /** Runs a task; returns its completion status. Shared with loops that run tasks inline. */
-    static int run(TaskType type, TaskPayload payload) {
-        try {
-            type.run(payload);
-            return Messages.TASK_OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Messages.TASK_FAILED;
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-            return Messages.TASK_FAILED;
-        }
-    }
-
     @Override
     void onMessage(SlotRing ring, long position) {
         int kind = ring.header(position, Messages.KIND);
         if (kind == Messages.NONE) {
             return; // a claim given up
         }
-        if (!ring.compareAndSetState(position, Messages.queued(position),
-                Messages.started(position))) {
+        if (!ring.compareAndSetState(position, Messages.queued(position), Messages.started(position))) {
             return; // it waited past the queue timeout: its loop took it back and answered
         }
         int home = ring.header(position, Messages.HOME);
-        ConnectionContext context = homes[home].pool.context(ring.header(position, Messages.CONNECTION));
+        int id = ring.header(position, Messages.CONNECTION);
         switch (kind) {
             case Messages.TASK -> {
                 int type = ring.header(position, Messages.TASK_TYPE);
                 SlotPayload task = payload.wrap(ring, position);
-                int status = run(taskTypes[type], task);
+                int status = TaskRunner.run(taskTypes[type], task);
                 if (status != Messages.TASK_OK) {
                     stats.tasksFailed.increment();
                 }
                 stats.tasksRun.increment();
                 int replyTo = ring.header(position, Messages.REPLY_TO);
-                EventLoop offloader = replyTo < 0 ? homes[home] : workers[replyTo].loop;
-                offloader.post(Messages.TASK_DONE, home, context.id(), type, status, task);
+                Mailbox offloader = replyTo < 0 ? homes[home] : workers[replyTo].loop.mailbox;
+                offloader.post(Messages.TASK_DONE, home, id, type, status, task);
             }
             case Messages.HAND_OFF -> {
                 stats.handOffs.increment();
                 stats.heldBlocking.add(1);
-                context.transfer.serveBlocking(session, scope);
+                handOff.serve(contexts.context(home, id));
             }
             default -> throw new IllegalStateException("unexpected message " + kind);
         }
     }
 
-    /** A handed-off connection left this worker (closed or sent home). */
-    @Override
-    void released() {
-        stats.heldBlocking.add(-1);
-    }
-
     @Override
     ConnectionContext context(int home, int id) {
-        return homes[home].pool.context(id);
+        return contexts.context(home, id);
     }
 
     @Override

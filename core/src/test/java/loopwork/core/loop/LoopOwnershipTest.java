@@ -65,15 +65,15 @@ class LoopOwnershipTest {
 
     private void everyOwnerOnlyCall() {
         ConnectionContext context = loop.pool.take();
-        loop.scope().timers.schedule(context, 5);
-        loop.scope().timers.cancel(context);
-        loop.scope().timers.expire(10);
+        loop.driver.timers.schedule(context, 5);
+        loop.driver.timers.cancel(context);
+        loop.driver.timers.expire(10);
         loop.pool.release(context);
-        loop.scope().offload.expireQueued(0);
-        assertThat(loop.mailbox.peek()).isEqualTo(-1);
+        loop.driver.offload.expireQueued(0, loop.driver);
+        assertThat(loop.mailbox.ring.peek()).isEqualTo(-1);
         loop.stats.accepted.increment();
-        assertThat(loop.reserve()).isTrue();
-        loop.unreserve();
+        assertThat(loop.mailbox.reserve()).isTrue();
+        loop.mailbox.unreserve();
         context.close(); // free: returns at once
         assertThat(context.inServingThread()).isTrue();
     }
@@ -85,14 +85,14 @@ class LoopOwnershipTest {
 
         refused(() -> loop.pool.take(), "ConnectionPool.take");
         refused(() -> loop.pool.release(context), "ConnectionPool.release");
-        refused(() -> loop.scope().timers.schedule(context, 5), "TimerWheel.schedule");
-        refused(() -> loop.scope().timers.cancel(context), "TimerWheel.cancel");
-        refused(() -> loop.scope().timers.expire(10), "TimerWheel.expire");
-        refused(() -> loop.scope().offload.expireQueued(0), "TaskOffload.expireQueued");
-        refused(() -> loop.scope().offload.tryClaim(context, 0), "TaskOffload.tryClaim");
-        refused(() -> loop.mailbox.peek(), "peek");
-        refused(() -> loop.mailbox.release(0), "release");
-        refused(() -> loop.reserve(), "reserve");
+        refused(() -> loop.driver.timers.schedule(context, 5), "TimerWheel.schedule");
+        refused(() -> loop.driver.timers.cancel(context), "TimerWheel.cancel");
+        refused(() -> loop.driver.timers.expire(10), "TimerWheel.expire");
+        refused(() -> loop.driver.offload.expireQueued(0, loop.driver), "TaskOffload.expireQueued");
+        refused(() -> loop.driver.offload.tryClaim(context, 0), "TaskOffload.tryClaim");
+        refused(() -> loop.mailbox.ring.peek(), "peek");
+        refused(() -> loop.mailbox.ring.release(0), "release");
+        refused(() -> loop.mailbox.reserve(), "Mailbox.reserve");
         refused(() -> loop.doWork(), "doWork");
         refused(() -> loop.stats.accepted.increment(), "counter written by");
         refused(() -> loop.stats.counters.handlerErrors.increment(), "counter written by");
@@ -100,7 +100,7 @@ class LoopOwnershipTest {
         assertThat(context.inServingThread()).isFalse();
 
         // What other threads may do still works: post to the mailbox, read the counters.
-        assertThat(loop.mailbox.tryClaim()).isGreaterThanOrEqualTo(0);
+        assertThat(loop.mailbox.ring.tryClaim()).isGreaterThanOrEqualTo(0);
         assertThat(loop.stats.accepted()).isZero();
     }
 

@@ -17,7 +17,7 @@ class TimerWheelTest {
     private final TimerWheel wheel = new TimerWheel(1_000, context -> fired.add(context.id()));
 
     private static ConnectionContext context(int id) {
-        return new ConnectionContext(id, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0, null, Transport.NIO);
+        return new ConnectionContext(id, 0, null, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0, Transport.NIO);
     }
 
     @Test

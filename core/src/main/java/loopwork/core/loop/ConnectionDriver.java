@@ -1,0 +1,350 @@
+package loopwork.core.loop;
+
+import java.nio.ByteBuffer;
+
+import loopwork.core.ConnectionHandler;
+import loopwork.core.TaskPayload;
+import loopwork.core.ring.SlotRing;
+
+/**
+ * Serves the connections of one loop (an accept loop's, or a worker's for those moved to it): reads what
+ * arrives, calls the handler through {@link #call}, the one wrapper every callback goes through, sends what it
+ * wrote, sets what the poller watches, and lets connections leave or close. Every event of a connection's life
+ * on a loop comes here: ready ({@link #onReady}), opened, arrived, a task done or expired, a timer.
+ *
+ * <p>Not thread-safe: owned by its loop, as are the connections it serves ({@link ConnectionContext#servedBy}
+ * is this driver's {@link #actions}).
+ */
+final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
+
+    final OwnerThread owner;
+    final LoopClock clock;
+    final Poller poller;
+    final ConnectionHandler handler;
+    final HandlerFailures failures;
+    final ScopeCounters counters;
+    final TimerWheel timers;
+    final TaskOffload offload;
+    final ConnectionOutput output;
+    final Trips trips;
+    final ConnectionCloser closer;
+    /** What the connections this driver serves pass their handler's actions to. */
+    final ServingActions actions;
+    final ConnectionInput input;
+
+    ConnectionDriver(OwnerThread owner, LoopClock clock, Poller poller, ConnectionHandler handler,
+            HandlerFailures failures, ScopeCounters counters, TaskOffload offload, int inputCapacity,
+            int outputCapacity, ConnectionPool pool, LoopStats homeStats, loopwork.core.metrics.Counter held) {
+        this.owner = owner;
+        this.clock = clock;
+        this.poller = poller;
+        this.handler = handler;
+        this.failures = failures;
+        this.counters = counters;
+        this.offload = offload;
+        this.timers = new TimerWheel(clock.cycleMs(), this, owner);
+        this.output = new ConnectionOutput(poller, outputCapacity, counters);
+        this.trips = new Trips(offload, homeStats != null ? homeStats.away : null, held);
+        this.closer = new ConnectionCloser(poller, handler, failures, output, timers, offload, pool, homeStats, held);
+        output.closer(closer);
+        this.actions = new ServingActions(this);
+        this.input = new ConnectionInput(poller, inputCapacity);
+    }
+
+    /** Fires the timers and queue timeouts due by {@code nowMs}; returns how many. */
+    int expireDue(long nowMs) {
+        return timers.expire(nowMs) + offload.expireQueued(nowMs, this);
+    }
+
+    /** Milliseconds until the next timer or queue deadline, 0 if one is due, -1 if there is none. */
+    long delayToNext(long nowMs) {
+        return offload.delayToNextExpiry(nowMs, timers.delayToNext(nowMs));
+    }
+
+    /** The accept loops' mailboxes, where connections go home; set once, before any thread starts. */
+    void homes(Mailbox[] mailboxes) {
+        trips.homes(mailboxes);
+        closer.homes(mailboxes);
+    }
+
+    /**
+     * At home, a connection just accepted into {@code context}: the handler's {@code onOpen}, then a first read
+     * before the poller is asked to watch. A client sends its request as soon as it is connected, so it has
+     * usually arrived by the time the loop accepts: this saves a trip through the poller, and a connection
+     * answered and closed at once never enters it at all. Returns false when that read found nothing.
+     */
+    boolean opened(ConnectionContext context) {
+        assert owner.isCurrent() && context.state == ConnectionContext.FREE : context.notOwner("opened");
+        context.state = ConnectionContext.OPEN;
+        context.inputEnded = false;
+        context.servedBy = actions;
+        context.interestOps = Poller.READ; // not yet asked of the poller: below, after a first read
+        context.lastRead = 1; // if onOpen stops reading or closes, there is no first read to miss
+        try {
+            if (call(context, HandlerCall.OPEN, null, 0, null)
+                    && ((context.interestOps & Poller.READ) == 0 || onReadable(context))) {
+                context.interestOps = -1; // whatever was settled so far, the poller has not been told yet
+                updateInterest(context);
+            }
+        } catch (RuntimeException e) {
+            failed(context, e);
+        }
+        return context.lastRead != 0;
+    }
+
+    /** The poller found the socket ready for {@code ready} ({@link Poller#READ} | {@link Poller#WRITE}). */
+    void onReady(ConnectionContext context, int ready) {
+        if (!context.isServedBy(actions)) {
+            return; // reported just before it closed or left this thread
+        }
+        try {
+            if ((ready & Poller.WRITE) != 0 && !onWritable(context)) {
+                return; // closed, or now another thread's: touch nothing more
+            }
+            if ((ready & Poller.READ) != 0) {
+                onReadable(context);
+            }
+        } catch (RuntimeException e) {
+            failed(context, e);
+        }
+    }
+
+    /**
+     * A failure while a connection's event was handled, outside a handler call (those are caught in {@link #call}):
+     * counted and logged, and the connection closed if this thread still serves it; one that left it meanwhile is
+     * another's to touch.
+     */
+    private void failed(ConnectionContext context, RuntimeException e) {
+        failures.failed(context.id, "serving", e);
+        if (context.servedBy != actions) {
+            return;
+        }
+        if (output.inCall(context)) { // it failed between a call's start and its end: that call is over
+            output.endAnyCall();
+        }
+        closer.close(context); // closed away, it goes home at once: no call's end will send it
+    }
+
+    // ---- input
+
+    /** Reads what arrived and hands it to the handler; returns whether this thread still serves the connection. */
+    private boolean onReadable(ConnectionContext context) {
+        int read = input.read(context);
+        if (read > 0) {
+            return call(context, HandlerCall.DATA, input.data(context), 0, null);
+        }
+        if (read == Endpoint.END) {
+            return endOfInput(context);
+        }
+        if (read < 0) {
+            closer.close(context); // reset, or another failure: nothing can reach the peer any more
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The peer sent its FIN, a half-close: answers still owed (a task's, a pipelined request's) go out first,
+     * then the handler closes. Returns whether this thread still serves the connection.
+     */
+    private boolean endOfInput(ConnectionContext context) {
+        context.inputEnded = true;
+        if (!deliverPending(context)) {
+            return false; // most often closed at once: nothing was owed
+        }
+        return updateInterest(context); // stop reading: a level-triggered poller would report the end again
+    }
+
+    /**
+     * Shows input kept from earlier to the handler again (after a task completed, a timer, output drained, an
+     * arrival, or the end of the input), and once the input has ended and all of it was taken, says so. Call it
+     * only while this thread serves the connection; returns whether it still does.
+     */
+    private boolean deliverPending(ConnectionContext context) {
+        if (context.closeAfterWrite) {
+            return true;
+        }
+        ByteBuffer pending = input.pending(context);
+        if (pending != null && !call(context, HandlerCall.DATA, pending, 0, null)) {
+            return false;
+        }
+        if (!context.inputEnded || context.inPending > 0 || context.closeAfterWrite) {
+            return true;
+        }
+        return call(context, HandlerCall.INPUT_ENDED, null, 0, null);
+    }
+
+    // ---- output
+
+    /**
+     * The socket can take more: send what waits, then let the handler go on. Returns whether this thread
+     * still serves the connection after.
+     */
+    private boolean onWritable(ConnectionContext context) {
+        if (!output.flush(context)) {
+            if (context.state != ConnectionContext.OPEN) {
+                return false;
+            }
+            return updateInterest(context); // some left: keep watching for room
+        }
+        if (context.closeAfterWrite) {
+            closer.close(context);
+            return false;
+        }
+        if (output.unblock(context)) {
+            if (!call(context, HandlerCall.WRITABLE, null, 0, null) || !deliverPending(context)) {
+                return false;
+            }
+        }
+        return updateInterest(context);
+    }
+
+    // ---- the one handler call
+
+    /**
+     * Calls the handler for {@code event} and settles what the call asked for: sends what it wrote, then closes,
+     * leaves, or sets what the poller watches. Returns whether this thread still serves the connection: after
+     * false, another thread may own it already, so the caller must not touch it again.
+     */
+    boolean call(ConnectionContext context, int event, ByteBuffer data, int taskType, TaskPayload result) {
+        output.beginCall(context);
+        invokeCaught(context, event, data, taskType, result);
+        if (event == HandlerCall.DATA && context.isServedBy(actions) && input.keepUnconsumed(context, data)) {
+            // Full of what the handler left, with nothing to show it again: it is told, in the same call.
+            counters.inputFull.increment();
+            invokeCaught(context, HandlerCall.INPUT_FULL, null, 0, null);
+        }
+        return endCall(context);
+    }
+
+    /** The handler's callback, its failure counted, logged and the connection closed after a last answer. */
+    private void invokeCaught(ConnectionContext context, int event, ByteBuffer data, int taskType,
+            TaskPayload result) {
+        Throwable failed = HandlerCall.invoke(handler, context, event, data, taskType, result, null);
+        if (failed != null) {
+            closer.closeAfterFailure(context, failed);
+            failures.failed(context.id, HandlerCall.name(event), failed); // after: onFailure's own failure is logged with it
+        }
+    }
+
+    private boolean endCall(ConnectionContext context) {
+        offload.abortOpenClaim(context); // a claim never outlives the call that opened it
+        boolean served = context.isServedBy(actions);
+        output.endCall(context, served);
+        if (!context.isServedBy(actions)) {
+            if (context.state == ConnectionContext.CLOSED_AWAY && context.servedBy == actions) {
+                closer.sendClosedHome(context); // closed away during the call: home may have it from here
+            }
+            return false; // closed; on a worker, the context may be home's again already
+        }
+        if (context.closeAfterWrite && context.outPending == 0) {
+            closer.close(context);
+            return false;
+        }
+        if (context.isLeaving()) {
+            leave(context);
+            return false;
+        }
+        return updateInterest(context);
+    }
+
+    /**
+     * Has the poller watch what the connection waits for; returns whether it is still open (a socket the poller
+     * refuses closes).
+     */
+    private boolean updateInterest(ConnectionContext context) {
+        boolean reading = !context.inputEnded && !context.closeAfterWrite && !context.outBlocked
+                && context.inPending < context.in.capacity();
+        int wanted = (reading ? Poller.READ : 0) | (context.outPending > 0 ? Poller.WRITE : 0);
+        if (wanted != context.interestOps) {
+            context.interestOps = wanted;
+            if (!context.endpoint.watch(poller, wanted)) {
+                closer.close(context);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- tasks and timers
+
+    /** A completion of one of its tasks came back for {@code context}. */
+    void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
+        int taskType = ring.header(position, Messages.TASK_TYPE);
+        TaskPayload result = offload.completed(context, ring, position);
+        if (settledClosed(context)) {
+            return;
+        }
+        int event = result != null ? HandlerCall.TASK_DONE : HandlerCall.TASK_FAILED;
+        if (call(context, event, null, taskType, result)) {
+            deliverPending(context);
+        }
+    }
+
+    /** A task of {@code context} waited for its worker past the queue timeout and was taken back unrun. */
+    @Override
+    public void taskExpired(ConnectionContext context) {
+        if (!settledClosed(context) && call(context, HandlerCall.QUEUE_TIMEOUT, null, 0, null)) {
+            deliverPending(context);
+        }
+    }
+
+    /**
+     * Whether the connection closed while a task was out: then the context is only to free, once its last
+     * task is back.
+     */
+    private boolean settledClosed(ConnectionContext context) {
+        if (context.state == ConnectionContext.OPEN) {
+            return false;
+        }
+        if (context.state == ConnectionContext.AWAITING_TASKS && context.tasksInFlight == 0) {
+            closer.released(context);
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimer(ConnectionContext context) {
+        if (context.state == ConnectionContext.OPEN && call(context, HandlerCall.TIMER, null, 0, null)) {
+            deliverPending(context); // a route that answered from its timer may have held pipelined input back
+        }
+    }
+
+    // ---- trips
+
+    /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
+    private void leave(ConnectionContext context) {
+        timers.cancel(context);
+        context.endpoint.unwatch(poller);
+        context.interestOps = 0;
+        trips.leave(context);
+    }
+
+    /** The connection arrived (moved to this worker's loop, or back home): this loop serves it from now on. */
+    void arrive(ConnectionContext context) {
+        assert owner.isCurrent() && context.servedBy == null : context.notOwner("arrive");
+        context.away = context.homeOwner != owner; // a move to a worker stays away; a return is home again
+        serveArrived(context, HandlerCall.ARRIVED);
+    }
+
+    /**
+     * At home: the hand-off waited for its worker past the queue timeout, and home took it back before the
+     * worker began; the handler hears {@code onQueueTimeout} instead of {@code onArrived}.
+     */
+    @Override
+    public void handOffExpired(ConnectionContext context) {
+        assert owner.isCurrent() && context.servedBy == null : context.notOwner("handOffExpired");
+        context.away = false;
+        context.blockingHandler = null;
+        trips.cameBack();
+        serveArrived(context, HandlerCall.QUEUE_TIMEOUT);
+    }
+
+    private void serveArrived(ConnectionContext context, int event) {
+        context.servedBy = actions;
+        context.interestOps = -1; // whatever it had, updateInterest sets it
+        if (call(context, event, null, 0, null)) {
+            deliverPending(context);
+        }
+    }
+}

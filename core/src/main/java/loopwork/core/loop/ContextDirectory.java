@@ -1,0 +1,32 @@
+package loopwork.core.loop;
+
+/**
+ * Every accept loop's pool, by loop index: how a worker finds the context a message or a ready event names.
+ *
+ * <p>Filled in once by the thread building the kit, before any loop starts; read-only after, from any thread
+ * (each context is then touched only by the thread serving it).
+ */
+final class ContextDirectory {
+
+    private final ConnectionPool[] pools;
+
+    ContextDirectory(ConnectionPool[] pools) {
+        this.pools = pools;
+    }
+
+    ConnectionContext context(int home, int id) {
+        return pools[home].context(id);
+    }
+
+    /** At stop, on {@code driver}'s thread: closes every connection it still serves. */
+    void closeServedBy(ConnectionDriver driver) {
+        for (ConnectionPool pool : pools) {
+            for (int id = 0; id < pool.capacity(); id++) {
+                ConnectionContext context = pool.context(id);
+                if (context.isServedBy(driver.actions)) {
+                    driver.closer.close(context);
+                }
+            }
+        }
+    }
+}

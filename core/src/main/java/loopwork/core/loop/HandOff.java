@@ -1,0 +1,158 @@
+package loopwork.core.loop;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import loopwork.core.BlockingHandler;
+import loopwork.core.TaskPayload;
+import loopwork.core.metrics.Counter;
+
+/**
+ * A worker's blocking side serving a handed-off connection: lends it to its {@link BlockingHandler} through the
+ * worker's {@link BlockingSession}, output the loop left unsent going first, keeps what input the handler left,
+ * then sends the connection home open, or closes it. While the handler runs, the connection's own actions are
+ * this class's: it writes and reads through the session, so the loop's ways (writes, tasks, trips, timers) are
+ * refused, and a close is only noted, done when the handler returns: closing at once would send the context
+ * home while the handler still uses it.
+ *
+ * <p>Not thread-safe: owned by its worker's blocking thread.
+ */
+final class HandOff implements ConnectionActions {
+
+    private final OwnerThread owner;
+    private final LoopClock clock;
+    private final BlockingSession session;
+    private final HandlerFailures failures;
+    private final ConnectionCloser closer;
+    private final Trips trips;
+    private final Counter timeouts;
+
+    HandOff(OwnerThread owner, LoopClock clock, BlockingSession session, HandlerFailures failures,
+            ConnectionCloser closer, Trips trips, Counter timeouts) {
+        this.owner = owner;
+        this.clock = clock;
+        this.session = session;
+        this.failures = failures;
+        this.closer = closer;
+        this.trips = trips;
+        this.timeouts = timeouts;
+    }
+
+    /** Serves the handed-off connection with its blocking handler, then returns or closes it. */
+    void serve(ConnectionContext context) {
+        assert owner.isCurrent() && context.servedBy == null : context.notOwner("HandOff.serve");
+        context.servedBy = this;
+        boolean keep;
+        try {
+            keep = serveWith(context, context.blockingHandler);
+        } catch (IOException e) {
+            keep = false; // the peer reset, closed or went idle: not the handler's fault
+        } catch (InterruptedException e) {
+            keep = false; // the worker is stopping
+            Thread.currentThread().interrupt();
+        } catch (Exception | AssertionError | StackOverflowError e) {
+            keep = false;
+            failures.failed(context.id, "serve", e); // BlockingHandler.serve
+        } finally {
+            context.blockingHandler = null;
+        }
+        if (context.closeWhenServed) {
+            context.closeWhenServed = false;
+            keep = false;
+        }
+        if (session.timedOut()) { // even if the handler caught it: its answer may be cut short
+            keep = false;
+            context.resetOnClose = true;
+            timeouts.increment();
+        }
+        if (keep && context.endpoint.isOpen()) {
+            trips.returnHome(context);
+        } else {
+            closer.close(context);
+        }
+    }
+
+    private boolean serveWith(ConnectionContext context, BlockingHandler handler) throws Exception {
+        ByteBuffer in = context.in;
+        session.bind(context, in, context.inAddress);
+        try {
+            ByteBuffer out = context.out; // what the loop left unsent goes first
+            out.limit(context.outPending).position(0);
+            session.writeAll(out, context.outAddress);
+            context.outPending = 0;
+            in.limit(context.inPending).position(0);
+            boolean keep = handler.serve(session);
+            session.flush();
+            context.inPending = in.remaining();
+            in.compact();
+            return keep;
+        } finally {
+            session.release();
+        }
+    }
+
+    @Override
+    public boolean inOwnerThread() {
+        return owner.isCurrent();
+    }
+
+    @Override
+    public boolean canWrite(ConnectionContext context, int length) {
+        return false; // the blocking handler writes through its BlockingConnection
+    }
+
+    @Override
+    public boolean write(ConnectionContext context, ByteBuffer src) {
+        return false;
+    }
+
+    @Override
+    public boolean write(ConnectionContext context, byte[] src, int offset, int length) {
+        return false;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(ConnectionContext context, int taskType) {
+        return null;
+    }
+
+    @Override
+    public void commitTask(ConnectionContext context) {
+        throw new IllegalStateException("no task claimed by connection " + context.id);
+    }
+
+    @Override
+    public boolean handOff(ConnectionContext context, BlockingHandler handler) {
+        return false;
+    }
+
+    @Override
+    public boolean moveToWorker(ConnectionContext context) {
+        return false;
+    }
+
+    @Override
+    public boolean moveHome(ConnectionContext context) {
+        return false;
+    }
+
+    @Override
+    public void setTimer(ConnectionContext context, long delayMs) {
+        // timers are a loop's: a blocking handler waits within its HandOffLimits
+    }
+
+    @Override
+    public void cancelTimer(ConnectionContext context) {
+    }
+
+    @Override
+    public long nowMs() {
+        return clock.nowMs();
+    }
+
+    /** Noted, and done when the handler returns. */
+    @Override
+    public void close(ConnectionContext context) {
+        context.closeWhenServed = true;
+    }
+}
