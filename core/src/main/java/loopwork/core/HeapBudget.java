@@ -29,7 +29,7 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
      * same 8-byte sizes). HeapBudgetTest measures it again on both transports. Without compressed oops (heaps
      * of 32 GB and more) it is about 500 B; such heaps hold any pool the kit allows many times over.
      */
-    public static final int KIT_BYTES_PER_CONTEXT = 376;
+    public static final int KIT_BYTES_PER_CONTEXT = 320;
 
     /** The check keeps 1 / SPARE_DIVISOR of the maximum heap free for everything but the contexts. */
     static final int SPARE_DIVISOR = 8;
