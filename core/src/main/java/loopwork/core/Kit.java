@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import loopwork.core.loop.AcceptLoop;
-import loopwork.core.loop.LoopStats;
 import loopwork.core.loop.WorkerLoop;
-import loopwork.core.loop.WorkerStats;
 
 /**
  * A running set of accept loops and workers serving one protocol on one address.
@@ -29,6 +27,8 @@ public final class Kit implements AutoCloseable {
     private final HeapBudget heapBudget;
     private final AcceptLoop[] loops;
     private final WorkerLoop[] workers;
+    private final List<LoopStatistics> loopStats;
+    private final List<WorkerStatistics> workerStats;
     private int port = -1;
     private boolean started;
     private boolean closed;
@@ -78,6 +78,16 @@ public final class Kit implements AutoCloseable {
         for (WorkerLoop worker : workers) {
             worker.homes(loops);
         }
+        LoopStatistics[] loopViews = new LoopStatistics[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            loopViews[i] = loops[i].stats();
+        }
+        WorkerStatistics[] workerViews = new WorkerStatistics[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            workerViews[i] = workers[i].stats();
+        }
+        loopStats = List.of(loopViews);
+        workerStats = List.of(workerViews);
     }
 
     public static KitBuilder builder() {
@@ -127,20 +137,17 @@ public final class Kit implements AutoCloseable {
         return heapBudget;
     }
 
-    public List<LoopStats> loopStats() {
-        List<LoopStats> stats = new ArrayList<>(loops.length);
-        for (AcceptLoop loop : loops) {
-            stats.add(loop.stats());
-        }
-        return stats;
+    /**
+     * Each accept loop's counters, in loop order (the index is {@link LoopInfo#index()}): live read-only views,
+     * the same list on every call, so reading them allocates nothing.
+     */
+    public List<LoopStatistics> loopStats() {
+        return loopStats;
     }
 
-    public List<WorkerStats> workerStats() {
-        List<WorkerStats> stats = new ArrayList<>(workers.length);
-        for (WorkerLoop worker : workers) {
-            stats.add(worker.stats());
-        }
-        return stats;
+    /** Each worker's counters, in worker order: live read-only views, the same list on every call. */
+    public List<WorkerStatistics> workerStats() {
+        return workerStats;
     }
 
     /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */

@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import loopwork.core.loop.LoopStats;
-import loopwork.core.loop.WorkerStats;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -217,11 +215,11 @@ class HandlerContractTest {
         }
     }
 
-    private static LoopStats loop(Kit kit) {
+    private static LoopStatistics loop(Kit kit) {
         return kit.loopStats().get(0);
     }
 
-    private static WorkerStats worker(Kit kit) {
+    private static WorkerStatistics worker(Kit kit) {
         return kit.workerStats().get(0);
     }
 

@@ -17,6 +17,10 @@ public final class HttpStats {
     /** The thread that writes these counters, once it has used them; read by asserts only. */
     private Thread writer;
 
+    /** Made by the protocol, one per handler; others read them through {@link HttpProtocol#stats()}. */
+    HttpStats() {
+    }
+
     /**
      * For asserts, on the thread of the handler these counters belong to: the first such call names that
      * thread their writer ({@link Counter#writer}); returns whether the caller is it (or it no longer runs).

@@ -47,10 +47,13 @@ final class Daemon {
         }
         command.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments()); // with the module path, if any
+        Module module = Main.class.getModule();
+        if (module.isNamed()) { // as bin/loopwork runs it
+            command.addAll(List.of("-m", module.getName() + "/" + Main.class.getName()));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        }
         command.addAll(List.of(args)); // the child sees -d too, and serves because of CHILD_ENV
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -11,7 +11,6 @@ import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
 import loopwork.core.Transport;
-import loopwork.core.epoll.EpollSupport;
 import loopwork.http.HttpLimits;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
@@ -132,9 +131,9 @@ public final class LoopworkServer implements AutoCloseable {
                         maxHeap >> 20));
     }
 
-    /** Says so when epoll's system calls go through glibc (see {@link EpollSupport#systemCallsThroughGlibcBecause}). */
+    /** Says so when epoll's system calls go through glibc (see {@link Transport#systemCallsThroughGlibcBecause}). */
     private static String systemCalls(KitConfig c) {
-        String because = c.transport() == Transport.EPOLL ? EpollSupport.systemCallsThroughGlibcBecause() : null;
+        String because = c.transport().systemCallsThroughGlibcBecause();
         return because == null ? "" : " (system calls through glibc: " + because + ")";
     }
 

@@ -7,8 +7,8 @@ import java.util.function.ToLongFunction;
 
 import loopwork.core.Kit;
 import loopwork.core.KitConfig;
-import loopwork.core.loop.LoopStats;
-import loopwork.core.loop.WorkerStats;
+import loopwork.core.LoopStatistics;
+import loopwork.core.WorkerStatistics;
 import loopwork.http.HttpExchange;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
@@ -47,9 +47,9 @@ final class MetricsRoute implements Route {
     }
 
     String render() {
-        List<LoopStats> loops = kit.loopStats();
+        List<LoopStatistics> loops = kit.loopStats();
         List<HttpStats> loopHttp = http.stats();
-        List<WorkerStats> workers = kit.workerStats();
+        List<WorkerStatistics> workers = kit.workerStats();
         List<HttpStats> workerHttp = http.workerStats();
         StringBuilder out = new StringBuilder(8192);
         KitConfig config = kit.config();
@@ -58,22 +58,24 @@ final class MetricsRoute implements Route {
                 .append("\",accept_threads=\"").append(config.acceptThreads())
                 .append("\",worker_threads=\"").append(config.workerThreads()).append("\"} 1\n");
         family(out, "loopwork_connections_accepted_total", "counter", "Connections accepted into a context.",
-                "loop", loops, LoopStats::accepted);
-        family(out, "loopwork_connections_open", "gauge", "Connections open now.", "loop", loops, LoopStats::open);
+                "loop", loops, LoopStatistics::accepted);
+        family(out, "loopwork_connections_open", "gauge", "Connections open now.", "loop", loops, LoopStatistics::open);
         family(out, "loopwork_connections_rejected_total", "counter",
-                "Connections refused with 503 because the loop's pool was empty.", "loop", loops, LoopStats::rejected);
+                "Connections refused with 503 because the loop's pool was empty.", "loop", loops,
+                LoopStatistics::rejected);
         family(out, "loopwork_accept_errors_total", "counter",
                 "Accepts that failed (no file descriptors left, typically); accepting pauses 100 ms after each.",
-                "loop", loops, LoopStats::acceptErrors);
+                "loop", loops, LoopStatistics::acceptErrors);
         family(out, "loopwork_connections_away", "gauge",
-                "Connections of the loop served by workers now (handed off or moved).", "loop", loops, LoopStats::away);
+                "Connections of the loop served by workers now (handed off or moved).", "loop", loops,
+                LoopStatistics::away);
         family(out, "loopwork_pool_free", "gauge", "Connection contexts free in the loop's pool.",
-                "loop", loops, LoopStats::poolFree);
+                "loop", loops, LoopStatistics::poolFree);
         family(out, "loopwork_defer_accept", "gauge",
                 "1 while the loop's listener holds connections back until their request arrived (TCP_DEFER_ACCEPT).",
-                "loop", loops, LoopStats::deferringAccept);
+                "loop", loops, LoopStatistics::deferringAccept);
         family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.",
-                "loop", loops, LoopStats::capacity);
+                "loop", loops, LoopStatistics::capacity);
         family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",
                 "loop", loopHttp, HttpStats::requests);
         header(out, "loopwork_responses_total", "counter", "HTTP responses by status class.");
@@ -92,51 +94,51 @@ final class MetricsRoute implements Route {
                 "Connections closed with no second answer: the body of a request already answered had bad chunk "
                         + "framing or ran over --max-body.", "loop", loopHttp, HttpStats::badBodies);
         family(out, "loopwork_tasks_offloaded_total", "counter", "Tasks the loop handed to workers.",
-                "loop", loops, LoopStats::tasksOffloaded);
+                "loop", loops, LoopStatistics::tasksOffloaded);
         family(out, "loopwork_tasks_refused_total", "counter",
                 "Claims of a worker refused, for a task, a hand-off or a move: workers saturated (503).",
-                "loop", loops, LoopStats::tasksRefused);
+                "loop", loops, LoopStatistics::tasksRefused);
         family(out, "loopwork_queue_timeouts_total", "counter",
                 "Tasks and hand-offs taken back unstarted after waiting for a worker past --queue-timeout (503).",
-                "loop", loops, LoopStats::queueTimeouts);
+                "loop", loops, LoopStatistics::queueTimeouts);
         family(out, "loopwork_task_claims_aborted_total", "counter",
                 "Task claims a handler left open when its call returned, given back by the kit.",
-                "loop", loops, LoopStats::claimsAborted);
+                "loop", loops, LoopStatistics::claimsAborted);
         family(out, "loopwork_input_full_total", "counter",
                 "Times a connection's input buffer was full of bytes its handler left unconsumed.",
-                "loop", loops, LoopStats::inputFull);
+                "loop", loops, LoopStatistics::inputFull);
         family(out, "loopwork_oversized_writes_total", "counter",
                 "Writes refused because they could never fit a connection's output buffer.",
-                "loop", loops, LoopStats::oversizedWrites);
+                "loop", loops, LoopStatistics::oversizedWrites);
         family(out, "loopwork_handler_errors_total", "counter", "Protocol handler calls that threw.",
-                "loop", loops, LoopStats::handlerErrors);
+                "loop", loops, LoopStatistics::handlerErrors);
         header(out, "loopwork_unexpected_failures_total", "counter",
                 "Loop cycles that failed on a bug in the kit and were survived; anything but 0 deserves a report.");
         out.append("loopwork_unexpected_failures_total ").append(kit.unexpectedFailures()).append('\n');
         family(out, "loopwork_loop_allocated_bytes_total", "counter", "Bytes allocated by the loop thread.",
                 "loop", loops, loop -> allocated(loop.threadId()));
         family(out, "loopwork_worker_tasks_total", "counter", "Tasks run by the worker.",
-                "worker", workers, WorkerStats::tasksRun);
+                "worker", workers, WorkerStatistics::tasksRun);
         family(out, "loopwork_worker_task_failures_total", "counter", "Tasks that threw on the worker.",
-                "worker", workers, WorkerStats::tasksFailed);
+                "worker", workers, WorkerStatistics::tasksFailed);
         family(out, "loopwork_worker_handoffs_total", "counter",
                 "Connections handed to the worker and served with blocking I/O.", "worker", workers,
-                WorkerStats::handOffs);
+                WorkerStatistics::handOffs);
         family(out, "loopwork_worker_moves_total", "counter", "Connections moved into the worker's event loop.",
-                "worker", workers, WorkerStats::moves);
+                "worker", workers, WorkerStatistics::moves);
         family(out, "loopwork_worker_connections_held", "gauge", "Connections the worker serves now.",
-                "worker", workers, WorkerStats::held);
+                "worker", workers, WorkerStatistics::held);
         family(out, "loopwork_worker_handler_errors_total", "counter", "Handler calls that threw on the worker.",
-                "worker", workers, WorkerStats::handlerErrors);
+                "worker", workers, WorkerStatistics::handlerErrors);
         family(out, "loopwork_worker_handoff_timeouts_total", "counter",
                 "Hand-offs closed because the peer stalled or kept below --handoff-min-rate.", "worker", workers,
-                WorkerStats::handOffTimeouts);
+                WorkerStatistics::handOffTimeouts);
         family(out, "loopwork_worker_tasks_refused_total", "counter",
                 "Task claims of connections moved to the worker refused: workers saturated (503).", "worker",
-                workers, WorkerStats::tasksRefused);
+                workers, WorkerStatistics::tasksRefused);
         family(out, "loopwork_worker_queue_timeouts_total", "counter",
                 "Tasks of connections moved to the worker taken back unstarted past --queue-timeout (503).",
-                "worker", workers, WorkerStats::queueTimeouts);
+                "worker", workers, WorkerStatistics::queueTimeouts);
         family(out, "loopwork_worker_requests_total", "counter",
                 "HTTP requests parsed on the worker's loop (connections moved there).", "worker", workerHttp,
                 HttpStats::requests);

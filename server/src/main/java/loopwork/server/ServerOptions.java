@@ -4,7 +4,6 @@ import java.nio.file.Path;
 
 import loopwork.core.KitBuilder;
 import loopwork.core.Transport;
-import loopwork.core.epoll.EpollSupport;
 import loopwork.http.HttpLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -177,7 +176,7 @@ final class ServerOptions {
                     default -> throw new OptionError("--transport must be one of epoll|nio, got '" + transport + "'");
                 };
         if (!kind.isAvailable()) {
-            throw new OptionError("--transport epoll is not available here (" + EpollSupport.unavailabilityCause()
+            throw new OptionError("--transport epoll is not available here (" + kind.unavailabilityCause()
                     + "); use --transport nio");
         }
         boolean adaptive = deferAccept.trim().equals("auto");

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import loopwork.core.LoopStatistics;
 import loopwork.core.Transport;
-import loopwork.core.loop.LoopStats;
 
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +104,7 @@ class AllocationTest {
     void perConnectionTheEpollTransportAllocatesNothingAndNioOnlyWhatNioDoes() throws Exception {
         boolean epoll = Transport.preferred() == Transport.EPOLL;
         try (TestServer server = TestServer.startDeferringByLoad(WINDOW)) {
-            LoopStats loop = server.loops().getFirst();
+            LoopStatistics loop = server.loops().getFirst();
             long loopThread = loop.threadId();
             if (!epoll) {
                 connectCycles(server.port(), 4_000); // NIO allocates per connection whatever the JIT does
@@ -153,7 +153,7 @@ class AllocationTest {
      * connections.
      */
     private static int roundAcrossTheDeferralSwitches(TestServer server) throws Exception {
-        LoopStats loop = server.loops().getFirst();
+        LoopStatistics loop = server.loops().getFirst();
         assertThat(loop.deferringAccept()).as("deferring when a round starts").isZero();
         server.assertPoolsFull();
         long accepted = server.accepted();

@@ -23,11 +23,11 @@ class DescriptorLimitTest {
         int port = FreePort.pick();
         Path log = Files.createTempFile("loopwork-fd", ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process server = new ProcessBuilder("bash", "-c", "ulimit -n 100 && exec \"$0\" \"$@\"", java,
-                JvmOptions.argument(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "-p", String.valueOf(port),
-                "--host", "127.0.0.1", "-A", "1", "-w", "1", "-C", "1000")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n 100 && exec \"$0\" \"$@\"", java,
+                JvmOptions.argument()));
+        command.addAll(JvmOptions.serverMain());
+        command.addAll(List.of("-p", String.valueOf(port), "--host", "127.0.0.1", "-A", "1", "-w", "1", "-C", "1000"));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         List<RawHttp> clients = new ArrayList<>();
         try {
             waitForReport(log);

@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
-import loopwork.core.loop.WorkerStats;
+import loopwork.core.WorkerStatistics;
 import loopwork.http.HttpLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +168,6 @@ class HandOffLimitsTest {
     }
 
     private static long handOffTimeouts(TestServer server) {
-        return server.server.kit().workerStats().stream().mapToLong(WorkerStats::handOffTimeouts).sum();
+        return server.server.kit().workerStats().stream().mapToLong(WorkerStatistics::handOffTimeouts).sum();
     }
 }

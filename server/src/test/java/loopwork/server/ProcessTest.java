@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import loopwork.core.epoll.EpollSupport;
+import loopwork.core.Transport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the pools, the start-up time and memory at the default capacity, {@code -d} with its pid file, and a failed
  * bind.
  *
- * <p>The server runs as {@code java -cp <this JVM's class path> loopwork.server.Main}, with the JVM flags
- * of {@code bin/loopwork}: during {@code mvn verify} the server jar that {@code bin/loopwork} runs is not
+ * <p>The server runs as {@code java -p <this JVM's module path> -m loopwork.server/loopwork.server.Main},
+ * with the JVM flags of {@code bin/loopwork}: during {@code mvn verify} the server jar that {@code bin/loopwork} runs is not
  * built yet when the tests run. Output goes to files, read by polling with a deadline. Every process
  * started, and any daemon found by the marker property on its command line, is killed after each test.
  */
@@ -319,7 +319,7 @@ class ProcessTest {
     void everyLauncherTakesItsJvmFlagsFromTheOneFile() throws IOException {
         Path root = JvmOptions.root();
         String options = Files.readString(root.resolve("bin/jvm.options"), StandardCharsets.UTF_8);
-        assertThat(options).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseCompactObjectHeaders",
+        assertThat(options).contains("--enable-native-access=loopwork.core", "-XX:+UseCompactObjectHeaders",
                 "-XX:CompileCommand=dontinline,loopwork.core.epoll.*::*", "-XX:AutoBoxCacheMax=262144");
         for (String launcher : List.of("bin/loopwork", "bench/jmh.sh", "pom.xml")) {
             String text = Files.readString(root.resolve(launcher), StandardCharsets.UTF_8);
@@ -386,11 +386,11 @@ class ProcessTest {
     private Server start(List<String> jvmOptions, Path workingDirectory, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), marker, JvmOptions.argument()));
         command.addAll(jvmOptions);
-        String epoll = System.getProperty(EpollSupport.PROPERTY); // the NIO run of the suite passes it on
+        String epoll = System.getProperty(Transport.EPOLL_PROPERTY); // the NIO run of the suite passes it on
         if (epoll != null) {
-            command.add("-D" + EpollSupport.PROPERTY + "=" + epoll);
+            command.add("-D" + Transport.EPOLL_PROPERTY + "=" + epoll);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(JvmOptions.serverMain());
         command.addAll(List.of(args));
         String name = "jvm-" + processes.size();
         Path out = dir.resolve(name + ".out");

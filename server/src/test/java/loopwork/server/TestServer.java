@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 
+import loopwork.core.LoopStatistics;
 import loopwork.core.Transport;
-import loopwork.core.loop.LoopStats;
 
 /**
  * An in-process server on 127.0.0.1 and a free port, for tests; closing it first checks that every
@@ -79,16 +79,16 @@ final class TestServer implements AutoCloseable {
         return server.port();
     }
 
-    List<LoopStats> loops() {
+    List<LoopStatistics> loops() {
         return server.kit().loopStats();
     }
 
     long accepted() {
-        return loops().stream().mapToLong(LoopStats::accepted).sum();
+        return loops().stream().mapToLong(LoopStatistics::accepted).sum();
     }
 
     long rejected() {
-        return loops().stream().mapToLong(LoopStats::rejected).sum();
+        return loops().stream().mapToLong(LoopStatistics::rejected).sum();
     }
 
     /**
@@ -106,14 +106,14 @@ final class TestServer implements AutoCloseable {
         if (full) {
             return;
         }
-        for (LoopStats loop : loops()) {
+        for (LoopStatistics loop : loops()) {
             assertThat(loop.poolFree()).as("free contexts of a loop's pool").isEqualTo(loop.capacity());
             assertThat(loop.open()).as("open connections").isZero();
         }
     }
 
     private boolean poolsFull() {
-        for (LoopStats loop : loops()) {
+        for (LoopStatistics loop : loops()) {
             if (loop.poolFree() != loop.capacity() || loop.open() != 0) {
                 return false;
             }
@@ -125,7 +125,7 @@ final class TestServer implements AutoCloseable {
     public void close() throws InterruptedException {
         try {
             assertPoolsFull();
-            for (LoopStats loop : loops()) {
+            for (LoopStatistics loop : loops()) {
                 assertThat(loop.handlerErrors()).as("handler errors").isZero();
             }
             assertThat(server.kit().unexpectedFailures()).as("loop cycles failed on a bug").isZero();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.BooleanSupplier;
 
-import loopwork.core.loop.LoopStats;
-import loopwork.core.loop.WorkerStats;
+import loopwork.core.LoopStatistics;
+import loopwork.core.WorkerStatistics;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +20,11 @@ class WorkerQueueTest {
     private static final String ASYNC = "GET /test/async HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String STREAM = "GET /test/stream?bytes=1073741824 HTTP/1.1\r\nHost: t\r\n\r\n";
 
-    private static WorkerStats worker(TestServer server) {
+    private static WorkerStatistics worker(TestServer server) {
         return server.server.kit().workerStats().get(0);
     }
 
-    private static LoopStats loop(TestServer server) {
+    private static LoopStatistics loop(TestServer server) {
         return server.loops().get(0);
     }
 

@@ -1,12 +1,15 @@
 package loopwork.core.loop;
 
+import loopwork.core.LoopStatistics;
 import loopwork.core.metrics.Counter;
 
 /**
- * A loop's counters. Not thread-safe: written by its event loop only (asserted:
- * see {@link Counter#writer}); any thread may read them.
+ * A loop's counters, written here and read through {@link LoopStatistics}, the API's read-only view.
+ *
+ * <p>Not thread-safe: written by its event loop only (asserted: see {@link Counter#writer}); any thread may
+ * read them.
  */
-public final class LoopStats {
+public final class LoopStats implements LoopStatistics {
     final Counter accepted = new Counter();
     final Counter rejected = new Counter();
     final Counter acceptErrors = new Counter();
@@ -37,94 +40,92 @@ public final class LoopStats {
         counters.writer(thread);
     }
 
-    /** Connections accepted into a context. */
+    @Override
     public long accepted() {
         return accepted.get();
     }
 
-    /** Connections refused because the pool was empty. */
+    @Override
     public long rejected() {
         return rejected.get();
     }
 
-    /** Accepts that failed (no file descriptors left, typically); accepting paused briefly after each. */
+    @Override
     public long acceptErrors() {
         return acceptErrors.get();
     }
 
-    /** Connections open now. */
+    @Override
     public long open() {
         return open.get();
     }
 
-    /** Connections closed, by either side. */
+    @Override
     public long closed() {
         return closed.get();
     }
 
-    /** Connections of this loop served by workers now (handed off or moved). */
+    @Override
     public long away() {
         return away.get();
     }
 
-    /** Contexts in the pool now; equals {@link #capacity()} when every context has come back. */
+    @Override
     public long poolFree() {
         return poolFree.get();
     }
 
-    /** 1 while the loop's listener holds connections back until their first bytes (TCP_DEFER_ACCEPT), else 0. */
+    @Override
     public long deferringAccept() {
         return deferringAccept.get();
     }
 
+    @Override
     public int capacity() {
         return capacity;
     }
 
-    /** Handler calls that threw; each closed its connection. */
+    @Override
     public long handlerErrors() {
         return counters.handlerErrors.get();
     }
 
-    /** Tasks committed to workers (or run inline with no workers). */
+    @Override
     public long tasksOffloaded() {
         return counters.tasksOffloaded.get();
     }
 
-    /**
-     * Claims of a worker refused: for a task, a hand-off or a move, every worker slot was taken, or the
-     * loop's in-flight cap was reached.
-     */
+    @Override
     public long tasksRefused() {
         return counters.tasksRefused.get();
     }
 
-    /** Task completions taken back from the mailbox. */
+    @Override
     public long tasksCompleted() {
         return counters.tasksCompleted.get();
     }
 
-    /** Tasks and hand-offs dropped unstarted after waiting for a worker longer than the queue timeout. */
+    @Override
     public long queueTimeouts() {
         return counters.queueTimeouts.get();
     }
 
-    /** Task claims a handler left open when its call returned (it threw, or forgot to commit), given back. */
+    @Override
     public long claimsAborted() {
         return counters.claimsAborted.get();
     }
 
-    /** Times a connection's input buffer was full of bytes its handler left unconsumed. */
+    @Override
     public long inputFull() {
         return counters.inputFull.get();
     }
 
-    /** Writes refused with an exception because they could never fit a connection's output buffer. */
+    @Override
     public long oversizedWrites() {
         return counters.oversizedWrites.get();
     }
 
-    /** The loop thread's id, for per-thread allocation counters; -1 before it starts. */
+    @Override
     public long threadId() {
         return threadId;
     }

@@ -1,16 +1,18 @@
 package loopwork.core.loop;
 
+import loopwork.core.WorkerStatistics;
 import loopwork.core.metrics.Counter;
 
 /**
- * A worker's counters. A worker is two threads: its blocking side ({@link WorkerLoop}: tasks and hand-offs)
- * and its own event loop ({@link AsyncLoop}: connections moved to it); each counter has one of them as its
- * only writer, and the figures below add the two up where both contribute.
+ * A worker's counters, written here and read through {@link WorkerStatistics}, the API's read-only view. A
+ * worker is two threads: its blocking side ({@link WorkerLoop}: tasks and hand-offs) and its own event loop
+ * ({@link AsyncLoop}: connections moved to it); each counter has one of them as its only writer, and the
+ * figures add the two up where both contribute.
  *
  * <p>Not thread-safe: each counter is written by one thread only, as marked (asserted: see
  * {@link Counter#writer}); any thread may read them.
  */
-public final class WorkerStats {
+public final class WorkerStats implements WorkerStatistics {
     // Written by the worker's blocking side.
     final Counter tasksRun = new Counter();
     final Counter tasksFailed = new Counter();
@@ -48,70 +50,72 @@ public final class WorkerStats {
         moved.writer(thread);
     }
 
+    @Override
     public long tasksRun() {
         return tasksRun.get();
     }
 
+    @Override
     public long tasksFailed() {
         return tasksFailed.get();
     }
 
-    /** Connections handed to this worker to be served with blocking I/O. */
+    @Override
     public long handOffs() {
         return handOffs.get();
     }
 
-    /** Connections moved into this worker's event loop. */
+    @Override
     public long moves() {
         return moves.get();
     }
 
-    /** Connections this worker serves now, blocking or moved. */
+    @Override
     public long held() {
         return heldBlocking.get() + heldMoved.get();
     }
 
-    /** Handler calls (loop or blocking) that threw on this worker; each closed its connection. */
+    @Override
     public long handlerErrors() {
         return blocking.handlerErrors.get() + moved.handlerErrors.get();
     }
 
-    /** Hand-offs closed because the peer stalled or kept a slower pace than the kit's HandOffLimits allow. */
+    @Override
     public long handOffTimeouts() {
         return handOffTimeouts.get();
     }
 
-    /** Claims of a worker refused for connections moved here (their tasks). */
+    @Override
     public long tasksRefused() {
         return moved.tasksRefused.get();
     }
 
-    /** Tasks of connections moved here dropped unstarted after waiting longer than the queue timeout. */
+    @Override
     public long queueTimeouts() {
         return moved.queueTimeouts.get();
     }
 
-    /** Task claims left open by this worker's loop handlers, given back. */
+    @Override
     public long claimsAborted() {
         return moved.claimsAborted.get();
     }
 
-    /** Times a moved connection's input buffer was full of bytes its handler left unconsumed. */
+    @Override
     public long inputFull() {
         return moved.inputFull.get();
     }
 
-    /** Writes refused with an exception because they could never fit a moved connection's output buffer. */
+    @Override
     public long oversizedWrites() {
         return moved.oversizedWrites.get();
     }
 
-    /** The worker's blocking thread's id, for per-thread allocation counters; -1 before it starts. */
+    @Override
     public long threadId() {
         return threadId;
     }
 
-    /** The worker's loop thread's id, for per-thread allocation counters; -1 before it starts. */
+    @Override
     public long loopThreadId() {
         return loopThreadId;
     }

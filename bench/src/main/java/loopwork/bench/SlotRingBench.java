@@ -1,6 +1,9 @@
-package loopwork.core.ring;
+package loopwork.bench;
 
 import java.util.concurrent.TimeUnit;
+
+import loopwork.core.ring.SlotPayload;
+import loopwork.core.ring.SlotRing;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,6 +25,9 @@ import org.openjdk.jmh.infra.Control;
  * claimed and filled or read and released, with the slot sequences and the tail bouncing between cores.
  * Its score swings with how the two threads are scheduled (on two cores, anything else running takes one
  * of theirs): compare runs made on an otherwise idle machine only.
+ *
+ * <p>White-box: {@code loopwork.core.ring} is internal to the module {@code loopwork.core}, and bench/jmh.sh
+ * exports it to the benchmarks alone ({@code --add-exports}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,0 +1,13 @@
+/**
+ * The Loopwork program. Exports nothing: it is run, not built on ({@code java -p ... -m
+ * loopwork.server/loopwork.server.Main}, as bin/loopwork does). Its options class is open to picocli, which
+ * fills the annotated fields by reflection.
+ */
+module loopwork.server {
+    requires loopwork.http;
+    requires info.picocli;
+    requires java.management;
+    requires jdk.management;
+
+    opens loopwork.server to info.picocli;
+}
