@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
-import loopwork.core.Transport;
 import loopwork.core.ring.SlotRing;
+import loopwork.core.transport.Listener;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * An accept thread: its own SO_REUSEPORT listening socket, its own poller, its pool of contexts, and the
@@ -37,7 +38,7 @@ public final class AcceptLoop extends EventLoop {
     private AcceptDeferral deferral;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
-            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
             PrintStream log) throws IOException {
         super("loopwork-loop-" + info.index(), mailboxCapacity, transport);
         index = info.index();
@@ -45,10 +46,10 @@ public final class AcceptLoop extends EventLoop {
         stats.writer(thread());
         scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.counters);
         scope.offload = new TaskOffload(scope, workers, taskTypes, -1, queueTimeoutMs);
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);
+        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
-        listener = Listener.open(transport);
+        listener = poller.openListener(index, info.capacity());
     }
 
     @Override
@@ -80,10 +81,10 @@ public final class AcceptLoop extends EventLoop {
             throws IOException {
         if (adaptive && deferAcceptSeconds > 0) {
             deferral = new AcceptDeferral(listener, deferAcceptSeconds, stats.deferringAccept);
-            return listener.bind(address, backlog, 0, poller);
+            return listener.bind(address, backlog, 0);
         }
         stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
-        return listener.bind(address, backlog, deferAcceptSeconds, poller);
+        return listener.bind(address, backlog, deferAcceptSeconds);
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class AcceptLoop extends EventLoop {
     @Override
     void onAcceptable() {
         for (;;) {
-            int accepted = listener.accept(poller);
+            int accepted = listener.accept();
             if (accepted == Listener.NONE) {
                 return;
             }
@@ -103,7 +104,7 @@ public final class AcceptLoop extends EventLoop {
                 // Out of file descriptors, typically: the listener stays ready, so retrying at once would
                 // spin. Stop watching it for a moment; the connections already open are served meanwhile.
                 stats.acceptErrors.increment();
-                listener.watch(poller, false);
+                listener.watch(false);
                 acceptResumeMs = nowMs() + ACCEPT_RETRY_MS;
                 if (scope.log != null) {
                     scope.log.println(name() + ": accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: "
@@ -116,7 +117,7 @@ public final class AcceptLoop extends EventLoop {
                 refuse();
                 continue;
             }
-            if (!listener.handTo(context.endpoint, poller)) {
+            if (!listener.acceptInto(context.id())) {
                 pool.release(context);
                 continue;
             }
@@ -139,13 +140,13 @@ public final class AcceptLoop extends EventLoop {
         if (scope.log != null) {
             scope.log.println(name() + ": pool empty, connection refused");
         }
-        listener.refuse(poller, scope.scratchIn, scope.scratchInAddress, refusal, refusalAddress);
+        listener.refuse(scope.scratchIn, scope.scratchInAddress, refusal, refusalAddress);
     }
 
     @Override
     void afterPoll() {
         if (acceptResumeMs != 0 && nowMs() - acceptResumeMs >= 0) {
-            acceptResumeMs = listener.watch(poller, true) ? 0 : nowMs() + ACCEPT_RETRY_MS;
+            acceptResumeMs = listener.watch(true) ? 0 : nowMs() + ACCEPT_RETRY_MS;
         }
     }
 
@@ -188,7 +189,7 @@ public final class AcceptLoop extends EventLoop {
                 context.close();
             }
         }
-        listener.close(poller);
+        listener.close();
     }
 
     /**
@@ -197,7 +198,7 @@ public final class AcceptLoop extends EventLoop {
      * loop has ended, closing the eventfd could let a late wake-up write to a descriptor number reused by then.
      */
     public void release() {
-        listener.close(poller);
+        listener.close();
         poller.close();
         pool.close();
     }

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskType;
-import loopwork.core.Transport;
 import loopwork.core.ring.SlotRing;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * A worker's own event loop: serves the connections moved to the worker, asynchronously, with the same
@@ -26,7 +26,7 @@ final class AsyncLoop extends EventLoop {
     private AcceptLoop[] homes;
 
     AsyncLoop(int index, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes, ConnectionHandler handler,
-            int inputCapacity, int outputCapacity, Transport transport, long queueTimeoutMs, PrintStream log,
+            int inputCapacity, int outputCapacity, TransportFamily transport, long queueTimeoutMs, PrintStream log,
             WorkerStats stats) throws IOException {
         super("loopwork-worker-" + index + "-loop", mailboxCapacity, transport);
         this.index = index;

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import loopwork.core.BlockingConnection;
 import loopwork.core.ConnectionHandler;
 import loopwork.core.HandOffLimits;
+import loopwork.core.transport.Poller;
 
 /**
  * The {@link BlockingConnection} a worker lends to a blocking handler: a flyweight over the handed-off
@@ -103,10 +104,10 @@ final class BlockingSession implements BlockingConnection {
                 throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
             }
             int read;
-            while ((read = context.endpoint.read(worker.poller, input, inputAddress)) == 0) {
+            while ((read = worker.poller.read(context.home.index, context.id(), input, inputAddress)) == 0) {
                 await(Poller.READ);
             }
-            if (read == Endpoint.FAILED) {
+            if (read == Poller.FAILED) {
                 throw new IOException("connection reset by peer");
             }
             if (read > 0) {
@@ -169,8 +170,8 @@ final class BlockingSession implements BlockingConnection {
         assert onWorker() : worker.loop.notInLoop("BlockingSession.writeAll");
         checkOpen();
         while (bytes.hasRemaining()) {
-            int written = context.endpoint.write(worker.poller, bytes, address, false);
-            if (written == Endpoint.FAILED) {
+            int written = worker.poller.write(context.home.index, context.id(), bytes, address, false);
+            if (written == Poller.FAILED) {
                 throw new IOException("connection reset by peer");
             }
             if (written == 0) {
@@ -190,7 +191,7 @@ final class BlockingSession implements BlockingConnection {
             timedOut = true;
             throw e;
         }
-        if (!context.endpoint.watch(waits, operation)) {
+        if (!waits.watch(context.home.index, context.id(), operation)) {
             throw new IOException("cannot wait for the connection to be ready");
         }
         long start = System.nanoTime();
@@ -208,7 +209,7 @@ final class BlockingSession implements BlockingConnection {
             }
         } finally {
             budget.waited(System.nanoTime() - start);
-            context.endpoint.unwatch(waits);
+            waits.unwatch(context.home.index, context.id());
         }
     }
 }

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import loopwork.core.BlockingHandler;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
-import loopwork.core.Transport;
+import loopwork.core.transport.Poller;
 
 /**
  * One context of an accept loop's pool and the connection it holds: reads into the serving loop's scratch
@@ -32,8 +32,6 @@ final class ConnectionContext implements Connection {
     final AcceptLoop home;
     private final ByteBuffer in;
     private final long inAddress;
-    /** The socket, whichever transport holds it; one for the life of the context. */
-    final Endpoint endpoint;
     private final ConnectionOutput output;
     final ConnectionTransfer transfer;
 
@@ -60,18 +58,16 @@ final class ConnectionContext implements Connection {
     ConnectionContext timerNext;
     ConnectionContext timerPrevious;
 
-    ConnectionContext(int id, ByteBuffer in, long inAddress, ByteBuffer out, long outAddress, AcceptLoop home,
-            Transport transport) {
+    ConnectionContext(int id, ByteBuffer in, long inAddress, ByteBuffer out, long outAddress, AcceptLoop home) {
         this.id = id;
         this.in = in;
         this.inAddress = inAddress;
         this.home = home;
-        this.endpoint = Poller.newEndpoint(transport, this);
         this.output = new ConnectionOutput(this, out, outAddress);
         this.transfer = new ConnectionTransfer(this, home);
     }
 
-    /** Its endpoint has just been given a connection: home serves it; {@link #opened()} has it watched. */
+    /** Its transport has just accepted a connection into it: home serves it; {@link #opened()} has it watched. */
     void open() {
         assert state == FREE : "context " + id + " taken while in use";
         this.state = OPEN;
@@ -214,9 +210,9 @@ final class ConnectionContext implements Connection {
         return tasksInFlight;
     }
 
-    /** {@code from} found the socket ready for {@code ready} ({@link Poller#READ} | {@link Poller#WRITE}). */
-    void onReady(Poller from, int ready) {
-        if (state != OPEN || watching != from) {
+    /** {@code from}'s poller found the socket ready for {@code ready} ({@link Poller#READ} | {@link Poller#WRITE}). */
+    void onReady(EventLoop from, int ready) {
+        if (state != OPEN || watching != from.poller) {
             return; // reported just before it left this thread
         }
         assert inOwnerThread() : notOwner("onReady");
@@ -228,7 +224,7 @@ final class ConnectionContext implements Connection {
                 onReadable();
             }
         } catch (RuntimeException e) {
-            failed(from.loop.scope(), e);
+            failed(from.scope(), e);
         }
     }
 
@@ -247,9 +243,9 @@ final class ConnectionContext implements Connection {
             address = inAddress;
             target.limit(target.capacity()).position(inPending);
         }
-        int read = endpoint.read(scope.poller, target, address);
+        int read = scope.poller.read(home.index, id, target, address);
         lastRead = read;
-        if (read == Endpoint.END) {
+        if (read == Poller.END) {
             return endOfInput();
         }
         if (read < 0) {
@@ -448,7 +444,7 @@ final class ConnectionContext implements Connection {
         int wanted = (reading ? Poller.READ : 0) | (output.pending() > 0 ? Poller.WRITE : 0);
         if (wanted != interestOps) {
             interestOps = wanted;
-            if (!endpoint.watch(watching, wanted)) {
+            if (!watching.watch(home.index, id, wanted)) {
                 close();
                 return false;
             }
@@ -586,7 +582,7 @@ final class ConnectionContext implements Connection {
     /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
     private void leave() {
         scope.timers.cancel(this);
-        endpoint.unwatch(watching);
+        watching.unwatch(home.index, id);
         watching = null;
         interestOps = 0;
         IoScope from = scope;
@@ -721,7 +717,7 @@ final class ConnectionContext implements Connection {
         assert scope != null : "connection " + id + " closed in transit";
         boolean reset = resetOnClose;
         resetOnClose = false;
-        endpoint.close(scope != null ? scope.poller : home.poller, reset); // every poller forgets it
+        (scope != null ? scope.poller : home.poller).close(home.index, id, reset); // every poller forgets it
         watching = null;
         inPending = 0;
         closeAfterWrite = false;

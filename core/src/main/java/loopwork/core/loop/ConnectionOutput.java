@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 final class ConnectionOutput {
 
     private final ConnectionContext context;
-    private final Endpoint endpoint;
     private final ByteBuffer out;
     private final long outAddress;
     /** Output the socket has not taken yet, kept in {@link #out} from 0. */
@@ -25,7 +24,6 @@ final class ConnectionOutput {
 
     ConnectionOutput(ConnectionContext context, ByteBuffer out, long outAddress) {
         this.context = context;
-        this.endpoint = context.endpoint;
         this.out = out;
         this.outAddress = outAddress;
     }
@@ -130,7 +128,8 @@ final class ConnectionOutput {
             return;
         }
         scratch.flip();
-        if (endpoint.write(scope.poller, scratch, scope.scratchOutAddress, context.closesAfterWrite()) < 0) {
+        if (scope.poller.write(context.home.index, context.id(), scratch, scope.scratchOutAddress,
+                context.closesAfterWrite()) < 0) {
             scratch.clear();
             context.close();
             return;
@@ -149,7 +148,7 @@ final class ConnectionOutput {
             return true;
         }
         out.limit(pending).position(0);
-        if (endpoint.write(scope.poller, out, outAddress, context.closesAfterWrite()) < 0) {
+        if (scope.poller.write(context.home.index, context.id(), out, outAddress, context.closesAfterWrite()) < 0) {
             context.close();
             return false;
         }

@@ -2,7 +2,6 @@ package loopwork.core.loop;
 
 import java.nio.ByteBuffer;
 
-import loopwork.core.Transport;
 import loopwork.core.memory.ReservedMemory;
 
 /**
@@ -23,7 +22,7 @@ final class ConnectionPool implements AutoCloseable {
     private final LoopStats stats;
     private final AcceptLoop owner;
 
-    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop, Transport transport) {
+    ConnectionPool(int capacity, int inputBytes, int outputBytes, AcceptLoop loop) {
         this.stats = loop.stats;
         this.owner = loop;
         long stride = (long) inputBytes + outputBytes;
@@ -36,8 +35,7 @@ final class ConnectionPool implements AutoCloseable {
             long base = id * stride;
             ByteBuffer in = view(whole, base, inputBytes);
             ByteBuffer out = view(whole, base + inputBytes, outputBytes);
-            contexts[id] = new ConnectionContext(id, in, address + base, out, address + base + inputBytes, loop,
-                    transport);
+            contexts[id] = new ConnectionContext(id, in, address + base, out, address + base + inputBytes, loop);
             free[id] = capacity - 1 - id; // context 0 is taken first
         }
         freeCount = capacity;

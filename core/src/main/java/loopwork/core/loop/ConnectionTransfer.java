@@ -165,7 +165,7 @@ final class ConnectionTransfer {
             keep = false;
             ((WorkerLoop) worker.loop).stats().handOffTimeouts.increment();
         }
-        if (keep && context.endpoint.isOpen()) {
+        if (keep && worker.poller.isOpen(context.home.index, context.id())) {
             returnHome(worker);
         } else {
             context.closeOn(worker, session.timedOut()); // which tells the worker it let go

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import loopwork.core.Transport;
 import loopwork.core.log.FailureLog;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
+import loopwork.core.transport.Poller;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * An agent with a poller and a mailbox: each cycle drains the mailbox, polls, and fires due timers; it
@@ -34,6 +35,8 @@ abstract class EventLoop implements Runnable {
     }
 
     final Poller poller;
+    /** Where the poller reports what is ready; it reads the clock as each poll's wait ends. */
+    private final LoopReadiness readiness = new LoopReadiness(this);
     final SlotRing mailbox;
     private final loopwork.core.metrics.Counter failures = new loopwork.core.metrics.Counter();
     /** Where this thread logs its handlers' failures, a few a second at most. */
@@ -51,8 +54,8 @@ abstract class EventLoop implements Runnable {
     /** Messages others may still owe this loop (task completions, connections away); capped at the mailbox's size. */
     private int owed;
 
-    EventLoop(String name, int mailboxCapacity, Transport transport) throws IOException {
-        poller = Poller.open(transport, this);
+    EventLoop(String name, int mailboxCapacity, TransportFamily transport) throws IOException {
+        poller = transport.newPoller(readiness);
         mailbox = new SlotRing(mailboxCapacity);
         thread = new Thread(this, name);
         mailbox.consumer(thread);
@@ -85,7 +88,7 @@ abstract class EventLoop implements Runnable {
         return cycleMs;
     }
 
-    /** The poller calls this as its wait returns, before it hands out what is ready. */
+    /** Read as each poll's wait ends, before what is ready is served ({@link LoopReadiness}). */
     final void readClock() {
         cycleMs = nowMs();
     }
@@ -190,15 +193,15 @@ abstract class EventLoop implements Runnable {
         long now = lastCycleWork > LONG_CYCLE_WORK ? nowMs() : cycleMs;
         long timerDelay = work > 0 ? 0 : delayToNext(now); // 0: do not sleep
         if (timerDelay == 0) {
-            work += poller.poll(0);
+            work += readiness.poll(poller, 0);
         } else {
             SLEEPING.setVolatile(this, true);
             // Re-check after announcing the sleep: a message posted before the flag was visible would not wake us.
             if (!mailbox.isEmpty() || !running) {
                 SLEEPING.setVolatile(this, false);
-                work += poller.poll(0);
+                work += readiness.poll(poller, 0);
             } else {
-                work += poller.poll(timerDelay > 0 ? timerDelay : IDLE_POLL_MS);
+                work += readiness.poll(poller, timerDelay > 0 ? timerDelay : IDLE_POLL_MS);
                 SLEEPING.setVolatile(this, false);
             }
         }

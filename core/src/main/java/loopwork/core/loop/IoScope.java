@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.metrics.Counter;
+import loopwork.core.transport.Poller;
 
 /**
  * What a thread that serves connections lends to the connection it is serving: the protocol handler made

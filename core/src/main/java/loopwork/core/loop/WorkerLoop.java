@@ -6,9 +6,10 @@ import loopwork.core.ConnectionHandler;
 import loopwork.core.HandOffLimits;
 import loopwork.core.TaskPayload;
 import loopwork.core.TaskType;
-import loopwork.core.Transport;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
+import loopwork.core.transport.Poller;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * A worker thread, the side of a worker that may block. Its mailbox is its task slots: loops claim a slot,
@@ -42,10 +43,10 @@ public final class WorkerLoop extends EventLoop {
      */
     public WorkerLoop(int index, int slots, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes,
             ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
-            Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
+            TransportFamily transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
             throws IOException {
         super("loopwork-worker-" + index, slots, transport);
-        blockingPoller = Poller.open(transport, null);
+        blockingPoller = transport.newBlockingPoller();
         this.taskTypes = taskTypes;
         this.workers = workers;
         stats.blockingWriter(thread());

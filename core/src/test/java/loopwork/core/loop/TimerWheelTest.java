@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import loopwork.core.Transport;
-
 import org.junit.jupiter.api.Test;
 
 /** The timer wheel driven with a made-up clock: no threads, no sleeping. */
@@ -17,7 +15,7 @@ class TimerWheelTest {
     private final TimerWheel wheel = new TimerWheel(1_000, context -> fired.add(context.id()));
 
     private static ConnectionContext context(int id) {
-        return new ConnectionContext(id, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0, null, Transport.NIO);
+        return new ConnectionContext(id, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0, null);
     }
 
     @Test
