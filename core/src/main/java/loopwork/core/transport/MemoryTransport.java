@@ -7,7 +7,9 @@ import java.util.Arrays;
  * a {@link MemoryPeer} to, and a connection's bytes move between the peer and the server's buffers in
  * memory. Its pollers never wait and are level-triggered: a test drives the loops by calling their
  * {@code doWork()} on its own thread (a loop whose thread has not started lets any thread act as it), with
- * no threads, sleeps or real sockets.
+ * no threads, sleeps or real sockets. A worker's blocking poller does not wait either: a blocking handler
+ * waiting for its peer polls until the peer acts or its wait budget runs out, so a test that hands a
+ * connection off sends what the handler will read first, or runs the worker's blocking side on its thread.
  *
  * <pre>{@code
  * MemoryTransport transport = new MemoryTransport();
