@@ -20,16 +20,18 @@ package loopwork.core;
 public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolBytesPerContext) {
 
     /**
-     * The kit's heap per pool context: the context, its endpoint, output and transfer objects, its two
-     * buffer views, and its slots in the pool's arrays. Measured, then rounded up by two fields' worth so that
-     * a field added later does not make it short at once: the bytes the building thread allocates
+     * The kit's heap per pool context: the context, its output and transfer objects, its two buffer views,
+     * and its slots in the pool's arrays. Measured, then rounded up by two fields' worth so that a field added
+     * later does not make it short at once: the bytes the building thread allocates
      * ({@code ThreadMXBean.getCurrentThreadAllocatedBytes}) for a one-loop kit of 5,000 contexts, minus those
      * for 1,000, over 4,000, after a first build has loaded the classes. On JDK 25 with compressed oops that
-     * is 360 B on epoll and 352 B on NIO, with or without compact object headers (the objects round to the
-     * same 8-byte sizes). HeapBudgetTest measures it again on both transports. Without compressed oops (heaps
-     * of 32 GB and more) it is about 500 B; such heaps hold any pool the kit allows many times over.
+     * is 304 B on both transports, with or without compact object headers (the objects round to the same
+     * 8-byte sizes): a connection's transport state is not paid per context (epoll's is off-heap, NIO's is
+     * made as connections first use it). HeapBudgetTest measures it again on both transports. Without
+     * compressed oops (heaps of 32 GB and more) it is under 500 B; such heaps hold any pool the kit allows
+     * many times over.
      */
-    public static final int KIT_BYTES_PER_CONTEXT = 320;
+    public static final int KIT_BYTES_PER_CONTEXT = 280;
 
     /** The check keeps 1 / SPARE_DIVISOR of the maximum heap free for everything but the contexts. */
     static final int SPARE_DIVISOR = 8;

@@ -7,6 +7,7 @@ import java.util.List;
 
 import loopwork.core.loop.AcceptLoop;
 import loopwork.core.loop.WorkerLoop;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * A running set of accept loops and workers serving one protocol on one address.
@@ -25,6 +26,8 @@ public final class Kit implements AutoCloseable {
 
     private final KitConfig config;
     private final HeapBudget heapBudget;
+    /** The sockets' state of every loop's connections, freed last. */
+    private final TransportFamily transport;
     private final AcceptLoop[] loops;
     private final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
@@ -42,6 +45,7 @@ public final class Kit implements AutoCloseable {
         workers = new WorkerLoop[config.workerThreads()];
         loops = new AcceptLoop[config.acceptThreads()];
         byte[] refusal = protocol.refusal();
+        transport = TransportFamily.of(config.transport());
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
@@ -53,14 +57,14 @@ public final class Kit implements AutoCloseable {
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
                         protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
-                        config.outputBufferBytes(), config.transport(), config.handOffLimits(),
+                        config.outputBufferBytes(), transport, config.handOffLimits(),
                         config.queueTimeoutMs(), config.log());
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
                         config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
                 loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
-                        config.mailboxCapacity(), config.transport(), config.queueTimeoutMs(), config.log());
+                        config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log());
             }
         } catch (IOException | RuntimeException | Error e) {
             for (AcceptLoop loop : loops) {
@@ -73,6 +77,7 @@ public final class Kit implements AutoCloseable {
                     worker.release();
                 }
             }
+            transport.close();
             throw e;
         }
         for (WorkerLoop worker : workers) {
@@ -205,6 +210,7 @@ public final class Kit implements AutoCloseable {
             for (WorkerLoop worker : workers) {
                 worker.release();
             }
+            transport.close();
         }
     }
 

@@ -9,15 +9,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * Both ends of the line protocols the core's tests run on a kit: on the handler's side, a command read from
  * a connection's bytes and a line answered; on the client's, a blocking socket that connects, sends text and
- * reads lines.
+ * reads lines. The handler's side is public for the loop package's tests, which drive a loop on the
+ * in-memory transport.
  */
-final class Lines {
+public final class Lines {
 
     private Lines() {
     }
 
     /** The next whole line in {@code in}, consumed, without its newline; null (nothing consumed) if none yet. */
-    static String line(ByteBuffer in) {
+    public static String line(ByteBuffer in) {
         for (int i = in.position(); i < in.limit(); i++) {
             if (in.get(i) == '\n') {
                 byte[] bytes = new byte[i + 1 - in.position()];
@@ -29,7 +30,7 @@ final class Lines {
     }
 
     /** Writes {@code text} and a newline. */
-    static void say(Connection connection, String text) {
+    public static void say(Connection connection, String text) {
         connection.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -1,6 +1,7 @@
 package loopwork.core.loop;
 
 import loopwork.core.metrics.Counter;
+import loopwork.core.transport.Listener;
 
 /**
  * Turns TCP_DEFER_ACCEPT on and off for one loop's listener, by what its recent connections showed, for a

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
-import loopwork.core.Transport;
+import loopwork.core.transport.Listener;
+import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
 
 /**
@@ -37,21 +38,20 @@ public final class AcceptLoop extends EventLoop {
     private AcceptDeferral deferral;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
-            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
             PrintStream log) throws IOException {
         this(info, handler, refusal, workers, taskTypes, mailboxCapacity, transport, queueTimeoutMs, log,
                 Clock.SYSTEM);
     }
 
     AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
-            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, Transport transport, long queueTimeoutMs,
+            loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
             PrintStream log, Clock clock) throws IOException {
         super("loopwork-loop-" + info.index(), mailboxCapacity, transport, clock);
         index = info.index();
         stats = new LoopStats(info.capacity());
         stats.writer(thread());
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), index, owner, stats,
-                transport);
+        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), index, owner, stats);
         TaskOffload offload = new TaskOffload(owner, this.clock, mailbox, WorkerLoop.blockingSides(workers),
                 WorkerLoop.loops(workers), taskTypes, -1, queueTimeoutMs, stats.counters);
         driver = new ConnectionDriver(owner, this.clock, poller, handler,
@@ -59,7 +59,7 @@ public final class AcceptLoop extends EventLoop {
                 info.inputCapacity(), info.outputCapacity(), pool, stats, null);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
-        listener = Listener.open(transport);
+        listener = poller.openListener(index, info.capacity());
     }
 
     /** The pools of {@code loops}, by loop index. */
@@ -104,20 +104,15 @@ public final class AcceptLoop extends EventLoop {
             throws IOException {
         if (adaptive && deferAcceptSeconds > 0) {
             deferral = new AcceptDeferral(listener, deferAcceptSeconds, stats.deferringAccept);
-            return listener.bind(address, backlog, 0, poller);
+            return listener.bind(address, backlog, 0);
         }
         stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
-        return listener.bind(address, backlog, deferAcceptSeconds, poller);
+        return listener.bind(address, backlog, deferAcceptSeconds);
     }
 
     @Override
     ConnectionContext context(int home, int id) {
         return pool.context(id);
-    }
-
-    @Override
-    int homeIndex() {
-        return index;
     }
 
     @Override
@@ -129,7 +124,7 @@ public final class AcceptLoop extends EventLoop {
     @Override
     void onAcceptable() {
         for (;;) {
-            int accepted = listener.accept(poller);
+            int accepted = listener.accept();
             if (accepted == Listener.NONE) {
                 return;
             }
@@ -137,7 +132,7 @@ public final class AcceptLoop extends EventLoop {
                 // Out of file descriptors, typically: the listener stays ready, so retrying at once would
                 // spin. Stop watching it for a moment; the connections already open are served meanwhile.
                 stats.acceptErrors.increment();
-                listener.watch(poller, false);
+                listener.watch(false);
                 acceptResumeMs = clock.nowMs() + ACCEPT_RETRY_MS;
                 debug("accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: ", listener.failure());
                 return;
@@ -147,7 +142,7 @@ public final class AcceptLoop extends EventLoop {
                 refuse();
                 continue;
             }
-            if (!listener.handTo(context.endpoint, poller)) {
+            if (!listener.acceptInto(context.id)) {
                 pool.release(context);
                 continue;
             }
@@ -174,13 +169,13 @@ public final class AcceptLoop extends EventLoop {
     private void refuse() {
         stats.rejected.increment();
         debug("pool empty, connection refused", "");
-        listener.refuse(poller, driver.input.scratch(), driver.input.scratchAddress(), refusal, refusalAddress);
+        listener.refuse(driver.input.scratch(), driver.input.scratchAddress(), refusal, refusalAddress);
     }
 
     @Override
     void afterPoll() {
         if (acceptResumeMs != 0 && clock.nowMs() - acceptResumeMs >= 0) {
-            acceptResumeMs = listener.watch(poller, true) ? 0 : clock.nowMs() + ACCEPT_RETRY_MS;
+            acceptResumeMs = listener.watch(true) ? 0 : clock.nowMs() + ACCEPT_RETRY_MS;
         }
     }
 
@@ -237,7 +232,7 @@ public final class AcceptLoop extends EventLoop {
                 driver.closer.close(context);
             }
         }
-        listener.close(poller);
+        listener.close();
     }
 
     /**
@@ -246,7 +241,7 @@ public final class AcceptLoop extends EventLoop {
      * loop has ended, closing the eventfd could let a late wake-up write to a descriptor number reused by then.
      */
     public void release() {
-        listener.close(poller);
+        listener.close();
         poller.close();
         pool.close();
     }

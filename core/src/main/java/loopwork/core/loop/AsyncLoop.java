@@ -5,7 +5,7 @@ import java.io.PrintStream;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskType;
-import loopwork.core.Transport;
+import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
 
 /**
@@ -31,7 +31,7 @@ final class AsyncLoop extends EventLoop {
     private ContextDirectory contexts;
 
     AsyncLoop(int index, int mailboxCapacity, ConnectionHandler handler, int inputCapacity, int outputCapacity,
-            Transport transport, PrintStream log, WorkerStats stats, Clock clock) throws IOException {
+            TransportFamily transport, PrintStream log, WorkerStats stats, Clock clock) throws IOException {
         super("loopwork-worker-" + index + "-loop", mailboxCapacity, transport, clock);
         this.index = index;
         this.stats = stats;

@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -109,10 +110,10 @@ final class BlockingSession implements BlockingConnection {
                 throw new IOException("input buffer full: " + input.capacity() + " bytes unconsumed");
             }
             int read;
-            while ((read = context.endpoint.read(poller, input, inputAddress)) == 0) {
+            while ((read = poller.read(context.home, context.id, input, inputAddress)) == 0) {
                 await(Poller.READ);
             }
-            if (read == Endpoint.FAILED) {
+            if (read == Poller.FAILED) {
                 throw new IOException("connection reset by peer");
             }
             if (read > 0) {
@@ -175,8 +176,8 @@ final class BlockingSession implements BlockingConnection {
         assert onWorker() : worker.notOwner("BlockingSession.writeAll");
         checkOpen();
         while (bytes.hasRemaining()) {
-            int written = context.endpoint.write(poller, bytes, address, false);
-            if (written == Endpoint.FAILED) {
+            int written = poller.write(context.home, context.id, bytes, address, false);
+            if (written == Poller.FAILED) {
                 throw new IOException("connection reset by peer");
             }
             if (written == 0) {
@@ -196,7 +197,7 @@ final class BlockingSession implements BlockingConnection {
             timedOut = true;
             throw e;
         }
-        if (!context.endpoint.watch(waits, operation)) {
+        if (!waits.watch(context.home, context.id, operation)) {
             throw new IOException("cannot wait for the connection to be ready");
         }
         long start = System.nanoTime();
@@ -214,7 +215,7 @@ final class BlockingSession implements BlockingConnection {
             }
         } finally {
             budget.waited(System.nanoTime() - start);
-            context.endpoint.unwatch(waits);
+            waits.unwatch(context.home, context.id);
         }
     }
 }

@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import loopwork.core.ConnectionHandler;
 import loopwork.core.metrics.Counter;
 
@@ -74,7 +75,7 @@ final class ConnectionCloser {
         }
         boolean reset = context.resetOnClose;
         context.resetOnClose = false;
-        context.endpoint.close(poller, reset); // every poller forgets it
+        poller.close(context.home, context.id, reset); // every poller forgets it
         context.inPending = 0;
         context.closeAfterWrite = false;
         context.closeWhenServed = false;

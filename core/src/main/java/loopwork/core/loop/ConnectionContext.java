@@ -43,8 +43,6 @@ final class ConnectionContext implements Connection {
     final long inAddress;
     final ByteBuffer out;
     final long outAddress;
-    /** The socket, whichever transport holds it; one for the life of the context. */
-    final Endpoint endpoint;
 
     int state = FREE;
     /** Who serves it now: a loop's driver, or a worker's blocking side; null in transit. */
@@ -89,7 +87,7 @@ final class ConnectionContext implements Connection {
     ConnectionContext timerPrevious;
 
     ConnectionContext(int id, int home, OwnerThread homeOwner, ByteBuffer in, long inAddress, ByteBuffer out,
-            long outAddress, loopwork.core.Transport transport) {
+            long outAddress) {
         this.id = id;
         this.home = home;
         this.homeOwner = homeOwner;
@@ -97,7 +95,6 @@ final class ConnectionContext implements Connection {
         this.inAddress = inAddress;
         this.out = out;
         this.outAddress = outAddress;
-        this.endpoint = Poller.newEndpoint(transport, this);
     }
 
     /** Whether {@code actions}' thread serves this connection now. */

@@ -1,9 +1,11 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskPayload;
+import loopwork.core.metrics.Counter;
 import loopwork.core.ring.SlotRing;
 
 /**
@@ -34,7 +36,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
 
     ConnectionDriver(OwnerThread owner, LoopClock clock, Poller poller, ConnectionHandler handler,
             HandlerFailures failures, ScopeCounters counters, TaskOffload offload, int inputCapacity,
-            int outputCapacity, ConnectionPool pool, LoopStats homeStats, loopwork.core.metrics.Counter held) {
+            int outputCapacity, ConnectionPool pool, LoopStats homeStats, Counter held) {
         this.owner = owner;
         this.clock = clock;
         this.poller = poller;
@@ -133,7 +135,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         if (read > 0) {
             return call(context, HandlerCall.DATA, input.data(context), 0, null);
         }
-        if (read == Endpoint.END) {
+        if (read == Poller.END) {
             return endOfInput(context);
         }
         if (read < 0) {
@@ -258,7 +260,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         int wanted = (reading ? Poller.READ : 0) | (context.outPending > 0 ? Poller.WRITE : 0);
         if (wanted != context.interestOps) {
             context.interestOps = wanted;
-            if (!context.endpoint.watch(poller, wanted)) {
+            if (!poller.watch(context.home, context.id, wanted)) {
                 closer.close(context);
                 return false;
             }
@@ -315,7 +317,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
     /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
     private void leave(ConnectionContext context) {
         timers.cancel(context);
-        context.endpoint.unwatch(poller);
+        poller.unwatch(context.home, context.id);
         context.interestOps = 0;
         trips.leave(context);
     }
@@ -327,10 +329,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         serveArrived(context, HandlerCall.ARRIVED);
     }
 
-    /**
-     * At home: the hand-off waited for its worker past the queue timeout, and home took it back before the
-     * worker began; the handler hears {@code onQueueTimeout} instead of {@code onArrived}.
-     */
+    /** At home: the hand-off waited past the queue timeout, taken back unstarted: {@code onQueueTimeout}. */
     @Override
     public void handOffExpired(ConnectionContext context) {
         assert owner.isCurrent() && context.servedBy == null : context.notOwner("handOffExpired");

@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -33,7 +34,7 @@ final class ConnectionInput {
 
     /**
      * Reads what arrived, after what the connection kept: bytes read (then {@link #data} holds all the input to
-     * show), 0 when nothing was waiting, {@link Endpoint#END} or {@link Endpoint#FAILED}.
+     * show), 0 when nothing was waiting, {@link Poller#END} or {@link Poller#FAILED}.
      */
     int read(ConnectionContext context) {
         ByteBuffer target;
@@ -47,7 +48,7 @@ final class ConnectionInput {
             address = context.inAddress;
             target.limit(target.capacity()).position(context.inPending);
         }
-        int read = context.endpoint.read(poller, target, address);
+        int read = poller.read(context.home, context.id, target, address);
         context.lastRead = read;
         if (read > 0) {
             target.flip();

@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.nio.ByteBuffer;
 
 /**
@@ -144,7 +145,7 @@ final class ConnectionOutput {
             return;
         }
         scratch.flip();
-        if (context.endpoint.write(poller, scratch, scratchAddress, context.closeAfterWrite) < 0) {
+        if (poller.write(context.home, context.id, scratch, scratchAddress, context.closeAfterWrite) < 0) {
             scratch.clear();
             closer.close(context);
             return;
@@ -165,7 +166,7 @@ final class ConnectionOutput {
         }
         ByteBuffer out = context.out;
         out.limit(context.outPending).position(0);
-        if (context.endpoint.write(poller, out, context.outAddress, context.closeAfterWrite) < 0) {
+        if (poller.write(context.home, context.id, out, context.outAddress, context.closeAfterWrite) < 0) {
             closer.close(context);
             return false;
         }

@@ -2,7 +2,6 @@ package loopwork.core.loop;
 
 import java.nio.ByteBuffer;
 
-import loopwork.core.Transport;
 import loopwork.core.memory.ReservedMemory;
 
 /**
@@ -23,8 +22,7 @@ final class ConnectionPool implements AutoCloseable {
     private final LoopStats stats;
     private final OwnerThread owner;
 
-    ConnectionPool(int capacity, int inputBytes, int outputBytes, int home, OwnerThread owner, LoopStats stats,
-            Transport transport) {
+    ConnectionPool(int capacity, int inputBytes, int outputBytes, int home, OwnerThread owner, LoopStats stats) {
         this.stats = stats;
         this.owner = owner;
         long stride = (long) inputBytes + outputBytes;
@@ -38,7 +36,7 @@ final class ConnectionPool implements AutoCloseable {
             ByteBuffer in = view(whole, base, inputBytes);
             ByteBuffer out = view(whole, base + inputBytes, outputBytes);
             contexts[id] = new ConnectionContext(id, home, owner, in, address + base, out,
-                    address + base + inputBytes, transport);
+                    address + base + inputBytes);
             free[id] = capacity - 1 - id; // context 0 is taken first
         }
         freeCount = capacity;

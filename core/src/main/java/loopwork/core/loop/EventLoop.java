@@ -1,8 +1,9 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
+import loopwork.core.transport.TransportFamily;
 import java.io.IOException;
 
-import loopwork.core.Transport;
 import loopwork.core.log.FailureLog;
 import loopwork.core.metrics.Counter;
 import loopwork.core.ring.SlotRing;
@@ -27,6 +28,7 @@ abstract class EventLoop implements Runnable {
     final OwnerThread owner;
     final LoopClock clock;
     final Poller poller;
+    private final LoopReadiness readiness = new LoopReadiness(this);
     final Mailbox mailbox;
     private final Counter failures = new Counter();
     /** Where it logs its own cycles' failures (bugs in the kit), rate-limited. */
@@ -36,11 +38,11 @@ abstract class EventLoop implements Runnable {
     /** What the last cycle did: whether the clock read at its poll may still stand for now. */
     private int lastCycleWork = Integer.MAX_VALUE; // the first cycle reads it: the loop may start long after it is made
 
-    EventLoop(String name, int mailboxCapacity, Transport transport, Clock clock) throws IOException {
+    EventLoop(String name, int mailboxCapacity, TransportFamily transport, Clock clock) throws IOException {
         thread = new Thread(this, name);
         owner = new OwnerThread(thread);
         this.clock = new LoopClock(clock);
-        poller = Poller.open(transport, this);
+        poller = transport.newPoller(readiness);
         mailbox = new Mailbox(mailboxCapacity, owner, poller);
         failures.writer(thread);
     }
@@ -58,7 +60,7 @@ abstract class EventLoop implements Runnable {
         return failures.get();
     }
 
-    /** The poller calls this as its wait returns, before it hands out what is ready. */
+    /** As its poll's wait ends, before what is ready is served (see {@link LoopReadiness}). */
     final void readClock() {
         clock.read();
     }
@@ -77,11 +79,6 @@ abstract class EventLoop implements Runnable {
     /** The poller found {@code context}'s socket ready; only loops that serve connections have any. */
     void onReady(ConnectionContext context, int ready) {
         throw new IllegalStateException(name() + " serves no connection");
-    }
-
-    /** The index of the accept loop this is, or -1. */
-    int homeIndex() {
-        return -1;
     }
 
     /** Fires what is due by {@code nowMs} (timers, queue timeouts); returns how many. */
@@ -148,9 +145,9 @@ abstract class EventLoop implements Runnable {
         long now = lastCycleWork > LONG_CYCLE_WORK ? clock.nowMs() : clock.cycleMs();
         long delay = work > 0 ? 0 : delayToNext(now); // 0: do not sleep
         if (delay == 0 || !mailbox.sleepIfEmpty()) {
-            work += poller.poll(0);
+            work += readiness.poll(poller, 0);
         } else {
-            work += poller.poll(delay > 0 ? delay : IDLE_POLL_MS);
+            work += readiness.poll(poller, delay > 0 ? delay : IDLE_POLL_MS);
             mailbox.awake();
         }
         afterPoll();

@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -20,6 +21,7 @@ import loopwork.core.metrics.Counter;
 final class HandOff implements ConnectionActions {
 
     private final OwnerThread owner;
+    private final Poller poller;
     private final LoopClock clock;
     private final BlockingSession session;
     private final HandlerFailures failures;
@@ -27,9 +29,10 @@ final class HandOff implements ConnectionActions {
     private final Trips trips;
     private final Counter timeouts;
 
-    HandOff(OwnerThread owner, LoopClock clock, BlockingSession session, HandlerFailures failures,
+    HandOff(OwnerThread owner, Poller poller, LoopClock clock, BlockingSession session, HandlerFailures failures,
             ConnectionCloser closer, Trips trips, Counter timeouts) {
         this.owner = owner;
+        this.poller = poller;
         this.clock = clock;
         this.session = session;
         this.failures = failures;
@@ -65,7 +68,7 @@ final class HandOff implements ConnectionActions {
             context.resetOnClose = true;
             timeouts.increment();
         }
-        if (keep && context.endpoint.isOpen()) {
+        if (keep && poller.isOpen(context.home, context.id)) {
             trips.returnHome(context);
         } else {
             closer.close(context);

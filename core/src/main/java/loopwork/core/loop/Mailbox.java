@@ -1,5 +1,6 @@
 package loopwork.core.loop;
 
+import loopwork.core.transport.Poller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import loopwork.core.ConnectionHandler;
 import loopwork.core.HandOffLimits;
 import loopwork.core.TaskType;
-import loopwork.core.Transport;
+import loopwork.core.transport.Poller;
+import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotPayload;
 import loopwork.core.ring.SlotRing;
 
@@ -47,11 +48,11 @@ public final class WorkerLoop extends EventLoop {
      */
     public WorkerLoop(int index, int slots, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes,
             ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
-            Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
+            TransportFamily transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
             throws IOException {
         super("loopwork-worker-" + index, slots, transport, Clock.SYSTEM);
         this.index = index;
-        blockingPoller = Poller.open(transport, null);
+        blockingPoller = transport.newBlockingPoller();
         this.taskTypes = taskTypes;
         this.workers = workers;
         this.queueTimeoutMs = queueTimeoutMs;
@@ -62,7 +63,7 @@ public final class WorkerLoop extends EventLoop {
         closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
                 stats.heldBlocking);
         trips = new Trips(null, null, stats.heldBlocking);
-        handOff = new HandOff(owner, clock, session, failures, closer, trips, stats.handOffTimeouts);
+        handOff = new HandOff(owner, poller, clock, session, failures, closer, trips, stats.handOffTimeouts);
         try {
             loop = new AsyncLoop(index, mailboxCapacity, loopHandler, inputCapacity, outputCapacity, transport, log,
                     stats, Clock.SYSTEM);

@@ -16,6 +16,7 @@ import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * The owner checks of a loop's state, on an accept loop made alone (no listener bound): while its thread
@@ -25,6 +26,7 @@ import loopwork.core.Transport;
  */
 class LoopOwnershipTest {
 
+    private final TransportFamily transport = TransportFamily.of(Transport.preferred());
     private final AcceptLoop loop;
 
     LoopOwnershipTest() throws IOException {
@@ -36,7 +38,7 @@ class LoopOwnershipTest {
             }
         };
         loop = new AcceptLoop(info, handler, "busy\n".getBytes(StandardCharsets.US_ASCII), new WorkerLoop[0],
-                new TaskType[0], 64, Transport.preferred(), 1_000, null);
+                new TaskType[0], 64, transport, 1_000, null);
     }
 
     @AfterEach
@@ -44,6 +46,7 @@ class LoopOwnershipTest {
         loop.stop();
         loop.thread().join(10_000);
         loop.release();
+        transport.close();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
+import loopwork.core.transport.TransportFamily;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +35,9 @@ class PoolAndWheelAllocationTest {
 
     @Test
     void takingAndReleasingAContextAllocatesNothing() throws IOException {
+        TransportFamily transport = TransportFamily.of(Transport.preferred());
         AcceptLoop loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096, LoopInfo.Role.ACCEPT_LOOP),
-                (connection, in) -> { }, new byte[0], new WorkerLoop[0], new TaskType[0], 64, Transport.preferred(),
-                5_000, null);
+                (connection, in) -> { }, new byte[0], new WorkerLoop[0], new TaskType[0], 64, transport, 5_000, null);
         try {
             ConnectionPool pool = loop.pool;
             long bytes = measure(times -> takeRelease(pool, times));
@@ -46,6 +47,7 @@ class PoolAndWheelAllocationTest {
         } finally {
             loop.onClose();
             loop.release();
+            transport.close();
         }
     }
 
@@ -55,7 +57,7 @@ class PoolAndWheelAllocationTest {
         TimerWheel wheel = new TimerWheel(0, context -> fired[0]++);
         ConnectionContext[] contexts = new ConnectionContext[TIMERS];
         for (int id = 0; id < TIMERS; id++) {
-            contexts[id] = new ConnectionContext(id, 0, null, null, 0, null, 0, Transport.NIO); // NIO's needs no home
+            contexts[id] = new ConnectionContext(id, 0, null, null, 0, null, 0);
         }
         long[] now = {0};
         long bytes = measure(times -> now[0] = timers(wheel, contexts, now[0], times / TIMERS));

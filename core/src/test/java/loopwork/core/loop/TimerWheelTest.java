@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import loopwork.core.Transport;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,7 @@ class TimerWheelTest {
     private final TimerWheel wheel = new TimerWheel(1_000, context -> fired.add(context.id()));
 
     private static ConnectionContext context(int id) {
-        return new ConnectionContext(id, 0, null, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0, Transport.NIO);
+        return new ConnectionContext(id, 0, null, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0);
     }
 
     @Test

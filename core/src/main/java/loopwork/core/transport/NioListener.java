@@ -1,9 +1,10 @@
-package loopwork.core.loop;
+package loopwork.core.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -16,29 +17,32 @@ import java.nio.channels.SocketChannel;
  */
 final class NioListener extends Listener {
 
+    private final NioPoller poller;
+    private final NioConnections connections;
     private final ServerSocketChannel channel;
     private SelectionKey key;
     private SocketChannel accepted;
     private IOException failure;
 
-    NioListener() throws IOException {
+    NioListener(NioPoller poller, NioConnections connections) throws IOException {
+        this.poller = poller;
+        this.connections = connections;
         channel = ServerSocketChannel.open();
     }
 
     @Override
-    InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller poller)
-            throws IOException {
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
         assert deferAcceptSeconds == 0 : "NIO cannot defer accepting";
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         channel.bind(address, backlog);
         channel.configureBlocking(false);
-        key = channel.register(((NioPoller) poller).selector, SelectionKey.OP_ACCEPT, null);
+        key = channel.register(poller.selector, SelectionKey.OP_ACCEPT, null);
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
     @Override
-    int accept(Poller serving) {
+    public int accept() {
         try {
             accepted = channel.accept();
         } catch (IOException e) {
@@ -49,17 +53,17 @@ final class NioListener extends Listener {
     }
 
     @Override
-    boolean deferAccept(int seconds) {
+    public boolean deferAccept(int seconds) {
         return seconds == 0; // Java NIO has no TCP_DEFER_ACCEPT
     }
 
     @Override
-    String failure() {
+    public String failure() {
         return String.valueOf(failure);
     }
 
     @Override
-    boolean handTo(Endpoint endpoint, Poller serving) {
+    public boolean acceptInto(int id) {
         SocketChannel connection = accepted;
         accepted = null;
         try {
@@ -69,12 +73,12 @@ final class NioListener extends Listener {
             closeQuietly(connection);
             return false;
         }
-        ((NioEndpoint) endpoint).channel = connection;
+        connections.connection(id).channel = connection;
         return true;
     }
 
     @Override
-    void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
+    public void refuse(ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
         SocketChannel connection = accepted;
         accepted = null;
         try {
@@ -92,17 +96,17 @@ final class NioListener extends Listener {
     }
 
     @Override
-    boolean watch(Poller poller, boolean accepting) {
+    public boolean watch(boolean accepting) {
         key.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
         return true;
     }
 
     @Override
-    void close(Poller serving) {
+    public void close() {
         closeQuietly(channel);
     }
 
-    private static void closeQuietly(java.nio.channels.Channel channel) {
+    private static void closeQuietly(Channel channel) {
         try {
             channel.close();
         } catch (IOException e) {

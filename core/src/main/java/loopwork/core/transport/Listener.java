@@ -1,62 +1,63 @@
-package loopwork.core.loop;
+package loopwork.core.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
-import loopwork.core.Transport;
-
 /**
  * An accept loop's listening socket, bound with SO_REUSEPORT so that every loop binds the same address and
- * the kernel spreads connections among them. It accepts one connection at a time and holds it until it is
- * given to a context's endpoint or refused.
+ * the kernel spreads connections among them, and watched by the loop's poller, which made it. It accepts one
+ * connection at a time and holds it until it is taken into a connection of the loop's pool or refused.
  *
  * <p>Not thread-safe: owned by its accept loop (bound by the thread building the kit, before the loop starts).
  */
-abstract sealed class Listener permits NioListener, EpollListener {
+public abstract sealed class Listener permits EpollListener, NioListener, MemoryListener {
 
-    static final int ACCEPTED = 1;
-    static final int NONE = 0;
-    static final int FAILED = -1;
+    public static final int ACCEPTED = 1;
+    public static final int NONE = 0;
+    public static final int FAILED = -1;
 
-    static Listener open(Transport transport) throws IOException {
-        return transport == Transport.EPOLL ? new EpollListener() : new NioListener();
+    Listener() {
     }
 
     /**
-     * Binds and listens, then has {@code poller} watch for connections; the address it got. With
+     * Binds and listens, then has its poller watch for connections; the address it got. With
      * {@code deferAcceptSeconds} > 0 (epoll only, which the kit's settings ensure), a connection waits in
      * the kernel until its first bytes arrive or the time is up.
      */
-    abstract InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller poller)
+    public abstract InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds)
             throws IOException;
 
     /**
      * TCP_DEFER_ACCEPT from now on, for connections completed after it: {@code seconds} at most, 0 for none.
      * False when it could not be set, as NIO never can.
      */
-    abstract boolean deferAccept(int seconds);
+    public abstract boolean deferAccept(int seconds);
 
     /** Takes the next waiting connection: {@link #ACCEPTED}, {@link #NONE} waiting, or {@link #FAILED}. */
-    abstract int accept(Poller serving);
+    public abstract int accept();
 
     /** Why the last accept failed, for the log. */
-    abstract String failure();
+    public abstract String failure();
 
-    /** Gives the accepted connection to {@code endpoint}, with TCP_NODELAY; false if it is gone already. */
-    abstract boolean handTo(Endpoint endpoint, Poller serving);
+    /**
+     * The accepted connection becomes connection {@code id} of this loop's pool, with TCP_NODELAY; false if
+     * it is gone already.
+     */
+    public abstract boolean acceptInto(int id);
 
     /**
      * Answers the accepted connection with {@code answer} and closes it. What already arrived is read first
      * (into {@code scratch}) so that closing sends FIN, not a reset that could drop the answer.
      */
-    abstract void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress);
+    public abstract void refuse(ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress);
 
     /**
      * Whether the poller reports new connections: off for a while after accepting failed. False when turning
      * it back on failed (the kernel out of memory for epoll's watches, typically): try again later.
      */
-    abstract boolean watch(Poller poller, boolean accepting);
+    public abstract boolean watch(boolean accepting);
 
-    abstract void close(Poller serving);
+    /** Closes the listening socket, once; on its loop's thread, or after it ended. */
+    public abstract void close();
 }

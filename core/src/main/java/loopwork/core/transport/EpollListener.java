@@ -1,4 +1,4 @@
-package loopwork.core.loop;
+package loopwork.core.transport;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -15,19 +15,24 @@ import loopwork.core.epoll.LinuxSockets;
  * A listening socket as a file descriptor: accept4 hands out non-blocking descriptors, with nothing allocated
  * per connection, and with TCP_NODELAY inherited from the listener. IPv4 only, as the bindings are.
  *
- * <p>Not thread-safe: owned by its accept loop; bound by the thread that builds the kit, with its own
- * {@link LinuxSockets} for that.
+ * <p>Not thread-safe: owned by its accept loop, whose poller's scratch it uses; bound by the thread that
+ * builds the kit, with its own {@link LinuxSockets} for that.
  */
 final class EpollListener extends Listener {
 
+    private final EpollPoller poller;
+    private final EpollConnections connections;
     private int fd = -1;
     private int accepted = -1;
     private int failure;
-    private EpollPoller poller;
+
+    EpollListener(EpollPoller poller, EpollConnections connections) {
+        this.poller = poller;
+        this.connections = connections;
+    }
 
     @Override
-    InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, Poller watching)
-            throws IOException {
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
         InetAddress host = address.getAddress();
         if (!(host instanceof Inet4Address)) {
             throw new IOException("the epoll transport listens on IPv4 addresses only, not " + address
@@ -39,7 +44,6 @@ final class EpollListener extends Listener {
             if (deferAcceptSeconds > 0) {
                 setUp.setDeferAccept(fd, deferAcceptSeconds);
             }
-            poller = (EpollPoller) watching;
             int added = poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
             if (added < 0) {
                 throw Errno.exception("epoll_ctl add listener", added);
@@ -53,14 +57,14 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    boolean deferAccept(int seconds) {
+    public boolean deferAccept(int seconds) {
         return poller.sockets.deferAccept(fd, seconds);
     }
 
     @Override
-    int accept(Poller serving) {
+    public int accept() {
         for (;;) {
-            int result = ((EpollPoller) serving).sockets.accept(fd);
+            int result = poller.sockets.accept(fd);
             if (result >= 0) {
                 accepted = result;
                 return ACCEPTED;
@@ -90,20 +94,20 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    String failure() {
+    public String failure() {
         return Errno.describe(failure);
     }
 
     @Override
-    boolean handTo(Endpoint endpoint, Poller serving) {
-        ((EpollEndpoint) endpoint).open(accepted); // TCP_NODELAY already, from the listener
+    public boolean acceptInto(int id) {
+        connections.open(id, accepted); // TCP_NODELAY already, from the listener
         accepted = -1;
         return true;
     }
 
     @Override
-    void refuse(Poller serving, ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
-        LinuxSockets sockets = ((EpollPoller) serving).sockets;
+    public void refuse(ByteBuffer scratch, long scratchAddress, ByteBuffer answer, long answerAddress) {
+        LinuxSockets sockets = poller.sockets;
         int connection = accepted;
         accepted = -1;
         sockets.read(connection, scratchAddress, scratch.capacity());
@@ -113,7 +117,7 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    boolean watch(Poller watching, boolean accepting) {
+    public boolean watch(boolean accepting) {
         // Deleting, not modifying to 0: a listener with no interest could still report errors.
         if (accepting) {
             return poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER) >= 0;
@@ -123,9 +127,9 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    void close(Poller serving) {
+    public void close() {
         if (fd >= 0) {
-            ((EpollPoller) serving).sockets.close(fd);
+            poller.sockets.close(fd);
             fd = -1;
         }
     }

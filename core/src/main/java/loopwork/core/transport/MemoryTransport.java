@@ -1,0 +1,79 @@
+package loopwork.core.transport;
+
+import java.util.Arrays;
+
+/**
+ * A transport with no sockets, for tests: each accept loop's listener is a queue that {@link #connect} adds
+ * a {@link MemoryPeer} to, and a connection's bytes move between the peer and the server's buffers in
+ * memory. Its pollers never wait and are level-triggered: a test drives the loops by calling their
+ * {@code doWork()} on its own thread (a loop whose thread has not started lets any thread act as it), with
+ * no threads, sleeps or real sockets. A worker's blocking poller does not wait either: a blocking handler
+ * waiting for its peer polls until the peer acts or its wait budget runs out, so a test that hands a
+ * connection off sends what the handler will read first, or runs the worker's blocking side on its thread.
+ *
+ * <pre>{@code
+ * MemoryTransport transport = new MemoryTransport();
+ * AcceptLoop loop = new AcceptLoop(info, handler, refusal, workers, taskTypes, 64, transport, 1_000, null);
+ * loop.bind(new InetSocketAddress(0), 16, 0, false);
+ * MemoryPeer client = transport.connect(0);
+ * client.send("hello\n");
+ * loop.doWork();
+ * client.receivedAscii(); // what the handler answered
+ * }</pre>
+ *
+ * <p>Not thread-safe: made and filled by the thread building the loops; {@link #connect} may be called from
+ * any thread.
+ */
+public final class MemoryTransport extends TransportFamily {
+
+    private volatile MemoryListener[] homes = new MemoryListener[0];
+
+    @Override
+    public Poller newPoller(Readiness readiness) {
+        return new MemoryPoller(this, readiness);
+    }
+
+    @Override
+    public Poller newBlockingPoller() {
+        return new MemoryPoller(this, null);
+    }
+
+    /**
+     * A client connects to accept loop {@code loop}: its listener reports it as acceptable at the loop's next
+     * poll. The loop must be listening (bound).
+     */
+    public MemoryPeer connect(int loop) {
+        MemoryListener[] listeners = homes;
+        MemoryPeer peer = new MemoryPeer();
+        if (loop < 0 || loop >= listeners.length || listeners[loop] == null || !listeners[loop].connect(peer)) {
+            throw new IllegalStateException("accept loop " + loop + " is not listening");
+        }
+        return peer;
+    }
+
+    MemoryListener addHome(int home, int capacity) {
+        MemoryListener[] listeners = homes;
+        if (home >= listeners.length) {
+            listeners = Arrays.copyOf(listeners, home + 1);
+        }
+        if (listeners[home] != null) {
+            throw new IllegalStateException("accept loop " + home + " has its listener already");
+        }
+        listeners[home] = new MemoryListener(home, capacity);
+        homes = listeners;
+        return listeners[home];
+    }
+
+    /** The peer of connection {@code id} of loop {@code home}; null when none is open there. */
+    MemoryPeer peer(int home, int id) {
+        return homes[home].peer(id);
+    }
+
+    void closed(int home, int id) {
+        homes[home].closed(id);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,34 @@
+package loopwork.core.transport;
+
+import java.io.IOException;
+
+import loopwork.core.Transport;
+
+/**
+ * One kit's transport: makes its threads' pollers and, through them, its accept loops' listeners, and owns
+ * the state of every connection of every accept loop's pool, which any of its pollers may serve.
+ *
+ * <p>Not thread-safe: pollers and listeners are made by the thread building the kit, before any thread
+ * starts; {@link #close()} comes after every thread ended.
+ */
+public abstract sealed class TransportFamily implements AutoCloseable permits EpollTransport, NioTransport,
+        MemoryTransport {
+
+    TransportFamily() {
+    }
+
+    /** The family of {@code kind}, new: one per kit. */
+    public static TransportFamily of(Transport kind) {
+        return kind == Transport.EPOLL ? new EpollTransport() : new NioTransport();
+    }
+
+    /** A loop's poller, which reports readiness to {@code readiness} and may be woken from other threads. */
+    public abstract Poller newPoller(Readiness readiness) throws IOException;
+
+    /** A worker's blocking poller: a wait on the one connection it serves, which reports nothing. */
+    public abstract Poller newBlockingPoller() throws IOException;
+
+    /** Frees the connections' state; after every thread using this family has ended. */
+    @Override
+    public abstract void close();
+}
