@@ -8,6 +8,7 @@ import java.util.List;
 import loopwork.core.loop.AcceptLoop;
 import loopwork.core.loop.WorkerLoop;
 import loopwork.core.transport.TransportFamily;
+import loopwork.core.transport.Transports;
 
 /**
  * A running set of accept loops and workers serving one protocol on one address.
@@ -45,7 +46,7 @@ public final class Kit implements AutoCloseable {
         workers = new WorkerLoop[config.workerThreads()];
         loops = new AcceptLoop[config.acceptThreads()];
         byte[] refusal = protocol.refusal();
-        transport = TransportFamily.of(config.transport());
+        transport = Transports.of(config.transport());
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),

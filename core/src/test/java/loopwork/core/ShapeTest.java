@@ -41,6 +41,7 @@ class ShapeTest {
         Map<String, Set<String>> graph = dependencies();
         assertTrue(graph.size() > 20, "jdeps found only " + graph.size() + " classes: " + graph.keySet());
         List<Set<String>> cycles = stronglyConnected(graph).stream().filter(c -> c.size() > 1).toList();
+        System.out.println("core's classes in cycles: " + cycles);
         List<Set<String>> large = cycles.stream().filter(c -> c.size() > MAX_CYCLE).toList();
         assertTrue(large.isEmpty(), "classes that all reach each other, more than " + MAX_CYCLE + ": " + large);
     }
@@ -57,6 +58,39 @@ class ShapeTest {
             }
         }
         assertEquals(Map.of(), tooLong, "main source files over " + MAX_LINES + " lines");
+    }
+
+    /** The seam's types are used as what they are: no cast from one to a concrete class behind it. */
+    @Test
+    void noCastFromASeamTypeToItsImplementations() throws Exception {
+        List<String> seams = List.of("loopwork.core.transport.Poller", "loopwork.core.transport.Listener",
+                "loopwork.core.transport.TransportFamily");
+        Set<String> behind = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(CLASSES)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".class") && !p.toString().contains("$")
+                    && !p.getFileName().toString().equals("module-info.class")).toList()) {
+                String name = CLASSES.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> type = Class.forName(name, false, getClass().getClassLoader());
+                for (String seam : seams) {
+                    Class<?> seamType = Class.forName(seam, false, getClass().getClassLoader());
+                    if (type != seamType && seamType.isAssignableFrom(type)) {
+                        behind.add(type.getSimpleName());
+                    }
+                }
+            }
+        }
+        assertTrue(behind.size() >= 6, "implementations found: " + behind);
+        Pattern cast = Pattern.compile("\\(\\s*(" + String.join("|", behind) + ")\\s*\\)\\s*[\\w(]");
+        Map<String, String> casts = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = cast.matcher(Files.readString(file));
+                if (m.find()) {
+                    casts.put(SOURCES.relativize(file).toString(), m.group());
+                }
+            }
+        }
+        assertEquals(Map.of(), casts, "casts to a class behind the transport seam");
     }
 
     @Test

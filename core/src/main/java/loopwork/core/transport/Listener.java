@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Not thread-safe: owned by its accept loop (bound by the thread building the kit, before the loop starts).
  */
-public abstract sealed class Listener permits EpollListener, NioListener, MemoryListener {
+public abstract class Listener {
 
     public static final int ACCEPTED = 1;
     public static final int NONE = 0;

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Not thread-safe: owned by its thread, except {@link #wakeup()}.
  */
-public abstract sealed class Poller permits EpollPoller, NioPoller, MemoryPoller {
+public abstract class Poller {
 
     public static final int READ = 1;
     public static final int WRITE = 4;

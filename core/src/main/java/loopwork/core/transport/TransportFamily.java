@@ -2,7 +2,6 @@ package loopwork.core.transport;
 
 import java.io.IOException;
 
-import loopwork.core.Transport;
 
 /**
  * One kit's transport: makes its threads' pollers and, through them, its accept loops' listeners, and owns
@@ -11,16 +10,11 @@ import loopwork.core.Transport;
  * <p>Not thread-safe: pollers and listeners are made by the thread building the kit, before any thread
  * starts; {@link #close()} comes after every thread ended.
  */
-public abstract sealed class TransportFamily implements AutoCloseable permits EpollTransport, NioTransport,
-        MemoryTransport {
+public abstract class TransportFamily implements AutoCloseable {
 
     TransportFamily() {
     }
 
-    /** The family of {@code kind}, new: one per kit. */
-    public static TransportFamily of(Transport kind) {
-        return kind == Transport.EPOLL ? new EpollTransport() : new NioTransport();
-    }
 
     /** A loop's poller, which reports readiness to {@code readiness} and may be woken from other threads. */
     public abstract Poller newPoller(Readiness readiness) throws IOException;

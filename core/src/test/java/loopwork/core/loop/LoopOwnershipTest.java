@@ -17,6 +17,7 @@ import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
 import loopwork.core.transport.TransportFamily;
+import loopwork.core.transport.Transports;
 
 /**
  * The owner checks of a loop's state, on an accept loop made alone (no listener bound): while its thread
@@ -26,7 +27,7 @@ import loopwork.core.transport.TransportFamily;
  */
 class LoopOwnershipTest {
 
-    private final TransportFamily transport = TransportFamily.of(Transport.preferred());
+    private final TransportFamily transport = Transports.of(Transport.preferred());
     private final AcceptLoop loop;
 
     LoopOwnershipTest() throws IOException {

@@ -9,6 +9,7 @@ import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
 import loopwork.core.transport.TransportFamily;
+import loopwork.core.transport.Transports;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class PoolAndWheelAllocationTest {
 
     @Test
     void takingAndReleasingAContextAllocatesNothing() throws IOException {
-        TransportFamily transport = TransportFamily.of(Transport.preferred());
+        TransportFamily transport = Transports.of(Transport.preferred());
         AcceptLoop loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096, LoopInfo.Role.ACCEPT_LOOP),
                 (connection, in) -> { }, new byte[0], new WorkerLoop[0], new TaskType[0], 64, transport, 5_000, null);
         try {
