@@ -27,6 +27,8 @@ public final class AcceptLoop extends EventLoop {
     final int index;
     final LoopStats stats;
     final ConnectionPool pool;
+    private final ConnectionBuffers buffers;
+    private final Transport transport;
     private final IoScope scope;
     private final Listener listener;
     private final ByteBuffer refusal;
@@ -45,10 +47,18 @@ public final class AcceptLoop extends EventLoop {
         stats.writer(thread());
         scope = new IoScope(this, handler, info.inputCapacity(), info.outputCapacity(), log, stats.counters);
         scope.offload = new TaskOffload(scope, workers, taskTypes, -1, queueTimeoutMs);
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), this, transport);
+        this.transport = transport;
+        buffers = new ConnectionBuffers(info.capacity(), info.inputCapacity(), info.outputCapacity());
+        pool = new ConnectionPool(info.capacity(), ConnectionPool.SLAB_SIZE, this::newContext, this, stats);
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
         listener = Listener.open(transport);
+    }
+
+    /** The pool's factory: the context of {@code id}, over its buffers. */
+    ConnectionContext newContext(int id) {
+        return new ConnectionContext(id, buffers.input(id), buffers.inputAddress(id), buffers.output(id),
+                buffers.outputAddress(id), this, transport);
     }
 
     @Override
@@ -68,7 +78,7 @@ public final class AcceptLoop extends EventLoop {
 
     /** Whether pool buffers are committed lazily (mmap), so reserved memory is not resident memory. */
     public boolean lazyPoolMemory() {
-        return pool.isLazy();
+        return buffers.isLazy();
     }
 
     /**
@@ -182,7 +192,7 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void onClose() {
-        for (int id = 0; id < pool.capacity(); id++) {
+        for (int id = 0, created = pool.created(); id < created; id++) {
             ConnectionContext context = pool.context(id);
             if (context.isHome()) { // a worker closes what it holds when it stops
                 context.close();
@@ -199,6 +209,6 @@ public final class AcceptLoop extends EventLoop {
     public void release() {
         listener.close(poller);
         poller.close();
-        pool.close();
+        buffers.close();
     }
 }

@@ -88,7 +88,7 @@ final class AsyncLoop extends EventLoop {
     void onClose() {
         // Only at stop: which of all the contexts this loop serves is its own to know (it set their scope).
         for (AcceptLoop home : homes) {
-            for (int id = 0; id < home.pool.capacity(); id++) {
+            for (int id = 0, created = home.pool.created(); id < created; id++) {
                 ConnectionContext context = home.pool.context(id);
                 if (context.isServedBy(scope)) {
                     context.close();
