@@ -72,7 +72,7 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_defer_accept", "gauge",
                 "1 while the loop's listener holds connections back until their request arrived (TCP_DEFER_ACCEPT).",
                 "loop", loops, LoopStats::deferringAccept);
-        family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.",
+        family(out, "loopwork_pool_capacity", "gauge", "The most connections the loop may hold (contexts made as they come).",
                 "loop", loops, LoopStats::capacity);
         family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",
                 "loop", loopHttp, HttpStats::requests);
