@@ -29,8 +29,8 @@
 #              /test/slow                        -> slow p50, p99 under load   (not nginx)
 #   slow-ab    ab -n 100 -c 1 /test/slow         -> mean ms per request        (not nginx)
 #   slow-wrk   wrk -t1 -c1 -d8s --latency /test/slow -> p50, p99               (not nginx)
-# gc phase (ours and netty): the JVM gets -Xmx64m and -Xlog:gc to a file (ours also -C 1000:
-#   its default -C 100000 preallocates more than 64 MB); after a warm-up, wrk -t1 -c100 runs until
+# gc phase (ours and netty): the JVM gets -Xmx64m and -Xlog:gc to a file (ours at -C 100000, its
+#   default, which fits as contexts are made as connections come); after a warm-up, wrk -t1 -c100 runs until
 #   about --gc-requests (1,000,000) keep-alive requests are served (runs sized from the measured
 #   rate); GC cycles = the YGC, FGC and CGC columns of jstat -gc before and after.
 # mem phase: RSS (VmRSS, summed over the server's processes) after start, after a warm-up, and
@@ -132,7 +132,7 @@ else
 fi
 pipe_conns=256 pipe_depth=16    # TechEmpower's plaintext test: 16 deep, from 256 connections up
 wrk_c1000_timeout=5s
-gc_heap=64m gc_capacity_ours=1000 mem_capacity_ours=60000
+gc_heap=64m gc_capacity_ours=100000 mem_capacity_ours=60000
 gc_max_runs=5 gc_run_max_s=120  # the gc phase's wrk runs: at most this many, each at most this long
 mix_delay_s=1                  # the slow client starts this long after the background fast load
 ab_limit_s=600                 # hard bound on one ab run

@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Not thread-safe: owned by its event loop. Every method is called on that loop's thread, one at a
  * time, with a connection that loop serves now. A handler keeps its per-connection state in an object
- * made for each context when the handler is made ({@link LoopInfo#capacity()} of them) and tied to it
- * with {@link Connection#attach} in {@link #onOpen}, so that serving allocates nothing and a worker's
- * handler can serve a connection moved to it.
+ * tied to the context with {@link Connection#attach}, made in the context's first {@link #onOpen} (when
+ * {@link Connection#attachment()} is still null) and reused by its later connections, as the attachment
+ * stays with the context: memory then follows the connections a loop held at once, not its capacity,
+ * serving allocates nothing once they have come, and a worker's handler can serve a connection moved to it.
  *
  * <p>Input: {@link #onData} sees all unconsumed bytes of the connection between {@code in.position()} and
  * {@code in.limit()} and consumes by advancing the position. What it leaves is kept and shown again, with

@@ -1,9 +1,10 @@
 package loopwork.core;
 
 /**
- * The Java heap cannot hold the pools' contexts: refused by {@link HeapBudget#check} before they were
- * allocated, or (with an {@link OutOfMemoryError} as the cause) when allocating them ran out after all. Carries
- * the figures, so that a program can word the way out in its own options.
+ * The Java heap cannot hold what a kit allocates at start (its mailboxes and task slots, see {@link HeapBudget}):
+ * refused by {@link HeapBudget#check} before they were allocated, or (with an {@link OutOfMemoryError} as the
+ * cause) when allocating them ran out after all. Carries the figures, so that a program can word the way out
+ * in its own options.
  */
 public final class HeapTooSmallException extends RuntimeException {
 
@@ -21,11 +22,10 @@ public final class HeapTooSmallException extends RuntimeException {
     }
 
     private static String message(HeapBudget budget, long maxHeapBytes, long usedHeapBytes) {
-        return String.format(java.util.Locale.ROOT, "the heap is too small for the connection pools: %d loops of "
-                + "%d contexts, about %d B of heap each, need a maximum heap of about %,d MB (-Xmx), not %,d MB; "
-                + "or an acceptCapacity of at most %d with this heap", budget.acceptThreads(),
-                budget.contextsPerLoop(), budget.bytesPerContext(), mb(budget.heapNeeded(usedHeapBytes)),
-                mb(maxHeapBytes), budget.contextsPerLoopThatFit(maxHeapBytes, usedHeapBytes));
+        return String.format(java.util.Locale.ROOT, "the heap is too small for the kit's mailboxes and task slots: "
+                + "about %,d MB at start need a maximum heap of about %,d MB (-Xmx), not %,d MB; or fewer workers "
+                + "or task slots per worker", mb(budget.startBytes()), mb(budget.heapNeeded(usedHeapBytes)),
+                mb(maxHeapBytes));
     }
 
     private static long mb(long bytes) {

@@ -21,7 +21,8 @@ import loopwork.core.transport.Transports;
  * }</pre>
  *
  * <p>Thread-safe: built and started on one thread; {@link #close()} may come from any thread, once.
- * Everything the loops and workers use is allocated by {@link KitBuilder#build()}, before any thread starts.
+ * The loops and workers, their mailboxes and task slots are allocated by {@link KitBuilder#build()}, before any
+ * thread starts; each loop makes its connection contexts as connections come, a slab at a time, and keeps them.
  */
 public final class Kit implements AutoCloseable {
 
@@ -138,7 +139,7 @@ public final class Kit implements AutoCloseable {
         return config;
     }
 
-    /** The heap held by the pools' contexts, as estimated and checked when the kit was built. */
+    /** The heap the kit holds at start and per context, as estimated and checked when the kit was built. */
     public HeapBudget heapBudget() {
         return heapBudget;
     }

@@ -189,19 +189,18 @@ public final class KitBuilder {
     }
 
     /**
-     * Checks the settings and that the heap can hold the pools' contexts, registers the protocol's tasks and
-     * allocates everything the threads will use.
+     * Checks the settings and that the heap can hold what the kit allocates at start, registers the protocol's
+     * tasks and allocates the loops and workers; the pools make their contexts as connections come.
      *
-     * @throws HeapTooSmallException when the heap cannot hold the contexts ({@link HeapBudget}), found before
-     *                               allocating them, or while allocating them if the estimate fell short
+     * @throws HeapTooSmallException when the heap cannot hold the start-up part ({@link HeapBudget}), found
+     *                               before allocating it, or while allocating it if the estimate fell short
      */
     public Kit build() throws IOException {
         if (protocol == null) {
             throw new IllegalArgumentException("a protocol is required");
         }
         KitConfig config = config();
-        HeapBudget heap = new HeapBudget(config.acceptThreads(), config.acceptCapacity(),
-                protocol.heapBytesPerConnection());
+        HeapBudget heap = HeapBudget.of(config, protocol.heapBytesPerConnection());
         Runtime runtime = Runtime.getRuntime();
         long usedBytes = runtime.totalMemory() - runtime.freeMemory();
         if (!heap.fits(runtime.maxMemory(), usedBytes)) {

@@ -8,7 +8,8 @@ import java.io.PrintStream;
  * @param host               address to listen on
  * @param port               port, 0 for any free one (every loop then joins the port the first one got)
  * @param acceptThreads      event loops, each with its own SO_REUSEPORT listening socket
- * @param acceptCapacity     contexts preallocated per loop: the most connections one loop holds at once
+ * @param acceptCapacity     the most connections one loop holds at once: their buffers reserved at start,
+ *                           their contexts made as connections come
  * @param workerThreads      worker threads; 0 runs tasks on the loop itself
  * @param taskSlotsPerWorker task slots of each worker, a power of two
  * @param inputBufferBytes   a connection's input buffer: the largest message a protocol can parse

@@ -34,9 +34,9 @@ public interface Protocol {
     }
 
     /**
-     * Heap, in bytes, that this protocol's handler for a loop preallocates per context of the loop's pool
-     * (state kept for each connection id, say), an estimate: the kit adds its own part and refuses to build
-     * when the heap cannot hold them (see {@link HeapBudget}). 0 by default, for a protocol that keeps none.
+     * Heap, in bytes, that this protocol keeps per context of a loop's pool (the state its handler attaches
+     * on a context's first open, say), an estimate: the kit adds its own part to say how many connections a
+     * heap holds (see {@link HeapBudget}). 0 by default, for a protocol that keeps none.
      */
     default int heapBytesPerConnection() {
         return 0;

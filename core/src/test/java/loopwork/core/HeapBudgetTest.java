@@ -10,8 +10,9 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The heap the pools' contexts hold: the kit's estimate against a measurement, the figures of the check, and
- * a heap too small refused up front, or when allocating the pools runs out after all.
+ * The heap a kit holds: its start-up part against a measurement, no heap growing with the capacity, the
+ * figures of the check, and a heap too small refused up front, or when allocating the kit runs out after all.
+ * What a context costs when its pool makes it is measured by ConnectionPoolTest.
  */
 class HeapBudgetTest {
 
@@ -19,93 +20,115 @@ class HeapBudgetTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final long MB = 1L << 20;
 
-    /** A protocol that keeps nothing per connection: what a kit allocates per context is all the kit's. */
+    /** A protocol that keeps nothing per connection: what a kit allocates is all the kit's. */
     private static final Protocol NOTHING_KEPT = loop -> (connection, in) -> in.position(in.limit());
 
     /**
-     * The estimate is at least what a context costs, measured as its comment says (on the transport of this
-     * run: the suite runs twice, epoll then NIO), and not more than a tenth above it.
+     * The start-up estimate covers what building a kit allocates for its mailboxes and task slots, and is not
+     * more than a tenth above it: a kit with 4 workers of 4,096 task slots against one with 64 slots each.
      */
     @Test
-    void kitEstimateCoversWhatAContextAllocates() throws IOException {
-        double measured = bytesPerContext(NOTHING_KEPT);
+    void startEstimateCoversTheMailboxesAndTaskSlots() throws IOException {
+        KitBuilder large = kit(1, 1).workerThreads(4).taskSlotsPerWorker(4096);
+        KitBuilder small = kit(1, 1).workerThreads(4).taskSlotsPerWorker(64);
+        long estimate = HeapBudget.startBytes(large.config()) - HeapBudget.startBytes(small.config());
 
-        assertThat((double) HeapBudget.KIT_BYTES_PER_CONTEXT).as("estimate against %s B measured", measured)
+        double measured = median(() -> allocatedBuilding(large) - allocatedBuilding(small));
+
+        assertThat((double) estimate).as("estimate against %s B measured", measured)
                 .isGreaterThanOrEqualTo(measured).isLessThanOrEqualTo(measured * 1.1);
+    }
+
+    /**
+     * Heap follows connections, not the capacity: a loop of a million connections costs at start what one of
+     * a thousand does, give or take its directory of slabs (two references per 256 contexts).
+     */
+    @Test
+    void buildingAKitAllocatesAboutTheSameHeapForAnyCapacity() throws IOException {
+        KitBuilder million = kit(1, 1_000_000);
+        KitBuilder thousand = kit(1, 1_000);
+
+        double extra = median(() -> allocatedBuilding(million) - allocatedBuilding(thousand));
+
+        assertThat(extra).as("bytes more for 999,000 more connections of capacity").isLessThan(64 * 1024);
     }
 
     @Test
     void figures() {
-        HeapBudget budget = new HeapBudget(2, 100_000, 168);
+        HeapBudget budget = new HeapBudget(2, 100_000, 168, 3 * MB);
 
         assertThat(budget.bytesPerContext()).isEqualTo(HeapBudget.KIT_BYTES_PER_CONTEXT + 168);
-        assertThat(budget.bytesPerLoop()).isEqualTo(100_000L * budget.bytesPerContext());
-        assertThat(budget.totalBytes()).isEqualTo(2 * budget.bytesPerLoop());
+        assertThat(budget.fullBytes()).isEqualTo(3 * MB + 200_000L * budget.bytesPerContext());
         long used = 5 * MB;
         long needed = budget.heapNeeded(used);
         assertThat(budget.fits(needed, used)).as("fits in what it says it needs").isTrue();
         assertThat(budget.fits(needed - 8, used)).as("and not in less").isFalse();
         assertThat(budget.fits(Long.MAX_VALUE, used)).as("an unlimited heap").isTrue();
-        int fit = budget.contextsPerLoopThatFit(64 * MB, used);
-        assertThat(new HeapBudget(2, fit, 168).fits(64 * MB, used)).as("%d contexts fit in 64 MB", fit).isTrue();
-        assertThat(new HeapBudget(2, fit + 1, 168).fits(64 * MB, used)).as("and no more").isFalse();
-        assertThat(budget.contextsPerLoopThatFit(8 * MB, 7 * MB)).as("none fit").isZero();
-        assertThatThrownBy(() -> budget.check(64 * MB, used)).isInstanceOf(HeapTooSmallException.class)
-                .hasMessageContaining("2 loops of 100000 contexts")
-                .hasMessageContaining("acceptCapacity of at most " + fit);
+        assertThat(budget.fits(64 * MB, used)).as("the defaults' contexts need not fit at start").isTrue();
+        long fit = budget.contextsThatFit(64 * MB, used);
+        assertThat(fit).as("contexts 64 MB holds").isEqualTo((64 * MB - 8 * MB - used - 3 * MB)
+                / budget.bytesPerContext());
+        assertThat(budget.contextsThatFit(Long.MAX_VALUE, used)).as("at most the capacity").isEqualTo(200_000);
+        assertThat(budget.contextsThatFit(8 * MB, 7 * MB)).as("none fit").isZero();
+        assertThatThrownBy(() -> budget.check(8 * MB, 5 * MB)).isInstanceOf(HeapTooSmallException.class)
+                .hasMessageContaining("mailboxes and task slots").hasMessageContaining("about 3 MB at start");
     }
 
     /** Refused before anything is allocated: no OutOfMemoryError behind it. */
     @Test
-    void refusesAHeapTooSmallBeforeAllocatingThePools() {
+    void refusesAHeapTooSmallBeforeAllocatingTheMailboxes() {
         KitBuilder builder = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1024).acceptCapacity(1_000_000)
-                .workerThreads(0).protocol(NOTHING_KEPT); // about 385 GB of contexts
+                .workerThreads(1024).taskSlotsPerWorker(65_536).protocol(NOTHING_KEPT); // about 180 GB of mailboxes
 
         HeapTooSmallException e = catchThrowableOfType(HeapTooSmallException.class, builder::build);
 
         assertThat(e).as("refused").isNotNull();
         assertThat(e.getCause()).as("found by the check, not by running out").isNull();
-        assertThat(e.budget()).isEqualTo(new HeapBudget(1024, 1_000_000, 0));
+        assertThat(e.budget()).isEqualTo(HeapBudget.of(builder.config(), 0));
         assertThat(e.maxHeapBytes()).isEqualTo(Runtime.getRuntime().maxMemory());
     }
 
-    /** The fallback: a heap that runs out while the pools are built gives the same refusal, and no error. */
+    /** The fallback: a heap that runs out while the kit is built gives the same refusal, and no error. */
     @Test
-    void runningOutWhileBuildingThePoolsIsTheSameRefusal() {
+    void runningOutWhileBuildingTheKitIsTheSameRefusal() {
         Protocol outOfMemory = loop -> {
-            if (loop.capacity() > 0) {
+            if (loop.role() == LoopInfo.Role.ACCEPT_LOOP) {
                 throw new OutOfMemoryError("Java heap space");
             }
             return (connection, in) -> in.position(in.limit());
         };
-        KitBuilder builder = Kit.builder().host("127.0.0.1").port(0).acceptThreads(2).acceptCapacity(100)
-                .workerThreads(1).protocol(outOfMemory);
+        KitBuilder builder = kit(2, 100).workerThreads(1).protocol(outOfMemory);
 
         HeapTooSmallException e = catchThrowableOfType(HeapTooSmallException.class, builder::build);
 
         assertThat(e).as("refused").isNotNull();
         assertThat(e.getCause()).isInstanceOf(OutOfMemoryError.class);
-        assertThat(e.budget()).isEqualTo(new HeapBudget(2, 100, 0));
-        assertThat(e.getMessage()).contains("2 loops of 100 contexts");
+        assertThat(e.budget()).isEqualTo(HeapBudget.of(builder.config(), 0));
+        assertThat(e.getMessage()).contains("mailboxes and task slots");
     }
 
-    /**
-     * Bytes the building thread allocates per context: a one-loop kit of 5,000 contexts minus one of 1,000,
-     * over 4,000, after a first build loaded the classes; the median of three.
-     */
-    static double bytesPerContext(Protocol protocol) throws IOException {
-        allocatedBuilding(protocol, 1_000);
+    private static KitBuilder kit(int loops, int capacity) {
+        return Kit.builder().host("127.0.0.1").port(0).acceptThreads(loops).acceptCapacity(capacity)
+                .workerThreads(0).protocol(NOTHING_KEPT);
+    }
+
+    /** The median of three measurements, after a first one that loaded the classes. */
+    private static double median(Measurement measurement) throws IOException {
+        measurement.bytes();
         double[] rounds = new double[3];
         for (int i = 0; i < rounds.length; i++) {
-            rounds[i] = (allocatedBuilding(protocol, 5_000) - allocatedBuilding(protocol, 1_000)) / 4_000.0;
+            rounds[i] = measurement.bytes();
         }
         java.util.Arrays.sort(rounds);
         return rounds[1];
     }
 
-    private static long allocatedBuilding(Protocol protocol, int contexts) throws IOException {
-        KitBuilder builder = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(contexts)
-                .workerThreads(0).protocol(protocol);
+    private interface Measurement {
+        long bytes() throws IOException;
+    }
+
+    /** Bytes this thread allocates building the kit. */
+    private static long allocatedBuilding(KitBuilder builder) throws IOException {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         Kit kit = builder.build();
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;

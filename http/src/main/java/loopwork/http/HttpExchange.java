@@ -9,7 +9,8 @@ import loopwork.core.TaskPayload;
 
 /**
  * The HTTP state of one connection and the request being answered on it: what the parser found, and the
- * ways to answer. One per context of a loop's pool, made at start-up and reused for every request.
+ * ways to answer. One per context of a loop's pool, made when the context first opens and reused for every
+ * later request and connection of that context.
  *
  * <p>Not thread-safe: owned by the thread serving its connection (its loop, or a worker it was handed
  * or moved to), and handed over with it. Its methods that act assert {@link Connection#inServingThread()}.

@@ -12,7 +12,8 @@ import loopwork.core.TaskPayload;
  * request where it lies in the input, routes it, reads past its body, and answers in order. A request
  * whose route is still answering (a task, a hand-off, a move, a timer) holds back the requests pipelined
  * after it; their bytes stay in the connection's input. Per-connection state is the {@link HttpExchange}
- * attached to each context when it opens, so a worker's handler can serve a connection moved to it.
+ * attached to each context when it first opens and kept with it, so a worker's handler can serve a connection
+ * moved to it.
  *
  * <p>The connection's one timer is the route's while a route is answering (none unless the route sets
  * one), and otherwise stands for the timeout that applies: the header timeout while a head is arriving
@@ -42,7 +43,6 @@ final class HttpHandler implements ConnectionHandler {
     private final HttpLimits limits;
     private final HttpStats stats;
     private final HttpDate date = new HttpDate();
-    private final HttpExchange[] exchanges;
     private final int inputCapacity;
 
     HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats) {
@@ -54,10 +54,6 @@ final class HttpHandler implements ConnectionHandler {
         this.limits = limits;
         this.stats = stats;
         this.inputCapacity = loop.inputCapacity();
-        exchanges = new HttpExchange[loop.capacity()];
-        for (int i = 0; i < exchanges.length; i++) {
-            exchanges[i] = new HttpExchange(stats);
-        }
     }
 
     /** This thread serves the exchange now: its counters and Date line are the ones to use. */
@@ -72,10 +68,13 @@ final class HttpHandler implements ConnectionHandler {
 
     @Override
     public void onOpen(Connection connection) {
-        HttpExchange exchange = exchanges[connection.id()];
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange == null) { // the context's first connection: its exchange stays with it for the next ones
+            exchange = new HttpExchange(stats);
+            connection.attach(exchange);
+        }
         exchange.connection = connection;
         adopt(exchange);
-        connection.attach(exchange);
         // A new connection has the header timeout to send its first request: connect-and-wait is slowloris too.
         exchange.headStarted = true;
         arm(connection, exchange, TIMEOUT_HEAD, limits.headerTimeoutMs());

@@ -46,12 +46,11 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * An {@link HttpExchange} per context, with its {@link ChunkedBody} and its slot in the handler's array.
-     * Measured as the kit's part is (see {@link loopwork.core.HeapBudget#KIT_BYTES_PER_CONTEXT}): a kit of this
-     * protocol against one of a protocol that keeps nothing, 156 B per context on JDK 25 with compressed oops
-     * (148 B with compact object headers), rounded up by a few fields' worth. ContextHeapTest measures it again.
+     * An {@link HttpExchange} per context, with its {@link ChunkedBody}, made on the context's first open:
+     * 144 B on JDK 25 with compressed oops and compact object headers (as bin/jvm.options sets), rounded up by
+     * a few fields' worth. ExchangeHeapTest measures it again.
      */
-    static final int HEAP_BYTES_PER_CONNECTION = 168;
+    static final int HEAP_BYTES_PER_CONNECTION = 156;
 
     @Override
     public int heapBytesPerConnection() {

@@ -103,7 +103,8 @@ public final class LoopworkServer implements AutoCloseable {
 
     /**
      * The start-up report: threads, address, and the pool memory per accept thread and in total, as the
-     * original prints, and beside it the heap the contexts hold (an estimate, see {@link HeapBudget}).
+     * original prints, and beside it the heap the kit holds at start and per context (an estimate, see
+     * {@link HeapBudget}), with about how many contexts this heap holds.
      */
     public String report(int slowDurationMs) {
         KitConfig c = kit.config();
@@ -116,8 +117,8 @@ public final class LoopworkServer implements AutoCloseable {
                         + "slow duration: %d ms, transport: %s%s%s%n"
                         + "pool memory: %,d KB per accept thread, %,d KB total "
                         + "(%,d contexts per thread, %d B input + %d B output buffer each; %s); "
-                        + "heap held by the contexts: about %,d KB per accept thread, %,d KB total "
-                        + "(about %d B each)%s%n",
+                        + "heap: %,d KB at start for mailboxes and task slots, and about %d B per context, made as "
+                        + "connections come and kept (%,d KB with every pool full)%s%n",
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
@@ -126,9 +127,14 @@ public final class LoopworkServer implements AutoCloseable {
                 perLoopKb, perLoopKb * c.acceptThreads(), c.acceptCapacity(), c.inputBufferBytes(),
                 c.outputBufferBytes(),
                 kit.lazyPoolMemory() ? "reserved address space, resident only once used" : "allocated at start",
-                heap.bytesPerLoop() / 1024, heap.totalBytes() / 1024, heap.bytesPerContext(),
-                maxHeap == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", of a %,d MB maximum heap",
-                        maxHeap >> 20));
+                heap.startBytes() / 1024, heap.bytesPerContext(), heap.fullBytes() / 1024,
+                maxHeap == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, "; a %,d MB maximum heap holds about "
+                        + "%,d contexts", maxHeap >> 20, heap.contextsThatFit(maxHeap, usedHeap())));
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /** Says so when epoll's system calls go through glibc (see {@link Transport#systemCallsThroughGlibcBecause}). */

@@ -78,26 +78,22 @@ public final class Main {
     }
 
     /**
-     * One paragraph: what the pools need for this -A and -C, and the two ways out. Exit code 1, not the
-     * command line's 2: the same -A and -C are valid and start on a larger heap, which JAVA_OPTS sets, not
-     * loopwork's options (and -A defaults to the machine's cores), so it is the JVM that is short, as a port
-     * already taken is the machine's state.
+     * One paragraph: what the kit allocates at start for these workers and task slots, and the ways out. Exit
+     * code 1, not the command line's 2: the same options are valid and start on a larger heap, which JAVA_OPTS
+     * sets, not loopwork's options, so it is the JVM that is short, as a port already taken is the machine's
+     * state.
      */
     static String heapTooSmall(HeapTooSmallException e, ServerOptions.Settings settings) {
         HeapBudget budget = e.budget();
         long neededMb = Math.ceilDiv(budget.heapNeeded(e.usedHeapBytes()), 1L << 20);
         String xmx = neededMb < 1024 ? Math.ceilDiv(neededMb, 64) * 64 + "m" : Math.ceilDiv(neededMb, 1024) + "g";
-        int fit = budget.contextsPerLoopThatFit(e.maxHeapBytes(), e.usedHeapBytes());
-        String smallerC = fit > 0 ? "or lower -C to " + fit + " or fewer connections per accept thread"
-                : "as with this heap no -C fits at -A " + settings.acceptThreads();
-        return String.format(Locale.ROOT, "the Java heap is too small for the connection pools: -A %d -C %d "
-                + "preallocate %,d connection contexts of about %d B of heap each (%,d MB), so the server needs "
-                + "about %,d MB of heap with what is already in use and an eighth kept free, but this JVM may use "
-                + "at most %,d MB. Give it more heap, e.g. -Xmx%s (JAVA_OPTS=-Xmx%s bin/loopwork), %s.",
-                settings.acceptThreads(), settings.acceptCapacity(),
-                (long) budget.acceptThreads() * budget.contextsPerLoop(), budget.bytesPerContext(),
-                Math.ceilDiv(budget.totalBytes(), 1L << 20), neededMb, Math.ceilDiv(e.maxHeapBytes(), 1L << 20),
-                xmx, xmx, smallerC);
+        return String.format(Locale.ROOT, "the Java heap is too small for what the server allocates at start: "
+                + "-A %d -w %d --task-slots %d take about %,d MB of heap for mailboxes and task slots, so the "
+                + "server needs about %,d MB of heap with what is already in use and an eighth kept free, but this "
+                + "JVM may use at most %,d MB. Give it more heap, e.g. -Xmx%s (JAVA_OPTS=-Xmx%s bin/loopwork), or "
+                + "lower -w or --task-slots.", settings.acceptThreads(), settings.workerThreads(),
+                settings.taskSlots(), Math.ceilDiv(budget.startBytes(), 1L << 20), neededMb,
+                Math.ceilDiv(e.maxHeapBytes(), 1L << 20), xmx, xmx);
     }
 
     private static int serve(ServerOptions.Settings settings, PrintStream out, PrintStream err) {
@@ -111,6 +107,10 @@ public final class Main {
             err.println("loopwork: " + e.getMessage());
             return FAILED;
         }
+        // Start-up garbage (the command line, class loading: most of what the heap holds now) is collected once,
+        // so that the heap pages it touched go back to the system. Serving allocates nothing, so the heap stays
+        // at its live set (the contexts made as connections come) instead of an eden that start-up filled.
+        System.gc();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

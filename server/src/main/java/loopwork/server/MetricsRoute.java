@@ -74,8 +74,9 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_defer_accept", "gauge",
                 "1 while the loop's listener holds connections back until their request arrived (TCP_DEFER_ACCEPT).",
                 "loop", loops, LoopStatistics::deferringAccept);
-        family(out, "loopwork_pool_capacity", "gauge", "Connection contexts preallocated for the loop.",
-                "loop", loops, LoopStatistics::capacity);
+        family(out, "loopwork_pool_capacity", "gauge",
+                "The most connections the loop may hold (contexts made as they come).", "loop", loops,
+                LoopStatistics::capacity);
         family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",
                 "loop", loopHttp, HttpStats::requests);
         header(out, "loopwork_responses_total", "counter", "HTTP responses by status class.");

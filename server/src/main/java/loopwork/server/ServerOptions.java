@@ -43,7 +43,8 @@ final class ServerOptions {
     String acceptThreads = String.valueOf(CORES);
 
     @Option(names = {"-C", "--accept-capacity"}, paramLabel = "N",
-            description = "most simultaneous connections per accept thread, preallocated at start, "
+            description = "most simultaneous connections per accept thread, a hard limit: their buffers are "
+                    + "reserved at start as address space, their contexts made as connections come, "
                     + "1.." + KitBuilder.MAX_ACCEPT_CAPACITY + " (default 100000)")
     String acceptCapacity = "100000";
 

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The program as a real process: the start-up report, serving, SIGTERM, a bad option, a heap too small for
- * the pools, the start-up time and memory at the default capacity, {@code -d} with its pid file, and a failed
- * bind.
+ * the mailboxes, the start-up time and memory at the default capacity (in a 64 MB heap too), {@code -d} with
+ * its pid file, and a failed bind.
  *
  * <p>The server runs as {@code java -p <this JVM's module path> -m loopwork.server/loopwork.server.Main},
  * with the JVM flags of {@code bin/loopwork}: during {@code mvn verify} the server jar that {@code bin/loopwork} runs is not
@@ -50,8 +50,9 @@ class ProcessTest {
             Pattern.compile("pool memory: ([\\d,]+) KB per accept thread, ([\\d,]+) KB total");
     private static final Pattern CONTEXTS =
             Pattern.compile("\\(([\\d,]+) contexts per thread, (\\d+) B input \\+ (\\d+) B output buffer each");
-    private static final Pattern CONTEXT_HEAP = Pattern.compile(
-            "; heap held by the contexts: about ([\\d,]+) KB per accept thread, ([\\d,]+) KB total \\(about (\\d+) B each\\)");
+    private static final Pattern CONTEXT_HEAP = Pattern.compile("; heap: ([\\d,]+) KB at start for mailboxes and "
+            + "task slots, and about (\\d+) B per context, made as connections come and kept \\(([\\d,]+) KB with "
+            + "every pool full\\); a ([\\d,]+) MB maximum heap holds about ([\\d,]+) contexts");
 
     @TempDir
     Path dir;
@@ -119,11 +120,14 @@ class ProcessTest {
                 .isGreaterThanOrEqualTo(contexts * bufferBytes / 1024);
         assertThat(totalKb).as("total = 2 accept threads x per thread").isEqualTo(2 * perThreadKb);
         Matcher heap = CONTEXT_HEAP.matcher(report);
-        assertThat(heap.find()).as("the contexts' heap beside the buffers in %s", report).isTrue();
-        long heapBytesEach = number(heap.group(3));
+        assertThat(heap.find()).as("the kit's heap beside the buffers in %s", report).isTrue();
+        long startKb = number(heap.group(1));
+        long heapBytesEach = number(heap.group(2));
+        assertThat(startKb).as("heap KB at start").isPositive();
         assertThat(heapBytesEach).as("heap per context").isPositive();
-        assertThat(number(heap.group(1))).as("heap KB per thread").isEqualTo(contexts * heapBytesEach / 1024);
-        assertThat(number(heap.group(2))).as("heap KB in total").isEqualTo(2 * contexts * heapBytesEach / 1024);
+        long fullKb = startKb + 2 * contexts * heapBytesEach / 1024;
+        assertThat(number(heap.group(3))).as("heap KB with every pool full").isBetween(fullKb - 1, fullKb + 1);
+        assertThat(number(heap.group(5))).as("contexts the heap holds: all 2,000 here").isEqualTo(2 * contexts);
 
         assertThat(get(port, "/test/fast").statusCode()).isEqualTo(200);
 
@@ -190,25 +194,47 @@ class ProcessTest {
         long rssKb = residentKb(server.process.pid());
         System.out.printf("ProcessTest: -A 2 -C 100000 (default) reached the start-up report in %d ms; VmRSS %,d KB"
                 + " after one request%n", startupMs, rssKb);
-        assertThat(rssKb).as("VmRSS in KB").isLessThan(600 * 1024);
+        assertThat(rssKb).as("VmRSS in KB: contexts made up front would add about 100 MB").isLessThan(150 * 1024);
     }
 
     /**
-     * A heap too small for the default pools (-A 2 -C 100000 hold 200,000 contexts, about 100 MB of heap): the
-     * server refuses before allocating them, in one paragraph that names what the pools need and both ways
-     * out, and with no stack trace.
+     * The defaults (-A 2 -C 100000) start in a 64 MB heap, which holds about a hundred thousand contexts made
+     * as connections come: start-up holds none, and serves.
      */
     @Test
-    void heapTooSmallForThePoolsExitsWithOneSayingWhatTheyNeed() throws Exception {
-        Server server = start(List.of("-Xmx64m"), dir, "-p", String.valueOf(FreePort.pick()), "-A", "2");
+    void defaultCapacityStartsAndServesInA64MbHeap() throws Exception {
+        int port = FreePort.pick();
+        Server server = start(List.of("-Xmx64m"), dir, "-p", String.valueOf(port), "-A", "2");
+
+        String report = server.awaitOut(POOL_MEMORY, START_TIMEOUT);
+
+        assertThat(report).contains("100,000 contexts per thread");
+        Matcher heap = CONTEXT_HEAP.matcher(report);
+        assertThat(heap.find()).as("the kit's heap in %s", report).isTrue();
+        assertThat(number(heap.group(4))).as("maximum heap MB").isLessThanOrEqualTo(64);
+        assertThat(number(heap.group(5))).as("contexts 64 MB holds").isGreaterThan(50_000);
+        assertThat(get(port, "/test/fast").statusCode()).isEqualTo(200);
+        assertThat(server.err()).as("stderr").isEmpty();
+    }
+
+    /**
+     * A heap too small for what the server allocates at start (16 workers of 65,536 task slots give each accept
+     * loop a mailbox of 2^20 slots, about 180 MB): the server refuses before allocating it, in one paragraph
+     * that names what it needs and the ways out, and with no stack trace.
+     */
+    @Test
+    void heapTooSmallForTheMailboxesExitsWithOneSayingWhatTheyNeed() throws Exception {
+        Server server = start(List.of("-Xmx64m"), dir, "-p", String.valueOf(FreePort.pick()), "-A", "2", "-w", "16",
+                "--task-slots", "65536");
 
         int code = server.awaitExit(START_TIMEOUT);
 
         assertThat(code).as("%s", server).isEqualTo(1);
         String err = server.err();
         assertThat(err).as("one paragraph: one line").hasLineCount(1);
-        assertThat(err).contains("-A 2 -C 100000").contains("200,000 connection contexts").contains("-Xmx")
-                .contains("lower -C").containsPattern("needs? about [\\d,]+ MB of heap");
+        assertThat(err).contains("-A 2 -w 16 --task-slots 65536").contains("mailboxes and task slots")
+                .contains("-Xmx").contains("lower -w or --task-slots")
+                .containsPattern("needs? about [\\d,]+ MB of heap");
         assertThat(err).doesNotContain("Exception", "OutOfMemoryError", "\tat ");
         assertThat(server.out()).doesNotContain("listening");
     }

@@ -29,6 +29,7 @@ public final class AcceptLoop extends EventLoop {
     final LoopStats stats;
     final ConnectionPool pool;
     final ConnectionDriver driver;
+    private final ConnectionBuffers buffers;
     private final Listener listener;
     private final ByteBuffer refusal;
     private final long refusalAddress;
@@ -51,7 +52,8 @@ public final class AcceptLoop extends EventLoop {
         index = info.index();
         stats = new LoopStats(info.capacity());
         stats.writer(thread());
-        pool = new ConnectionPool(info.capacity(), info.inputCapacity(), info.outputCapacity(), index, owner, stats);
+        buffers = new ConnectionBuffers(info.capacity(), info.inputCapacity(), info.outputCapacity());
+        pool = new ConnectionPool(info.capacity(), ConnectionPool.SLAB_SIZE, this::newContext, owner, stats);
         TaskOffload offload = new TaskOffload(owner, this.clock, mailbox, WorkerLoop.blockingSides(workers),
                 WorkerLoop.loops(workers), taskTypes, -1, queueTimeoutMs, stats.counters);
         driver = new ConnectionDriver(owner, this.clock, poller, handler,
@@ -80,6 +82,12 @@ public final class AcceptLoop extends EventLoop {
         return mailboxes;
     }
 
+    /** The pool's factory: the context of {@code id}, over its buffers. */
+    ConnectionContext newContext(int id) {
+        return new ConnectionContext(id, index, owner, buffers.input(id), buffers.inputAddress(id), buffers.output(id),
+                buffers.outputAddress(id));
+    }
+
     public LoopStats stats() {
         return stats;
     }
@@ -92,7 +100,7 @@ public final class AcceptLoop extends EventLoop {
 
     /** Whether pool buffers are committed lazily (mmap), so reserved memory is not resident memory. */
     public boolean lazyPoolMemory() {
-        return pool.isLazy();
+        return buffers.isLazy();
     }
 
     /**
@@ -226,7 +234,7 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void onClose() {
-        for (int id = 0; id < pool.capacity(); id++) {
+        for (int id = 0, created = pool.created(); id < created; id++) {
             ConnectionContext context = pool.context(id);
             if (context.isServedBy(driver.actions)) { // a worker closes what it holds when it stops
                 driver.closer.close(context);
@@ -243,6 +251,6 @@ public final class AcceptLoop extends EventLoop {
     public void release() {
         listener.close();
         poller.close();
-        pool.close();
+        buffers.close();
     }
 }

@@ -21,7 +21,7 @@ final class ContextDirectory {
     /** At stop, on {@code driver}'s thread: closes every connection it still serves. */
     void closeServedBy(ConnectionDriver driver) {
         for (ConnectionPool pool : pools) {
-            for (int id = 0; id < pool.capacity(); id++) {
+            for (int id = 0, created = pool.created(); id < created; id++) {
                 ConnectionContext context = pool.context(id);
                 if (context.isServedBy(driver.actions)) {
                     driver.closer.close(context);
