@@ -10,6 +10,9 @@ import java.io.PrintStream;
  */
 public final class KitBuilder {
     // The ranges of the settings, checked here and only here; the server's options name them in their help.
+    public static final int MAX_PORT = 65_535;
+    public static final int MIN_BUFFER_BYTES = 256;
+    public static final int MAX_BUFFER_BYTES = 1 << 20;
     public static final int MAX_ACCEPT_THREADS = 1024;
     public static final int MAX_ACCEPT_CAPACITY = 1_000_000;
     public static final int MAX_WORKER_THREADS = 1024;
@@ -155,7 +158,7 @@ public final class KitBuilder {
 
     /** The settings as they would be built, defaults resolved, after checking them. */
     public KitConfig config() {
-        check("port", port, 0, 65535);
+        check("port", port, 0, MAX_PORT);
         check("acceptThreads", acceptThreads, 1, MAX_ACCEPT_THREADS);
         check("acceptCapacity", acceptCapacity, 1, MAX_ACCEPT_CAPACITY);
         int workers = workerThreads < 0 ? acceptThreads : workerThreads;
@@ -164,8 +167,8 @@ public final class KitBuilder {
         if (Integer.bitCount(taskSlotsPerWorker) != 1) {
             throw new IllegalArgumentException("taskSlotsPerWorker must be a power of two, not " + taskSlotsPerWorker);
         }
-        check("inputBufferBytes", inputBufferBytes, 256, 1 << 20);
-        check("outputBufferBytes", outputBufferBytes, 256, 1 << 20);
+        check("inputBufferBytes", inputBufferBytes, MIN_BUFFER_BYTES, MAX_BUFFER_BYTES);
+        check("outputBufferBytes", outputBufferBytes, MIN_BUFFER_BYTES, MAX_BUFFER_BYTES);
         check("backlog", backlog, 1, 1 << 16);
         check("deferAcceptSeconds", deferAcceptSeconds, 0, MAX_DEFER_ACCEPT_SECONDS);
         check("queueTimeoutMs", queueTimeoutMs, 1, MAX_QUEUE_TIMEOUT_MS);

@@ -13,6 +13,32 @@ package loopwork.http;
 public record HttpLimits(int maxTargetBytes, long maxBodyBytes, long headerTimeoutMs, long idleTimeoutMs,
         long writeTimeoutMs) {
 
+    // Each limit's range, checked here for the kit's users and named by the server's options.
+    public static final int MIN_TARGET_BYTES = 16;
+    public static final int MAX_TARGET_BYTES = 65_536;
+    public static final long MAX_BODY_BYTES = 1L << 30;
+    public static final long MIN_TIMEOUT_MS = 100;
+    public static final long MAX_HEADER_TIMEOUT_MS = 3_600_000;
+    public static final long MAX_IDLE_TIMEOUT_MS = 86_400_000;
+    public static final long MAX_WRITE_TIMEOUT_MS = 3_600_000;
+
+    /**
+     * @throws IllegalArgumentException naming the limit and its range, for one out of it
+     */
+    public HttpLimits {
+        check("maxTargetBytes", maxTargetBytes, MIN_TARGET_BYTES, MAX_TARGET_BYTES);
+        check("maxBodyBytes", maxBodyBytes, 0, MAX_BODY_BYTES);
+        check("headerTimeoutMs", headerTimeoutMs, MIN_TIMEOUT_MS, MAX_HEADER_TIMEOUT_MS);
+        check("idleTimeoutMs", idleTimeoutMs, MIN_TIMEOUT_MS, MAX_IDLE_TIMEOUT_MS);
+        check("writeTimeoutMs", writeTimeoutMs, MIN_TIMEOUT_MS, MAX_WRITE_TIMEOUT_MS);
+    }
+
+    private static void check(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", got " + value);
+        }
+    }
+
     /** 2 KB targets, 1 MB bodies, 10 s to send a head, 60 s idle, 30 s write stall. */
     public static final HttpLimits DEFAULTS = new HttpLimits(2048, 1 << 20, 10_000, 60_000, 30_000);
 }

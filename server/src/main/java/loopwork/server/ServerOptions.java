@@ -31,7 +31,7 @@ final class ServerOptions {
     /** How long --defer-accept auto lets the kernel hold a connection that sends nothing. */
     static final int AUTO_DEFER_SECONDS = 1;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1..65535 (default 9000)")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1.." + KitBuilder.MAX_PORT + " (default 9000)")
     String port = "9000";
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "address to bind (default 0.0.0.0)")
@@ -86,30 +86,32 @@ final class ServerOptions {
 
     @Option(names = "--max-head", paramLabel = "BYTES",
             description = "largest request head, the size of each connection's input buffer; larger gets 431, "
-                    + "256..65536 (default 4096, the original's)")
+                    + KitBuilder.MIN_BUFFER_BYTES + ".." + KitBuilder.MAX_BUFFER_BYTES + " (default 4096, the original's)")
     String maxHead = String.valueOf(DEFAULT_MAX_HEAD);
 
     @Option(names = "--max-target", paramLabel = "BYTES",
-            description = "longest request-target; longer gets 414, 16..65536 (default 2048)")
+            description = "longest request-target; longer gets 414, " + HttpLimits.MIN_TARGET_BYTES + ".."
+                    + HttpLimits.MAX_TARGET_BYTES + " (default 2048)")
     String maxTarget = String.valueOf(HttpLimits.DEFAULTS.maxTargetBytes());
 
     @Option(names = "--max-body", paramLabel = "BYTES",
-            description = "largest request body; larger gets 413, 0..1073741824 (default 1048576)")
+            description = "largest request body; larger gets 413, 0.." + HttpLimits.MAX_BODY_BYTES
+                    + " (default 1048576)")
     String maxBody = String.valueOf(HttpLimits.DEFAULTS.maxBodyBytes());
 
     @Option(names = "--header-timeout", paramLabel = "MS",
             description = "time to send a request head, from connecting or from its first byte; then 408 and "
-                    + "close, 100..3600000 (default 10000)")
+                    + "close, " + HttpLimits.MIN_TIMEOUT_MS + ".." + HttpLimits.MAX_HEADER_TIMEOUT_MS + " (default 10000)")
     String headerTimeout = String.valueOf(HttpLimits.DEFAULTS.headerTimeoutMs());
 
     @Option(names = "--idle-timeout", paramLabel = "MS",
             description = "a kept-alive connection with no request in progress closes after this, "
-                    + "100..86400000 (default 60000)")
+                    + HttpLimits.MIN_TIMEOUT_MS + ".." + HttpLimits.MAX_IDLE_TIMEOUT_MS + " (default 60000)")
     String idleTimeout = String.valueOf(HttpLimits.DEFAULTS.idleTimeoutMs());
 
     @Option(names = "--write-timeout", paramLabel = "MS",
-            description = "a peer that does not read its answers for this long is closed, 100..3600000 "
-                    + "(default 30000)")
+            description = "a peer that does not read its answers for this long is closed, "
+                    + HttpLimits.MIN_TIMEOUT_MS + ".." + HttpLimits.MAX_WRITE_TIMEOUT_MS + " (default 30000)")
     String writeTimeout = String.valueOf(HttpLimits.DEFAULTS.writeTimeoutMs());
 
     @Option(names = "--handoff-min-rate", paramLabel = "BYTES",
@@ -187,17 +189,21 @@ final class ServerOptions {
             throw new OptionError("--defer-accept needs --transport epoll (Java NIO cannot set TCP_DEFER_ACCEPT); "
                     + "use --defer-accept 0 with --transport nio");
         }
-        return new Settings(host, number("--port", port, 1, 65535), accept,
+        return new Settings(host, number("--port", port, 1, KitBuilder.MAX_PORT), accept,
                 number("--accept-capacity", acceptCapacity, 1, KitBuilder.MAX_ACCEPT_CAPACITY),
                 workerThreads == null ? accept
                         : number("--worker-threads", workerThreads, 0, KitBuilder.MAX_WORKER_THREADS),
                 number("--slow-duration", slowDuration, 0, 3_600_000), mode, slots,
-                number("--max-head", maxHead, 256, 65536),
-                new HttpLimits(number("--max-target", maxTarget, 16, 65536),
-                        number("--max-body", maxBody, 0, 1 << 30),
-                        number("--header-timeout", headerTimeout, 100, 3_600_000),
-                        number("--idle-timeout", idleTimeout, 100, 86_400_000),
-                        number("--write-timeout", writeTimeout, 100, 3_600_000)),
+                number("--max-head", maxHead, KitBuilder.MIN_BUFFER_BYTES, KitBuilder.MAX_BUFFER_BYTES),
+                new HttpLimits(
+                        number("--max-target", maxTarget, HttpLimits.MIN_TARGET_BYTES, HttpLimits.MAX_TARGET_BYTES),
+                        number("--max-body", maxBody, 0, (int) HttpLimits.MAX_BODY_BYTES),
+                        number("--header-timeout", headerTimeout, (int) HttpLimits.MIN_TIMEOUT_MS,
+                                (int) HttpLimits.MAX_HEADER_TIMEOUT_MS),
+                        number("--idle-timeout", idleTimeout, (int) HttpLimits.MIN_TIMEOUT_MS,
+                                (int) HttpLimits.MAX_IDLE_TIMEOUT_MS),
+                        number("--write-timeout", writeTimeout, (int) HttpLimits.MIN_TIMEOUT_MS,
+                                (int) HttpLimits.MAX_WRITE_TIMEOUT_MS)),
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);

@@ -119,7 +119,7 @@ class OptionsTest {
         for (String value : new String[] {"-1", "3601", "1s", "AUTO", "auto1", null}) {
             cases.add(bad("--defer-accept", value, "--defer-accept", "0..3600"));
         }
-        String[][] limits = {{"--max-head", "256", "65536"}, {"--max-target", "16", "65536"},
+        String[][] limits = {{"--max-head", "256", "1048576"}, {"--max-target", "16", "65536"},
             {"--max-body", "0", "1073741824"}, {"--header-timeout", "100", "3600000"},
             {"--idle-timeout", "100", "86400000"}, {"--write-timeout", "100", "3600000"},
             {"--handoff-min-rate", "0", "1073741824"}, {"--queue-timeout", "1", "3600000"}};
