@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import loopwork.core.LoopInfo;
 import loopwork.core.TaskType;
 import loopwork.core.Transport;
+import loopwork.core.transport.TransportFamily;
 
 /**
  * {@link ConnectionPool#take} then {@link ConnectionPool#release}: what a connection costs the pool from
@@ -33,13 +34,15 @@ import loopwork.core.Transport;
 @Measurement(iterations = 5, time = 1)
 public class ConnectionPoolBench {
 
+    private TransportFamily transport;
     private AcceptLoop loop;
     private ConnectionPool pool;
 
     @Setup
     public void setUp() throws IOException {
+        transport = TransportFamily.of(Transport.preferred());
         loop = new AcceptLoop(new LoopInfo(0, 64, 4096, 4096, LoopInfo.Role.ACCEPT_LOOP), (connection, in) -> { },
-                new byte[0], new WorkerLoop[0], new TaskType[0], 64, Transport.preferred(), 5_000, null);
+                new byte[0], new WorkerLoop[0], new TaskType[0], 64, transport, 5_000, null);
         pool = loop.pool;
     }
 
@@ -55,5 +58,6 @@ public class ConnectionPoolBench {
     public void tearDown() throws IOException {
         loop.onClose();
         loop.release();
+        transport.close();
     }
 }

@@ -15,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import loopwork.core.Transport;
-
 /**
  * {@link TimerWheel}, each loop's timers, on a clock of our own (the wheel only compares the milliseconds
  * it is given). Contexts are bare: the wheel touches only their timer links, so they need no loop.
@@ -96,6 +94,6 @@ public class TimerWheelBench {
     }
 
     private static ConnectionContext context(int id) {
-        return new ConnectionContext(id, null, 0, null, 0, null, Transport.NIO); // NIO's endpoint needs no home
+        return new ConnectionContext(id, null, 0, null, 0, null);
     }
 }
