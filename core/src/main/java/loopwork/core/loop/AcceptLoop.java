@@ -84,8 +84,8 @@ public final class AcceptLoop extends EventLoop {
 
     /** The pool's factory: the context of {@code id}, over its buffers. */
     ConnectionContext newContext(int id) {
-        return new ConnectionContext(id, index, owner, buffers.input(id), buffers.inputAddress(id), buffers.output(id),
-                buffers.outputAddress(id));
+        return new ConnectionContext(id, index, owner, clock, buffers.input(id), buffers.inputAddress(id),
+                buffers.output(id), buffers.outputAddress(id));
     }
 
     public LoopStats stats() {
@@ -199,7 +199,7 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void afterFailure() {
-        driver.output.endAnyCall();
+        driver.afterFailure();
     }
 
     @Override

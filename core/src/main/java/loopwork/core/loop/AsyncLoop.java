@@ -106,7 +106,7 @@ final class AsyncLoop extends EventLoop {
 
     @Override
     void afterFailure() {
-        driver.output.endAnyCall();
+        driver.afterFailure();
     }
 
     @Override

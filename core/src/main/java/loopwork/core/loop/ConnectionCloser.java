@@ -54,6 +54,7 @@ final class ConnectionCloser {
         if (context.state != ConnectionContext.OPEN) {
             return;
         }
+        assert context.inOwnerThread() : context.notOwner("close");
         if (context.tripTarget != null) {
             offload.cancelTrip(context); // the claimed worker slot goes back: the connection closes here
         }
@@ -112,6 +113,37 @@ final class ConnectionCloser {
         }
         if (last != null || !context.closeAfterWrite) {
             close(context);
+        }
+    }
+
+    /**
+     * A failure while a connection's event was handled by {@code serving}'s thread, outside a handler call (those
+     * are caught around each call): counted and logged, and the connection closed if that thread still serves it;
+     * one that left it meanwhile is another's to touch.
+     */
+    void closeAfterKitFailure(ConnectionContext context, RuntimeException e, ConnectionActions serving) {
+        failures.failed(context.id, "serving", e);
+        if (context.servedBy != serving) {
+            return;
+        }
+        if (output.inCall(context)) { // it failed between a call's start and its end: that call is over
+            output.endAnyCall();
+        }
+        close(context);
+        if (context.state == ConnectionContext.CLOSED_AWAY && context.servedBy == serving) {
+            sendClosedHome(context); // closed away in the call it cut short: no call's end will send it
+        }
+    }
+
+    /**
+     * {@code serving}'s loop failed on a bug in the kit: the handler call it cut short, if any, is over, and a
+     * connection closed away during it goes home now, as that call's end would have sent it.
+     */
+    void afterCutShortCall(ConnectionActions serving) {
+        ConnectionContext cut = output.callOwner();
+        output.endAnyCall();
+        if (cut != null && cut.state == ConnectionContext.CLOSED_AWAY && cut.servedBy == serving) {
+            sendClosedHome(cut);
         }
     }
 

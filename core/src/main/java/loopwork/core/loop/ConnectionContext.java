@@ -39,6 +39,8 @@ final class ConnectionContext implements Connection {
     /** The index of its accept loop, whose pool it belongs to. */
     final int home;
     final OwnerThread homeOwner;
+    /** Home's clock: the time a handler reads when nothing serves the connection (free, or closed in its call). */
+    private final LoopClock homeClock;
     final ByteBuffer in;
     final long inAddress;
     final ByteBuffer out;
@@ -86,11 +88,12 @@ final class ConnectionContext implements Connection {
     ConnectionContext timerNext;
     ConnectionContext timerPrevious;
 
-    ConnectionContext(int id, int home, OwnerThread homeOwner, ByteBuffer in, long inAddress, ByteBuffer out,
-            long outAddress) {
+    ConnectionContext(int id, int home, OwnerThread homeOwner, LoopClock homeClock, ByteBuffer in, long inAddress,
+            ByteBuffer out, long outAddress) {
         this.id = id;
         this.home = home;
         this.homeOwner = homeOwner;
+        this.homeClock = homeClock;
         this.in = in;
         this.inAddress = inAddress;
         this.out = out;
@@ -245,7 +248,7 @@ final class ConnectionContext implements Connection {
     @Override
     public long nowMs() {
         assert inOwnerThread() : notOwner("nowMs");
-        return servedBy != null ? servedBy.nowMs() : Clock.SYSTEM.nowMs();
+        return servedBy != null ? servedBy.nowMs() : homeClock.cycleMs();
     }
 
     @Override

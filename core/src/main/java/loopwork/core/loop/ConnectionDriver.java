@@ -99,6 +99,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         if (!context.isServedBy(actions)) {
             return; // reported just before it closed or left this thread
         }
+        assert owner.isCurrent() : context.notOwner("onReady");
         try {
             if ((ready & Poller.WRITE) != 0 && !onWritable(context)) {
                 return; // closed, or now another thread's: touch nothing more
@@ -111,20 +112,14 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         }
     }
 
-    /**
-     * A failure while a connection's event was handled, outside a handler call (those are caught in {@link #call}):
-     * counted and logged, and the connection closed if this thread still serves it; one that left it meanwhile is
-     * another's to touch.
-     */
+    /** A failure outside a handler call (a bug in the kit): see {@link ConnectionCloser#closeAfterKitFailure}. */
     private void failed(ConnectionContext context, RuntimeException e) {
-        failures.failed(context.id, "serving", e);
-        if (context.servedBy != actions) {
-            return;
-        }
-        if (output.inCall(context)) { // it failed between a call's start and its end: that call is over
-            output.endAnyCall();
-        }
-        closer.close(context); // closed away, it goes home at once: no call's end will send it
+        closer.closeAfterKitFailure(context, e, actions);
+    }
+
+    /** The loop's cycle failed on a bug in the kit: see {@link ConnectionCloser#afterCutShortCall}. */
+    void afterFailure() {
+        closer.afterCutShortCall(actions);
     }
 
     // ---- input
@@ -272,6 +267,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
 
     /** A completion of one of its tasks came back for {@code context}. */
     void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
+        assert owner.isCurrent() : context.notOwner("onTaskDone");
         int taskType = ring.header(position, Messages.TASK_TYPE);
         TaskPayload result = offload.completed(context, ring, position);
         if (settledClosed(context)) {

@@ -56,6 +56,11 @@ final class ConnectionOutput {
         endAnyCall();
     }
 
+    /** The connection whose handler call runs now, or null. */
+    ConnectionContext callOwner() {
+        return scratchOwner;
+    }
+
     /** A call cut short by a failure in the kit is over: nobody owns the scratch. */
     void endAnyCall() {
         scratchOwner = null;

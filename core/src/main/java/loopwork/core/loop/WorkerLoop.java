@@ -33,6 +33,7 @@ public final class WorkerLoop extends EventLoop {
     private final HandOff handOff;
     private final ConnectionCloser closer;
     private final Trips trips;
+    private final HandlerFailures failures;
     /** The flyweight over the task running now, in its slot. */
     private final SlotPayload payload = new SlotPayload();
     /** Where a blocking handler waits for its connection to be readable or writable. */
@@ -57,7 +58,7 @@ public final class WorkerLoop extends EventLoop {
         this.workers = workers;
         this.queueTimeoutMs = queueTimeoutMs;
         stats.blockingWriter(thread());
-        HandlerFailures failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
+        failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
         BlockingSession session = new BlockingSession(owner, poller, blockingPoller, blockingHandler,
                 outputCapacity, handOffLimits);
         closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
@@ -99,6 +100,11 @@ public final class WorkerLoop extends EventLoop {
             mailboxes[i] = workers[i].loop.mailbox;
         }
         return mailboxes;
+    }
+
+    /** This worker's own event loop, for the connections moved to it. */
+    AsyncLoop loop() {
+        return loop;
     }
 
     /** Cycles of this worker's own event loop that failed on a bug in the kit; readable from any thread. */
@@ -172,6 +178,11 @@ public final class WorkerLoop extends EventLoop {
     @Override
     void afterPoll() {
         blockingPoller.tidy();
+    }
+
+    @Override
+    void reportSuppressed() {
+        failures.reportSuppressed();
     }
 
     @Override

@@ -58,7 +58,7 @@ class PoolAndWheelAllocationTest {
         TimerWheel wheel = new TimerWheel(0, context -> fired[0]++);
         ConnectionContext[] contexts = new ConnectionContext[TIMERS];
         for (int id = 0; id < TIMERS; id++) {
-            contexts[id] = new ConnectionContext(id, 0, null, null, 0, null, 0);
+            contexts[id] = new ConnectionContext(id, 0, null, null, null, 0, null, 0);
         }
         long[] now = {0};
         long bytes = measure(times -> now[0] = timers(wheel, contexts, now[0], times / TIMERS));

@@ -16,7 +16,7 @@ class TimerWheelTest {
     private final TimerWheel wheel = new TimerWheel(1_000, context -> fired.add(context.id()));
 
     private static ConnectionContext context(int id) {
-        return new ConnectionContext(id, 0, null, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0);
+        return new ConnectionContext(id, 0, null, null, ByteBuffer.allocate(1), 0, ByteBuffer.allocate(1), 0);
     }
 
     @Test
