@@ -3,6 +3,7 @@ package loopwork.core;
 import static loopwork.core.Lines.line;
 import static loopwork.core.Lines.say;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,8 @@ class ManualKitTest {
     private static final long QUEUE_TIMEOUT_MS = 1_000;
     private static final long STALL_MS = 2_000;
 
+    /** While set, a connection that arrives anywhere leaves again: work that never ends. */
+    private boolean pingPong;
     /** Every handler call of interest, as "role event", in order: what happened, and on which thread's handler. */
     private final List<String> events = new ArrayList<>();
     private final ManualKit kit;
@@ -219,6 +222,18 @@ class ManualKitTest {
         assertThat(events).containsExactly("loop open", "worker arrived", "worker close");
     }
 
+    @Test
+    void aConnectionThatNeverSettlesFailsRunUntilIdleInsteadOfHangingIt() {
+        ManualClient client = kit.connect();
+        client.send("pingpong\n");
+        pingPong = true; // moved home and away again at each arrival, for ever
+        assertThatThrownBy(kit::runUntilIdle).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("still had work");
+        pingPong = false;
+        kit.runUntilIdle();
+        end(client);
+    }
+
     // ---- closing
 
     @Test
@@ -370,7 +385,7 @@ class ManualKitTest {
                         connection.handOff(this::serveBlocking);
                         return;
                     }
-                    case "move" -> {
+                    case "pingpong", "move" -> {
                         connection.moveToWorker();
                         return;
                     }
@@ -423,6 +438,14 @@ class ManualKitTest {
 
         @Override
         public void onArrived(Connection connection) {
+            if (pingPong) {
+                if (role == LoopInfo.Role.ACCEPT_LOOP) {
+                    connection.moveToWorker();
+                } else {
+                    connection.moveHome();
+                }
+                return;
+            }
             events.add(name + " arrived");
             say(connection, "arrived on " + role);
         }
