@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * waiting for its peer polls until the peer acts or its wait budget runs out. Where the test's thread runs
  * that handler too, nothing can act meanwhile: a transport made with a {@code blockingWait} then lets each
  * wait that found nothing ready pass as time (a stepped kit moves its manual clock by it), so the wait ends
- * on its budget at once instead of spinning; without one, a wait spins on the system's clock.
+ * on its budget at once instead of spinning; without one, it polls until its budget runs out on its clock.
  *
  * <pre>{@code
  * MemoryTransport transport = new MemoryTransport();
