@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import loopwork.core.loop.AcceptLoop;
+import loopwork.core.loop.Clock;
 import loopwork.core.loop.WorkerLoop;
 import loopwork.core.transport.TransportFamily;
 import loopwork.core.transport.Transports;
@@ -30,8 +31,9 @@ public final class Kit implements AutoCloseable {
     private final HeapBudget heapBudget;
     /** The sockets' state of every loop's connections, freed last. */
     private final TransportFamily transport;
-    private final AcceptLoop[] loops;
-    private final WorkerLoop[] workers;
+    /** Stepped by a {@link ManualKit}, whose threads never start. */
+    final AcceptLoop[] loops;
+    final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
     private int port = -1;
@@ -39,6 +41,12 @@ public final class Kit implements AutoCloseable {
     private boolean closed;
 
     Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
+        this(config, protocol, heapBudget, Transports.of(config.transport()), Clock.SYSTEM);
+    }
+
+    /** On {@code transport}, every loop reading {@code clock}: a {@link ManualKit}'s memory and manual clock. */
+    Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget, TransportFamily transport, Clock clock)
+            throws IOException {
         this.config = config;
         this.heapBudget = heapBudget;
         TaskTypes taskTypes = new TaskTypes();
@@ -47,7 +55,7 @@ public final class Kit implements AutoCloseable {
         workers = new WorkerLoop[config.workerThreads()];
         loops = new AcceptLoop[config.acceptThreads()];
         byte[] refusal = protocol.refusal();
-        transport = Transports.of(config.transport());
+        this.transport = transport;
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
@@ -60,13 +68,13 @@ public final class Kit implements AutoCloseable {
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
                         protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
                         config.outputBufferBytes(), transport, config.handOffLimits(),
-                        config.queueTimeoutMs(), config.log());
+                        config.queueTimeoutMs(), config.log(), clock);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
                         config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
                 loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
-                        config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log());
+                        config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log(), clock);
             }
         } catch (IOException | RuntimeException | Error e) {
             for (AcceptLoop loop : loops) {

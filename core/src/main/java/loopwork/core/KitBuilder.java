@@ -219,6 +219,19 @@ public final class KitBuilder {
         }
     }
 
+    /**
+     * A kit whose loops the caller steps by hand, on an in-memory transport and a manual clock, with no threads:
+     * for tests. See {@link ManualKit}; these settings, checked as for {@link #build()}, minus the heap check.
+     */
+    public ManualKit buildManual() throws IOException {
+        if (protocol == null) {
+            throw new IllegalArgumentException("a protocol is required");
+        }
+        KitConfig config = config();
+        return new ManualKit(config, protocol, new HeapBudget(config.acceptThreads(), config.acceptCapacity(),
+                protocol.heapBytesPerConnection()));
+    }
+
     private static void check(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", not " + value);

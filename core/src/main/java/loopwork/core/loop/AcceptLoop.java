@@ -45,7 +45,8 @@ public final class AcceptLoop extends EventLoop {
                 Clock.SYSTEM);
     }
 
-    AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
+    /** As above, reading the time from {@code clock}: {@link Clock#SYSTEM}, or a test's. */
+    public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
             PrintStream log, Clock clock) throws IOException {
         super("loopwork-loop-" + info.index(), mailboxCapacity, transport, clock);

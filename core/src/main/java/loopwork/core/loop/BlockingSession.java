@@ -34,6 +34,8 @@ final class BlockingSession implements BlockingConnection {
     private final long scratchAddress;
     private final ConnectionHandler handler;
     private final WaitBudget budget;
+    /** What the waits are timed by: the system's clock, or a stepped kit's manual one. */
+    private final Clock clock;
     /** A wait ran out of its budget: the connection is done for, whatever the handler makes of the exception. */
     private boolean timedOut;
     private ConnectionContext context;
@@ -41,8 +43,9 @@ final class BlockingSession implements BlockingConnection {
     private long inputAddress;
 
     BlockingSession(OwnerThread worker, Poller poller, Poller waits, ConnectionHandler handler, int scratchBytes,
-            HandOffLimits limits) {
+            HandOffLimits limits, Clock clock) {
         this.worker = worker;
+        this.clock = clock;
         this.poller = poller;
         this.waits = waits;
         this.budget = new WaitBudget(limits);
@@ -200,21 +203,21 @@ final class BlockingSession implements BlockingConnection {
         if (!waits.watch(context.home, context.id, operation)) {
             throw new IOException("cannot wait for the connection to be ready");
         }
-        long start = System.nanoTime();
+        long start = clock.nowNs();
         try {
             long left = limit;
             while (waits.poll(Math.min(WAIT_SLICE_MS, (left + 999_999) / 1_000_000)) == 0) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("worker stopping");
                 }
-                left = limit - (System.nanoTime() - start);
+                left = limit - (clock.nowNs() - start);
                 if (left <= 0) {
                     timedOut = true;
                     throw budget.expired(limit);
                 }
             }
         } finally {
-            budget.waited(System.nanoTime() - start);
+            budget.waited(clock.nowNs() - start);
             waits.unwatch(context.home, context.id);
         }
     }

@@ -29,7 +29,8 @@ public final class WorkerLoop extends EventLoop {
     private final WorkerStats stats = new WorkerStats();
     private final TaskType[] taskTypes;
     private final long queueTimeoutMs;
-    private final AsyncLoop loop;
+    /** Its own event loop, for connections moved to it; stepped with it in a test ({@link LoopStepper}). */
+    final AsyncLoop loop;
     private final HandOff handOff;
     private final ConnectionCloser closer;
     private final Trips trips;
@@ -46,12 +47,13 @@ public final class WorkerLoop extends EventLoop {
     /**
      * @param workers all workers, this one included, filled in before any thread starts: where this worker's
      *                loop sends the tasks of connections moved to it
+     * @param clock   what both its threads read the time from: {@link Clock#SYSTEM}, or a test's
      */
     public WorkerLoop(int index, int slots, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes,
             ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
-            TransportFamily transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log)
-            throws IOException {
-        super("loopwork-worker-" + index, slots, transport, Clock.SYSTEM);
+            TransportFamily transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log,
+            Clock clock) throws IOException {
+        super("loopwork-worker-" + index, slots, transport, clock);
         this.index = index;
         blockingPoller = transport.newBlockingPoller();
         this.taskTypes = taskTypes;
@@ -60,14 +62,14 @@ public final class WorkerLoop extends EventLoop {
         stats.blockingWriter(thread());
         failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
         BlockingSession session = new BlockingSession(owner, poller, blockingPoller, blockingHandler,
-                outputCapacity, handOffLimits);
+                outputCapacity, handOffLimits, clock);
         closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
                 stats.heldBlocking);
         trips = new Trips(null, null, stats.heldBlocking);
-        handOff = new HandOff(owner, poller, clock, session, failures, closer, trips, stats.handOffTimeouts);
+        handOff = new HandOff(owner, poller, this.clock, session, failures, closer, trips, stats.handOffTimeouts);
         try {
             loop = new AsyncLoop(index, mailboxCapacity, loopHandler, inputCapacity, outputCapacity, transport, log,
-                    stats, Clock.SYSTEM);
+                    stats, clock);
         } catch (IOException | RuntimeException e) {
             blockingPoller.close();
             poller.close();

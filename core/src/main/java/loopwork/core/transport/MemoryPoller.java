@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A poller of the {@link MemoryTransport}: level-triggered, and its {@link #poll} never waits: it reports at
- * once what is ready, so a loop on it is driven by calling its {@code doWork()} from a test, not by its own
+ * once what is ready (a blocking poller's wait that found nothing tells its transport how long it would have
+ * waited), so a loop on it is driven by calling its {@code doWork()} from a test, not by its own
  * thread. It looks at its listener, if it has one, and at each connection it watches, as the poll starts;
  * a connection that left it or closed earlier in the same poll is skipped.
  *
@@ -47,6 +48,9 @@ final class MemoryPoller extends Poller {
                     readiness.onReady(peer.home, peer.id, events);
                 }
             }
+        }
+        if (ready == 0 && readiness == null && timeoutMs > 0) {
+            family.waitedIdle(timeoutMs); // a blocking wait: it ends at once, having waited this long
         }
         return ready;
     }

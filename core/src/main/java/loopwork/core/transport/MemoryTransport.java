@@ -1,6 +1,7 @@
 package loopwork.core.transport;
 
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * A transport with no sockets, for tests: each accept loop's listener is a queue that {@link #connect} adds
@@ -8,8 +9,10 @@ import java.util.Arrays;
  * memory. Its pollers never wait and are level-triggered: a test drives the loops by calling their
  * {@code doWork()} on its own thread (a loop whose thread has not started lets any thread act as it), with
  * no threads, sleeps or real sockets. A worker's blocking poller does not wait either: a blocking handler
- * waiting for its peer polls until the peer acts or its wait budget runs out, so a test that hands a
- * connection off sends what the handler will read first, or runs the worker's blocking side on its thread.
+ * waiting for its peer polls until the peer acts or its wait budget runs out. Where the test's thread runs
+ * that handler too, nothing can act meanwhile: a transport made with a {@code blockingWait} then lets each
+ * wait that found nothing ready pass as time (a stepped kit moves its manual clock by it), so the wait ends
+ * on its budget at once instead of spinning; without one, it polls until its budget runs out on its clock.
  *
  * <pre>{@code
  * MemoryTransport transport = new MemoryTransport();
@@ -27,6 +30,17 @@ import java.util.Arrays;
 public final class MemoryTransport extends TransportFamily {
 
     private volatile MemoryListener[] homes = new MemoryListener[0];
+    /** Told each blocking wait that found nothing ready, with its timeout in ms; null when none is. */
+    private final LongConsumer blockingWait;
+
+    public MemoryTransport() {
+        this(null);
+    }
+
+    /** @param blockingWait told each blocking wait that found nothing ready, with how long it would have waited */
+    public MemoryTransport(LongConsumer blockingWait) {
+        this.blockingWait = blockingWait;
+    }
 
     @Override
     public Poller newPoller(Readiness readiness) {
@@ -67,6 +81,13 @@ public final class MemoryTransport extends TransportFamily {
     /** The peer of connection {@code id} of loop {@code home}; null when none is open there. */
     MemoryPeer peer(int home, int id) {
         return homes[home].peer(id);
+    }
+
+    /** A blocking poller found nothing ready in a wait of up to {@code timeoutMs}. */
+    void waitedIdle(long timeoutMs) {
+        if (blockingWait != null) {
+            blockingWait.accept(timeoutMs);
+        }
     }
 
     void closed(int home, int id) {
