@@ -228,8 +228,7 @@ public final class KitBuilder {
             throw new IllegalArgumentException("a protocol is required");
         }
         KitConfig config = config();
-        return new ManualKit(config, protocol, new HeapBudget(config.acceptThreads(), config.acceptCapacity(),
-                protocol.heapBytesPerConnection()));
+        return new ManualKit(config, protocol, HeapBudget.of(config, protocol.heapBytesPerConnection()));
     }
 
     private static void check(String name, long value, long min, long max) {
