@@ -52,8 +52,8 @@ class ModuleBoundaryTest {
         assertThat(Main.class.getModule().getName()).isEqualTo("loopwork.server");
         Module core = module("loopwork.core");
         assertThat(core.isExported("loopwork.core", Main.class.getModule())).isTrue();
-        for (String internal : List.of("loopwork.core.loop", "loopwork.core.epoll", "loopwork.core.ring",
-                "loopwork.core.memory", "loopwork.core.log", "loopwork.core.metrics")) {
+        for (String internal : List.of("loopwork.core.loop", "loopwork.core.transport", "loopwork.core.epoll",
+                "loopwork.core.ring", "loopwork.core.memory", "loopwork.core.log", "loopwork.core.metrics")) {
             assertThat(core.isExported(internal, Main.class.getModule())).as(internal).isFalse();
         }
         assertThat(core.isExported("loopwork.core.metrics", module("loopwork.http"))).isTrue();

@@ -33,6 +33,8 @@ final class ConnectionPool {
      * microseconds, and at most one slab's worth unused per loop.
      */
     static final int SLAB_SIZE = 256;
+    /** Connections refused after the heap could not hold a slab before the next try (each costs a full GC). */
+    static final int HEAP_BACKOFF = 64;
 
     private static final VarHandle CREATED;
 
@@ -53,6 +55,8 @@ final class ConnectionPool {
     /** The free stack, a chunk per slab: entry {@code i} is in chunk {@code i >> slabShift}. */
     private final int[][] free;
     private int freeCount;
+    /** Takes refused before a slab is tried again after the heap could not hold one; 0 once a context came back. */
+    private int heapBackoff;
     /** Contexts made so far: ids 0 to created - 1. Written by the owner only, with release (see {@link #created()}). */
     private int created;
     private final LoopStats stats;
@@ -81,7 +85,7 @@ final class ConnectionPool {
     /** A free context, or null when every one is in use, or when making more found the heap full. */
     ConnectionContext take() {
         assert owner.isCurrent() : owner.notOwner("ConnectionPool.take");
-        if (freeCount == 0 && !grow()) {
+        if (freeCount == 0 && (heapBackoff > 0 ? heapBackoff-- > 0 : !grow())) {
             return null;
         }
         freeCount--;
@@ -98,6 +102,7 @@ final class ConnectionPool {
         }
         free[freeCount >> slabShift][freeCount & slabMask] = context.id();
         freeCount++;
+        heapBackoff = 0; // a connection left: growing may be tried again
         stats.poolFree.set(freeCount());
     }
 
@@ -121,7 +126,10 @@ final class ConnectionPool {
             }
             chunk = new int[size];
         } catch (OutOfMemoryError e) {
-            return false; // what was made is garbage now
+            // What was made is garbage now. Trying again at the next accept would cost a full collection per
+            // connection refused: the next try waits for a connection to leave, or for this many refusals.
+            heapBackoff = HEAP_BACKOFF;
+            return false;
         }
         int k = first >> slabShift;
         slabs[k] = slab;

@@ -121,7 +121,7 @@ abstract class EventLoop implements Runnable {
             while (running) {
                 try {
                     doWork();
-                } catch (RuntimeException | AssertionError e) {
+                } catch (RuntimeException | AssertionError | OutOfMemoryError e) {
                     // A bug, not bad input (handlers' failures are caught around each call): say so, keep serving.
                     failures.increment();
                     if (loopFailures.tryAcquire()) {

@@ -61,8 +61,8 @@ final class HandlerCall {
                 default -> throw new IllegalArgumentException("event " + event);
             }
             return null;
-        } catch (RuntimeException | AssertionError | StackOverflowError e) {
-            return e;
+        } catch (RuntimeException | AssertionError | StackOverflowError | OutOfMemoryError e) {
+            return e; // a heap too full for what a handler makes fails that connection, not its loop
         }
     }
 }

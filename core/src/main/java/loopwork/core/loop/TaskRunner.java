@@ -21,7 +21,7 @@ final class TaskRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Messages.TASK_FAILED;
-        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
             return Messages.TASK_FAILED;
         }
     }

@@ -85,9 +85,12 @@ public final class MemoryTransport extends TransportFamily {
 
     /** A blocking poller found nothing ready in a wait of up to {@code timeoutMs}. */
     void waitedIdle(long timeoutMs) {
-        if (blockingWait != null) {
-            blockingWait.accept(timeoutMs);
+        if (blockingWait == null) {
+            // No clock moves while the test's thread waits here: it would spin for good. The handler fails instead.
+            throw new IllegalStateException("a blocking wait found nothing ready on a memory transport made without a"
+                    + " blockingWait: send the handler's bytes first, or give the transport one");
         }
+        blockingWait.accept(timeoutMs);
     }
 
     void closed(int home, int id) {

@@ -138,7 +138,10 @@ class ConnectionPoolTest {
         assertThat(pool.freeCount()).isEqualTo(8);
 
         full[0] = false;
-        assertThat(pool.take().id()).isZero();
+        for (int i = 0; i < ConnectionPool.HEAP_BACKOFF; i++) {
+            assertThat(pool.take()).as("no full collection per refusal: not tried again at once").isNull();
+        }
+        assertThat(pool.take().id()).as("tried again after the back-off").isZero();
         assertThat(pool.created()).isEqualTo(4);
     }
 

@@ -50,6 +50,7 @@ class SteppedAcceptLoopTest {
                         connection.closeAfterWrite();
                     }
                     case "reset" -> connection.reset();
+                    case "oom" -> throw new OutOfMemoryError("Java heap space"); // what a handler making state may meet
                     default -> say(connection, command);
                 }
             }
@@ -83,6 +84,22 @@ class SteppedAcceptLoopTest {
         step();
         assertThat(client.receivedAscii()).as("the rest of a line kept across reads").isEqualTo("and more\n");
         assertThat(client.isClosedByServer()).isFalse();
+    }
+
+    /** A heap too full for what a handler makes fails that connection, not the loop that serves the others. */
+    @Test
+    void aHandlerRunningOutOfHeapClosesItsConnectionAndTheLoopServesOn() {
+        MemoryPeer failing = transport.connect(0);
+        failing.send("oom\n");
+        step();
+        assertThat(failing.isClosedByServer()).isTrue();
+        assertThat(loop.stats.counters.handlerErrors.get()).isEqualTo(1);
+
+        MemoryPeer next = transport.connect(0);
+        next.send("hello\n");
+        step();
+        assertThat(next.receivedAscii()).isEqualTo("hello\n");
+        assertThat(loop.stats.open()).isEqualTo(1);
     }
 
     @Test

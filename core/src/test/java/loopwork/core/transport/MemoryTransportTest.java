@@ -187,11 +187,21 @@ class MemoryTransportTest {
         MemoryPeer client = accepted(3);
         Poller blocking = transport.newBlockingPoller();
         blocking.watch(HOME, 3, Poller.READ);
-        assertThat(blocking.poll(1_000)).isZero();
+        assertThatThrownBy(() -> blocking.poll(1_000)).as("nothing ready, and no clock to pass the wait")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("blockingWait");
         client.send("x");
         assertThat(blocking.poll(1_000)).isEqualTo(1);
         assertThat(poll()).as("the loop's poller does not watch it").isEmpty();
-        blocking.unwatch(HOME, 3);
-        assertThat(blocking.poll(1_000)).isZero();
+    }
+
+    /** With a blockingWait, a wait that finds nothing passes as time told to it, instead of spinning. */
+    @Test
+    void aBlockingWaitWithNothingReadyIsToldToTheTransportsHook() {
+        long[] waited = {0};
+        try (MemoryTransport timed = new MemoryTransport(ms -> waited[0] += ms)) {
+            Poller blocking = timed.newBlockingPoller();
+            assertThat(blocking.poll(250)).isZero();
+            assertThat(waited[0]).isEqualTo(250);
+        }
     }
 }
