@@ -124,11 +124,6 @@ public final class AcceptLoop extends EventLoop {
         return pool.context(id);
     }
 
-    @Override
-    void onReady(ConnectionContext context, int ready) {
-        driver.onReady(context, ready);
-    }
-
     /** Accepts until the listening socket has no more (EAGAIN). */
     @Override
     void onAcceptable() {
@@ -189,23 +184,8 @@ public final class AcceptLoop extends EventLoop {
     }
 
     @Override
-    int expireDue(long nowMs) {
-        return driver.expireDue(nowMs);
-    }
-
-    @Override
-    long delayToNext(long nowMs) {
-        return driver.delayToNext(nowMs);
-    }
-
-    @Override
-    void afterFailure() {
-        driver.afterFailure();
-    }
-
-    @Override
-    void reportSuppressed() {
-        driver.failures.reportSuppressed();
+    ConnectionDriver driver() {
+        return driver;
     }
 
     @Override

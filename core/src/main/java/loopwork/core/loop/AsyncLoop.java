@@ -90,28 +90,8 @@ final class AsyncLoop extends EventLoop {
     }
 
     @Override
-    void onReady(ConnectionContext context, int ready) {
-        driver.onReady(context, ready);
-    }
-
-    @Override
-    int expireDue(long nowMs) {
-        return driver.expireDue(nowMs);
-    }
-
-    @Override
-    long delayToNext(long nowMs) {
-        return driver.delayToNext(nowMs);
-    }
-
-    @Override
-    void afterFailure() {
-        driver.afterFailure();
-    }
-
-    @Override
-    void reportSuppressed() {
-        driver.failures.reportSuppressed();
+    ConnectionDriver driver() {
+        return driver;
     }
 
     @Override

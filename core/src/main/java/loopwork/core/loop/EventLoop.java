@@ -76,27 +76,34 @@ abstract class EventLoop implements Runnable {
     /** The context {@code id} of accept loop {@code home}'s pool, for a ready event naming it. */
     abstract ConnectionContext context(int home, int id);
 
-    /** The poller found {@code context}'s socket ready; only loops that serve connections have any. */
-    void onReady(ConnectionContext context, int ready) {
-        throw new IllegalStateException(name() + " serves no connection");
+    /** The driver of the connections this loop serves, or null for a loop that serves none (a worker's blocking side). */
+    ConnectionDriver driver() {
+        return null;
+    }
+
+    /** The poller found {@code context}'s socket ready; only loops with a driver watch any. */
+    final void onReady(ConnectionContext context, int ready) {
+        driver().onReady(context, ready);
     }
 
     /** Fires what is due by {@code nowMs} (timers, queue timeouts); returns how many. */
-    int expireDue(long nowMs) {
-        return 0;
+    private int expireDue(long nowMs) {
+        ConnectionDriver driver = driver();
+        return driver == null ? 0 : driver.expireDue(nowMs);
     }
 
     /** Milliseconds until something is due, 0 if something is, -1 if nothing waits. */
     long delayToNext(long nowMs) {
-        return -1;
-    }
-
-    /** A cycle failed on a bug: whatever handler call it cut short is over. */
-    void afterFailure() {
+        ConnectionDriver driver = driver();
+        return driver == null ? -1 : driver.delayToNext(nowMs);
     }
 
     /** Once per cycle: the failure logs say how many they left unlogged, once a flood is over. */
     void reportSuppressed() {
+        ConnectionDriver driver = driver();
+        if (driver != null) {
+            driver.failures.reportSuppressed();
+        }
     }
 
     /** Closes whatever this loop still holds, on its thread, after the last cycle. */
@@ -127,7 +134,10 @@ abstract class EventLoop implements Runnable {
                     if (loopFailures.tryAcquire()) {
                         loopFailures.log(name() + ": unexpected failure, loop continues", e);
                     }
-                    afterFailure();
+                    ConnectionDriver driver = driver();
+                    if (driver != null) {
+                        driver.afterFailure(); // whatever handler call the failure cut short is over
+                    }
                 }
             }
         } finally {
