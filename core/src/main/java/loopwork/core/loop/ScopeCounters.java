@@ -6,7 +6,7 @@ import loopwork.core.metrics.Counter;
  * The counters of one thread that serves connections (an accept loop, a worker's loop or a worker's
  * blocking side): what its handlers and its task offload did.
  *
- * <p>Not thread-safe: written by the thread that owns its {@link IoScope} only; any thread may read them.
+ * <p>Not thread-safe: written by the one thread serving connections it belongs to; any thread may read them.
  */
 final class ScopeCounters {
     /** Handler calls that threw; each closed its connection. */
