@@ -215,12 +215,7 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void onClose() {
-        for (int id = 0, created = pool.created(); id < created; id++) {
-            ConnectionContext context = pool.context(id);
-            if (context.isServedBy(driver.actions)) { // a worker closes what it holds when it stops
-                driver.closer.close(context);
-            }
-        }
+        ContextDirectory.closeServedBy(pool, driver); // those at home: a worker closes what it holds when it stops
         listener.close();
     }
 

@@ -18,14 +18,19 @@ final class ContextDirectory {
         return pools[home].context(id);
     }
 
-    /** At stop, on {@code driver}'s thread: closes every connection it still serves. */
+    /** At stop, on {@code driver}'s thread: closes every connection it still serves, of any pool. */
     void closeServedBy(ConnectionDriver driver) {
         for (ConnectionPool pool : pools) {
-            for (int id = 0, created = pool.created(); id < created; id++) {
-                ConnectionContext context = pool.context(id);
-                if (context.isServedBy(driver.actions)) {
-                    driver.closer.close(context);
-                }
+            closeServedBy(pool, driver);
+        }
+    }
+
+    /** At stop, on {@code driver}'s thread: closes every connection of {@code pool} it still serves. */
+    static void closeServedBy(ConnectionPool pool, ConnectionDriver driver) {
+        for (int id = 0, created = pool.created(); id < created; id++) {
+            ConnectionContext context = pool.context(id);
+            if (context.isServedBy(driver.actions)) {
+                driver.closer.close(context);
             }
         }
     }
