@@ -133,21 +133,13 @@ class MarkdownLinksTest {
         }
         Set<String> ids = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        String fence = null;
-        for (String line : Files.readAllLines(page, StandardCharsets.UTF_8)) {
-            String trimmed = line.stripLeading();
-            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
-                fence = trimmed.substring(0, 3);
-            } else if (fence != null) {
-                fence = trimmed.startsWith(fence) ? null : fence;
-            } else {
-                Matcher heading = HEADING.matcher(line);
-                if (heading.matches()) {
-                    String text = LINK_TEXT.matcher(heading.group(1)).replaceAll("$1").replace("`", "");
-                    String id = NOT_IN_ID.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("").replace(' ', '-');
-                    int repeats = seen.merge(id, 1, Integer::sum) - 1;
-                    ids.add(repeats == 0 ? id : id + "-" + repeats);
-                }
+        for (String line : outsideFences(page)) {
+            Matcher heading = HEADING.matcher(line);
+            if (heading.matches()) {
+                String text = LINK_TEXT.matcher(heading.group(1)).replaceAll("$1").replace("`", "");
+                String id = NOT_IN_ID.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("").replace(' ', '-');
+                int repeats = seen.merge(id, 1, Integer::sum) - 1;
+                ids.add(repeats == 0 ? id : id + "-" + repeats);
             }
         }
         HEADING_IDS.put(page, ids);
@@ -166,22 +158,9 @@ class MarkdownLinksTest {
     /** The relative links of a page, outside fenced code blocks and code spans. */
     static List<Link> links(Path page) throws IOException {
         List<Link> links = new ArrayList<>();
-        List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
-        String fence = null;
+        List<String> lines = outsideFences(page);
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            String trimmed = line.stripLeading();
-            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
-                fence = trimmed.substring(0, 3);
-                continue;
-            }
-            if (fence != null) {
-                if (trimmed.startsWith(fence)) {
-                    fence = null;
-                }
-                continue;
-            }
-            String text = CODE_SPAN.matcher(line).replaceAll("");
+            String text = CODE_SPAN.matcher(lines.get(i)).replaceAll("");
             Matcher inline = INLINE.matcher(text);
             while (inline.find()) {
                 add(links, i + 1, inline.group(1));
@@ -192,6 +171,24 @@ class MarkdownLinksTest {
             }
         }
         return links;
+    }
+
+    /** A page's lines, those of fenced code blocks (fences included) made empty: not text, but still counted. */
+    private static List<String> outsideFences(Path page) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(page, StandardCharsets.UTF_8));
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String trimmed = lines.get(i).stripLeading();
+            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
+                fence = trimmed.substring(0, 3);
+            } else if (fence != null && trimmed.startsWith(fence)) {
+                fence = null;
+            } else if (fence == null) {
+                continue;
+            }
+            lines.set(i, "");
+        }
+        return lines;
     }
 
     private static void add(List<Link> links, int line, String target) {
