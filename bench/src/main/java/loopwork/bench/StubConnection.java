@@ -75,6 +75,21 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public boolean write(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean send(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean isSending() {
+        return false;
+    }
+
+    @Override
     public TaskPayload tryClaimTask(int taskType) {
         return null;
     }

@@ -76,6 +76,47 @@ public interface Connection {
     }
 
     /**
+     * Queues {@code length} bytes of {@code src} from index {@code offset}, all or nothing, leaving its position
+     * and limit alone: a region of a shared, pre-encoded buffer goes out with no view made for it; see
+     * {@link #write(ByteBuffer)}.
+     *
+     * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
+     */
+    boolean write(ByteBuffer src, int offset, int length);
+
+    /**
+     * Sends {@code length} bytes of {@code src} from index {@code offset}, however many: for an answer larger
+     * than the output buffer, or one the handler would rather not copy whole. The connection holds the region,
+     * after whatever was queued before, and sends it as the socket drains, each chunk copied once into its
+     * output buffer ({@link LoopInfo#outputCapacity()} bytes at a time); nothing is allocated. {@code src}'s
+     * position and limit are not used or changed, so one read-only buffer may be sent to many connections at
+     * once, but the region's bytes must not change until {@link ConnectionHandler#onSent} (or
+     * {@link ConnectionHandler#onClose}). Until then output written after it is refused, and the handler hears
+     * {@link ConnectionHandler#onWritable} once it is sent; check {@link #isSending()}.
+     *
+     * <p>Across trips: a connection moved to a worker's loop (or home) takes the region along, and the loop it
+     * arrives at sends the rest and calls its handler's {@code onSent}; a hand-off sends the rest before its
+     * blocking handler runs, and {@code onSent} comes when the connection is back on a loop.
+     *
+     * <pre>{@code
+     * // a reply of any size, e.g. a value of a cache kept in one direct buffer
+     * if (!connection.isSending() && connection.canWrite(header.length)) {
+     *     connection.write(header);
+     *     connection.send(values, start, length);   // onSent: the next request may be answered
+     * }
+     * }</pre>
+     *
+     * @return false, holding nothing, when the connection cannot send now: closing, leaving, not served by a
+     *         loop (a blocking handler writes through its {@link BlockingConnection}), or still sending an
+     *         earlier region (then {@link ConnectionHandler#onWritable} follows once that one is sent)
+     * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
+     */
+    boolean send(ByteBuffer src, int offset, int length);
+
+    /** Whether a region {@link #send} holds is still being sent: writes wait until it is. */
+    boolean isSending();
+
+    /**
      * Claims a task slot on a worker for a task of {@code taskType} (an id from {@link TaskRegistry}). Fill
      * the returned payload in place, then call {@link #commitTask()}; nothing else may happen in between.
      *

@@ -194,12 +194,12 @@ public final class AcceptLoop extends EventLoop {
         switch (ring.header(position, Messages.KIND)) {
             case Messages.TASK_DONE -> {
                 mailbox.unreserve();
-                driver.onTaskDone(context, ring, position);
+                driver.events.onTaskDone(context, ring, position);
             }
             case Messages.RETURNED -> {
                 mailbox.unreserve();
                 driver.trips.cameBack();
-                driver.arrive(context);
+                driver.events.arrive(context);
             }
             case Messages.CLOSED_AWAY -> {
                 mailbox.unreserve();

@@ -24,6 +24,12 @@ interface ConnectionActions {
 
     boolean write(ConnectionContext context, byte[] src, int offset, int length);
 
+    /** Copies the region, all or nothing. */
+    boolean write(ConnectionContext context, ByteBuffer src, int offset, int length);
+
+    /** Holds the region until it is sent; false when the connection cannot send now. */
+    boolean send(ConnectionContext context, ByteBuffer src, int offset, int length);
+
     TaskPayload tryClaimTask(ConnectionContext context, int taskType);
 
     void commitTask(ConnectionContext context);

@@ -71,8 +71,7 @@ final class ConnectionCloser {
         if (output != null) {
             output.discard(context);
         } else {
-            context.outPending = 0;
-            context.outBlocked = false;
+            ConnectionOutput.drop(context);
         }
         boolean reset = context.resetOnClose;
         context.resetOnClose = false;

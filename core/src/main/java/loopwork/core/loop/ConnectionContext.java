@@ -65,8 +65,19 @@ final class ConnectionContext implements Connection {
     int interestOps;
 
     // Output.
-    /** Output the socket has not taken yet, kept in {@link #out} from 0. */
+    /**
+     * Output the socket has not taken yet, kept in {@link #out} from {@link #outStart} to here; both 0 when
+     * there is none.
+     */
     int outPending;
+    /** Where the unsent output starts in {@link #out}: a partial write moves nothing, so no byte is copied twice. */
+    int outStart;
+    /** The region {@link #send} holds (null when none), sent from {@link #sendNext} to {@link #sendEnd}. */
+    ByteBuffer sendSource;
+    int sendNext;
+    int sendEnd;
+    /** The held region is all taken: the handler is owed {@code onSent}. */
+    boolean sentOwed;
     /** A write was refused; the handler is told when output drains. */
     boolean outBlocked;
     boolean closeAfterWrite;
@@ -192,6 +203,25 @@ final class ConnectionContext implements Connection {
     public boolean write(byte[] src, int offset, int length) {
         assert inOwnerThread() : notOwner("write");
         return state == OPEN && servedBy.write(this, src, offset, length);
+    }
+
+    @Override
+    public boolean write(ByteBuffer src, int offset, int length) {
+        assert inOwnerThread() : notOwner("write");
+        java.util.Objects.checkFromIndexSize(offset, length, src.limit());
+        return state == OPEN && servedBy.write(this, src, offset, length);
+    }
+
+    @Override
+    public boolean send(ByteBuffer src, int offset, int length) {
+        assert inOwnerThread() : notOwner("send");
+        java.util.Objects.checkFromIndexSize(offset, length, src.limit());
+        return state == OPEN && servedBy.send(this, src, offset, length);
+    }
+
+    @Override
+    public boolean isSending() {
+        return sendSource != null;
     }
 
     @Override
