@@ -85,6 +85,10 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public void awaitBytes(int bytes) {
+    }
+
+    @Override
     public boolean isSending() {
         return false;
     }

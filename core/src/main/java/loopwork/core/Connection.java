@@ -37,6 +37,15 @@ public interface Connection {
      */
     boolean inputEnded();
 
+    /**
+     * Until the next {@link ConnectionHandler#onData}, bytes read are kept without calling it while fewer than
+     * {@code bytes} are unconsumed: for a message whose length the handler knows (a length prefix, a RESP bulk
+     * string), so that a client sending it a few bytes at a time does not cost a parse per read. Input already
+     * shown again (after a task, a timer, a drained output) is not held back; a full input buffer or the end of
+     * the input is shown whatever the count. 0 (the default, and after each {@code onData}) shows every read.
+     */
+    void awaitBytes(int bytes);
+
     /** Whether the accept loop that owns it serves it now (not a worker's loop). */
     boolean isHome();
 

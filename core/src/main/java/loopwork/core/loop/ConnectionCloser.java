@@ -77,6 +77,7 @@ final class ConnectionCloser {
         context.resetOnClose = false;
         poller.close(context.home, context.id, reset); // every poller forgets it
         context.inPending = 0;
+        context.inWanted = 0;
         context.closeAfterWrite = false;
         context.closeWhenServed = false;
         if (!context.away) {

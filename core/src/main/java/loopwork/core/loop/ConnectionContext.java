@@ -59,6 +59,8 @@ final class ConnectionContext implements Connection {
     int inPending;
     /** The peer has ended its input (a FIN): nothing more is read, and what it sent before is still answered. */
     boolean inputEnded;
+    /** Fewer unconsumed bytes than this after a read are kept without an {@code onData}: {@link #awaitBytes}. */
+    int inWanted;
     /** What the last read returned: bytes, 0 when nothing was waiting, negative at the end. */
     int lastRead;
     /** What the serving poller watches for; -1 when it has not been told since the connection arrived. */
@@ -180,6 +182,12 @@ final class ConnectionContext implements Connection {
     @Override
     public Object attachment() {
         return attachment;
+    }
+
+    @Override
+    public void awaitBytes(int bytes) {
+        assert inOwnerThread() : notOwner("awaitBytes");
+        inWanted = Math.max(0, bytes);
     }
 
     @Override

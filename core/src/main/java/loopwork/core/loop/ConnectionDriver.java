@@ -81,6 +81,7 @@ final class ConnectionDriver {
         assert owner.isCurrent() && context.state == ConnectionContext.FREE : context.notOwner("opened");
         context.state = ConnectionContext.OPEN;
         context.inputEnded = false;
+        context.inWanted = 0;
         context.servedBy = actions;
         context.interestOps = Poller.READ; // not yet asked of the poller: below, after a first read
         context.lastRead = 1; // if onOpen stops reading or closes, there is no first read to miss
@@ -130,7 +131,13 @@ final class ConnectionDriver {
     private boolean onReadable(ConnectionContext context) {
         int read = input.read(context);
         if (read > 0) {
-            return call(context, HandlerCall.DATA, input.data(context), 0, null);
+            ByteBuffer data = input.data(context);
+            if (data.remaining() < context.inWanted && data.remaining() < context.in.capacity()
+                    && !context.closeAfterWrite) {
+                input.keepUnconsumed(context, data); // not yet what the handler waits for: kept, unseen
+                return true;
+            }
+            return call(context, HandlerCall.DATA, data, 0, null);
         }
         if (read == Poller.END) {
             return endOfInput(context);
@@ -247,6 +254,9 @@ final class ConnectionDriver {
     private boolean callOnce(ConnectionContext context, int event, ByteBuffer data, int taskType,
             TaskPayload result) {
         output.beginCall(context);
+        if (event == HandlerCall.DATA) {
+            context.inWanted = 0; // each onData may ask again
+        }
         invokeCaught(context, event, data, taskType, result);
         if (event == HandlerCall.DATA && context.isServedBy(actions) && input.keepUnconsumed(context, data)) {
             // Full of what the handler left, with nothing to show it again: it is told, in the same call.
