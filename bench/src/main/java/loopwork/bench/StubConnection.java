@@ -85,6 +85,16 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public boolean handOff(BlockingHandler handler, long argument) {
+        return false;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(int taskType, int worker) {
+        return null;
+    }
+
+    @Override
     public void awaitBytes(int bytes) {
     }
 

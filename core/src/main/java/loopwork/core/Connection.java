@@ -135,6 +135,18 @@ public interface Connection {
     TaskPayload tryClaimTask(int taskType);
 
     /**
+     * {@link #tryClaimTask(int)} on worker {@code worker} only, 0 to {@link LoopInfo#workers()} - 1: for state
+     * sharded by worker, each shard touched by its worker's tasks alone (route a key with
+     * {@code Math.floorMod(hash, workers)}), however the kernel spread the clients over the loops. With no
+     * workers the task runs on the loop, as with any.
+     *
+     * @return the zeroed payload, or null when that worker's slots are all taken (another worker's free slots
+     *         do not help) or the loop has as many tasks in flight as it can take back
+     * @throws IllegalArgumentException if there is no such worker
+     */
+    TaskPayload tryClaimTask(int taskType, int worker);
+
+    /**
      * Publishes the claimed task to its worker. The loop calls {@link ConnectionHandler#onTaskDone} for this
      * connection when it has run, and keeps watching the socket meanwhile.
      */
@@ -153,7 +165,15 @@ public interface Connection {
      * @return false when it cannot go now (every worker's slots taken, a task in flight, already leaving,
      *         or not on its home loop): answer "busy" instead
      */
-    boolean handOff(BlockingHandler handler);
+    default boolean handOff(BlockingHandler handler) {
+        return handOff(handler, 0);
+    }
+
+    /**
+     * {@link #handOff(BlockingHandler)}, passing {@code argument} to the blocking handler
+     * ({@link BlockingConnection#argument()}): an index, a length, a command code, whatever it needs to know.
+     */
+    boolean handOff(BlockingHandler handler, long argument);
 
     /**
      * Moves the connection into a worker's own event loop once this handler call has returned; the same

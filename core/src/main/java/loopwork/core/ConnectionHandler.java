@@ -34,10 +34,15 @@ public interface ConnectionHandler {
 
     /**
      * A task this connection offloaded has run; its results are in {@code result}, valid only during this
-     * call. Not called if the connection closed meanwhile.
+     * call. Not called if the connection closed meanwhile. A protocol that offloads tasks must override it: the
+     * default throws, which the kit counts and logs as a handler error ({@link #onFailure}) before it closes the
+     * connection, so that a forgotten override shows in the log instead of dropping connections silently.
+     *
+     * @throws IllegalStateException by default, naming the handler and the task type
      */
     default void onTaskDone(Connection connection, int taskType, TaskPayload result) {
-        connection.close();
+        throw new IllegalStateException(getClass().getName() + " offloaded a task of type " + taskType
+                + " but does not override ConnectionHandler.onTaskDone to answer it");
     }
 
     /** A task this connection offloaded threw on its worker. The default closes the connection. */

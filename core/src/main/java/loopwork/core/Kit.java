@@ -36,9 +36,14 @@ public final class Kit implements AutoCloseable {
     final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
+    /** The protocol's counters, as its handlers were made; read-only once built. */
+    private final List<LoopCounter> protocolCounters = new ArrayList<>();
+    private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
     private int port = -1;
     private boolean started;
     private boolean closed;
+    /** Opened when {@link #close()} has returned: what {@link #await()} waits for. */
+    private final java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
 
     Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
         this(config, protocol, heapBudget, Transports.of(config.transport()), Clock.SYSTEM);
@@ -59,21 +64,22 @@ public final class Kit implements AutoCloseable {
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_BLOCKING);
+                        LoopInfo.Role.WORKER_BLOCKING, config.workerThreads());
                 LoopInfo loop = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_LOOP);
+                        LoopInfo.Role.WORKER_LOOP, config.workerThreads());
                 // A worker's loop takes back at most a worker's worth of tasks at once: its mailbox need not
                 // hold what all workers' slots do, as an accept loop's does.
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
-                        protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
+                        protocol.newHandler(blocking, registry(blocking)), protocol.newHandler(loop, registry(loop)),
+                        config.inputBufferBytes(),
                         config.outputBufferBytes(), transport, config.handOffLimits(),
                         config.queueTimeoutMs(), config.log(), clock);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
-                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
-                loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
+                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP, config.workerThreads());
+                loops[i] = new AcceptLoop(info, protocol.newHandler(info, registry(info)), refusal, workers, types,
                         config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log(), clock);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -165,6 +171,23 @@ public final class Kit implements AutoCloseable {
         return workerStats;
     }
 
+    /**
+     * The counters the protocol made for its handlers ({@link Protocol#newHandler(LoopInfo, CounterRegistry)}),
+     * in the order they were made: live views, the same list on every call.
+     */
+    public List<LoopCounter> protocolCounters() {
+        return protocolCountersView;
+    }
+
+    /** Where the handler for {@code loop} makes its counters. */
+    private CounterRegistry registry(LoopInfo loop) {
+        return name -> {
+            LoopCounter counter = new LoopCounter(java.util.Objects.requireNonNull(name, "name"), loop);
+            protocolCounters.add(counter);
+            return counter;
+        };
+    }
+
     /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */
     public long unexpectedFailures() {
         long sum = 0;
@@ -196,8 +219,11 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * Stops the loops (closing every connection), then the workers, then closes their listeners and pollers and
-     * frees the pools' memory; a kit whose start failed half-way is closed the same way.
+     * Stops the loops (closing every connection), then the workers (interrupting a task or blocking handler that
+     * runs), then closes their listeners and pollers and frees the pools' memory; a kit whose start failed
+     * half-way is closed the same way. When it returns, every context is back in its pool (what a worker sent
+     * home as it stopped included), and each connection's handler heard {@link ConnectionHandler#onClose}.
+     * Idempotent: a second call returns at once.
      */
     @Override
     public synchronized void close() {
@@ -205,6 +231,32 @@ public final class Kit implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            stopAndRelease();
+        } finally {
+            closeReturned.countDown();
+        }
+    }
+
+    /**
+     * Blocks until {@link #close()} has returned, called by another thread (a shutdown hook, a signal handler, an
+     * admin command): for an application whose main thread has nothing to do but serve. The kit's threads are
+     * not daemons, so a JVM whose kit was started but never closed does not exit.
+     *
+     * <pre>{@code
+     * Kit kit = Kit.builder().port(6380).protocol(new Resp()).build();
+     * Runtime.getRuntime().addShutdownHook(new Thread(kit::close));
+     * kit.start();
+     * kit.await();
+     * }</pre>
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public void await() throws InterruptedException {
+        closeReturned.await();
+    }
+
+    private void stopAndRelease() {
         for (AcceptLoop loop : loops) {
             loop.stop();
         }
@@ -214,6 +266,9 @@ public final class Kit implements AutoCloseable {
         }
         stopped &= join(workers.length, false);
         if (stopped) { // only once no thread can touch the buffers, pollers or listeners
+            for (AcceptLoop loop : loops) {
+                loop.reclaim(); // what workers sent home as they stopped: every pool full when close returns
+            }
             for (AcceptLoop loop : loops) {
                 loop.release();
             }

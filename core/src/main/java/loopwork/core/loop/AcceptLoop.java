@@ -220,6 +220,27 @@ public final class AcceptLoop extends EventLoop {
     }
 
     /**
+     * After every thread has ended: takes back what workers sent home after this loop stopped (a connection
+     * returned open, which is closed now; one closed away; a task's completion), so that the pool is full again.
+     */
+    public void reclaim() {
+        assert owner.isCurrent() : owner.notOwner("reclaim");
+        SlotRing ring = mailbox.ring;
+        for (long position; (position = ring.peek()) >= 0; ring.release(position)) {
+            if (ring.header(position, Messages.KIND) != Messages.RETURNED) {
+                onMessage(ring, position);
+                continue;
+            }
+            ConnectionContext context = pool.context(ring.header(position, Messages.CONNECTION));
+            mailbox.unreserve();
+            driver.trips.cameBack();
+            context.away = false;
+            context.servedBy = driver.actions; // home's again, closed without a last handler call but onClose
+            driver.closer.close(context);
+        }
+    }
+
+    /**
      * After the thread has ended, or when it never started: closes the listener (if the loop did not), the
      * poller and its eventfd, and frees the pool's memory. Only now: until every thread that could wake this
      * loop has ended, closing the eventfd could let a late wake-up write to a descriptor number reused by then.

@@ -30,7 +30,8 @@ interface ConnectionActions {
     /** Holds the region until it is sent; false when the connection cannot send now. */
     boolean send(ConnectionContext context, ByteBuffer src, int offset, int length);
 
-    TaskPayload tryClaimTask(ConnectionContext context, int taskType);
+    /** {@code worker}: the one to run it, or -1 for any. */
+    TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker);
 
     void commitTask(ConnectionContext context);
 

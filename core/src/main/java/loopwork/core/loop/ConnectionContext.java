@@ -93,6 +93,8 @@ final class ConnectionContext implements Connection {
     Mailbox tripTarget;
     long tripPosition = -1;
     BlockingHandler blockingHandler;
+    /** What the handler passed along with the hand-off, for its blocking handler. */
+    long handOffArgument;
     /** A close asked for while a blocking handler serves it: done when the handler returns. */
     boolean closeWhenServed;
 
@@ -235,7 +237,16 @@ final class ConnectionContext implements Connection {
     @Override
     public TaskPayload tryClaimTask(int taskType) {
         assert inOwnerThread() : notOwner("tryClaimTask");
-        return state == OPEN ? servedBy.tryClaimTask(this, taskType) : null;
+        return state == OPEN ? servedBy.tryClaimTask(this, taskType, -1) : null;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(int taskType, int worker) {
+        assert inOwnerThread() : notOwner("tryClaimTask");
+        if (worker < 0) {
+            throw new IllegalArgumentException("worker " + worker);
+        }
+        return state == OPEN ? servedBy.tryClaimTask(this, taskType, worker) : null;
     }
 
     @Override
@@ -245,9 +256,13 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
-    public boolean handOff(BlockingHandler handler) {
+    public boolean handOff(BlockingHandler handler, long argument) {
         assert inOwnerThread() : notOwner("handOff");
-        return canLeave() && servedBy.handOff(this, handler);
+        if (!canLeave() || !servedBy.handOff(this, handler)) {
+            return false;
+        }
+        handOffArgument = argument;
+        return true;
     }
 
     @Override

@@ -132,7 +132,7 @@ final class HandOff implements ConnectionActions {
     }
 
     @Override
-    public TaskPayload tryClaimTask(ConnectionContext context, int taskType) {
+    public TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker) {
         return null;
     }
 

@@ -56,8 +56,9 @@ final class ServingActions implements ConnectionActions {
     }
 
     @Override
-    public TaskPayload tryClaimTask(ConnectionContext context, int taskType) {
-        return context.isServedBy(this) && !context.isLeaving() ? driver.offload.tryClaim(context, taskType) : null;
+    public TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker) {
+        return context.isServedBy(this) && !context.isLeaving() ? driver.offload.tryClaim(context, taskType, worker)
+                : null;
     }
 
     @Override

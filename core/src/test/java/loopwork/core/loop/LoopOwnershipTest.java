@@ -94,7 +94,7 @@ class LoopOwnershipTest {
         refused(() -> loop.driver.timers.cancel(context), "TimerWheel.cancel");
         refused(() -> loop.driver.timers.expire(10), "TimerWheel.expire");
         refused(() -> loop.driver.offload.expireQueued(0, loop.driver.events), "TaskOffload.expireQueued");
-        refused(() -> loop.driver.offload.tryClaim(context, 0), "TaskOffload.tryClaim");
+        refused(() -> loop.driver.offload.tryClaim(context, 0, -1), "TaskOffload.tryClaim");
         refused(() -> loop.mailbox.ring.peek(), "peek");
         refused(() -> loop.mailbox.ring.release(0), "release");
         refused(() -> loop.mailbox.reserve(), "Mailbox.reserve");
