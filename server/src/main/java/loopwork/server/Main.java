@@ -3,6 +3,7 @@ package loopwork.server;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import loopwork.core.HeapBudget;
@@ -27,13 +28,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    /** Runs the program until it stops; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the program until it stops, with options from {@code environment} too; returns the exit code. */
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
         ServerOptions options = new ServerOptions();
         CommandLine commandLine = new CommandLine(options);
+        EnvironmentDefaults fromEnvironment = new EnvironmentDefaults(environment);
+        commandLine.setDefaultValueProvider(fromEnvironment);
         ServerOptions.Settings settings;
         try {
             commandLine.parseArgs(args);
@@ -47,9 +50,9 @@ public final class Main {
             }
             settings = options.resolve();
         } catch (CommandLine.ParameterException e) {
-            return usageError(withRanges(e), err);
+            return usageError(withRanges(e) + fromEnvironment.source(e.getMessage()), err);
         } catch (OptionError e) {
-            return usageError(e.getMessage(), err);
+            return usageError(e.getMessage() + fromEnvironment.source(e.getMessage()), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
             return Daemon.launch(settings, args, err, out);

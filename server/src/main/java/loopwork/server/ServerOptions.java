@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
                 + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
                 + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
                 + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
-                + "blocking writes; GET /metrics is Prometheus text.")
+                + "blocking writes; GET /metrics is Prometheus text.",
+        footer = {"", "Every option can come from the environment too, as " + EnvironmentDefaults.PREFIX + " and its "
+                + "long name in upper case with underscores: LOOPWORK_PORT=9000, LOOPWORK_MAX_HEAD=8192, "
+                + "LOOPWORK_VERBOSE=true. An option on the command line wins; an empty variable counts as unset."})
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
