@@ -130,8 +130,14 @@ final class ServerOptions {
                     + KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS + ")")
     String queueTimeout = String.valueOf(KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS);
 
-    @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
+    @Option(names = {"-v", "--verbose"}, description = "the same as --log-level debug")
     boolean verbose;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "the least severe log records written, one line each, to stderr (a daemon's --log-file): "
+                    + "start, stop and refusals are info, handler failures error, each connection debug; "
+                    + "error|warn|info|debug (default info)")
+    String logLevel = "info";
 
     @Option(names = {"-d", "--daemonize"},
             description = "detach: run in the background in a new session, output to --log-file; "
@@ -210,6 +216,18 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
+    }
+
+    /** The {@code --log-level}, or DEBUG with {@code -v}. */
+    System.Logger.Level logLevel() throws OptionError {
+        System.Logger.Level level = switch (logLevel.trim()) {
+            case "error" -> System.Logger.Level.ERROR;
+            case "warn" -> System.Logger.Level.WARNING;
+            case "info" -> System.Logger.Level.INFO;
+            case "debug" -> System.Logger.Level.DEBUG;
+            default -> throw new OptionError("--log-level must be one of error|warn|info|debug, got '" + logLevel + "'");
+        };
+        return verbose ? System.Logger.Level.DEBUG : level;
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {

@@ -42,7 +42,7 @@ class OptionsTest {
     /** Every option name, long and short, that the usage text must list. */
     private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
             "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
-            "--verbose", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version");
+            "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version");
 
     private static ExecutorService runner;
 
@@ -123,6 +123,9 @@ class OptionsTest {
         }
         for (String value : new String[] {"fast", "", null}) {
             cases.add(bad("--slow-mode", value, "--slow-mode", "task|sync|async"));
+        }
+        for (String value : new String[] {"verbose", "WARN", "", null}) {
+            cases.add(bad("--log-level", value, "--log-level", "error|warn|info|debug"));
         }
         for (String value : new String[] {"-1", "3601", "1s", "AUTO", "auto1", null}) {
             cases.add(bad("--defer-accept", value, "--defer-accept", "0..3600"));
