@@ -334,10 +334,29 @@ class OptionsTest {
         assertThat(run("--help").out()).contains("LOOPWORK_PORT", "LOOPWORK_MAX_HEAD", "command line wins");
     }
 
+    @Test
+    void logLevelComesFromTheEnvironmentAndVerboseMakesItDebug() throws Exception {
+        assertThat(logLevel(Map.of())).isEqualTo(System.Logger.Level.INFO);
+        assertThat(logLevel(Map.of("LOOPWORK_LOG_LEVEL", "warn"))).isEqualTo(System.Logger.Level.WARNING);
+        assertThat(logLevel(Map.of("LOOPWORK_LOG_LEVEL", "warn"), "--log-level", "error"))
+                .isEqualTo(System.Logger.Level.ERROR);
+        assertThat(logLevel(Map.of("LOOPWORK_VERBOSE", "true"))).isEqualTo(System.Logger.Level.DEBUG);
+        assertThat(logLevel(Map.of(), "-v", "--log-level", "warn")).isEqualTo(System.Logger.Level.DEBUG);
+    }
+
     private static ServerOptions.Settings settings(Map<String, String> environment, String... args)
             throws OptionError {
+        return parsed(environment, args).resolve();
+    }
+
+    private static System.Logger.Level logLevel(Map<String, String> environment, String... args)
+            throws OptionError {
+        return parsed(environment, args).logLevel();
+    }
+
+    private static ServerOptions parsed(Map<String, String> environment, String... args) {
         ServerOptions options = new ServerOptions();
         new CommandLine(options).setDefaultValueProvider(new EnvironmentDefaults(environment)).parseArgs(args);
-        return options.resolve();
+        return options;
     }
 }
