@@ -72,6 +72,10 @@ public final class HttpExchange {
     boolean responded;
     /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
     Route busyWith;
+    /** The index of the request's route ({@link Routes#match}), -1 before it is routed and once answered. */
+    int route = -1;
+    /** When the request's head was parsed ({@link System#nanoTime()}): its duration starts there. */
+    long startNs;
     private long note;
     private boolean claimOpen;
     /** A large answer being written in chunks (an operations endpoint's), or null. */
@@ -97,6 +101,7 @@ public final class HttpExchange {
         pathStart = 0;
         pathEnd = 0;
         responded = false;
+        route = -1;
     }
 
     /** Forgets everything when the connection closes. */
@@ -107,6 +112,7 @@ public final class HttpExchange {
         chunked.reset();
         headStarted = false;
         responded = false; // the next connection's first answer (a 408, say) may come before any request
+        route = -1;
         busyWith = null;
         claimOpen = false;
         large = null;
@@ -251,6 +257,10 @@ public final class HttpExchange {
         }
         responded = true;
         stats.responded(status);
+        if (route >= 0) { // a routed request (an error before routing, a 400 say, has no duration)
+            stats.answered(route, System.nanoTime() - startNs);
+            route = -1;
+        }
     }
 
     private int form(boolean keepAlive) {
