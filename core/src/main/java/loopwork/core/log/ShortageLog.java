@@ -2,6 +2,7 @@ package loopwork.core.log;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
 
 /**
  * Logs running out of something (file descriptors to accept with, a pool's contexts) at WARNING, at most once an
@@ -12,7 +13,7 @@ import java.lang.System.Logger.Level;
  *
  * <pre>{@code
  * if (shortages.tryLog(nowMs)) {                                  // allocates nothing, logged or not
- *     shortages.log(name + ": connection refused, pool full");    // the message built only when logged
+ *     shortages.log("connection refused, pool full");             // the message built only when logged
  * }
  * ...
  * shortages.reportCounted(clock);                                 // every cycle: reads no clock unless one was counted
@@ -26,6 +27,8 @@ public final class ShortageLog {
     public static final long INTERVAL_MS = 10_000;
 
     private final Logger logger;
+    /** Who ran short, named when a line is logged: a loop's thread name, which its kit may set after this. */
+    private final Supplier<String> source;
     private final String what;
     private final long intervalMs;
     /** When the next line may be logged (compared by subtraction); a shortage before it is only counted. */
@@ -33,14 +36,15 @@ public final class ShortageLog {
     private long counted;
 
     /**
-     * A log to {@code logger} of shortages described by {@code what} ("connections refused: pool full", say)
-     * when they are counted, at most one line every {@code intervalMs}.
+     * A log to {@code logger} of the shortages of {@code source} (a loop's name), which its count lines describe as
+     * {@code what} ("connections refused", say), at most one line every {@code intervalMs}.
      */
-    public ShortageLog(Logger logger, String what, long intervalMs, long nowMs) {
+    public ShortageLog(Logger logger, Supplier<String> source, String what, long intervalMs, long nowMs) {
         if (intervalMs < 1) {
             throw new IllegalArgumentException("interval " + intervalMs + " ns must be positive");
         }
         this.logger = logger;
+        this.source = source;
         this.what = what;
         this.intervalMs = intervalMs;
         this.nextMs = nowMs;
@@ -56,9 +60,10 @@ public final class ShortageLog {
         return false;
     }
 
-    /** Logs a shortage {@link #tryLog} let through, with how many were counted since the last line. */
+    /** Logs a shortage {@link #tryLog} let through (its source named first), with how many were counted before. */
     public void log(String message) {
-        logger.log(Level.WARNING, counted == 0 ? message : message + " (and " + counted + " more " + what
+        String line = source.get() + ": " + message;
+        logger.log(Level.WARNING, counted == 0 ? line : line + " (and " + counted + " more " + what
                 + " in the " + interval() + " before)");
         counted = 0;
     }
@@ -66,7 +71,8 @@ public final class ShortageLog {
     /** Logs how many shortages were counted, once the interval after the last line is over; cheap otherwise. */
     public void reportCounted(long nowMs) {
         if (counted > 0 && nowMs - nextMs >= 0) {
-            logger.log(Level.WARNING, counted + " more " + what + " in the " + interval() + " after the last line");
+            logger.log(Level.WARNING, source.get() + ": " + counted + " more " + what + " in the " + interval()
+                    + " after the last line");
             counted = 0;
             nextMs = nowMs + intervalMs;
         }

@@ -70,9 +70,9 @@ public final class AcceptLoop extends EventLoop {
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
         listener = poller.openListener(index, info.capacity());
         System.Logger capacityLog = System.getLogger(CAPACITY_LOGGER);
-        noDescriptors = new ShortageLog(capacityLog, "accepts failed", ShortageLog.INTERVAL_MS,
+        noDescriptors = new ShortageLog(capacityLog, this::name, "accepts failed", ShortageLog.INTERVAL_MS,
                 this.clock.nowMs());
-        noContexts = new ShortageLog(capacityLog, "connections refused", ShortageLog.INTERVAL_MS,
+        noContexts = new ShortageLog(capacityLog, this::name, "connections refused", ShortageLog.INTERVAL_MS,
                 this.clock.nowMs());
     }
 
@@ -151,7 +151,7 @@ public final class AcceptLoop extends EventLoop {
                 acceptResumeMs = clock.nowMs() + ACCEPT_RETRY_MS;
                 debug("accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: ", listener.failure());
                 if (noDescriptors.tryLog(clock.nowMs())) {
-                    noDescriptors.log(name() + ": cannot accept a connection (" + listener.failure() + "); accepting"
+                    noDescriptors.log("cannot accept a connection (" + listener.failure() + "); accepting"
                             + " pauses " + ACCEPT_RETRY_MS + " ms at a time until descriptors are free again. Raise the"
                             + " open-files limit (ulimit -n, LimitNOFILE=) or lower the accept capacity");
                 }
@@ -190,7 +190,7 @@ public final class AcceptLoop extends EventLoop {
         stats.rejected.increment();
         debug("pool empty, connection refused", "");
         if (noContexts.tryLog(clock.nowMs())) {
-            noContexts.log(name() + ": connection refused with the protocol's refusal (HTTP 503): all "
+            noContexts.log("connection refused with the protocol's refusal (HTTP 503): all "
                     + stats.capacity() + " contexts of the loop's pool are in use. Raise the accept capacity (-C) or"
                     + " the accept threads (-A)");
         }

@@ -10,7 +10,7 @@ class ShortageLogTest {
     @Test
     void aFloodOfShortagesIsOneLineAnIntervalWithTheCount() {
         FailureLogTest.Lines lines = new FailureLogTest.Lines();
-        ShortageLog log = new ShortageLog(lines, "connections refused", 10_000, 0);
+        ShortageLog log = new ShortageLog(lines, () -> "loop-0", "connections refused", 10_000, 0);
         int logged = 0;
         for (long nowMs = 0; nowMs < 10_000; nowMs += 10) { // 1,000 refusals in the first interval
             if (log.tryLog(nowMs)) {
@@ -20,13 +20,13 @@ class ShortageLogTest {
             log.reportCounted(nowMs);
         }
         assertThat(logged).isEqualTo(1);
-        assertThat(lines.messages).containsExactly("refused");
+        assertThat(lines.messages).containsExactly("loop-0: refused");
         assertThat(log.counted()).isEqualTo(999);
 
         log.reportCounted(9_999);
         assertThat(lines.messages).as("not before the interval is over").hasSize(1);
         log.reportCounted(10_000);
-        assertThat(lines.messages).hasSize(2).last().isEqualTo("999 more connections refused in the 10 s after the"
+        assertThat(lines.messages).hasSize(2).last().isEqualTo("loop-0: 999 more connections refused in the 10 s after the"
                 + " last line");
         assertThat(log.counted()).isZero();
         log.reportCounted(30_000);
@@ -36,20 +36,21 @@ class ShortageLogTest {
     @Test
     void aShortageAfterTheIntervalIsLoggedWithWhatWasCountedBefore() {
         FailureLogTest.Lines lines = new FailureLogTest.Lines();
-        ShortageLog log = new ShortageLog(lines, "accepts failed", 250, 1_000);
+        ShortageLog log = new ShortageLog(lines, () -> "loop-1", "accepts failed", 250, 1_000);
         assertThat(log.tryLog(1_000)).isTrue();
         log.log("first");
         assertThat(log.tryLog(1_100)).isFalse();
         assertThat(log.tryLog(1_249)).isFalse();
         assertThat(log.tryLog(1_250)).isTrue();
         log.log("again");
-        assertThat(lines.messages).containsExactly("first", "again (and 2 more accepts failed in the 250 ms before)");
+        assertThat(lines.messages).containsExactly("loop-1: first",
+                "loop-1: again (and 2 more accepts failed in the 250 ms before)");
     }
 
     @Test
     void theClockMayWrap() {
         FailureLogTest.Lines lines = new FailureLogTest.Lines();
-        ShortageLog log = new ShortageLog(lines, "x", 100, Long.MAX_VALUE - 50);
+        ShortageLog log = new ShortageLog(lines, () -> "loop-2", "x", 100, Long.MAX_VALUE - 50);
         assertThat(log.tryLog(Long.MAX_VALUE - 50)).isTrue();
         assertThat(log.tryLog(Long.MAX_VALUE)).isFalse();
         assertThat(log.tryLog(Long.MIN_VALUE + 49)).as("100 ms later, across the wrap").isTrue();
