@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
                 + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
                 + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
                 + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
-                + "blocking writes; GET /metrics is Prometheus text.")
+                + "blocking writes; GET /metrics is Prometheus text; GET /healthz and /readyz are liveness and "
+                + "readiness, also on the admin listener (--admin-port).")
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -127,6 +128,20 @@ final class ServerOptions {
                     + KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS + ")")
     String queueTimeout = String.valueOf(KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS);
 
+    /** The operator's listener, on loopback by default: metrics and health stay reachable when the server is full. */
+    static final int DEFAULT_ADMIN_PORT = 9090;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "port of the admin listener, which serves /metrics, /healthz and /readyz with "
+                    + AdminListener.CONTEXTS + " connections of its own, reachable when the main pools are full; "
+                    + "0 for none, 0.." + KitBuilder.MAX_PORT + " (default " + DEFAULT_ADMIN_PORT + "; when the "
+                    + "default is taken, by another instance say, the server warns and runs without it)")
+    String adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "ADDRESS",
+            description = "address of the admin listener (default 127.0.0.1: the host's own agents and probes)")
+    String adminHost = "127.0.0.1";
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -152,7 +167,32 @@ final class ServerOptions {
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
-            boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
+            Admin admin) {
+
+        /** As the program's settings were before the admin listener: none (tests that start servers). */
+        Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
+                LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits, int handOffMinRate,
+                int queueTimeoutMs, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive,
+                boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
+                    limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
+                    verbose, daemonize, pidFile, logFile, null);
+        }
+
+        /** These settings with the admin listener {@code value} (null for none). */
+        Settings withAdmin(Admin value) {
+            return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
+                    taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, value);
+        }
+    }
+
+    /**
+     * The admin listener's address (port 0: a free one, for tests); {@code required} when the command line asked
+     * for it, so that the start fails if it cannot be had, where the default is only warned about.
+     */
+    record Admin(String host, int port, boolean required) {
     }
 
     Settings resolve() throws OptionError {
@@ -206,7 +246,16 @@ final class ServerOptions {
                                 (int) HttpLimits.MAX_WRITE_TIMEOUT_MS)),
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
-                pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
+                pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile, admin());
+    }
+
+    /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */
+    private Admin admin() throws OptionError {
+        int port = adminPort == null ? DEFAULT_ADMIN_PORT : number("--admin-port", adminPort, 0, KitBuilder.MAX_PORT);
+        if (adminHost.isBlank()) {
+            throw new OptionError("--admin-host must be an address or host name, got ''");
+        }
+        return port == 0 ? null : new Admin(adminHost, port, adminPort != null);
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {
