@@ -12,6 +12,14 @@ module loopwork.server {
     requires io.prometheus.metrics.instrumentation.jvm;
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
+    // What those use, named here because automatic modules declare nothing: a module path built from this
+    // descriptor (surefire's, and so the server processes tests start) must hold them too.
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.config;
+    requires io.prometheus.metrics.tracer.initializer;
+    requires io.prometheus.metrics.tracer.common;
+    requires io.prometheus.metrics.tracer.otel;
+    requires io.prometheus.metrics.tracer.otel_agent;
     requires java.management;
     requires jdk.management;
 

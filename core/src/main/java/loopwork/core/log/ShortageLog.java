@@ -2,6 +2,7 @@ package loopwork.core.log;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.ZoneId;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,11 @@ public final class ShortageLog {
         this.what = what;
         this.intervalMs = intervalMs;
         this.nextMs = nowMs;
+        // Out of descriptors, a log that must open a file fails: the JDK's default format stamps the local time,
+        // whose zone rules load from a file the first time, and the logger's back end reads its configuration on
+        // its first use. Both are done now, while descriptors are free.
+        ZoneId.systemDefault();
+        logger.isLoggable(Level.WARNING);
     }
 
     /** Whether a shortage now may be logged with {@link #log}; if not, it is counted for the next line. */
@@ -63,18 +69,30 @@ public final class ShortageLog {
     /** Logs a shortage {@link #tryLog} let through (its source named first), with how many were counted before. */
     public void log(String message) {
         String line = source.get() + ": " + message;
-        logger.log(Level.WARNING, counted == 0 ? line : line + " (and " + counted + " more " + what
-                + " in the " + interval() + " before)");
+        warn(counted == 0 ? line : line + " (and " + counted + " more " + what + " in the " + interval() + " before)");
         counted = 0;
     }
 
     /** Logs how many shortages were counted, once the interval after the last line is over; cheap otherwise. */
     public void reportCounted(long nowMs) {
         if (counted > 0 && nowMs - nextMs >= 0) {
-            logger.log(Level.WARNING, source.get() + ": " + counted + " more " + what + " in the " + interval()
-                    + " after the last line");
+            warn(source.get() + ": " + counted + " more " + what + " in the " + interval() + " after the last line");
             counted = 0;
             nextMs = nowMs + intervalMs;
+        }
+    }
+
+    /**
+     * Logs a line; a back end that fails (it needed a descriptor, say, and there is none) loses the line, not the
+     * loop that logs it: the shortage is counted in the metrics all the same.
+     */
+    private void warn(String line) {
+        try {
+            logger.log(Level.WARNING, line);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
         }
     }
 

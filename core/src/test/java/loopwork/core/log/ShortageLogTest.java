@@ -2,6 +2,8 @@ package loopwork.core.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.System.Logger.Level;
+
 import org.junit.jupiter.api.Test;
 
 /** Once an interval, on a fake clock: the first shortage logged, the rest counted and reported. */
@@ -54,5 +56,37 @@ class ShortageLogTest {
         assertThat(log.tryLog(Long.MAX_VALUE - 50)).isTrue();
         assertThat(log.tryLog(Long.MAX_VALUE)).isFalse();
         assertThat(log.tryLog(Long.MIN_VALUE + 49)).as("100 ms later, across the wrap").isTrue();
+    }
+
+    /** A back end that cannot write (no descriptor left for a file it opens lazily, say) loses the line only. */
+    @Test
+    void aFailingBackEndLosesTheLineNotTheCaller() {
+        System.Logger failing = new System.Logger() {
+            @Override
+            public String getName() {
+                return "failing";
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return true;
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String message, Throwable error) {
+                throw new Error(new java.io.FileNotFoundException("tzdb.dat (Too many open files)"));
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... parameters) {
+                log(level, bundle, format, (Throwable) null);
+            }
+        };
+        ShortageLog log = new ShortageLog(failing, () -> "loop-3", "accepts failed", 100, 0);
+        assertThat(log.tryLog(0)).isTrue();
+        log.log("cannot accept");
+        assertThat(log.tryLog(1)).isFalse();
+        log.reportCounted(100);
+        assertThat(log.counted()).isZero();
     }
 }
