@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -22,25 +23,36 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 final class JvmFigures {
 
-    private static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
     private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
-
-    static {
-        JvmMetrics.builder().register(REGISTRY);
-    }
+    private static final AtomicBoolean LOADING = new AtomicBoolean();
 
     private JvmFigures() {
     }
 
-    /** Registers the collectors now, at start-up, rather than on the first scrape (it loads their classes). */
-    static void load() {
+    /** The collectors, registered when this class is first used: about 250 ms of CPU, mostly class loading. */
+    private static final class Registry {
+        static final PrometheusRegistry INSTANCE = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(INSTANCE);
+        }
+    }
+
+    /**
+     * Registers the collectors on a thread of their own, once per process, so that the start-up does not wait for
+     * them; a scrape that comes sooner waits for them (the JVM's class initialization lock) and then has them all.
+     */
+    static void loadInBackground() {
+        if (LOADING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("loopwork-jvm-figures").start(() -> Registry.INSTANCE.hashCode());
+        }
     }
 
     /** Appends the figures as read now, in the Prometheus text format 0.0.4. */
     static void render(StringBuilder out) {
         ByteArrayOutputStream text = new ByteArrayOutputStream(16_384);
         try {
-            TEXT.write(text, REGISTRY.scrape());
+            TEXT.write(text, Registry.INSTANCE.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }

@@ -92,7 +92,7 @@ public final class LoopworkServer implements AutoCloseable {
         }
         Kit kit = builder.build();
         metrics.bind(kit, http, readiness);
-        JvmFigures.load();
+        JvmFigures.loadInBackground();
         // The admin listener first: /readyz answers "starting" there until the main listener is up.
         AdminListener admin = null;
         try {
