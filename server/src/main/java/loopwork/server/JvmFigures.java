@@ -39,8 +39,9 @@ final class JvmFigures {
     }
 
     /**
-     * Registers the collectors on a thread of their own, once per process, so that the start-up does not wait for
-     * them; a scrape that comes sooner waits for them (the JVM's class initialization lock) and then has them all.
+     * Registers the collectors on a thread of their own, once per process, so that no scrape waits for them; one
+     * that comes sooner, or in a process that never called this, registers them itself or waits for them (the
+     * JVM's class initialization lock) and then has them all.
      */
     static void loadInBackground() {
         if (LOADING.compareAndSet(false, true)) {

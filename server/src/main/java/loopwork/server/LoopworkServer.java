@@ -92,7 +92,6 @@ public final class LoopworkServer implements AutoCloseable {
         }
         Kit kit = builder.build();
         metrics.bind(kit, http, readiness);
-        JvmFigures.loadInBackground();
         // The admin listener first: /readyz answers "starting" there until the main listener is up.
         AdminListener admin = null;
         try {

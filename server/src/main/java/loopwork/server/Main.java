@@ -126,6 +126,7 @@ public final class Main {
             server.close();
             return FAILED;
         }
+        JvmFigures.loadInBackground(); // once the start-up is over: it needs a quarter second of CPU
         try {
             stopped.await();
         } catch (InterruptedException e) {
