@@ -74,7 +74,10 @@ public final class HttpExchange {
     Route busyWith;
     /** The index of the request's route ({@link Routes#match}), -1 before it is routed and once answered. */
     int route = -1;
-    /** When the request's head was parsed ({@link System#nanoTime()}): its duration starts there. */
+    /**
+     * When the request's head was parsed, by the loop's clock as read once per cycle ({@link Connection#nowNs()}),
+     * not by a clock read of its own: one costs 2% of a keep-alive load where the clock is slow to read.
+     */
     long startNs;
     private long note;
     private boolean claimOpen;
@@ -258,7 +261,7 @@ public final class HttpExchange {
         responded = true;
         stats.responded(status);
         if (route >= 0) { // a routed request (an error before routing, a 400 say, has no duration)
-            stats.answered(route, System.nanoTime() - startNs);
+            stats.answered(route, connection.nowNs() - startNs);
             route = -1;
         }
     }

@@ -7,8 +7,10 @@ import java.lang.invoke.VarHandle;
  * How long requests took, per route: a histogram with fixed buckets for each route of the protocol, and one
  * more for requests that no route matched. A request's duration runs from its head parsed to its answer's
  * status line written (on the loop, on a worker's loop or on a worker's blocking side, wherever it is
- * answered); a large answer's rest and a stream's body may still follow. The buckets are counted one by one
- * (not cumulatively: a request touches one slot) and added up when read.
+ * answered); a large answer's rest and a stream's body may still follow. Both ends are the serving loop's
+ * clock as read once per cycle ({@code Connection.nowNs()}), so a request answered in the cycle that parsed it
+ * counts 0, in the first bucket, and one answered later is timed between the two cycles' reads. The buckets
+ * are counted one by one (not cumulatively: a request touches one slot) and added up when read.
  *
  * <p>Not thread-safe: written only by the thread of the {@link HttpStats} holding it (asserted there); any
  * thread may read it, with opaque reads of what the writer published with opaque writes, as {@code Counter}

@@ -16,7 +16,8 @@ import loopwork.core.ManualKit;
 /**
  * What the HTTP counters say about answers: each status class counted as its own (1xx, the 100 Continue, and 3xx
  * were once counted as 2xx), and a request-duration histogram per route, with unmatched requests in their own,
- * wherever the request was answered (the loop, a worker's loop, a worker's blocking side).
+ * wherever the request was answered (the loop, a worker's loop, a worker's blocking side), timed by the loops'
+ * clock, here the kit's manual one.
  */
 @Timeout(30)
 class HttpStatusAndDurationTest {
@@ -99,7 +100,15 @@ class HttpStatusAndDurationTest {
         assertThat(total(http.workerStats().getFirst(), 2)).as("/async, answered on the worker's loop").isEqualTo(1);
         assertThat(total(http.blockingStats().getFirst(), 3)).as("/sync, answered on the worker's blocking side")
                 .isEqualTo(1);
-        assertThat(sumNs).isPositive();
+        // The loop's clock is the kit's manual one: /a is answered in the cycle that parsed it (0, the first
+        // bucket), /async by its route's timer on the worker's loop, exactly SLOW_MS (5 s) later.
+        assertThat(http.stats().getFirst().durations().count(0, 0)).isEqualTo(3);
+        RequestDurations worker = http.workerStats().getFirst().durations();
+        int fiveSeconds = RequestDurations.BUCKETS - 3;
+        assertThat(RequestDurations.label(fiveSeconds)).isEqualTo("5.0");
+        assertThat(worker.count(2, fiveSeconds)).isEqualTo(1);
+        assertThat(worker.sumNs(2)).isEqualTo(ManualHttp.SLOW_MS * 1_000_000);
+        assertThat(sumNs).isGreaterThanOrEqualTo(ManualHttp.SLOW_MS * 1_000_000);
     }
 
     private static long total(HttpStats stats, int route) {

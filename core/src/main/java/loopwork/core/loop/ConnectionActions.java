@@ -40,6 +40,8 @@ interface ConnectionActions {
 
     long nowMs();
 
+    long nowNs();
+
     /** Closes the connection, or notes the close for when it can be done; a reset if the context asked for one. */
     void close(ConnectionContext context);
 }

@@ -153,6 +153,11 @@ final class HandOff implements ConnectionActions {
         return clock.nowMs();
     }
 
+    @Override
+    public long nowNs() {
+        return clock.nowNs();
+    }
+
     /** Noted, and done when the handler returns. */
     @Override
     public void close(ConnectionContext context) {
