@@ -37,6 +37,8 @@ public final class Kit implements AutoCloseable {
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
     private int port = -1;
+    private final KitListeners listeners;
+    private volatile InetSocketAddress address;
     private boolean started;
     private boolean closed;
 
@@ -102,6 +104,7 @@ public final class Kit implements AutoCloseable {
             workerViews[i] = workers[i].stats();
         }
         loopStats = List.of(loopViews);
+        listeners = new KitListeners(config, loops);
         workerStats = List.of(workerViews);
     }
 
@@ -111,23 +114,20 @@ public final class Kit implements AutoCloseable {
 
     /**
      * Binds every loop's listening socket to the configured address (the first one picks the port when it is
-     * 0, the others join it with SO_REUSEPORT), then starts workers and loops.
+     * 0, the others join it with SO_REUSEPORT), or serves the inherited ones, then starts workers and loops.
+     * Unless {@link KitBuilder#reusePort}, the first bind fails if any socket listens on the address already:
+     * a {@link java.net.BindException} naming the address.
      */
     public synchronized void start() throws IOException {
         if (started) {
             throw new IllegalStateException("already started");
         }
         started = true;
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
-            for (AcceptLoop loop : loops) {
-                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds(),
-                        config.deferAcceptAdaptive());
-                address = new InetSocketAddress(bound.getAddress(), bound.getPort());
-            }
+            address = listeners.open();
         } catch (IOException e) {
             close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw e;
         }
         port = address.getPort();
         for (WorkerLoop worker : workers) {
@@ -136,6 +136,25 @@ public final class Kit implements AutoCloseable {
         for (AcceptLoop loop : loops) {
             loop.start();
         }
+    }
+
+    /**
+     * Duplicates of the kit's listening sockets, one per socket (not per loop, when loops share inherited ones),
+     * for a successor to take over (see {@link ControlSocket}); the caller closes them. Under the kit's lock,
+     * so that {@link #close()} cannot close a descriptor while it is being duplicated.
+     *
+     * @throws IOException when the kit does not serve or its transport hides descriptors (NIO)
+     */
+    public synchronized int[] duplicateListeners() throws IOException {
+        if (!started || closed) {
+            throw new IOException("the kit is not serving");
+        }
+        return listeners.duplicate();
+    }
+
+    /** Where the first loop listens (the address it bound or inherited); null before {@link #start()}. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     /** The port every loop listens on; -1 before {@link #start()}. */

@@ -2,11 +2,15 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
+import loopwork.core.ControlSocket;
 import loopwork.core.HeapBudget;
 import loopwork.core.HeapTooSmallException;
+import loopwork.core.InheritedListeners;
+import loopwork.core.TakeOver;
 
 import picocli.CommandLine;
 
@@ -35,6 +39,7 @@ public final class Main {
         ServerOptions options = new ServerOptions();
         CommandLine commandLine = new CommandLine(options);
         ServerOptions.Settings settings;
+        ServerOptions.Listening listening;
         try {
             commandLine.parseArgs(args);
             if (commandLine.isUsageHelpRequested()) {
@@ -46,6 +51,7 @@ public final class Main {
                 return OK;
             }
             settings = options.resolve();
+            listening = options.listening();
         } catch (CommandLine.ParameterException e) {
             return usageError(withRanges(e), err);
         } catch (OptionError e) {
@@ -54,7 +60,7 @@ public final class Main {
         if (settings.daemonize() && !Daemon.isChild()) {
             return Daemon.launch(settings, args, err, out);
         }
-        return serve(settings, out, err);
+        return serve(settings, listening, out, err);
     }
 
     /** Picocli's message, plus what each option it names accepts (a missing value names no range itself). */
@@ -69,6 +75,20 @@ public final class Main {
             }
         }
         return message.toString();
+    }
+
+    /** Address in use: which one, and the two deliberate ways to start beside or instead of its owner. */
+    static String addressInUse(BindException e) {
+        return e.getMessage() + ". Another process (or socket) listens there already. To run beside it on "
+                + "purpose, start with --reuse-port (the kernel then spreads connections over both); to replace "
+                + "it without refusing connections, start it with --control-socket PATH and this one with "
+                + "--take-over PATH.";
+    }
+
+    private static void closeQuietly(TakeOver takeOver) {
+        if (takeOver != null) {
+            takeOver.close();
+        }
     }
 
     private static int usageError(String message, PrintStream err) {
@@ -96,14 +116,29 @@ public final class Main {
                 Math.ceilDiv(e.maxHeapBytes(), 1L << 20), xmx, xmx);
     }
 
-    private static int serve(ServerOptions.Settings settings, PrintStream out, PrintStream err) {
+    private static int serve(ServerOptions.Settings settings, ServerOptions.Listening listening, PrintStream out,
+            PrintStream err) {
         LoopworkServer server;
+        TakeOver takeOver = null;
         try {
-            server = LoopworkServer.start(settings, settings.verbose() ? out : null);
+            InheritedListeners inherited;
+            if (listening.takeOver() != null) {
+                takeOver = TakeOver.connect(listening.takeOver(), ControlSocket.TIMEOUT_MS);
+                inherited = takeOver.listeners();
+            } else {
+                inherited = InheritedListeners.fromSystemd();
+            }
+            server = LoopworkServer.start(settings, settings.verbose() ? out : null, listening, inherited);
+        } catch (BindException e) {
+            err.println("loopwork: " + addressInUse(e));
+            closeQuietly(takeOver);
+            return FAILED;
         } catch (HeapTooSmallException e) {
+            closeQuietly(takeOver);
             err.println("loopwork: " + heapTooSmall(e, settings));
             return FAILED;
         } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(takeOver); // before serving: the running server carries on
             err.println("loopwork: " + e.getMessage());
             return FAILED;
         }
@@ -112,7 +147,9 @@ public final class Main {
         // at its live set (the contexts made as connections come) instead of an eden that start-up filled.
         System.gc();
         CountDownLatch stopped = new CountDownLatch(1);
+        Restarts restarts = new Restarts();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            restarts.close();
             server.close();
             Daemon.removePidFile(settings);
             stopped.countDown();
@@ -123,6 +160,10 @@ public final class Main {
             Daemon.writePidFile(settings);
         } catch (IOException e) {
             err.println("loopwork: cannot write pid file " + settings.pidFile() + ": " + e.getMessage());
+            server.close();
+            return FAILED;
+        }
+        if (!restarts.begin(takeOver, listening, server, stopped, out, err)) {
             server.close();
             return FAILED;
         }
