@@ -58,7 +58,7 @@ public final class Main {
             return usageError(e.getMessage(), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
-            return Daemon.launch(settings, args, err, out);
+            return Daemon.launch(settings, args, err, out, listening.takeOver() != null);
         }
         return serve(settings, listening, out, err);
     }

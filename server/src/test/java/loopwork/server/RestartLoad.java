@@ -41,6 +41,8 @@ final class RestartLoad {
     private final int port;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    /** The status line of the last answer that was not 200, for the summary. */
+    private volatile String lastOther;
 
     RestartLoad(int port) {
         this.port = port;
@@ -86,7 +88,9 @@ final class RestartLoad {
         for (Kind kind : Kind.values()) {
             line.append(kind.name().toLowerCase(Locale.ROOT)).append('=').append(count(kind)).append(' ');
         }
-        return line.append("lost=").append(lost()).toString();
+        line.append("lost=").append(lost());
+        return lastOther == null ? line.toString() : line.append(" (last other: ").append(lastOther).append(')')
+                .toString();
     }
 
     private void requests(boolean keepAlive, int slowEvery, long intervalNs) {
@@ -144,7 +148,12 @@ final class RestartLoad {
                     throw new EndOfStream();
                 }
             }
-            add(lower.startsWith("http/1.1 200") ? Kind.OK : Kind.OTHER);
+            if (lower.startsWith("http/1.1 200")) {
+                add(Kind.OK);
+            } else {
+                add(Kind.OTHER);
+                lastOther = head.substring(0, head.indexOf("\r\n"));
+            }
             return lower.contains("\r\nconnection: close\r\n") || length < 0 ? Outcome.CLOSE : Outcome.KEEP;
         } catch (SocketTimeoutException e) {
             add(Kind.TIMEOUT);
@@ -198,6 +207,7 @@ final class RestartLoad {
             add(Kind.TIMEOUT);
         } catch (IOException e) {
             add(Kind.OTHER);
+            lastOther = e.toString();
         }
         close(socket);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a refusing port: do not spin
@@ -246,7 +256,7 @@ final class RestartLoad {
         int port = Integer.parseInt(args[0]);
         Path stopFile = Path.of(args[1]);
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
-        RestartLoad load = new RestartLoad(port).start(8, 4, 10, 50_000_000L, rate);
+        RestartLoad load = new RestartLoad(port).start(8, 4, 20, 50_000_000L, rate);
         long started = System.nanoTime();
         while (!Files.exists(stopFile)) {
             Thread.sleep(100);

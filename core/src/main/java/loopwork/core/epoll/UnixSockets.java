@@ -178,7 +178,8 @@ public final class UnixSockets {
             if (n == 0) {
                 throw new EOFException("the peer closed the control connection");
             }
-            if (scratch.get(JAVA_LONG, HEADER + 40) >= 20 && scratch.get(JAVA_INT, CONTROL + 8) == LinuxSockets.SOL_SOCKET
+            if (scratch.get(JAVA_LONG, HEADER + 40) >= 20 // msg_controllen: a cmsghdr with a descriptor came
+                    && scratch.get(JAVA_INT, CONTROL + 8) == LinuxSockets.SOL_SOCKET
                     && scratch.get(JAVA_INT, CONTROL + 12) == SCM_RIGHTS) {
                 if (descriptor >= 0) {
                     sockets.close(descriptor);

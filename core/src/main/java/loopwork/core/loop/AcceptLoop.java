@@ -13,9 +13,10 @@ import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An accept thread: its own SO_REUSEPORT listening socket, its own poller, its pool of contexts, and the
- * connections it accepted, which it serves from accept to close unless it hands them to a worker. Every
- * context comes back to this pool on this thread, whichever thread closed its connection.
+ * An accept thread: its own SO_REUSEPORT listening socket (or a descriptor of an inherited one), its own
+ * poller, its pool of contexts, and the connections it accepted, which it serves from accept to close unless
+ * it hands them to a worker. Every context comes back to this pool on this thread, whichever thread closed
+ * its connection.
  *
  * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #stats()} and post to its mailbox.

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * An accept loop's listening socket, bound with SO_REUSEPORT so that every loop binds the same address and
- * the kernel spreads connections among them, and watched by the loop's poller, which made it. It accepts one
+ * the kernel spreads connections among them, or inherited ({@link #adopt}); watched by the loop's poller,
+ * which made it. It accepts one
  * connection at a time and holds it until it is taken into a connection of the loop's pool or refused.
  *
  * <p>Not thread-safe: owned by its accept loop (bound by the thread building the kit, before the loop starts).
