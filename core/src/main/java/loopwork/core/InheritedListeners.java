@@ -17,6 +17,8 @@ import java.util.Map;
  */
 public final class InheritedListeners {
 
+    /** The most sockets a kit serves: one per accept loop, of which it has at most 1024. */
+    public static final int MAX_SOCKETS = 1024;
     /** systemd's first passed descriptor ({@code SD_LISTEN_FDS_START}). */
     static final int SYSTEMD_FIRST_FD = 3;
     private static final InheritedListeners NONE = new InheritedListeners("none", new int[0], List.of());
@@ -70,8 +72,8 @@ public final class InheritedListeners {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("LISTEN_FDS is not a count: '" + listenFds + "'");
         }
-        if (count < 0 || count > KitBuilder.MAX_ACCEPT_THREADS) {
-            throw new IllegalArgumentException("LISTEN_FDS must be in 0.." + KitBuilder.MAX_ACCEPT_THREADS
+        if (count < 0 || count > MAX_SOCKETS) {
+            throw new IllegalArgumentException("LISTEN_FDS must be in 0.." + MAX_SOCKETS
                     + ", not " + count);
         }
         int[] fds = new int[count];

@@ -76,7 +76,7 @@ public final class TakeOver implements AutoCloseable {
                 int count = fields.getInt();
                 int index = fields.getInt();
                 if (received == 0) {
-                    if (count < 1 || count > KitBuilder.MAX_ACCEPT_THREADS) {
+                    if (count < 1 || count > InheritedListeners.MAX_SOCKETS) {
                         throw new IOException("the running server offered " + count + " listening sockets");
                     }
                     fds = new int[count];
