@@ -105,8 +105,8 @@ class ListenerProcessTest {
             Server successor = start(List.of(), "-A", "2", "-C", "1000", "-D", "5", "--take-over", control.toString(),
                     "--control-socket", control.toString());
 
+            String report = successor.awaitOut("took the listening sockets over"); // its start, then the take-over
             assertThat(old.awaitExit()).as("the old server, once taken over: %s", old).isEqualTo(Main.OK);
-            String report = successor.awaitOut("took the listening sockets over");
             assertThat(report).contains("listening on 127.0.0.1:" + port + " (sockets from take-over from " + control);
             long before = load.count(RestartLoad.Kind.OK);
             awaitAnswers(load, before + 500);
