@@ -8,6 +8,7 @@ module loopwork.server {
     requires info.picocli;
     requires java.management;
     requires jdk.management;
+    requires jdk.unsupported; // sun.misc.Signal: a drain on the first SIGTERM, a stop on the second
 
     opens loopwork.server to info.picocli;
 }

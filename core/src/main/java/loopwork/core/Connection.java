@@ -37,8 +37,18 @@ public interface Connection {
      */
     boolean inputEnded();
 
+    /** Bytes received and left unconsumed by the last {@link ConnectionHandler#onData}; for use between calls. */
+    int unconsumedInput();
+
     /** Whether the accept loop that owns it serves it now (not a worker's loop). */
     boolean isHome();
+
+    /**
+     * Whether the kit is draining ({@link Kit#drain()}): it takes no new connections and waits for the open ones
+     * to finish. Answer what was asked, say the connection ends if the protocol can (HTTP: {@code Connection:
+     * close}), and close once no message is left half-answered. See {@link ConnectionHandler#onDrain}.
+     */
+    boolean draining();
 
     /** Ties the protocol's per-connection state to this context; kept until replaced, across closes. */
     void attach(Object attachment);

@@ -104,6 +104,21 @@ public interface ConnectionHandler {
     default void onFailure(Connection connection, Throwable error) {
     }
 
+    /**
+     * The kit has begun to drain ({@link Kit#drain()}): it takes no new connections, and stops once the open ones
+     * have closed or the drain's time is up, when it resets what is left. Called once for each open connection
+     * this thread serves as the drain begins, or as it arrives here later. Close a connection that is between
+     * messages; let the others finish their answer, say the connection ends if the protocol can ({@link
+     * Connection#draining()}), and close after it. The default closes, once queued output is sent, a connection
+     * with no task out and nothing unconsumed: right for a protocol where the client speaks first and each
+     * message gets its answer before the next is read.
+     */
+    default void onDrain(Connection connection) {
+        if (connection.tasksInFlight() == 0 && connection.unconsumedInput() == 0) {
+            connection.closeAfterWrite();
+        }
+    }
+
     /** The connection is closed, by either side; reset its per-connection state. Called exactly once. */
     default void onClose(Connection connection) {
     }

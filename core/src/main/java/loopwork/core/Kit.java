@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import loopwork.core.loop.AcceptLoop;
 import loopwork.core.loop.Clock;
@@ -27,6 +28,10 @@ import loopwork.core.transport.Transports;
  */
 public final class Kit implements AutoCloseable {
 
+    /** How long {@link #close()} waits for its threads before it interrupts those still running. */
+    public static final long STOP_GRACE_MS = 10_000;
+    private static final long DRAIN_POLL_MS = 10;
+
     private final KitConfig config;
     private final HeapBudget heapBudget;
     /** The sockets' state of every loop's connections, freed last. */
@@ -40,7 +45,9 @@ public final class Kit implements AutoCloseable {
     private final KitListeners listeners;
     private volatile InetSocketAddress address;
     private boolean started;
-    private boolean closed;
+    private boolean draining;
+    /** Volatile: {@link #awaitDrained} gives up waiting once another thread has closed the kit. */
+    private volatile boolean closed;
 
     Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
         this(config, protocol, heapBudget, Transports.of(config.transport()), Clock.SYSTEM);
@@ -146,7 +153,7 @@ public final class Kit implements AutoCloseable {
      * @throws IOException when the kit does not serve or its transport hides descriptors (NIO)
      */
     public synchronized int[] duplicateListeners() throws IOException {
-        if (!started || closed) {
+        if (!started || draining || closed) { // a draining loop closes its listener on its own thread
             throw new IOException("the kit is not serving");
         }
         return listeners.duplicate();
@@ -215,11 +222,66 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * Stops the loops (closing every connection), then the workers, then closes their listeners and pollers and
-     * frees the pools' memory; a kit whose start failed half-way is closed the same way.
+     * Begins a graceful drain and returns at once: each accept loop takes the connections the kernel has queued
+     * for it and stops listening; each connection's handler is told ({@link ConnectionHandler#onDrain}), and
+     * {@link Connection#draining()} says so from then on, so that protocols answer what was asked and close.
+     * {@link #awaitDrained} waits for the last connection to close; {@link #close()} then stops the threads, and
+     * resets what is still open. Once only; nothing after {@link #close()}.
+     */
+    public synchronized void drain() {
+        if (draining || closed) {
+            return;
+        }
+        draining = true;
+        for (WorkerLoop worker : workers) {
+            worker.drain(); // first: a connection handed off or moved finds its worker draining when it arrives
+        }
+        for (AcceptLoop loop : loops) {
+            loop.drain();
+        }
+    }
+
+    /**
+     * Waits until no connection is open, at most {@code timeoutMs}, or until another thread closes the kit; whether
+     * none is open. Any thread.
+     */
+    public boolean awaitDrained(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (openConnections() > 0 && !closed) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(DRAIN_POLL_MS); // the loops count their own connections; a glance now and then is enough
+        }
+        return openConnections() == 0;
+    }
+
+    /** Connections open now, on every accept loop (those away on a worker included). Any thread. */
+    public long openConnections() {
+        long open = 0;
+        for (AcceptLoop loop : loops) {
+            open += loop.stats().open();
+        }
+        return open;
+    }
+
+    /**
+     * Stops the loops (closing every connection still open), then the workers, then closes their listeners and
+     * pollers and frees the pools' memory; a kit whose start failed half-way is closed the same way. A task
+     * running on a worker runs to its end; a blocking handler's next read, write or wait fails. After {@link
+     * #STOP_GRACE_MS} a thread still running (a task that does not end) is interrupted, and the memory is freed
+     * only if that ends it.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(STOP_GRACE_MS);
+    }
+
+    /**
+     * As {@link #close()}, giving a running task or blocking handler {@code graceMs} to end before its thread is
+     * interrupted: 0 to stop now.
+     */
+    public synchronized void close(long graceMs) {
         if (closed) {
             return;
         }
@@ -227,12 +289,14 @@ public final class Kit implements AutoCloseable {
         for (AcceptLoop loop : loops) {
             loop.stop();
         }
-        boolean stopped = join(loops.length, true);
+        ThreadStop stop = new ThreadStop(graceMs);
+        for (AcceptLoop loop : loops) {
+            stop.join(loop.thread());
+        }
         for (WorkerLoop worker : workers) {
             worker.stop();
         }
-        stopped &= join(workers.length, false);
-        if (stopped) { // only once no thread can touch the buffers, pollers or listeners
+        if (stop.joinAll(threads())) { // only once no thread can touch the buffers, pollers or listeners
             for (AcceptLoop loop : loops) {
                 loop.release();
             }
@@ -241,30 +305,6 @@ public final class Kit implements AutoCloseable {
             }
             transport.close();
         }
-    }
-
-    private boolean join(int count, boolean ofLoops) {
-        boolean all = true;
-        for (int i = 0; i < count; i++) {
-            if (ofLoops) {
-                all &= join(loops[i].thread());
-            } else {
-                all &= join(workers[i].thread()) & join(workers[i].loopThread());
-            }
-        }
-        return all;
-    }
-
-    private static boolean join(Thread thread) {
-        if (thread.getState() == Thread.State.NEW) {
-            return true;
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !thread.isAlive();
     }
 
     /** Task types registered by the protocol, checked against the slot size as they come. */

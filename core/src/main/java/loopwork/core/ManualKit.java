@@ -139,6 +139,11 @@ public final class ManualKit implements AutoCloseable {
         return true;
     }
 
+    /** Begins the kit's drain ({@link Kit#drain()}): each loop begins it at its next step. */
+    public void drain() {
+        kit.drain();
+    }
+
     /** Connections open now, on every loop. */
     public long openConnections() {
         long open = 0;

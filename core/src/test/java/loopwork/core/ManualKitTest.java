@@ -300,6 +300,55 @@ class ManualKitTest {
         end(client);
     }
 
+    // ---- the drain, with the handler's default onDrain
+
+    @Test
+    void theDrainClosesAConnectionAtRestAndLeavesOneWithALineBegunOrATaskOut() {
+        ManualClient atRest = kit.connect();
+        atRest.send("draining\n");
+        ManualClient lineBegun = kit.connect();
+        lineBegun.send("echo wor");
+        ManualClient taskOut = kit.connect();
+        kit.runUntilIdle();
+        kit.pauseWorkers();
+        taskOut.send("task 21\n");
+        kit.runUntilIdle();
+        assertThat(atRest.receivedAscii()).isEqualTo("draining false\n");
+
+        kit.drain();
+        kit.step();
+
+        assertThat(atRest.isClosedByServer()).as("nothing unconsumed, no task out").isTrue();
+        assertThat(atRest.wasReset()).isFalse();
+        assertThat(lineBegun.isClosedByServer()).as("a line begun").isFalse();
+        assertThat(taskOut.isClosedByServer()).as("a task out").isFalse();
+        assertThatThrownBy(kit::connect).as("no longer listening").isInstanceOf(IllegalStateException.class);
+        lineBegun.send("ld\ndraining\n");
+        kit.resumeWorkers();
+        kit.runUntilIdle();
+        assertThat(lineBegun.receivedAscii()).isEqualTo("world\ndraining true\n");
+        assertThat(taskOut.receivedAscii()).isEqualTo("done 42\n");
+        assertThat(kit.openConnections()).isEqualTo(2);
+        end(lineBegun);
+        end(taskOut);
+    }
+
+    @Test
+    void aConnectionQueuedAtTheListenerIsAcceptedByTheDrainAndAConnectionAwayIsToldWhereItArrives() {
+        ManualClient away = kit.connect();
+        away.send("move\n");
+        kit.step(); // accepted and sent to the worker's loop, which has not taken it yet
+        ManualClient queued = kit.connect();
+
+        kit.drain();
+        kit.runUntilIdle();
+
+        assertThat(queued.isAccepted()).as("what the listener queued is taken").isTrue();
+        assertThat(queued.isClosedByServer()).as("at rest: the default onDrain closes it").isTrue();
+        assertThat(away.receivedAscii()).isEqualTo("arrived on WORKER_LOOP\n");
+        assertThat(away.isClosedByServer()).as("told on the worker's loop, at rest there").isTrue();
+    }
+
     // ---- helpers
 
     /** The client half-closes; the server answers what it owes and closes. */
@@ -394,6 +443,7 @@ class ManualKitTest {
                         return;
                     }
                     case "where" -> say(connection, role.name());
+                    case "draining" -> say(connection, "draining " + connection.draining());
                     case "timer" -> connection.setTimer(Long.parseLong(argument));
                     case "repeat" -> {
                         repeats = 2;

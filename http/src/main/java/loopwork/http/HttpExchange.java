@@ -57,6 +57,8 @@ public final class HttpExchange {
     int transferEncoding;
     int expect;
     int hostHeaders;
+    /** Where the request's head ends in the input during {@link Route#onRequest}; -1 after. */
+    int headEnd = -1;
     /** Where the path starts and ends in the input; valid only during {@link Route#onRequest}. */
     int pathStart;
     int pathEnd;
@@ -86,6 +88,7 @@ public final class HttpExchange {
     /** Resets the request fields before the next one is parsed. */
     void startRequest(ByteBuffer in) {
         input = in;
+        headEnd = -1;
         method = OTHER;
         versionMinor = 1;
         closeRequested = false;
@@ -126,9 +129,28 @@ public final class HttpExchange {
         return versionMinor;
     }
 
-    /** Whether the connection stays open after this answer. */
+    /**
+     * Whether the connection stays open after this answer: as the request asked, unless the server drains and
+     * no other request has arrived behind this one.
+     */
     public boolean keepAlive() {
-        return !closeRequested && (versionMinor >= 1 || keepAliveRequested);
+        return !closeRequested && (versionMinor >= 1 || keepAliveRequested)
+                && !(connection.draining() && !moreRequests());
+    }
+
+    /** Whether bytes beyond this request (and its body) have arrived: a pipelined request, whole or begun. */
+    private boolean moreRequests() {
+        // In the route's call the input shows this head, not consumed yet; later, only what the connection kept.
+        long more = headEnd >= 0 ? input.limit() - headEnd : connection.unconsumedInput();
+        return chunked.isActive() || more > bodyToSkip;
+    }
+
+    /**
+     * Whether the connection is between requests: none begun, none answering, no body still to read. A drain
+     * closes it then.
+     */
+    boolean betweenRequests() {
+        return busyWith == null && !headStarted && bodyToSkip == 0 && !chunked.isActive();
     }
 
     /** Whether the request path (without query) equals {@code path}; valid during {@link Route#onRequest}. */

@@ -129,22 +129,39 @@ final class HttpHandler implements ConnectionHandler {
             }
             stats.requested();
             startBody(connection, exchange);
+            exchange.headEnd = start + result;
             dispatch(exchange);
+            exchange.headEnd = -1;
             in.position(start + result);
         }
-        settle(connection, exchange, writeBlocked);
+        settle(connection, exchange, in, writeBlocked);
     }
 
     /**
      * After the requests that could be parsed: close once the answers are out if the input has ended (what
-     * is left then is a head cut short), and set the timer that applies.
+     * is left then is a head cut short) or the server drains and no request is left, and set the timer that
+     * applies.
      */
-    private void settle(Connection connection, HttpExchange exchange, boolean writeBlocked) {
-        boolean ending = connection.inputEnded() && exchange.busyWith == null && !writeBlocked;
+    private void settle(Connection connection, HttpExchange exchange, ByteBuffer in, boolean writeBlocked) {
+        boolean ending = (connection.inputEnded() && exchange.busyWith == null && !writeBlocked)
+                || (connection.draining() && exchange.betweenRequests() && !in.hasRemaining());
         if (ending) {
             connection.closeAfterWrite();
         }
         rearm(connection, exchange, ending || writeBlocked || exchange.busyWith == HttpExchange.WRITING_LARGE);
+    }
+
+    /**
+     * The server drains: a connection between requests closes now (once what is queued is sent); one in the middle
+     * of a request is answered with {@code Connection: close} and closes after that.
+     */
+    @Override
+    public void onDrain(Connection connection) {
+        HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.betweenRequests() && connection.unconsumedInput() == 0) {
+            connection.closeAfterWrite();
+            rearm(connection, exchange, true); // the last answers may wait for a peer that does not read
+        }
     }
 
     /** A half-close: the requests before it are answered, and the connection closes after the last answer. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An in-process mutation fuzz of {@link RequestParser} and {@link ChunkedBody}: the tables' cases with bytes
  * flipped, inserted, deleted, repeated, and lines of framing spliced in. Whatever comes, the parser must
- * not throw, must give a known result, keep within the bytes given, let nothing through that the README's
+ * not throw, must give a known result, keep within the bytes given, let nothing through that docs/http.md's
  * rules refuse, agree with those rules written plainly ({@link ReferenceHead}, {@link ReferenceChunks})
  * wherever a whole head or body is there, and give the same result at any offset in the input and split
  * at random bytes. Bounded and seeded: fixed seeds, so that the suite is the same on every run, and one more
@@ -127,7 +127,7 @@ class ParserFuzzTest {
         }
     }
 
-    /** What a head the parser took must be: nothing in it that the README's rules refuse. */
+    /** What a head the parser took must be: nothing in it that docs/http.md's rules refuse. */
     private static void checkValid(byte[] bytes, int length, HttpExchange ex) {
         check(bytes[length - 1] == '\n', "a head ends with a line's end");
         for (int i = 0; i < length; i++) {

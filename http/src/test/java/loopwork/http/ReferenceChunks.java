@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The README's rules for a chunked body (RFC 9112 7.1) written a second time, plainly: a line at a time
+ * docs/http.md's rules for a chunked body (RFC 9112 7.1) written a second time, plainly: a line at a time
  * with regular expressions, sharing no code with {@link ChunkedBody}. It gives {@code DONE at N} (the
  * body's length), 400, 413, or null while what decides it has not all arrived (the decoder may then want
  * more, or refuse early at a byte the rules forbid). The fuzz checks the decoder against it.

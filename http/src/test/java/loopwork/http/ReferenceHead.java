@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The README's "Hostile clients" rules for a request head written a second time, plainly and slowly: line
+ * docs/http.md's "Hostile clients" rules for a request head written a second time, plainly and slowly: line
  * by line over a string, with no shared code with {@link RequestParser}. It gives the outcome as
  * {@link HeadReader#describe} words it (and {@code head=} its length), or null while the head is not all
  * there (the parser may then wait, or refuse early at a byte the rules forbid). The fuzz checks the parser against it.

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link RequestParser} on its own, with the README's "Hostile clients" rules as tables: what a valid head
+ * {@link RequestParser} on its own, with docs/http.md's "Hostile clients" rules as tables: what a valid head
  * gives (see {@link HeadReader#describe}), and the status each invalid one gets. Every case is also given
  * split in two at every byte, and byte by byte, as a socket may deliver it: the parser must wait (or refuse
  * already, with the same status), and then reach the one-piece result.

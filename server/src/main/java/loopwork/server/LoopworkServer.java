@@ -54,7 +54,7 @@ public final class LoopworkServer implements AutoCloseable {
         return start(new ServerOptions.Settings(host, port, acceptThreads, acceptCapacity, workerThreads,
                 slowDurationMs, slowMode, taskSlots, ServerOptions.DEFAULT_MAX_HEAD, HttpLimits.DEFAULTS,
                 ServerOptions.DEFAULT_HANDOFF_MIN_RATE, (int) KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(),
-                0, false, false, false, null, null),
+                0, false, false, false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS),
                 log);
     }
 
@@ -163,8 +163,24 @@ public final class LoopworkServer implements AutoCloseable {
                 + " s)";
     }
 
+    /**
+     * Drains (see {@link Kit#drain()}): stops listening, finishes what was asked, closes idle connections, and
+     * waits at most {@code timeoutMs} for the last one to close; returns how many are still open then, which
+     * {@link #close()} resets.
+     */
+    public long drain(long timeoutMs) throws InterruptedException {
+        kit.drain();
+        kit.awaitDrained(timeoutMs);
+        return kit.openConnections();
+    }
+
     @Override
     public void close() {
         kit.close();
+    }
+
+    /** Stops now: what is open is reset, a task or blocking handler still running is interrupted. */
+    public void closeNow() {
+        kit.close(0);
     }
 }

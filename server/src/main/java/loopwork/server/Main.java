@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 
 import loopwork.core.ControlSocket;
 import loopwork.core.HeapBudget;
@@ -16,8 +15,8 @@ import picocli.CommandLine;
 
 /**
  * The program: parses options, starts the server (or a daemon of it), prints the start-up report, and
- * closes everything on SIGTERM or Ctrl-C. Exit codes: 0 after a clean stop or help, 1 when the server
- * cannot start, 2 for a bad command line.
+ * drains, then stops, on SIGTERM or Ctrl-C ({@link Shutdown}). Exit codes: 0 after a stop or help, 1 when the
+ * server cannot start, 2 for a bad command line.
  *
  * <p>Runs on the main thread; the shutdown hook runs on its own.
  */
@@ -146,13 +145,20 @@ public final class Main {
         // so that the heap pages it touched go back to the system. Serving allocates nothing, so the heap stays
         // at its live set (the contexts made as connections come) instead of an eden that start-up filled.
         System.gc();
-        CountDownLatch stopped = new CountDownLatch(1);
+        Shutdown shutdown = new Shutdown(server, settings.drainTimeoutSeconds());
+        try {
+            shutdown.install();
+        } catch (ReflectiveOperationException e) {
+            err.println("loopwork: cannot handle SIGTERM and SIGINT (the module jdk.unsupported is missing?): " + e);
+            server.close();
+            return FAILED;
+        }
         Restarts restarts = new Restarts();
+        // Other ways the JVM ends (SIGHUP, System.exit) still close the server and tidy up.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             restarts.close();
             server.close();
             Daemon.removePidFile(settings);
-            stopped.countDown();
         }, "loopwork-shutdown"));
         out.print(server.report(settings.slowDurationMs()));
         out.flush();
@@ -163,15 +169,17 @@ public final class Main {
             server.close();
             return FAILED;
         }
-        if (!restarts.begin(takeOver, listening, server, stopped, out, err)) {
+        if (!restarts.begin(takeOver, listening, server, shutdown::takenOver, out, err)) {
             server.close();
             return FAILED;
         }
         try {
-            stopped.await();
+            shutdown.drainWhenAsked();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            server.close();
         }
+        Daemon.removePidFile(settings);
         return OK;
     }
 }

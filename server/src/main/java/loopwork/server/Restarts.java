@@ -2,7 +2,6 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 
 import loopwork.core.ControlSocket;
 import loopwork.core.TakeOver;
@@ -12,9 +11,8 @@ import loopwork.core.TakeOver;
  * sockets over from ({@code --take-over}) that it serves them now, so that one stops; and opens its own
  * control socket ({@code --control-socket}) for its successor, stopping once one has taken over.
  *
- * <p>Stopping after a take-over closes the server: until the graceful drain is in, what the old server holds
- * in flight then is cut, though no connection waiting in the kernel is lost (the sockets live on in the
- * successor).
+ * <p>Once taken over, the server drains as on SIGTERM ({@code drain}): it finishes what it holds, and the
+ * connections waiting in the kernel are the successor's (the sockets live on there).
  *
  * <p>Thread-safe: {@link #begin} on the main thread; {@link #close()} from the shutdown hook.
  */
@@ -24,7 +22,7 @@ final class Restarts implements AutoCloseable {
 
     /** After the server started: false if it cannot go on (no control socket, as asked, on a fresh start). */
     boolean begin(TakeOver takeOver, ServerOptions.Listening listening, LoopworkServer server,
-            CountDownLatch stopped, PrintStream out, PrintStream err) {
+            Runnable drain, PrintStream out, PrintStream err) {
         if (takeOver != null) {
             try {
                 takeOver.serving();
@@ -39,10 +37,7 @@ final class Restarts implements AutoCloseable {
             return true;
         }
         try {
-            control = ControlSocket.open(listening.controlSocket(), server.kit(), () -> {
-                server.close(); // the drain, once it is in
-                stopped.countDown();
-            }, out);
+            control = ControlSocket.open(listening.controlSocket(), server.kit(), drain, out);
             return true;
         } catch (IOException | RuntimeException e) {
             err.println("loopwork: cannot open the control socket: " + e.getMessage());

@@ -30,6 +30,9 @@ final class ServerOptions {
     static final int DEFAULT_HANDOFF_MIN_RATE = 1024;
     /** How long --defer-accept auto lets the kernel hold a connection that sends nothing. */
     static final int AUTO_DEFER_SECONDS = 1;
+    /** As Kubernetes' default grace period: a drain a little shorter fits in it. */
+    static final int DEFAULT_DRAIN_TIMEOUT_SECONDS = 30;
+    static final int MAX_DRAIN_TIMEOUT_SECONDS = 3600;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "listen port, 1.." + KitBuilder.MAX_PORT + " (default 9000)")
     String port = "9000";
@@ -127,6 +130,13 @@ final class ServerOptions {
                     + KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS + ")")
     String queueTimeout = String.valueOf(KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS);
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "on SIGTERM or SIGINT the server stops listening, finishes what it was asked and closes "
+                    + "idle connections, then exits; what is still open after this long is reset. A second "
+                    + "signal stops at once. 0.." + MAX_DRAIN_TIMEOUT_SECONDS + " (default "
+                    + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
+    String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -185,7 +195,8 @@ final class ServerOptions {
     record Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
-            boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
+            int drainTimeoutSeconds) {
     }
 
     Settings resolve() throws OptionError {
@@ -239,7 +250,8 @@ final class ServerOptions {
                                 (int) HttpLimits.MAX_WRITE_TIMEOUT_MS)),
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
-                pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile);
+                pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS));
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {

@@ -61,7 +61,7 @@ class HandlerFailureTest {
         public void close() {
         }
     };
-    /** The kit logs failures at most this many at once, then one a second (README; core's internal FailureLog). */
+    /** The kit logs failures at most this many at once, then one a second (docs/http.md; core's FailureLog). */
     private static final int LOG_BURST = 10;
     private static final Pattern SUPPRESSED = Pattern.compile("(\\d+) more failures not logged");
     private static final HttpResponse.Head STREAM_HEAD = new HttpResponse.Head(200, "OK", "");

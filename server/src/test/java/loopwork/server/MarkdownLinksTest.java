@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,10 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every relative link in the repository's Markdown (inline links and images, and reference definitions)
- * points to a file or directory inside the repository that exists: a clone has nothing beside it. Links
- * with a scheme (https:, mailto:) and anchors within a page are not checked; code spans and fenced blocks
- * are not links. Run once, on the epoll pass of the suite only (see the server's pom): a few milliseconds.
+ * Every relative link in the repository's Markdown (README.md, docs/**, every page; inline links and images, and
+ * reference definitions) points to a file or directory inside the repository that exists: a clone has nothing
+ * beside it. An anchor ({@code page.md#section}, or {@code #section} within a page) must name a heading of that
+ * page, by GitHub's rule for heading ids. Links with a scheme (https:, mailto:) are not checked; code spans and
+ * fenced blocks are not links. Run once, on the epoll pass of the suite only (see the server's pom): a few
+ * milliseconds.
  */
 class MarkdownLinksTest {
 
@@ -34,6 +40,12 @@ class MarkdownLinksTest {
     private static final Pattern DEFINITION = Pattern.compile("^ {0,3}\\[[^\\]]+\\]:\\s*(<[^>]*>|\\S+)");
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)(?:(?!\\1).)+?\\1");
+    private static final Pattern HEADING = Pattern.compile("^ {0,3}#{1,6}\\s+(.*?)(?:\\s+#+)?\\s*$");
+    private static final Pattern LINK_TEXT = Pattern.compile("!?\\[([^\\]]*)\\]\\([^)]*\\)");
+    /** What GitHub drops from a heading's text to make its id: all but letters, digits, '_', '-' and spaces. */
+    private static final Pattern NOT_IN_ID = Pattern.compile("[^\\p{L}\\p{N}\\p{M}_\\- ]");
+    /** The ids GitHub gives a page's headings, read once per page. */
+    private static final Map<Path, Set<String>> HEADING_IDS = new HashMap<>();
 
     @Test
     void everyRelativeLinkPointsToAFileInTheRepository() throws IOException {
@@ -58,42 +70,80 @@ class MarkdownLinksTest {
 
     /** The check itself: what it finds wrong, and what it lets pass, on pages made for it. */
     @Test
-    void theCheckFindsMissingFilesAndLinksOutOfTheRepository(@TempDir Path dir) throws IOException {
+    void theCheckFindsMissingFilesLinksOutOfTheRepositoryAndUnknownAnchors(@TempDir Path dir) throws IOException {
         Path root = Files.createDirectories(dir.resolve("repo"));
         Files.createDirectories(root.resolve("docs/seed"));
-        Files.writeString(root.resolve("docs/seed/a b.md"), "a");
+        Files.writeString(root.resolve("docs/seed/a b.md"), "# A part: `--its` name\n## Again\n## Again\n");
         Files.writeString(dir.resolve("outside.md"), "beside the repository, as ../shared was");
         Path page = root.resolve("docs/page.md");
-        Files.writeString(page, String.join("\n", "[ok](seed/a%20b.md#part) [up](../docs/seed/) ![img](/docs/page.md)",
+        Files.writeString(page, String.join("\n", "[ok](seed/a%20b.md#a-part---its-name) [up](../docs/seed/) ![img](/docs/page.md)",
                 "[gone](seed/missing.md) and [out](../../outside.md)", "[ref]: seed/nothing.md",
                 "`[code](nowhere.md)` [web](https://example.org/x.md) [anchor](#here) [mail](mailto:a@b)",
-                "```", "[fenced](nowhere.md)", "```", ""));
+                "```", "[fenced](nowhere.md)", "# not a heading", "```", "## [Here](#here)",
+                "[no such](#not-a-heading) [second](seed/a%20b.md#again-1) [third](seed/a%20b.md#again-2)", ""));
 
         List<String> found = new ArrayList<>();
         for (Link link : links(page)) {
             found.add(link.line() + " " + link.target() + " " + check(root, page, link.target()));
         }
 
-        assertThat(found).containsExactly("1 seed/a%20b.md#part null", "1 ../docs/seed/ null", "1 /docs/page.md null",
-                "2 seed/missing.md does not exist", "2 ../../outside.md leaves the repository",
-                "3 seed/nothing.md does not exist", "4 #here null");
+        assertThat(found).containsExactly("1 seed/a%20b.md#a-part---its-name null", "1 ../docs/seed/ null",
+                "1 /docs/page.md null", "2 seed/missing.md does not exist", "2 ../../outside.md leaves the repository",
+                "3 seed/nothing.md does not exist", "4 #here null", "9 #here null",
+                "10 #not-a-heading has no heading #not-a-heading", "10 seed/a%20b.md#again-1 null",
+                "10 seed/a%20b.md#again-2 has no heading #again-2");
     }
 
-    /** Null if the link's target is inside the repository and exists; else what is wrong. */
-    static String check(Path root, Path page, String target) {
+    /**
+     * Null if the link's target is inside the repository and exists, and its anchor, if any, names a heading of
+     * a Markdown target; else what is wrong.
+     */
+    static String check(Path root, Path page, String target) throws IOException {
         String path = target.startsWith("<") ? target.substring(1, target.length() - 1) : target;
+        int hash = path.indexOf('#');
+        String anchor = hash < 0 ? "" : path.substring(hash + 1);
         int cut = indexOfAny(path, '#', '?');
         path = cut < 0 ? path : path.substring(0, cut);
-        if (path.isEmpty()) {
-            return null; // an anchor in the page itself
+        Path resolved = page;
+        if (!path.isEmpty()) {
+            path = path.replace("%20", " ");
+            resolved = (path.startsWith("/") ? root.resolve(path.substring(1)) : page.getParent().resolve(path))
+                    .normalize();
+            if (!resolved.startsWith(root)) {
+                return "leaves the repository";
+            }
+            if (!Files.exists(resolved)) {
+                return "does not exist";
+            }
         }
-        path = path.replace("%20", " ");
-        Path resolved = (path.startsWith("/") ? root.resolve(path.substring(1)) : page.getParent().resolve(path))
-                .normalize();
-        if (!resolved.startsWith(root)) {
-            return "leaves the repository";
+        if (anchor.isEmpty() || !resolved.getFileName().toString().endsWith(".md") || !Files.isRegularFile(resolved)) {
+            return null;
         }
-        return Files.exists(resolved) ? null : "does not exist";
+        return headingIds(resolved).contains(anchor) ? null : "has no heading #" + anchor;
+    }
+
+    /**
+     * GitHub's rule: the heading's text (a link's text, a code span's content), lower-cased, with all but letters,
+     * digits, '_', '-' and spaces dropped and each space made a '-'; a repeated id gets -1, -2, ... after it.
+     */
+    static Set<String> headingIds(Path page) throws IOException {
+        Set<String> cached = HEADING_IDS.get(page);
+        if (cached != null) {
+            return cached;
+        }
+        Set<String> ids = new HashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (String line : outsideFences(page)) {
+            Matcher heading = HEADING.matcher(line);
+            if (heading.matches()) {
+                String text = LINK_TEXT.matcher(heading.group(1)).replaceAll("$1").replace("`", "");
+                String id = NOT_IN_ID.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("").replace(' ', '-');
+                int repeats = seen.merge(id, 1, Integer::sum) - 1;
+                ids.add(repeats == 0 ? id : id + "-" + repeats);
+            }
+        }
+        HEADING_IDS.put(page, ids);
+        return ids;
     }
 
     private static int indexOfAny(String text, char a, char b) {
@@ -108,22 +158,9 @@ class MarkdownLinksTest {
     /** The relative links of a page, outside fenced code blocks and code spans. */
     static List<Link> links(Path page) throws IOException {
         List<Link> links = new ArrayList<>();
-        List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
-        String fence = null;
+        List<String> lines = outsideFences(page);
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            String trimmed = line.stripLeading();
-            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
-                fence = trimmed.substring(0, 3);
-                continue;
-            }
-            if (fence != null) {
-                if (trimmed.startsWith(fence)) {
-                    fence = null;
-                }
-                continue;
-            }
-            String text = CODE_SPAN.matcher(line).replaceAll("");
+            String text = CODE_SPAN.matcher(lines.get(i)).replaceAll("");
             Matcher inline = INLINE.matcher(text);
             while (inline.find()) {
                 add(links, i + 1, inline.group(1));
@@ -136,6 +173,24 @@ class MarkdownLinksTest {
         return links;
     }
 
+    /** A page's lines, those of fenced code blocks (fences included) made empty: not text, but still counted. */
+    private static List<String> outsideFences(Path page) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(page, StandardCharsets.UTF_8));
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String trimmed = lines.get(i).stripLeading();
+            if (fence == null && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
+                fence = trimmed.substring(0, 3);
+            } else if (fence != null && trimmed.startsWith(fence)) {
+                fence = null;
+            } else if (fence == null) {
+                continue;
+            }
+            lines.set(i, "");
+        }
+        return lines;
+    }
+
     private static void add(List<Link> links, int line, String target) {
         if (!SCHEME.matcher(target).find() && !target.startsWith("//")) {
             links.add(new Link(line, target));
@@ -143,7 +198,7 @@ class MarkdownLinksTest {
     }
 
     /** The repository's Markdown files, outside build output and .git. */
-    private static List<Path> markdown(Path root) throws IOException {
+    static List<Path> markdown(Path root) throws IOException {
         List<Path> pages = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -166,7 +221,7 @@ class MarkdownLinksTest {
     }
 
     /** The repository's root: the directory above the working directory that holds bin/loopwork. */
-    private static Path root() {
+    static Path root() {
         Path root = Path.of("").toAbsolutePath();
         while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
             root = root.getParent();

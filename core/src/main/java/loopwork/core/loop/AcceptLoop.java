@@ -213,6 +213,22 @@ public final class AcceptLoop extends EventLoop {
         return driver;
     }
 
+    /**
+     * Takes every connection the kernel has queued for this listener, stops listening (only what arrives after
+     * this is refused, or, with {@code net.ipv4.tcp_migrate_req}, goes to another listener of the port), and tells
+     * each connection it serves that the kit drains; those accepted here are answered as their requests come.
+     */
+    @Override
+    void onDrain() {
+        driver.actions.draining = true; // before accepting: their answers say the connection ends
+        if (acceptResumeMs == 0) { // else accepting fails (no descriptors left): what is queued cannot be taken
+            onAcceptable();
+        }
+        acceptResumeMs = 0;
+        listener.close();
+        ContextDirectory.drainServedBy(pool, driver);
+    }
+
     @Override
     void onMessage(SlotRing ring, long position) {
         ConnectionContext context = pool.context(ring.header(position, Messages.CONNECTION));

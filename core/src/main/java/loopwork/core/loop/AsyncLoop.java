@@ -94,6 +94,13 @@ final class AsyncLoop extends EventLoop {
         return driver;
     }
 
+    /** Tells each connection moved here that the kit drains. */
+    @Override
+    void onDrain() {
+        driver.actions.draining = true;
+        contexts.drainServedBy(driver);
+    }
+
     @Override
     void onClose() {
         // Only at stop: which of all the contexts this loop serves is its own to know (it set their servedBy).

@@ -23,7 +23,7 @@ import loopwork.core.HandOffLimits;
  */
 final class BlockingSession implements BlockingConnection {
 
-    /** A wait looks at the thread's interrupt this often: an epoll wait, unlike a selector's, ignores it. */
+    /** A wait looks whether the kit stops this often. */
     private static final long WAIT_SLICE_MS = 200;
 
     private final OwnerThread worker;
@@ -36,6 +36,8 @@ final class BlockingSession implements BlockingConnection {
     private final WaitBudget budget;
     /** What the waits are timed by: the system's clock, or a stepped kit's manual one. */
     private final Clock clock;
+    /** The worker's: once it stops, every read, write and wait fails. */
+    private final LoopControl control;
     /** A wait ran out of its budget: the connection is done for, whatever the handler makes of the exception. */
     private boolean timedOut;
     private ConnectionContext context;
@@ -43,8 +45,9 @@ final class BlockingSession implements BlockingConnection {
     private long inputAddress;
 
     BlockingSession(OwnerThread worker, Poller poller, Poller waits, ConnectionHandler handler, int scratchBytes,
-            HandOffLimits limits, Clock clock) {
+            HandOffLimits limits, Clock clock, LoopControl control) {
         this.worker = worker;
+        this.control = control;
         this.clock = clock;
         this.poller = poller;
         this.waits = waits;
@@ -172,6 +175,9 @@ final class BlockingSession implements BlockingConnection {
         if (timedOut) {
             throw new SocketTimeoutException("connection " + context.id() + " timed out waiting for its peer");
         }
+        if (control.stopping()) {
+            throw new InterruptedIOException("the kit is stopping");
+        }
     }
 
     /** Writes all of {@code bytes}, waiting while the socket is full. */
@@ -207,8 +213,8 @@ final class BlockingSession implements BlockingConnection {
         try {
             long left = limit;
             while (waits.poll(Math.min(WAIT_SLICE_MS, (left + 999_999) / 1_000_000)) == 0) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("worker stopping");
+                if (control.stopping() || Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("the kit is stopping");
                 }
                 left = limit - (clock.nowNs() - start);
                 if (left <= 0) {

@@ -40,6 +40,9 @@ interface ConnectionActions {
 
     long nowMs();
 
+    /** Whether the serving thread's loop is draining. */
+    boolean draining();
+
     /** Closes the connection, or notes the close for when it can be done; a reset if the context asked for one. */
     void close(ConnectionContext context);
 }

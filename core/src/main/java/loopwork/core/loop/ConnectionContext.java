@@ -161,6 +161,18 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
+    public int unconsumedInput() {
+        assert inOwnerThread() : notOwner("unconsumedInput");
+        return inPending;
+    }
+
+    @Override
+    public boolean draining() {
+        assert inOwnerThread() : notOwner("draining");
+        return servedBy != null && servedBy.draining();
+    }
+
+    @Override
     public void attach(Object value) {
         assert inOwnerThread() : notOwner("attach");
         attachment = value;

@@ -338,8 +338,13 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
     private void serveArrived(ConnectionContext context, int event) {
         context.servedBy = actions;
         context.interestOps = -1; // whatever it had, updateInterest sets it
-        if (call(context, event, null, 0, null)) {
-            deliverPending(context);
+        if (call(context, event, null, 0, null) && deliverPending(context) && actions.draining) {
+            drain(context); // it was away when the drain began
         }
+    }
+
+    /** The kit drains: the handler is told, once for each connection (see {@link ConnectionHandler#onDrain}). */
+    void drain(ConnectionContext context) {
+        call(context, HandlerCall.DRAIN, null, 0, null);
     }
 }

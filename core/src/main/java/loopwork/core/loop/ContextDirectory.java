@@ -18,18 +18,39 @@ final class ContextDirectory {
         return pools[home].context(id);
     }
 
-    /** At stop, on {@code driver}'s thread: closes every connection it still serves, of any pool. */
+    /** At stop, on {@code driver}'s thread: resets every connection it still serves, of any pool. */
     void closeServedBy(ConnectionDriver driver) {
         for (ConnectionPool pool : pools) {
             closeServedBy(pool, driver);
         }
     }
 
-    /** At stop, on {@code driver}'s thread: closes every connection of {@code pool} it still serves. */
+    /** As the drain begins, on {@code driver}'s thread: each connection it serves, of any pool, is told. */
+    void drainServedBy(ConnectionDriver driver) {
+        for (ConnectionPool pool : pools) {
+            drainServedBy(pool, driver);
+        }
+    }
+
+    /** As the drain begins, on {@code driver}'s thread: each connection of {@code pool} it serves is told. */
+    static void drainServedBy(ConnectionPool pool, ConnectionDriver driver) {
+        for (int id = 0, created = pool.created(); id < created; id++) {
+            ConnectionContext context = pool.context(id);
+            if (context.isServedBy(driver.actions)) {
+                driver.drain(context);
+            }
+        }
+    }
+
+    /**
+     * At stop, on {@code driver}'s thread: resets every connection of {@code pool} it still serves, so that its
+     * peer sees an answer cut short as an error, not as an end.
+     */
     static void closeServedBy(ConnectionPool pool, ConnectionDriver driver) {
         for (int id = 0, created = pool.created(); id < created; id++) {
             ConnectionContext context = pool.context(id);
             if (context.isServedBy(driver.actions)) {
+                context.resetOnClose = true;
                 driver.closer.close(context);
             }
         }

@@ -34,11 +34,15 @@ abstract class EventLoop implements Runnable {
     /** Where it logs its own cycles' failures (bugs in the kit), rate-limited. */
     private final FailureLog loopFailures = new FailureLog("loopwork.loop");
     private final Thread thread;
-    private volatile boolean running = true;
+    /** Whether to drain and whether to stop: set by the kit, read each cycle. */
+    final LoopControl control;
+    /** This loop has begun its drain ({@link #onDrain}); owned by the loop. */
+    private boolean drained;
     /** What the last cycle did: whether the clock read at its poll may still stand for now. */
     private int lastCycleWork = Integer.MAX_VALUE; // the first cycle reads it: the loop may start long after it is made
 
     EventLoop(String name, int mailboxCapacity, TransportFamily transport, Clock clock) throws IOException {
+        control = new LoopControl();
         thread = new Thread(this, name);
         owner = new OwnerThread(thread);
         this.clock = new LoopClock(clock);
@@ -113,19 +117,33 @@ abstract class EventLoop implements Runnable {
     void afterPoll() {
     }
 
+    /**
+     * The kit drains: once, at the start of the first cycle after it asked. An accept loop takes what the kernel
+     * queued and stops listening; a loop that serves connections tells each one's handler. Nothing by default.
+     */
+    void onDrain() {
+    }
+
     public void start() {
         thread.start();
     }
 
+    /** Any thread: asks the loop to drain, and wakes it to begin. */
+    public void drain() {
+        control.drain();
+        poller.wakeup(); // once: the loop may be asleep in its poller for up to a second
+    }
+
+    /** Any thread: the loop ends after its current cycle, closing what it still serves. */
     public void stop() {
-        running = false;
+        control.stop();
         mailbox.close();
     }
 
     @Override
     public final void run() {
         try {
-            while (running) {
+            while (!control.stopping()) {
                 try {
                     doWork();
                 } catch (RuntimeException | AssertionError | OutOfMemoryError e) {
@@ -148,6 +166,11 @@ abstract class EventLoop implements Runnable {
     /** One cycle; returns how much it did. */
     final int doWork() {
         assert owner.isCurrent() : owner.notOwner("doWork");
+        if (!drained && control.draining()) {
+            drained = true;
+            clock.read();
+            onDrain();
+        }
         int work = drainMailbox();
         // Before a sleep the clock as of the last poll serves, unless that cycle was long: a loop that sleeps
         // after every few events would otherwise read the clock twice a cycle, 3% of a keep-alive load's

@@ -28,9 +28,12 @@ final class HandOff implements ConnectionActions {
     private final ConnectionCloser closer;
     private final Trips trips;
     private final Counter timeouts;
+    /** The worker's: whether the kit drains. */
+    private final LoopControl control;
 
     HandOff(OwnerThread owner, Poller poller, LoopClock clock, BlockingSession session, HandlerFailures failures,
-            ConnectionCloser closer, Trips trips, Counter timeouts) {
+            ConnectionCloser closer, Trips trips, Counter timeouts, LoopControl control) {
+        this.control = control;
         this.owner = owner;
         this.poller = poller;
         this.clock = clock;
@@ -151,6 +154,11 @@ final class HandOff implements ConnectionActions {
     @Override
     public long nowMs() {
         return clock.nowMs();
+    }
+
+    @Override
+    public boolean draining() {
+        return control.draining();
     }
 
     /** Noted, and done when the handler returns. */

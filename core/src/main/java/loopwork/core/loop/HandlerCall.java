@@ -26,9 +26,10 @@ final class HandlerCall {
     static final int ARRIVED = 9;
     static final int CLOSE = 10;
     static final int FAILURE = 11;
+    static final int DRAIN = 12;
 
     private static final String[] NAMES = {"onOpen", "onData", "onWritable", "onInputEnded", "onInputFull",
-        "onTaskDone", "onTaskFailed", "onQueueTimeout", "onTimer", "onArrived", "onClose", "onFailure"};
+        "onTaskDone", "onTaskFailed", "onQueueTimeout", "onTimer", "onArrived", "onClose", "onFailure", "onDrain"};
 
     private HandlerCall() {
     }
@@ -58,6 +59,7 @@ final class HandlerCall {
                 case ARRIVED -> handler.onArrived(context);
                 case CLOSE -> handler.onClose(context);
                 case FAILURE -> handler.onFailure(context, failure);
+                case DRAIN -> handler.onDrain(context);
                 default -> throw new IllegalArgumentException("event " + event);
             }
             return null;

@@ -15,6 +15,8 @@ import loopwork.core.TaskPayload;
 final class ServingActions implements ConnectionActions {
 
     private final ConnectionDriver driver;
+    /** The loop drains: set once, on its thread, as it begins to. */
+    boolean draining;
 
     ServingActions(ConnectionDriver driver) {
         this.driver = driver;
@@ -83,6 +85,11 @@ final class ServingActions implements ConnectionActions {
     @Override
     public long nowMs() {
         return driver.clock.cycleMs();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
     }
 
     @Override

@@ -62,11 +62,12 @@ public final class WorkerLoop extends EventLoop {
         stats.blockingWriter(thread());
         failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
         BlockingSession session = new BlockingSession(owner, poller, blockingPoller, blockingHandler,
-                outputCapacity, handOffLimits, clock);
+                outputCapacity, handOffLimits, clock, control);
         closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
                 stats.heldBlocking);
         trips = new Trips(null, null, stats.heldBlocking);
-        handOff = new HandOff(owner, poller, this.clock, session, failures, closer, trips, stats.handOffTimeouts);
+        handOff = new HandOff(owner, poller, this.clock, session, failures, closer, trips, stats.handOffTimeouts,
+                control);
         try {
             loop = new AsyncLoop(index, mailboxCapacity, loopHandler, inputCapacity, outputCapacity, transport, log,
                     stats, clock);
@@ -131,11 +132,20 @@ public final class WorkerLoop extends EventLoop {
         loop.start();
     }
 
-    /** Stops after the current message; a task or blocking handler running now is interrupted. Its loop stops too. */
+    /** Both its threads drain: its loop tells the connections moved to it, its hand-offs answer as they end. */
+    @Override
+    public void drain() {
+        super.drain();
+        loop.drain();
+    }
+
+    /**
+     * Stops after the current message: a task running now runs to its end; a blocking handler's next read, write
+     * or wait fails, so that it ends soon. Its loop stops too.
+     */
     @Override
     public void stop() {
         super.stop();
-        thread().interrupt();
         loop.stop();
     }
 
