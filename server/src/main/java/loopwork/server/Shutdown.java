@@ -73,6 +73,18 @@ final class Shutdown {
         server.closeNow();
     }
 
+    /**
+     * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal; a signal
+     * after it stops at once.
+     */
+    void takenOver() {
+        if (signals.incrementAndGet() == 1) {
+            LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
+                    drainTimeoutMs / 1000);
+            asked.countDown();
+        }
+    }
+
     /** On the main thread: waits for the first signal, drains, and stops the server. */
     void drainWhenAsked() throws InterruptedException {
         asked.await();
