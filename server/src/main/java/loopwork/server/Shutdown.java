@@ -59,10 +59,15 @@ final class Shutdown {
                 proxy);
     }
 
+    /** Unready and draining at once, on the thread that was told to stop; the main thread waits for the end. */
+    private void beginDrain() {
+        drainStartNs = System.nanoTime();
+        server.beginDrain();
+    }
+
     private void signalled(String name) {
         if (signals.incrementAndGet() == 1) {
-            drainStartNs = System.nanoTime();
-            server.beginDrain(); // here, not on the main thread: unready the moment the signal comes
+            beginDrain(); // here, not on the main thread: unready the moment the signal comes
             LOG.log(Level.INFO, "SIG{0}: draining: no new connections; what is open finishes within {1} s. Another "
                     + "signal stops at once.", name, drainTimeoutMs / 1000);
             asked.countDown();
@@ -79,6 +84,7 @@ final class Shutdown {
      */
     void takenOver() {
         if (signals.incrementAndGet() == 1) {
+            beginDrain();
             LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
                     drainTimeoutMs / 1000);
             asked.countDown();

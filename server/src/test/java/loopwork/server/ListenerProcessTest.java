@@ -107,6 +107,8 @@ class ListenerProcessTest {
 
             String report = successor.awaitOut("took the listening sockets over"); // its start, then the take-over
             assertThat(old.awaitExit()).as("the old server, once taken over: %s", old).isEqualTo(Main.OK);
+            assertThat(old.out() + old.err()).as("it drained, not cut: %s", old).contains("drained in")
+                    .doesNotContain("reset");
             assertThat(report).contains("listening on 127.0.0.1:" + port + " (sockets from take-over from " + control);
             long before = load.count(RestartLoad.Kind.OK);
             awaitAnswers(load, before + 500);
