@@ -252,7 +252,7 @@ public final class AcceptLoop extends EventLoop {
         }
         acceptResumeMs = 0;
         listener.close();
-        ContextDirectory.drainServedBy(pool, driver);
+        ContextDirectory.forEachServedBy(pool, driver, driver.events::drain);
     }
 
     @Override
@@ -282,7 +282,8 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void onClose() {
-        ContextDirectory.closeServedBy(pool, driver); // those at home: a worker closes what it holds when it stops
+        // Those at home: a worker closes what it holds when it stops.
+        ContextDirectory.forEachServedBy(pool, driver, driver.closer::closeAtStop);
         listener.close();
     }
 

@@ -46,6 +46,12 @@ final class ConnectionCloser {
         this.homes = mailboxes;
     }
 
+    /** At stop: resets the connection, so that its peer sees an answer cut short as an error, not as an end. */
+    void closeAtStop(ConnectionContext context) {
+        context.resetOnClose = true;
+        close(context);
+    }
+
     /**
      * Closes an open connection this thread serves: its socket, with a reset if it asked for one; tells the
      * handler; and gives the context back unless tasks are still in flight.
