@@ -78,7 +78,7 @@ cleanup() {
   fi
   for i in $(seq 1 8); do ip netns del "$ns-h$i" 2>/dev/null || true; done
   ip link del "$ns-br" 2>/dev/null || true
-  [ -n "$keep_logs" ] && mkdir -p "$keep_logs" && cp "$work"/* "$keep_logs"/ 2>/dev/null
+  if [ -n "$keep_logs" ]; then mkdir -p "$keep_logs" && cp "$work"/*.log "$work"/*.out "$work"/events "$work"/*.cfg "$keep_logs"/ 2>/dev/null || true; fi
   rm -rf "$work"
   exit "$rc"
 }
@@ -185,26 +185,37 @@ restart_host() {
   sleep 2 # a stretch with every host up between two restarts
 }
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# utime + stime of the processes $1 (pids separated by commas), in clock ticks.
+cpu_ticks() { local p t=0; for p in ${1//,/ }; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
+
+# wrk for --seconds against $1 (a URL); prints requests/s and the CPU per request of the pids after it, in us.
+measure() {
+  local url=$1 p before=() out reqs i=0; shift
+  for p in "$@"; do before+=("$(cpu_ticks "$p")"); done
+  out=$(wrk -t2 -c32 -d"${seconds}s" "$url")
+  reqs=$(awk '/requests in/ { print $1 }' <<< "$out")
+  printf '%12d' "$((reqs / seconds))"
+  for p in "$@"; do # clock ticks of 10 ms (CLK_TCK 100): 10,000 us each
+    printf ' %22.1f' "$(echo "($(cpu_ticks "$p") - ${before[i]}) * 10000 / $reqs" | bc -l)"
+    i=$((i + 1))
+  done
+  echo
+}
 
 scaling_run() {
-  local n i before after lb_before lb_after out reqs
-  printf '%-6s %12s %22s %22s\n' hosts "requests/s" "server CPU us/request" "HAProxy CPU us/request"
+  local n i
+  printf '%-22s %12s %22s %22s\n' hosts "requests/s" "server CPU us/request" "HAProxy CPU us/request"
+  printf '%-22s' "1, direct (no HAProxy)"
+  measure "http://$(addr 1):$server_port/test/fast" "${pid[1]}"
   for n in 1 2 3; do
     [ "$n" -le "$hosts" ] || break
     for ((i = 1; i <= hosts; i++)); do
       lb_api "set server loopwork/h$i state $([ "$i" -le "$n" ] && echo ready || echo maint)" >/dev/null
     done
     sleep 1
-    before=0; for ((i = 1; i <= n; i++)); do before=$((before + $(cpu_ticks "${pid[i]}"))); done
-    lb_before=$(cpu_ticks "$lb_pid")
-    out=$(wrk -t2 -c32 -d"${seconds}s" "http://$lb:$lb_port/test/fast")
-    after=0; for ((i = 1; i <= n; i++)); do after=$((after + $(cpu_ticks "${pid[i]}"))); done
-    lb_after=$(cpu_ticks "$lb_pid")
-    reqs=$(awk '/requests in/ { print $1 }' <<< "$out")
-    # Clock ticks are 10 ms (getconf CLK_TCK = 100): 10000 us each.
-    printf '%-6s %12d %22.1f %22.1f\n' "$n" "$((reqs / seconds))" \
-      "$(echo "($after - $before) * 10000 / $reqs" | bc -l)" "$(echo "($lb_after - $lb_before) * 10000 / $reqs" | bc -l)"
+    printf '%-22s' "$n"
+    # The servers' CPU summed: one pid list, one figure.
+    measure "http://$lb:$lb_port/test/fast" "$(printf '%s,' "${pid[@]:1:n}")" "$lb_pid"
   done
 }
 
@@ -246,11 +257,13 @@ sleep "$steady"
 if [ "$kill" = 1 ]; then
   k=$(( hosts > 1 ? 2 : 1 ))
   event "kill h$k (SIGKILL)"
+  killed_at=$(date +%s%3N)
   kill -KILL "${pid[k]}"
   wait "${pid[k]}" 2>/dev/null || true
-  killed_at=$(date +%s%3N)
   await 100 lb_down "$k" || fail "HAProxy did not mark h$k down within 10 s of its SIGKILL"
-  event "h$k marked down after $(( $(date +%s%3N) - killed_at )) ms"
+  # When HAProxy itself says so (its log's ISO time), not when this script's polling noticed.
+  down_at=$(awk -v s="loopwork/h$k" '$2 == "Server" && $3 == s && $5 == "DOWN," { t = $1 } END { print t }' "$work/haproxy.log")
+  event "h$k marked down by HAProxy $(( $(date -d "$down_at" +%s%3N) - killed_at )) ms after the SIGKILL"
   sleep 2
   event "h$k new process"
   start_host "$k"
