@@ -49,6 +49,16 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public int unconsumedInput() {
+        return 0;
+    }
+
+    @Override
+    public boolean draining() {
+        return false;
+    }
+
+    @Override
     public void attach(Object value) {
         attachment = value;
     }
@@ -72,6 +82,35 @@ final class StubConnection implements Connection {
     @Override
     public boolean write(byte[] src, int offset, int length) {
         return true;
+    }
+
+    @Override
+    public boolean write(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean send(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean handOff(BlockingHandler handler, long argument) {
+        return false;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(int taskType, int worker) {
+        return null;
+    }
+
+    @Override
+    public void awaitBytes(int bytes) {
+    }
+
+    @Override
+    public boolean isSending() {
+        return false;
     }
 
     @Override

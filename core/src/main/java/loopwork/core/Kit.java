@@ -41,11 +41,16 @@ public final class Kit implements AutoCloseable {
     final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
+    /** The protocol's counters, as its handlers were made; read-only once built. */
+    private final List<LoopCounter> protocolCounters = new ArrayList<>();
+    private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
     private int port = -1;
     private boolean started;
     private boolean draining;
     /** Volatile: {@link #awaitDrained} gives up waiting once another thread has closed the kit. */
     private volatile boolean closed;
+    /** Opened when {@link #close()} has returned: what {@link #await()} waits for. */
+    private final java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
 
     Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
         this(config, protocol, heapBudget, Transports.of(config.transport()), Clock.SYSTEM);
@@ -66,21 +71,22 @@ public final class Kit implements AutoCloseable {
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_BLOCKING);
+                        LoopInfo.Role.WORKER_BLOCKING, config.workerThreads());
                 LoopInfo loop = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_LOOP);
+                        LoopInfo.Role.WORKER_LOOP, config.workerThreads());
                 // A worker's loop takes back at most a worker's worth of tasks at once: its mailbox need not
                 // hold what all workers' slots do, as an accept loop's does.
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
-                        protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
+                        protocol.newHandler(blocking, registry(blocking)), protocol.newHandler(loop, registry(loop)),
+                        config.inputBufferBytes(),
                         config.outputBufferBytes(), transport, config.handOffLimits(),
                         config.queueTimeoutMs(), config.log(), clock);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
-                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
-                loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
+                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP, config.workerThreads());
+                loops[i] = new AcceptLoop(info, protocol.newHandler(info, registry(info)), refusal, workers, types,
                         config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log(), clock);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -172,6 +178,23 @@ public final class Kit implements AutoCloseable {
         return workerStats;
     }
 
+    /**
+     * The counters the protocol made for its handlers ({@link Protocol#newHandler(LoopInfo, CounterRegistry)}),
+     * in the order they were made: live views, the same list on every call.
+     */
+    public List<LoopCounter> protocolCounters() {
+        return protocolCountersView;
+    }
+
+    /** Where the handler for {@code loop} makes its counters. */
+    private CounterRegistry registry(LoopInfo loop) {
+        return name -> {
+            LoopCounter counter = new LoopCounter(java.util.Objects.requireNonNull(name, "name"), loop);
+            protocolCounters.add(counter);
+            return counter;
+        };
+    }
+
     /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */
     public long unexpectedFailures() {
         long sum = 0;
@@ -251,7 +274,9 @@ public final class Kit implements AutoCloseable {
      * pollers and frees the pools' memory; a kit whose start failed half-way is closed the same way. A task
      * running on a worker runs to its end; a blocking handler's next read, write or wait fails. After {@link
      * #STOP_GRACE_MS} a thread still running (a task that does not end) is interrupted, and the memory is freed
-     * only if that ends it.
+     * only if that ends it. When it returns, every context is back in its pool (what a worker sent home as it
+     * stopped included), and each connection's handler heard {@link ConnectionHandler#onClose}. Idempotent: a
+     * second call returns at once.
      */
     @Override
     public void close() {
@@ -267,6 +292,32 @@ public final class Kit implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            stopAndRelease(graceMs);
+        } finally {
+            closeReturned.countDown();
+        }
+    }
+
+    /**
+     * Blocks until {@link #close()} has returned, called by another thread (a shutdown hook, a signal handler, an
+     * admin command): for an application whose main thread has nothing to do but serve. The kit's threads are
+     * not daemons, so a JVM whose kit was started but never closed does not exit.
+     *
+     * <pre>{@code
+     * Kit kit = Kit.builder().port(6380).protocol(new Resp()).build();
+     * Runtime.getRuntime().addShutdownHook(new Thread(kit::close));
+     * kit.start();
+     * kit.await();
+     * }</pre>
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public void await() throws InterruptedException {
+        closeReturned.await();
+    }
+
+    private void stopAndRelease(long graceMs) {
         for (AcceptLoop loop : loops) {
             loop.stop();
         }
@@ -279,6 +330,9 @@ public final class Kit implements AutoCloseable {
         }
         if (stop.joinAll(threads())) { // only once no thread can touch the buffers, pollers or listeners
             for (AcceptLoop loop : loops) {
+                loop.reclaim(); // what workers sent home as they stopped: every pool full when close returns
+            }
+            for (AcceptLoop loop : loops) {
                 loop.release();
             }
             for (WorkerLoop worker : workers) {
@@ -287,25 +341,4 @@ public final class Kit implements AutoCloseable {
             transport.close();
         }
     }
-
-    /** Task types registered by the protocol, checked against the slot size as they come. */
-    private static final class TaskTypes implements TaskRegistry {
-        private final List<TaskType> types = new ArrayList<>();
-
-        @Override
-        public int register(TaskType type) {
-            int bytes = type.payloadBytes();
-            if (bytes < 0 || bytes > TaskPayload.CAPACITY) {
-                throw new IllegalArgumentException("task type " + type.getClass().getName() + " needs " + bytes
-                        + " payload bytes; a worker slot holds " + TaskPayload.CAPACITY);
-            }
-            types.add(type);
-            return types.size() - 1;
-        }
-
-        TaskType[] toArray() {
-            return types.toArray(new TaskType[0]);
-        }
-    }
-
 }

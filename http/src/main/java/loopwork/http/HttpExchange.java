@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingConnection;
+import loopwork.core.Bytes;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
 
@@ -200,18 +201,11 @@ public final class HttpExchange {
     }
 
     private long number(int start, int end) {
-        if (start == end || end - start > 18) {
+        if (end - start > 18) {
             return -1;
         }
-        long value = 0;
-        for (int i = start; i < end; i++) {
-            byte c = input.get(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
+        long value = Bytes.parseDecimal(input, start, end);
+        return value < 0 ? -1 : value; // a sign is not a digit here, and INVALID is negative
     }
 
     /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */

@@ -210,12 +210,12 @@ public final class AcceptLoop extends EventLoop {
         switch (ring.header(position, Messages.KIND)) {
             case Messages.TASK_DONE -> {
                 mailbox.unreserve();
-                driver.onTaskDone(context, ring, position);
+                driver.events.onTaskDone(context, ring, position);
             }
             case Messages.RETURNED -> {
                 mailbox.unreserve();
                 driver.trips.cameBack();
-                driver.arrive(context);
+                driver.events.arrive(context);
             }
             case Messages.CLOSED_AWAY -> {
                 mailbox.unreserve();
@@ -233,6 +233,27 @@ public final class AcceptLoop extends EventLoop {
     void onClose() {
         ContextDirectory.closeServedBy(pool, driver); // those at home: a worker closes what it holds when it stops
         listener.close();
+    }
+
+    /**
+     * After every thread has ended: takes back what workers sent home after this loop stopped (a connection
+     * returned open, which is closed now; one closed away; a task's completion), so that the pool is full again.
+     */
+    public void reclaim() {
+        assert owner.isCurrent() : owner.notOwner("reclaim");
+        SlotRing ring = mailbox.ring;
+        for (long position; (position = ring.peek()) >= 0; ring.release(position)) {
+            if (ring.header(position, Messages.KIND) != Messages.RETURNED) {
+                onMessage(ring, position);
+                continue;
+            }
+            ConnectionContext context = pool.context(ring.header(position, Messages.CONNECTION));
+            mailbox.unreserve();
+            driver.trips.cameBack();
+            context.away = false;
+            context.servedBy = driver.actions; // home's again, closed without a last handler call but onClose
+            driver.closer.close(context);
+        }
     }
 
     /**

@@ -71,11 +71,11 @@ final class AsyncLoop extends EventLoop {
             case Messages.MOVE -> {
                 stats.moves.increment();
                 stats.heldMoved.add(1);
-                driver.arrive(context);
+                driver.events.arrive(context);
             }
             case Messages.TASK_DONE -> {
                 mailbox.unreserve();
-                driver.onTaskDone(context, ring, position);
+                driver.events.onTaskDone(context, ring, position);
             }
             case Messages.NONE -> {
                 // a claim given up

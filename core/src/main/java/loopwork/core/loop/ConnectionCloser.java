@@ -71,13 +71,13 @@ final class ConnectionCloser {
         if (output != null) {
             output.discard(context);
         } else {
-            context.outPending = 0;
-            context.outBlocked = false;
+            ConnectionOutput.drop(context);
         }
         boolean reset = context.resetOnClose;
         context.resetOnClose = false;
         poller.close(context.home, context.id, reset); // every poller forgets it
         context.inPending = 0;
+        context.inWanted = 0;
         context.closeAfterWrite = false;
         context.closeWhenServed = false;
         if (!context.away) {

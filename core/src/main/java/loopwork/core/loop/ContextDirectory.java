@@ -37,7 +37,7 @@ final class ContextDirectory {
         for (int id = 0, created = pool.created(); id < created; id++) {
             ConnectionContext context = pool.context(id);
             if (context.isServedBy(driver.actions)) {
-                driver.drain(context);
+                driver.events.drain(context);
             }
         }
     }

@@ -1,0 +1,15 @@
+package loopwork.core;
+
+/**
+ * Where a protocol makes its counters for one handler, while the kit is built: see {@link LoopCounter}.
+ *
+ * <p>Not thread-safe: used on the main thread, during {@link Protocol#newHandler(LoopInfo, CounterRegistry)}.
+ */
+public interface CounterRegistry {
+
+    /**
+     * A new counter named {@code name} for the handler being made, listed in {@link Kit#protocolCounters()}. The
+     * same name on every loop and worker makes one figure per thread, to be summed.
+     */
+    LoopCounter counter(String name);
+}
