@@ -4,7 +4,8 @@
 #                          [--steady SECONDS] [--connections N] [--keep-logs DIR] [--scaling [--seconds S]]
 # Builds N (default 3) hosts as network namespaces lwc-h1.. (10.77.0.11.., each a veth pair into the bridge lwc-br,
 # 10.77.0.1/24, where HAProxy listens; nothing outside the machine is addressed), runs one Loopwork
-# in each (bin/loopwork, or the command in LOOPWORK_CMD) and HAProxy (deploy/haproxy/haproxy.cfg) in front, drives
+# in each (bin/loopwork with JAVA_OPTS=$LOOPWORK_JAVA_OPTS, default -Xmx128m, or the command in LOOPWORK_CMD; with
+# LOOPWORK_ARGS, default --drain-timeout 10) and HAProxy (deploy/haproxy/haproxy.cfg) in front, drives
 # load through HAProxy (wrk, and deploy/ClusterLoad.java, which counts every failure by kind), then:
 #   - restarts every host in turn, three rounds (--quick: one), while the load runs;
 #   - SIGKILLs one host and starts it again (not with --quick);
@@ -16,6 +17,7 @@
 # --order sigterm only sends SIGTERM, and leaves it to readiness and HAProxy's retries (for comparison).
 # With one host (--hosts 1) a restart starts the new process beside the old one (SO_REUSEPORT, same port), waits
 # until it listens, then SIGTERMs the old one: nothing can take a single host out of the rotation.
+# --check-path PATH: HAProxy checks this instead of /readyz (for a server without it: /test/fast).
 # --scaling measures, instead, throughput and CPU per request with 1, 2 and 3 hosts (wrk, --seconds each).
 # Everything it made is removed at the end, also on failure or Ctrl-C. Logs are printed if a step fails.
 set -euo pipefail
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
     --no-wrk) use_wrk=0 ;;
     --steady) steady=$2; shift ;;
     --connections) connections=$2; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster-test: unknown argument $1 (--help lists them)" >&2; exit 2 ;;
   esac
   shift
@@ -57,6 +59,12 @@ flock -w 300 8 || { echo "cluster-test: another run held the lock for 300 s" >&2
 
 ns=lwc lb=10.77.0.1 lb_port=8080 admin_port=8081 server_port=9000
 read -r -a server_cmd <<< "${LOOPWORK_CMD:-$root/bin/loopwork}"
+read -r -a server_args <<< "${LOOPWORK_ARGS---drain-timeout 10}"
+# One host restarts by a second process beside the first: a server that refuses to share its port by accident
+# (it has --reuse-port) must be told, both processes.
+if [ "$hosts" = 1 ] && [[ "$("${server_cmd[@]}" --help 2>&1 || true)" == *--reuse-port* ]]; then
+  server_args+=(--reuse-port)
+fi
 [ -n "${LOOPWORK_CMD:-}" ] || "$root/bin/loopwork" --version >/dev/null # builds the jars first when stale
 work=$(mktemp -d /tmp/loopwork-cluster.XXXXXX)
 declare -a pid=() starts=() every_pid=()
@@ -100,10 +108,13 @@ lb_api() {
 }
 # A server's field in `show stat` (CSV): 5 current sessions, 18 status (UP, DOWN, DRAIN, MAINT, "UP 1/2").
 lb_stat() { lb_api "show stat" | awk -F, -v s="h$1" -v f="$2" '$1 == "loopwork" && $2 == s { print $f }'; }
-lb_up() { [ "$(lb_stat "$1" 18)" = UP ] || [ "$(lb_stat "$1" 18)" = DRAIN ]; }
 lb_down() { case "$(lb_stat "$1" 18)" in DOWN*|MAINT*) return 0 ;; *) return 1 ;; esac; }
+# Fails the run when host $1's latest process has exited (it would never come up).
+alive() { kill -0 "${pid[$1]}" 2>/dev/null || fail "h$1 exited (see h$1.${starts[$1]}.log)"; }
 # Whether host $1's latest process has said it listens.
-listening() { grep -q '^loopwork listening on' "$work/h$1.${starts[$1]}.log" 2>/dev/null; }
+listening() { alive "$1"; grep -q '^loopwork listening on' "$work/h$1.${starts[$1]}.log" 2>/dev/null; }
+# Up in HAProxy: its checks passed (rise 2), the host's latest process still running.
+lb_up() { alive "$1"; case "$(lb_stat "$1" 18)" in UP|DRAIN) return 0 ;; *) return 1 ;; esac; }
 lb_idle() { [ "$(lb_stat "$1" 5)" = 0 ]; }
 
 make_network() {
@@ -125,7 +136,7 @@ start_host() {
   local i=$1
   starts[i]=$(( ${starts[i]:-0} + 1 ))
   ip netns exec "$ns-h$i" env JAVA_OPTS="${LOOPWORK_JAVA_OPTS:--Xmx128m}" "${server_cmd[@]}" --host "$(addr "$i")" \
-    -p "$server_port" --drain-timeout 10 > "$work/h$i.${starts[i]}.log" 2>&1 &
+    -p "$server_port" "${server_args[@]}" > "$work/h$i.${starts[i]}.log" 2>&1 &
   pid[i]=$!
   every_pid+=("$!")
 }
