@@ -24,7 +24,7 @@ final class Daemon {
 
     /** Set in the child's environment: it serves instead of launching again. */
     static final String CHILD_ENV = "LOOPWORK_DAEMON_CHILD";
-    private static final long START_TIMEOUT_MS = 60_000;
+    static final long START_TIMEOUT_MS = 60_000;
 
     private Daemon() {
     }

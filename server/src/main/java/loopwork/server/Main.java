@@ -2,17 +2,22 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import loopwork.core.HeapBudget;
 import loopwork.core.HeapTooSmallException;
+import loopwork.server.log.ServerLog;
 
 import picocli.CommandLine;
 
 /**
- * The program: parses options, starts the server (or a daemon of it), prints the start-up report, and
- * drains, then stops, on SIGTERM or Ctrl-C ({@link Shutdown}). Exit codes: 0 after a stop or help, 1 when the
- * server cannot start, 2 for a bad command line.
+ * The program: parses options (from the command line and the environment), sets up the log, starts the server
+ * (or a daemon of it), logs the start-up report, and drains, then stops, on SIGTERM or Ctrl-C ({@link Shutdown}).
+ * Help, the version and command-line errors are printed, not logged. Exit codes: 0 after a stop or help, 1 when
+ * the server cannot start, 2 for a bad command line.
  *
  * <p>Runs on the main thread; the shutdown hook runs on its own.
  */
@@ -22,18 +27,27 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
+    static {
+        ServerLog.install(); // before anything logs, LOG below included: the JDK chooses its JUL manager once
+    }
+
+    private static final System.Logger LOG = System.getLogger("loopwork.server");
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    /** Runs the program until it stops; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the program until it stops, with options from {@code environment} too; returns the exit code. */
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
         ServerOptions options = new ServerOptions();
         CommandLine commandLine = new CommandLine(options);
+        EnvironmentDefaults fromEnvironment = new EnvironmentDefaults(environment);
+        commandLine.setDefaultValueProvider(fromEnvironment);
         ServerOptions.Settings settings;
+        System.Logger.Level logLevel;
         try {
             commandLine.parseArgs(args);
             if (commandLine.isUsageHelpRequested()) {
@@ -45,15 +59,21 @@ public final class Main {
                 return OK;
             }
             settings = options.resolve();
+            logLevel = options.logLevel();
         } catch (CommandLine.ParameterException e) {
-            return usageError(withRanges(e), err);
+            return usageError(withRanges(e) + fromEnvironment.source(e.getMessage()), err);
         } catch (OptionError e) {
-            return usageError(e.getMessage(), err);
+            return usageError(e.getMessage() + fromEnvironment.source(e.getMessage()), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
             return Daemon.launch(settings, args, err, out);
         }
-        return serve(settings, out, err);
+        ServerLog.configure(logLevel, err);
+        for (String name : fromEnvironment.unknown(commandLine.getCommandSpec(), List.of(Daemon.CHILD_ENV))) {
+            LOG.log(Level.WARNING, "ignoring the environment variable " + name + ": no option reads it "
+                    + "(loopwork --help lists them)");
+        }
+        return serve(settings, logLevel);
     }
 
     /** Picocli's message, plus what each option it names accepts (a missing value names no range itself). */
@@ -95,15 +115,15 @@ public final class Main {
                 Math.ceilDiv(e.maxHeapBytes(), 1L << 20), xmx, xmx);
     }
 
-    private static int serve(ServerOptions.Settings settings, PrintStream out, PrintStream err) {
+    private static int serve(ServerOptions.Settings settings, Level logLevel) {
         LoopworkServer server;
         try {
-            server = LoopworkServer.start(settings, settings.verbose() ? out : null);
+            server = LoopworkServer.start(settings, logLevel == Level.DEBUG ? ServerLog.debugStream() : null);
         } catch (HeapTooSmallException e) {
-            err.println("loopwork: " + heapTooSmall(e, settings));
+            LOG.log(Level.ERROR, heapTooSmall(e, settings));
             return FAILED;
         } catch (IOException | IllegalArgumentException e) {
-            err.println("loopwork: " + e.getMessage());
+            LOG.log(Level.ERROR, "cannot start: " + e.getMessage());
             return FAILED;
         }
         // Start-up garbage (the command line, class loading: most of what the heap holds now) is collected once,
@@ -114,7 +134,7 @@ public final class Main {
         try {
             shutdown.install();
         } catch (ReflectiveOperationException e) {
-            err.println("loopwork: cannot handle SIGTERM and SIGINT (the module jdk.unsupported is missing?): " + e);
+            LOG.log(Level.ERROR, "cannot handle SIGTERM and SIGINT (is the module jdk.unsupported missing?)", e);
             server.close();
             return FAILED;
         }
@@ -123,12 +143,13 @@ public final class Main {
             server.close();
             Daemon.removePidFile(settings);
         }, "loopwork-shutdown"));
-        out.print(server.report(settings.slowDurationMs()));
-        out.flush();
+        for (String line : server.report(settings.slowDurationMs()).split("\\R")) {
+            LOG.log(Level.INFO, line);
+        }
         try {
             Daemon.writePidFile(settings);
         } catch (IOException e) {
-            err.println("loopwork: cannot write pid file " + settings.pidFile() + ": " + e.getMessage());
+            LOG.log(Level.ERROR, "cannot write pid file " + settings.pidFile() + ": " + e.getMessage());
             server.close();
             return FAILED;
         }

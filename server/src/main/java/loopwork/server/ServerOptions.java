@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
                 + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
                 + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
                 + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
-                + "blocking writes; GET /metrics is Prometheus text.")
+                + "blocking writes; GET /metrics is Prometheus text.",
+        footer = {"", "Every option can come from the environment too, as " + EnvironmentDefaults.PREFIX + " and its "
+                + "long name in upper case with underscores: LOOPWORK_PORT=9000, LOOPWORK_MAX_HEAD=8192, "
+                + "LOOPWORK_VERBOSE=true. An option on the command line wins; an empty variable counts as unset."})
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -137,8 +140,14 @@ final class ServerOptions {
                     + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
     String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
 
-    @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
+    @Option(names = {"-v", "--verbose"}, description = "the same as --log-level debug")
     boolean verbose;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "the least severe log records written, one line each, to stderr (a daemon's --log-file): "
+                    + "start, stop and refusals are info, handler failures error, each connection debug; "
+                    + "error|warn|info|debug (default info)")
+    String logLevel = "info";
 
     @Option(names = {"-d", "--daemonize"},
             description = "detach: run in the background in a new session, output to --log-file; "
@@ -219,6 +228,18 @@ final class ServerOptions {
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
                 number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS));
+    }
+
+    /** The {@code --log-level}, or DEBUG with {@code -v}. */
+    System.Logger.Level logLevel() throws OptionError {
+        System.Logger.Level level = switch (logLevel.trim()) {
+            case "error" -> System.Logger.Level.ERROR;
+            case "warn" -> System.Logger.Level.WARNING;
+            case "info" -> System.Logger.Level.INFO;
+            case "debug" -> System.Logger.Level.DEBUG;
+            default -> throw new OptionError("--log-level must be one of error|warn|info|debug, got '" + logLevel + "'");
+        };
+        return verbose ? System.Logger.Level.DEBUG : level;
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {
