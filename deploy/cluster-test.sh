@@ -3,10 +3,10 @@
 #   deploy/cluster-test.sh [--quick] [--hosts N] [--order haproxy|sigterm] [--check-path PATH] [--no-wrk]
 #                          [--steady SECONDS] [--connections N] [--keep-logs DIR] [--scaling [--seconds S]]
 # Builds N (default 3) hosts as network namespaces lwc-h1.. (10.77.0.11.., each a veth pair into the bridge lwc-br,
-# 10.77.0.1/24, where HAProxy listens; nothing outside the machine is addressed), runs one Loopwork
-# in each (bin/loopwork with JAVA_OPTS=$LOOPWORK_JAVA_OPTS, default -Xmx128m, or the command in LOOPWORK_CMD; with
-# LOOPWORK_ARGS, default --drain-timeout 10) and HAProxy (deploy/haproxy/haproxy.cfg) in front, drives
-# load through HAProxy (wrk, and deploy/ClusterLoad.java, which counts every failure by kind), then:
+# 10.77.0.1/24, where HAProxy listens; nothing outside the machine is addressed), runs one Loopwork in each
+# (bin/loopwork with JAVA_OPTS=$CLUSTER_TEST_JAVA_OPTS, default -Xmx128m, or the command in CLUSTER_TEST_SERVER;
+# with CLUSTER_TEST_SERVER_ARGS, default --drain-timeout 10) and HAProxy (deploy/haproxy/haproxy.cfg) in front,
+# drives load through HAProxy (wrk, and deploy/ClusterLoad.java, which counts every failure by kind), then:
 #   - restarts every host in turn, three rounds (--quick: one), while the load runs;
 #   - SIGKILLs one host and starts it again (not with --quick);
 # and prints requests, failures by kind and latency percentiles for each stretch between events. Its last line
@@ -58,14 +58,14 @@ exec 8> /run/lock/loopwork-cluster-test.lock
 flock -w 300 8 || { echo "cluster-test: another run held the lock for 300 s" >&2; exit 1; }
 
 ns=lwc lb=10.77.0.1 lb_port=8080 admin_port=8081 server_port=9000
-read -r -a server_cmd <<< "${LOOPWORK_CMD:-$root/bin/loopwork}"
-read -r -a server_args <<< "${LOOPWORK_ARGS---drain-timeout 10}"
+read -r -a server_cmd <<< "${CLUSTER_TEST_SERVER:-$root/bin/loopwork}"
+read -r -a server_args <<< "${CLUSTER_TEST_SERVER_ARGS---drain-timeout 10}"
 # One host restarts by a second process beside the first: a server that refuses to share its port by accident
 # (it has --reuse-port) must be told, both processes.
 if [ "$hosts" = 1 ] && [[ "$("${server_cmd[@]}" --help 2>&1 || true)" == *--reuse-port* ]]; then
   server_args+=(--reuse-port)
 fi
-[ -n "${LOOPWORK_CMD:-}" ] || "$root/bin/loopwork" --version >/dev/null # builds the jars first when stale
+[ -n "${CLUSTER_TEST_SERVER:-}" ] || "$root/bin/loopwork" --version >/dev/null # builds the jars first when stale
 work=$(mktemp -d /tmp/loopwork-cluster.XXXXXX)
 declare -a pid=() starts=() every_pid=()
 client_pid='' wrk_pid='' lb_pid='' failed_step=''
@@ -112,7 +112,7 @@ lb_down() { case "$(lb_stat "$1" 18)" in DOWN*|MAINT*) return 0 ;; *) return 1 ;
 # Fails the run when host $1's latest process has exited (it would never come up).
 alive() { kill -0 "${pid[$1]}" 2>/dev/null || fail "h$1 exited (see h$1.${starts[$1]}.log)"; }
 # Whether host $1's latest process has said it listens.
-listening() { alive "$1"; grep -q '^loopwork listening on' "$work/h$1.${starts[$1]}.log" 2>/dev/null; }
+listening() { alive "$1"; grep -q 'loopwork listening on ' "$work/h$1.${starts[$1]}.log" 2>/dev/null; }
 # Up in HAProxy: its checks passed (rise 2), the host's latest process still running.
 lb_up() { alive "$1"; case "$(lb_stat "$1" 18)" in UP|DRAIN) return 0 ;; *) return 1 ;; esac; }
 lb_idle() { [ "$(lb_stat "$1" 5)" = 0 ]; }
@@ -135,7 +135,7 @@ make_network() {
 start_host() {
   local i=$1
   starts[i]=$(( ${starts[i]:-0} + 1 ))
-  ip netns exec "$ns-h$i" env JAVA_OPTS="${LOOPWORK_JAVA_OPTS:--Xmx128m}" "${server_cmd[@]}" --host "$(addr "$i")" \
+  ip netns exec "$ns-h$i" env JAVA_OPTS="${CLUSTER_TEST_JAVA_OPTS:--Xmx128m}" "${server_cmd[@]}" --host "$(addr "$i")" \
     -p "$server_port" "${server_args[@]}" > "$work/h$i.${starts[i]}.log" 2>&1 &
   pid[i]=$!
   every_pid+=("$!")
@@ -155,7 +155,7 @@ start_lb() {
   { sed '/^    server h[0-9]/d' "$root/deploy/haproxy/haproxy.cfg" | sed "s|GET /readyz|GET $check_path|"
     for ((i = 1; i <= hosts; i++)); do echo "    server h$i $(addr "$i"):$server_port"; done
   } > "$work/haproxy.cfg"
-  LOOPWORK_LB_BIND="$lb:$lb_port" LOOPWORK_LB_ADMIN="ipv4@$lb:$admin_port" \
+  LB_BIND="$lb:$lb_port" LB_ADMIN_SOCKET="ipv4@$lb:$admin_port" \
     haproxy -db -f "$work/haproxy.cfg" >> "$work/haproxy.log" 2>&1 &
   lb_pid=$!
 }

@@ -56,7 +56,7 @@ class ClusterSmokeTest {
         ProcessBuilder builder = new ProcessBuilder(root.resolve("deploy/cluster-test.sh").toString(), "--quick",
                 "--hosts", "1", "--no-wrk", "--steady", "1", "--connections", "4", "--check-path", checkPath())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("LOOPWORK_CMD", String.join(" ", server));
+        builder.environment().put("CLUSTER_TEST_SERVER", String.join(" ", server));
         Process script = builder.start();
         try {
             assertThat(script.waitFor(120, TimeUnit.SECONDS)).as("the script finished within 120 s").isTrue();
