@@ -213,6 +213,15 @@ public interface Connection {
      */
     long nowMs();
 
+    /**
+     * {@link #nowMs()} in nanoseconds: the same read of the same clock, once per loop cycle (a blocking handler's
+     * is read when asked), so it costs nothing per call. For durations finer than a millisecond between cycles: two
+     * calls in one cycle give the same value. By default {@code nowMs()} in nanoseconds.
+     */
+    default long nowNs() {
+        return nowMs() * 1_000_000L;
+    }
+
     /** Cancels the timer, if any. */
     void cancelTimer();
 

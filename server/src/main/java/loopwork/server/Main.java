@@ -153,6 +153,7 @@ public final class Main {
             server.close();
             return FAILED;
         }
+        JvmFigures.loadInBackground(); // once the start-up is over: it needs a quarter second of CPU
         try {
             shutdown.drainWhenAsked();
         } catch (InterruptedException e) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
                 + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
                 + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
                 + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
-                + "blocking writes; GET /metrics is Prometheus text.",
+                + "blocking writes; GET /metrics is Prometheus text; GET /healthz and /readyz are liveness and "
+                + "readiness, also on the admin listener (--admin-port).",
         footer = {"", "Every option can come from the environment too, as " + EnvironmentDefaults.PREFIX + " and its "
                 + "long name in upper case with underscores: LOOPWORK_PORT=9000, LOOPWORK_MAX_HEAD=8192, "
                 + "LOOPWORK_VERBOSE=true. An option on the command line wins; an empty variable counts as unset."})
@@ -140,6 +141,20 @@ final class ServerOptions {
                     + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
     String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
 
+    /** The operator's listener, on loopback by default: metrics and health stay reachable when the server is full. */
+    static final int DEFAULT_ADMIN_PORT = 9090;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "port of the admin listener, which serves /metrics, /healthz and /readyz with "
+                    + AdminListener.CONTEXTS + " connections of its own, reachable when the main pools are full; "
+                    + "0 for none, 0.." + KitBuilder.MAX_PORT + " (default " + DEFAULT_ADMIN_PORT + "; when the "
+                    + "default is taken, by another instance say, the server warns and runs without it)")
+    String adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "ADDRESS",
+            description = "address of the admin listener (default 127.0.0.1: the host's own agents and probes)")
+    String adminHost = "127.0.0.1";
+
     @Option(names = {"-v", "--verbose"}, description = "the same as --log-level debug")
     boolean verbose;
 
@@ -172,7 +187,31 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds) {
+            int drainTimeoutSeconds, Admin admin) {
+
+        /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
+        Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
+                LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits, int handOffMinRate,
+                int queueTimeoutMs, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive,
+                boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
+                    limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
+                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, null);
+        }
+
+        /** These settings with the admin listener {@code value} (null for none). */
+        Settings withAdmin(Admin value) {
+            return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
+                    taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, value);
+        }
+    }
+
+    /**
+     * The admin listener's address (port 0: a free one, for tests); {@code required} when the command line asked
+     * for it, so that the start fails if it cannot be had, where the default is only warned about.
+     */
+    record Admin(String host, int port, boolean required) {
     }
 
     Settings resolve() throws OptionError {
@@ -227,7 +266,16 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
-                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS));
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin());
+    }
+
+    /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */
+    private Admin admin() throws OptionError {
+        int port = adminPort == null ? DEFAULT_ADMIN_PORT : number("--admin-port", adminPort, 0, KitBuilder.MAX_PORT);
+        if (adminHost.isBlank()) {
+            throw new OptionError("--admin-host must be an address or host name, got ''");
+        }
+        return port == 0 ? null : new Admin(adminHost, port, adminPort != null);
     }
 
     /** The {@code --log-level}, or DEBUG with {@code -v}. */

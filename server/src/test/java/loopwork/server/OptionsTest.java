@@ -42,7 +42,8 @@ class OptionsTest {
     /** Every option name, long and short, that the usage text must list. */
     private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
             "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
-            "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version");
+            "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version",
+            "--admin-port", "--admin-host", "--drain-timeout");
 
     private static ExecutorService runner;
 
@@ -146,6 +147,10 @@ class OptionsTest {
         cases.add(bad("--host", "", "--host", "address"));
         cases.add(bad("--host", "   ", "--host", "address"));
         cases.add(bad("--host", null, "--host", "address"));
+        for (String value : new String[] {"-1", "65536", "admin", null}) {
+            cases.add(bad("--admin-port", value, "--admin-port", "0..65535"));
+        }
+        cases.add(bad("--admin-host", "", "--admin-host", "address"));
         return cases.stream();
     }
 
@@ -358,5 +363,17 @@ class OptionsTest {
         ServerOptions options = new ServerOptions();
         new CommandLine(options).setDefaultValueProvider(new EnvironmentDefaults(environment)).parseArgs(args);
         return options;
+    }
+
+    /** The admin listener: on 127.0.0.1:9090 unless told, off with 0, and required only when asked for. */
+    @Test
+    void theAdminListenerIsOnLoopbackByDefaultAndOffWithZero() throws Exception {
+        assertThat(new ServerOptions().resolve().admin()).isEqualTo(new ServerOptions.Admin("127.0.0.1", 9090, false));
+        ServerOptions asked = new ServerOptions();
+        new CommandLine(asked).parseArgs("--admin-port", "9191", "--admin-host", "0.0.0.0");
+        assertThat(asked.resolve().admin()).isEqualTo(new ServerOptions.Admin("0.0.0.0", 9191, true));
+        ServerOptions off = new ServerOptions();
+        new CommandLine(off).parseArgs("--admin-port", "0");
+        assertThat(off.resolve().admin()).isNull();
     }
 }

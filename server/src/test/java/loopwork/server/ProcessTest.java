@@ -425,6 +425,9 @@ class ProcessTest {
             command.add("-D" + Transport.EPOLL_PROPERTY + "=" + epoll);
         }
         command.addAll(JvmOptions.serverMain());
+        // No admin listener: the processes of a run (daemons left behind by a failed test, too) would contend for
+        // its default port, and the one that lost would warn on stderr. AdminListenerTest covers it.
+        command.addAll(List.of("--admin-port", "0"));
         command.addAll(List.of(args));
         String name = "jvm-" + processes.size();
         Path out = dir.resolve(name + ".out");

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
+import loopwork.core.log.ShortageLog;
 import loopwork.core.transport.Listener;
 import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
@@ -24,6 +25,8 @@ public final class AcceptLoop extends EventLoop {
 
     /** How long accepting pauses after it failed; the loop's idle poll (1 s) bounds the real wait. */
     private static final long ACCEPT_RETRY_MS = 100;
+    /** The System.Logger where running out of descriptors or contexts is logged, at WARNING. */
+    public static final String CAPACITY_LOGGER = "loopwork.capacity";
 
     final int index;
     final LoopStats stats;
@@ -37,6 +40,9 @@ public final class AcceptLoop extends EventLoop {
     private long acceptResumeMs;
     /** Turns TCP_DEFER_ACCEPT on and off by the load; null when it is fixed. */
     private AcceptDeferral deferral;
+    /** Accepts that failed (no descriptors left) and connections refused (no context left): WARNING, rate-limited. */
+    private final ShortageLog noDescriptors;
+    private final ShortageLog noContexts;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
@@ -63,6 +69,11 @@ public final class AcceptLoop extends EventLoop {
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
         listener = poller.openListener(index, info.capacity());
+        System.Logger capacityLog = System.getLogger(CAPACITY_LOGGER);
+        noDescriptors = new ShortageLog(capacityLog, this::name, "accepts failed", ShortageLog.INTERVAL_MS,
+                this.clock.nowMs());
+        noContexts = new ShortageLog(capacityLog, this::name, "connections refused", ShortageLog.INTERVAL_MS,
+                this.clock.nowMs());
     }
 
     /** The pools of {@code loops}, by loop index. */
@@ -139,6 +150,11 @@ public final class AcceptLoop extends EventLoop {
                 listener.watch(false);
                 acceptResumeMs = clock.nowMs() + ACCEPT_RETRY_MS;
                 debug("accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: ", listener.failure());
+                if (noDescriptors.tryLog(clock.nowMs())) {
+                    noDescriptors.log("cannot accept a connection (" + listener.failure() + "); accepting"
+                            + " pauses " + ACCEPT_RETRY_MS + " ms at a time until descriptors are free again. Raise the"
+                            + " open-files limit (ulimit -n, LimitNOFILE=) or lower the accept capacity");
+                }
                 return;
             }
             ConnectionContext context = pool.take();
@@ -173,11 +189,21 @@ public final class AcceptLoop extends EventLoop {
     private void refuse() {
         stats.rejected.increment();
         debug("pool empty, connection refused", "");
+        if (noContexts.tryLog(clock.nowMs())) {
+            noContexts.log("connection refused with the protocol's refusal (HTTP 503): all "
+                    + stats.capacity() + " contexts of the loop's pool are in use. Raise the accept capacity (-C) or"
+                    + " the accept threads (-A)");
+        }
         listener.refuse(driver.input.scratch(), driver.input.scratchAddress(), refusal, refusalAddress);
     }
 
     @Override
     void afterPoll() {
+        if (noDescriptors.counted() > 0 || noContexts.counted() > 0) { // reads the clock only after a shortage
+            long nowMs = clock.nowMs();
+            noDescriptors.reportCounted(nowMs);
+            noContexts.reportCounted(nowMs);
+        }
         if (acceptResumeMs != 0 && clock.nowMs() - acceptResumeMs >= 0) {
             acceptResumeMs = listener.watch(true) ? 0 : clock.nowMs() + ACCEPT_RETRY_MS;
         }

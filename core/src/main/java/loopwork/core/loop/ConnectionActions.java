@@ -50,6 +50,8 @@ interface ConnectionActions {
     /** Whether the serving thread's loop is draining. */
     boolean draining();
 
+    long nowNs();
+
     /** Closes the connection, or notes the close for when it can be done; a reset if the context asked for one. */
     void close(ConnectionContext context);
 }

@@ -317,6 +317,12 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
+    public long nowNs() {
+        assert inOwnerThread() : notOwner("nowNs");
+        return servedBy != null ? servedBy.nowNs() : homeClock.cycleNs();
+    }
+
+    @Override
     public void closeAfterWrite() {
         assert inOwnerThread() : notOwner("closeAfterWrite");
         if (state == OPEN) {

@@ -178,6 +178,11 @@ final class HandOff implements ConnectionActions {
         return control.draining();
     }
 
+    @Override
+    public long nowNs() {
+        return clock.nowNs();
+    }
+
     /** Noted, and done when the handler returns. */
     @Override
     public void close(ConnectionContext context) {

@@ -104,6 +104,11 @@ final class ServingActions implements ConnectionActions {
     }
 
     @Override
+    public long nowNs() {
+        return driver.clock.cycleNs();
+    }
+
+    @Override
     public void close(ConnectionContext context) {
         driver.closer.close(context);
     }
