@@ -45,10 +45,11 @@ public final class Kit implements AutoCloseable {
     private final List<LoopCounter> protocolCounters = new ArrayList<>();
     private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
     private int port = -1;
+    private final KitListeners listeners;
+    private volatile InetSocketAddress address;
     private boolean started;
     private boolean draining;
-    /** Volatile: {@link #awaitDrained} gives up waiting once another thread has closed the kit. */
-    private volatile boolean closed;
+    private volatile boolean closed; // volatile: awaitDrained gives up once another thread has closed the kit
     /** Opened when {@link #close()} has returned: what {@link #await()} waits for. */
     private final java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
 
@@ -115,6 +116,7 @@ public final class Kit implements AutoCloseable {
             workerViews[i] = workers[i].stats();
         }
         loopStats = List.of(loopViews);
+        listeners = new KitListeners(config, loops);
         workerStats = List.of(workerViews);
     }
 
@@ -124,23 +126,20 @@ public final class Kit implements AutoCloseable {
 
     /**
      * Binds every loop's listening socket to the configured address (the first one picks the port when it is
-     * 0, the others join it with SO_REUSEPORT), then starts workers and loops.
+     * 0, the others join it with SO_REUSEPORT), or serves the inherited ones, then starts workers and loops.
+     * Unless {@link KitBuilder#reusePort}, the first bind fails if any socket listens on the address already:
+     * a {@link java.net.BindException} naming the address.
      */
     public synchronized void start() throws IOException {
         if (started) {
             throw new IllegalStateException("already started");
         }
         started = true;
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
-            for (AcceptLoop loop : loops) {
-                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds(),
-                        config.deferAcceptAdaptive());
-                address = new InetSocketAddress(bound.getAddress(), bound.getPort());
-            }
+            address = listeners.open();
         } catch (IOException e) {
             close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw e;
         }
         port = address.getPort();
         for (WorkerLoop worker : workers) {
@@ -149,6 +148,25 @@ public final class Kit implements AutoCloseable {
         for (AcceptLoop loop : loops) {
             loop.start();
         }
+    }
+
+    /**
+     * Duplicates of the kit's listening sockets, one per socket (not per loop, when loops share inherited ones),
+     * for a successor to take over (see {@link ControlSocket}); the caller closes them. Under the kit's lock,
+     * so that {@link #close()} cannot close a descriptor while it is being duplicated.
+     *
+     * @throws IOException when the kit does not serve or its transport hides descriptors (NIO)
+     */
+    public synchronized int[] duplicateListeners() throws IOException {
+        if (!started || draining || closed) { // a draining loop closes its listener on its own thread
+            throw new IOException("the kit is not serving");
+        }
+        return listeners.duplicate();
+    }
+
+    /** Where the first loop listens (the address it bound or inherited); null before {@link #start()}. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     /** The port every loop listens on; -1 before {@link #start()}. */
@@ -226,11 +244,9 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * Begins a graceful drain and returns at once: each accept loop takes the connections the kernel has queued
-     * for it and stops listening; each connection's handler is told ({@link ConnectionHandler#onDrain}), and
-     * {@link Connection#draining()} says so from then on, so that protocols answer what was asked and close.
-     * {@link #awaitDrained} waits for the last connection to close; {@link #close()} then stops the threads, and
-     * resets what is still open. Once only; nothing after {@link #close()}.
+     * Begins a graceful drain, returning at once: each accept loop takes what the kernel queued and stops listening;
+     * each handler hears {@link ConnectionHandler#onDrain}, and {@link Connection#draining()} is true from then on.
+     * {@link #awaitDrained} waits for the last connection; {@link #close()} then resets what is still open.
      */
     public synchronized void drain() {
         if (draining || closed) {
@@ -245,10 +261,7 @@ public final class Kit implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until no connection is open, at most {@code timeoutMs}, or until another thread closes the kit; whether
-     * none is open. Any thread.
-     */
+    /** Waits until no connection is open, {@code timeoutMs} passed or the kit closed; whether none is. */
     public boolean awaitDrained(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (openConnections() > 0 && !closed) {
@@ -300,16 +313,9 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * Blocks until {@link #close()} has returned, called by another thread (a shutdown hook, a signal handler, an
-     * admin command): for an application whose main thread has nothing to do but serve. The kit's threads are
-     * not daemons, so a JVM whose kit was started but never closed does not exit.
-     *
-     * <pre>{@code
-     * Kit kit = Kit.builder().port(6380).protocol(new Resp()).build();
-     * Runtime.getRuntime().addShutdownHook(new Thread(kit::close));
-     * kit.start();
-     * kit.await();
-     * }</pre>
+     * Blocks until {@link #close()} has returned, called by another thread (a shutdown hook, a signal handler): for
+     * an application whose main thread has nothing to do but serve (see docs/kit.md). The kit's threads are not
+     * daemons, so a JVM whose kit was started but never closed does not exit.
      *
      * @throws InterruptedException if the waiting thread is interrupted
      */

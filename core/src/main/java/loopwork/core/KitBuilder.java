@@ -55,6 +55,9 @@ public final class KitBuilder {
     private long queueTimeoutMs = DEFAULT_QUEUE_TIMEOUT_MS;
     private PrintStream log;
     private Protocol protocol;
+    // Who owns the port: see reusePort and inheritListeners.
+    private boolean reusePort;
+    private InheritedListeners inherited = InheritedListeners.none();
 
     KitBuilder() {
     }
@@ -198,6 +201,26 @@ public final class KitBuilder {
         return this;
     }
 
+    /**
+     * Whether to join sockets that already listen on the address (SO_REUSEPORT, sharing the connections with
+     * them, as instances run side by side do). False by default: {@link Kit#start()} then fails with a
+     * {@link java.net.BindException} if any socket listens there already, whatever its options, so that a port
+     * is never shared by accident. The kit's own loops share it either way.
+     */
+    public KitBuilder reusePort(boolean value) {
+        reusePort = value;
+        return this;
+    }
+
+    /**
+     * Serve these listening sockets instead of binding the host and port (socket activation, a take-over):
+     * see {@link InheritedListeners}. The kit gets at least as many accept loops as sockets. Epoll only.
+     */
+    public KitBuilder inheritListeners(InheritedListeners value) {
+        inherited = value;
+        return this;
+    }
+
     /** The protocol the kit serves; required. */
     public KitBuilder protocol(Protocol value) {
         protocol = value;
@@ -209,7 +232,11 @@ public final class KitBuilder {
         check("port", port, 0, MAX_PORT);
         check("acceptThreads", acceptThreads, 1, MAX_ACCEPT_THREADS);
         check("acceptCapacity", acceptCapacity, 1, MAX_ACCEPT_CAPACITY);
-        int workers = workerThreads < 0 ? acceptThreads : workerThreads;
+        if (inherited == null) {
+            throw new IllegalArgumentException("inheritListeners must not be null (InheritedListeners.none())");
+        }
+        int loops = Math.max(acceptThreads, inherited.count()); // every inherited socket gets a loop
+        int workers = workerThreads < 0 ? loops : workerThreads;
         check("workerThreads", workers, 0, MAX_WORKER_THREADS);
         check("taskSlotsPerWorker", taskSlotsPerWorker, MIN_TASK_SLOTS, MAX_TASK_SLOTS);
         if (Integer.bitCount(taskSlotsPerWorker) != 1) {
@@ -234,9 +261,13 @@ public final class KitBuilder {
             throw new IllegalArgumentException("deferAcceptSeconds needs the epoll transport (Java NIO cannot set "
                     + "TCP_DEFER_ACCEPT), not " + transport.label());
         }
-        return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
+        if (!inherited.isEmpty() && transport != Transport.EPOLL) {
+            throw new IllegalArgumentException("inherited listening sockets (" + inherited.origin() + ") need the "
+                    + "epoll transport: Java NIO cannot serve a socket it did not open");
+        }
+        return new KitConfig(host, port, loops, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, handOffLimits, queueTimeoutMs, log);
+                transport, handOffLimits, queueTimeoutMs, log, reusePort, inherited);
     }
 
     /**

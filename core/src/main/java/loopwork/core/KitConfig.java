@@ -26,11 +26,13 @@ import java.io.PrintStream;
  * @param queueTimeoutMs     how long a task or a hand-off may wait for its worker to start it; past that its
  *                           loop takes it back and the handler hears {@link ConnectionHandler#onQueueTimeout}
  * @param log                debug output, or null
+ * @param reusePort          join sockets already listening on the address (SO_REUSEPORT) instead of failing
+ * @param inherited          listening sockets to serve instead of binding host and port; none to bind
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
         int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
         boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs,
-        PrintStream log) {
+        PrintStream log, boolean reusePort, InheritedListeners inherited) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

@@ -104,7 +104,11 @@ class BytesTest {
         ByteBuffer out = ByteBuffer.allocateDirect(64);
         byte[] set = "set".getBytes(StandardCharsets.US_ASCII);
         long sum = 0;
-        for (int round = 0; round < 2; round++) {
+        // A helper that allocates does so on every call: 200,000 calls make every round show it. The JIT's own
+        // one-off work (an on-stack replacement, a recompilation) may land in any round, so the count is the
+        // round with the least, of up to five after the warm-up.
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 6 && least > 0; round++) {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 200_000; i++) {
                 int cr = Bytes.indexOfCrlf(in, 0, in.limit());
@@ -113,10 +117,11 @@ class BytesTest {
                 sum += Bytes.putDecimal(out, 0, sum) + Bytes.parseDecimal(in, 30, 35);
             }
             long bytes = threads.getCurrentThreadAllocatedBytes() - before;
-            if (round == 1) {
-                assertThat(bytes).as("bytes allocated by 200,000 rounds of every helper, warm").isZero();
+            if (round > 0) {
+                least = Math.min(least, bytes);
             }
         }
+        assertThat(least).as("bytes allocated by 200,000 rounds of every helper, warm").isZero();
         assertThat(sum).isNotZero();
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import loopwork.core.HandOffLimits;
 import loopwork.core.HeapBudget;
+import loopwork.core.InheritedListeners;
 import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.KitConfig;
@@ -66,6 +67,12 @@ public final class LoopworkServer implements AutoCloseable {
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
+        return start(s, log, ServerOptions.Listening.DEFAULT, InheritedListeners.none());
+    }
+
+    /** With {@code listening}'s port ownership, serving {@code inherited} sockets if there are any. */
+    static LoopworkServer start(ServerOptions.Settings s, PrintStream log, ServerOptions.Listening listening,
+            InheritedListeners inherited) throws IOException {
         MetricsRoute metrics = new MetricsRoute();
         int slowMs = s.slowDurationMs();
         Route slow = switch (s.slowMode()) {
@@ -90,6 +97,7 @@ public final class LoopworkServer implements AutoCloseable {
         } else {
             builder.deferAcceptSeconds(s.deferAcceptSeconds());
         }
+        builder.reusePort(listening.reusePort()).inheritListeners(inherited);
         Kit kit = builder.build();
         metrics.bind(kit, http, readiness);
         // The admin listener first: /readyz answers "starting" there until the main listener is up.
@@ -174,14 +182,16 @@ public final class LoopworkServer implements AutoCloseable {
         HeapBudget heap = kit.heapBudget();
         long maxHeap = Runtime.getRuntime().maxMemory();
         return String.format(Locale.ROOT,
-                "loopwork listening on %s:%d%n"
+                "loopwork listening on %s:%d%s%n"
                         + "accept threads: %d (one SO_REUSEPORT socket and event loop each), worker threads: %d%s, "
                         + "slow duration: %d ms, transport: %s%s%s%n"
                         + "pool memory: %,d KB per accept thread, %,d KB total "
                         + "(%,d contexts per thread, %d B input + %d B output buffer each; %s); "
                         + "heap: %,d KB at start for mailboxes and task slots, and about %d B per context, made as "
                         + "connections come and kept (%,d KB with every pool full)%s%n",
-                c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
+                c.inherited().isEmpty() ? c.host() : kit.address().getAddress().getHostAddress(), kit.port(),
+                c.inherited().isEmpty() ? "" : " (sockets from " + c.inherited().origin() + ")",
+                c.acceptThreads(), c.workerThreads(),
                 c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
                 c.transport().label(),
                 systemCalls(c),

@@ -3,12 +3,16 @@ package loopwork.server;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import loopwork.core.ControlSocket;
 import loopwork.core.HeapBudget;
 import loopwork.core.HeapTooSmallException;
+import loopwork.core.InheritedListeners;
+import loopwork.core.TakeOver;
 import loopwork.server.log.ServerLog;
 
 import picocli.CommandLine;
@@ -48,6 +52,7 @@ public final class Main {
         commandLine.setDefaultValueProvider(fromEnvironment);
         ServerOptions.Settings settings;
         System.Logger.Level logLevel;
+        ServerOptions.Listening listening;
         try {
             commandLine.parseArgs(args);
             if (commandLine.isUsageHelpRequested()) {
@@ -60,20 +65,21 @@ public final class Main {
             }
             settings = options.resolve();
             logLevel = options.logLevel();
+            listening = options.listening();
         } catch (CommandLine.ParameterException e) {
             return usageError(withRanges(e) + fromEnvironment.source(e.getMessage()), err);
         } catch (OptionError e) {
             return usageError(e.getMessage() + fromEnvironment.source(e.getMessage()), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
-            return Daemon.launch(settings, args, err, out);
+            return Daemon.launch(settings, args, err, out, listening.takeOver() != null);
         }
         ServerLog.configure(logLevel, err);
         for (String name : fromEnvironment.unknown(commandLine.getCommandSpec(), List.of(Daemon.CHILD_ENV))) {
             LOG.log(Level.WARNING, "ignoring the environment variable " + name + ": no option reads it "
                     + "(loopwork --help lists them)");
         }
-        return serve(settings, logLevel);
+        return serve(settings, listening, logLevel, out, err);
     }
 
     /** Picocli's message, plus what each option it names accepts (a missing value names no range itself). */
@@ -88,6 +94,20 @@ public final class Main {
             }
         }
         return message.toString();
+    }
+
+    /** Address in use: which one, and the two deliberate ways to start beside or instead of its owner. */
+    static String addressInUse(BindException e) {
+        return e.getMessage() + ". Another process (or socket) listens there already. To run beside it on "
+                + "purpose, start with --reuse-port (the kernel then spreads connections over both); to replace "
+                + "it without refusing connections, start it with --control-socket PATH and this one with "
+                + "--take-over PATH.";
+    }
+
+    private static void closeQuietly(TakeOver takeOver) {
+        if (takeOver != null) {
+            takeOver.close();
+        }
     }
 
     private static int usageError(String message, PrintStream err) {
@@ -115,14 +135,30 @@ public final class Main {
                 Math.ceilDiv(e.maxHeapBytes(), 1L << 20), xmx, xmx);
     }
 
-    private static int serve(ServerOptions.Settings settings, Level logLevel) {
+    private static int serve(ServerOptions.Settings settings, ServerOptions.Listening listening, Level logLevel,
+            PrintStream out, PrintStream err) {
         LoopworkServer server;
+        TakeOver takeOver = null;
         try {
-            server = LoopworkServer.start(settings, logLevel == Level.DEBUG ? ServerLog.debugStream() : null);
+            InheritedListeners inherited;
+            if (listening.takeOver() != null) {
+                takeOver = TakeOver.connect(listening.takeOver(), ControlSocket.TIMEOUT_MS);
+                inherited = takeOver.listeners();
+            } else {
+                inherited = InheritedListeners.fromSystemd();
+            }
+            server = LoopworkServer.start(settings, logLevel == Level.DEBUG ? ServerLog.debugStream() : null,
+                    listening, inherited);
+        } catch (BindException e) {
+            LOG.log(Level.ERROR, addressInUse(e));
+            closeQuietly(takeOver);
+            return FAILED;
         } catch (HeapTooSmallException e) {
+            closeQuietly(takeOver);
             LOG.log(Level.ERROR, heapTooSmall(e, settings));
             return FAILED;
         } catch (IOException | IllegalArgumentException e) {
+            closeQuietly(takeOver); // before serving: the running server carries on
             LOG.log(Level.ERROR, "cannot start: " + e.getMessage());
             return FAILED;
         }
@@ -138,8 +174,10 @@ public final class Main {
             server.close();
             return FAILED;
         }
+        Restarts restarts = new Restarts();
         // Other ways the JVM ends (SIGHUP, System.exit) still close the server and tidy up.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            restarts.close();
             server.close();
             Daemon.removePidFile(settings);
         }, "loopwork-shutdown"));
@@ -154,6 +192,10 @@ public final class Main {
             return FAILED;
         }
         JvmFigures.loadInBackground(); // once the start-up is over: it needs a quarter second of CPU
+        if (!restarts.begin(takeOver, listening, server, shutdown::takenOver, out, err)) {
+            server.close();
+            return FAILED;
+        }
         try {
             shutdown.drainWhenAsked();
         } catch (InterruptedException e) {

@@ -176,6 +176,39 @@ final class ServerOptions {
     @Option(names = "--log-file", paramLabel = "FILE", description = "output of a daemon (default loopwork.log)")
     Path logFile = Path.of("loopwork.log");
 
+    // ---- who owns the port: joining on purpose, inheriting, taking over (see Listening)
+
+    @Option(names = "--reuse-port",
+            description = "join other sockets already listening on the address (SO_REUSEPORT; the kernel spreads "
+                    + "connections over the instances); without it, starting on an address something listens on "
+                    + "fails")
+    boolean reusePort;
+
+    @Option(names = "--control-socket", paramLabel = "PATH",
+            description = "listen on this Unix socket for a successor started with --take-over PATH, which takes "
+                    + "the listening sockets over; then this server stops (default: none). Put it in a directory "
+                    + "only the server's user can enter")
+    Path controlSocket;
+
+    @Option(names = "--take-over", paramLabel = "PATH",
+            description = "take the listening sockets over from the server whose --control-socket is PATH, "
+                    + "serve them, then let that server stop: a restart that refuses no connection; --host and "
+                    + "--port are then those of the sockets (epoll transport)")
+    Path takeOver;
+
+    /** How the server gets its listening sockets, beside the settings. */
+    record Listening(boolean reusePort, Path controlSocket, Path takeOver) {
+        static final Listening DEFAULT = new Listening(false, null, null);
+    }
+
+    Listening listening() throws OptionError {
+        if (takeOver != null && reusePort) {
+            throw new OptionError("--take-over and --reuse-port exclude each other: a take-over serves the "
+                    + "running server's own sockets");
+        }
+        return new Listening(reusePort, controlSocket, takeOver);
+    }
+
     @Option(names = {"-?", "--help"}, usageHelp = true, description = "print this help and exit")
     boolean help;
 

@@ -59,10 +59,15 @@ final class Shutdown {
                 proxy);
     }
 
+    /** Unready and draining at once, on the thread that was told to stop; the main thread waits for the end. */
+    private void beginDrain() {
+        drainStartNs = System.nanoTime();
+        server.beginDrain();
+    }
+
     private void signalled(String name) {
         if (signals.incrementAndGet() == 1) {
-            drainStartNs = System.nanoTime();
-            server.beginDrain(); // here, not on the main thread: unready the moment the signal comes
+            beginDrain(); // here, not on the main thread: unready the moment the signal comes
             LOG.log(Level.INFO, "SIG{0}: draining: no new connections; what is open finishes within {1} s. Another "
                     + "signal stops at once.", name, drainTimeoutMs / 1000);
             asked.countDown();
@@ -71,6 +76,19 @@ final class Shutdown {
         long open = server.kit().openConnections();
         LOG.log(Level.WARNING, "SIG{0} again: stopping now; {1} connections reset", name, open);
         server.closeNow();
+    }
+
+    /**
+     * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal; a signal
+     * after it stops at once.
+     */
+    void takenOver() {
+        if (signals.incrementAndGet() == 1) {
+            beginDrain();
+            LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
+                    drainTimeoutMs / 1000);
+            asked.countDown();
+        }
     }
 
     /** On the main thread: waits for the first signal, drains, and stops the server. */

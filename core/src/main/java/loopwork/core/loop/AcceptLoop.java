@@ -14,9 +14,10 @@ import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An accept thread: its own SO_REUSEPORT listening socket, its own poller, its pool of contexts, and the
- * connections it accepted, which it serves from accept to close unless it hands them to a worker. Every
- * context comes back to this pool on this thread, whichever thread closed its connection.
+ * An accept thread: its own SO_REUSEPORT listening socket (or a descriptor of an inherited one), its own
+ * poller, its pool of contexts, and the connections it accepted, which it serves from accept to close unless
+ * it hands them to a worker. Every context comes back to this pool on this thread, whichever thread closed
+ * its connection.
  *
  * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #stats()} and post to its mailbox.
@@ -122,12 +123,36 @@ public final class AcceptLoop extends EventLoop {
      */
     public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean adaptive)
             throws IOException {
+        return bind(address, backlog, deferAcceptSeconds, adaptive, false);
+    }
+
+    /** As above; with {@code exclusive}, failing if any socket listens on the address already. */
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean adaptive,
+            boolean exclusive) throws IOException {
+        return listener.bind(address, backlog, deferral(deferAcceptSeconds, adaptive), exclusive);
+    }
+
+    /**
+     * Serves listening socket {@code fd}, inherited or taken over, instead of binding one; it is this loop's
+     * from now on, closed with it. Deferring as {@link #bind} does.
+     */
+    public InetSocketAddress adopt(int fd, int deferAcceptSeconds, boolean adaptive) throws IOException {
+        return listener.adopt(fd, deferral(deferAcceptSeconds, adaptive));
+    }
+
+    /** The listening socket's descriptor, to pass on; -1 where there is none (see {@link Listener#descriptor}). */
+    public int listenerDescriptor() {
+        return listener.descriptor();
+    }
+
+    /** Sets deferring up: the seconds the listener starts with (0 when this loop decides as it goes). */
+    private int deferral(int deferAcceptSeconds, boolean adaptive) {
         if (adaptive && deferAcceptSeconds > 0) {
             deferral = new AcceptDeferral(listener, deferAcceptSeconds, stats.deferringAccept);
-            return listener.bind(address, backlog, 0);
+            return 0;
         }
         stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
-        return listener.bind(address, backlog, deferAcceptSeconds);
+        return deferAcceptSeconds;
     }
 
     @Override
