@@ -26,10 +26,15 @@ final class KeyCommands {
 
     private final RespProtocol protocol;
     private final Replies replies;
+    /** Where the loop runs a key's operation itself, when it owns the keys; null when the workers do. */
+    private final LocalPayload local;
+    private final KeyTask task;
 
     KeyCommands(RespProtocol protocol, Replies replies) {
         this.protocol = protocol;
         this.replies = replies;
+        local = protocol.loopOwnsKeys() ? new LocalPayload() : null;
+        task = new KeyTask(protocol);
     }
 
     /** Sets command {@code code} up in {@code s}, or answers an error for it; whether it is under way. */
@@ -118,8 +123,9 @@ final class KeyCommands {
     }
 
     /**
-     * The next step of the command under way: a task for its next key (false: wait for it), or, all done, its
-     * last answer, consuming it (true: go on with the next command).
+     * The next step of the command under way: its next key's operation, run here when the loop owns the keys
+     * (true: go on), else a task to the key's worker (false: wait for it); or, all done, its last answer,
+     * consuming it (true: go on with the next command).
      */
     boolean step(Connection c, Session s, ByteBuffer in, int base) {
         if (s.step == s.steps) {
@@ -175,7 +181,7 @@ final class KeyCommands {
         int hash = hash(s.stage, keyLength);
         int worker = key < 0 ? s.step : protocol.shards() == 1 ? 0 : Integer.remainderUnsigned(hash * 0x9E3779B9,
                 protocol.shards());
-        TaskPayload p = c.tryClaimTask(protocol.keyTask(), worker);
+        TaskPayload p = local != null ? local.clear() : c.tryClaimTask(protocol.keyTask(), worker);
         if (p == null) {
             c.setTimer(RETRY_MS); // that worker's slots are all taken: the timer shows the input again
             return false;
@@ -190,6 +196,11 @@ final class KeyCommands {
         p.putInt(KeyTask.FLAGS, s.flags);
         p.putLong(KeyTask.ARGUMENT, s.argument);
         p.putLong(KeyTask.NOW_MS, c.nowMs());
+        if (local != null) {
+            task.run(p);
+            done(c, s, p);
+            return true;
+        }
         c.commitTask();
         return false;
     }

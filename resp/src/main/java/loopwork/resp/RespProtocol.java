@@ -27,17 +27,25 @@ public final class RespProtocol implements Protocol {
     private static final byte[] INFO = info();
 
     private final RespLimits limits;
+    private final boolean keysOnWorkers;
     /** Each accept loop's sessions, by connection id: where a worker's task finds the stage of its connection. */
     private final Session[][] sessions = new Session[KitBuilder.MAX_ACCEPT_THREADS][];
     private Shard[] shards;
     private int keyTask;
 
+    /** Keys on the accept loop: for a kit of one accept loop. */
     public RespProtocol() {
-        this(RespLimits.DEFAULTS);
+        this(RespLimits.DEFAULTS, false);
     }
 
-    public RespProtocol(RespLimits limits) {
+    /**
+     * @param keysOnWorkers false: the one accept loop owns the keys and runs every command itself (the kit must
+     *                      have one accept loop); true: each worker owns a shard of them, and each key's operation
+     *                      is a task on its worker (any number of accept loops)
+     */
+    public RespProtocol(RespLimits limits, boolean keysOnWorkers) {
         this.limits = limits;
+        this.keysOnWorkers = keysOnWorkers;
     }
 
     @Override
@@ -64,15 +72,16 @@ public final class RespProtocol implements Protocol {
     @Override
     public ConnectionHandler newHandler(LoopInfo loop, CounterRegistry counters) {
         if (shards == null) {
-            shards = new Shard[Math.max(1, loop.workers())]; // with no workers tasks run on the loop: one shard
+            // With no workers, tasks run on the loop: one shard, as when the loop owns the keys.
+            shards = new Shard[keysOnWorkers ? Math.max(1, loop.workers()) : 1];
             for (int i = 0; i < shards.length; i++) {
                 shards[i] = new Shard(limits.initialKeysPerShard());
             }
         }
         if (loop.role() == LoopInfo.Role.ACCEPT_LOOP) {
-            if (loop.workers() == 0 && loop.index() > 0) {
-                throw new IllegalArgumentException("RESP with no workers runs its tasks on the loops: it needs one "
-                        + "accept loop, or the key space would have an owner per loop");
+            if ((!keysOnWorkers || loop.workers() == 0) && loop.index() > 0) {
+                throw new IllegalArgumentException("RESP with its keys on the accept loop (or no workers) needs one "
+                        + "accept loop, or the keys would have an owner per loop: keep the keys on the workers");
             }
             sessions[loop.index()] = new Session[loop.capacity()];
         }
@@ -82,6 +91,10 @@ public final class RespProtocol implements Protocol {
             };
         }
         return new RespHandler(this, loop, counters.counter("resp.commands"), counters.counter("resp.errors"));
+    }
+
+    boolean loopOwnsKeys() {
+        return !keysOnWorkers;
     }
 
     int keyTask() {

@@ -15,15 +15,21 @@ import org.junit.jupiter.api.Test;
 /**
  * The protocol stepped on a {@link ManualKit} (no threads, a clock moved by hand), in the style of Undertow's
  * parser tests: every command, each request split at every byte boundary, pipelined, inline, and hostile input.
- * Two workers, so keys live in two shards; every test ends with every pool full.
+ * Two workers, so keys live in two shards (and, in {@link RespLoopKeysSteppedTest}, on the accept loop); every
+ * test ends with every pool full.
  */
 class RespSteppedTest {
 
     private ManualKit kit;
 
+    /** Whether the keys live on the workers, two shards here; {@link RespLoopKeysSteppedTest} says no. */
+    boolean keysOnWorkers() {
+        return true;
+    }
+
     private ManualKit kit(int inputBytes) throws IOException {
         kit = Kit.builder().acceptThreads(1).acceptCapacity(8).workerThreads(2).inputBufferBytes(inputBytes)
-                .outputBufferBytes(4096).protocol(new RespProtocol(new RespLimits(16, 4))).buildManual();
+                .outputBufferBytes(4096).protocol(new RespProtocol(new RespLimits(16, 4), keysOnWorkers())).buildManual();
         return kit;
     }
 
