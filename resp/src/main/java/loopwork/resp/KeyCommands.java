@@ -181,7 +181,7 @@ final class KeyCommands {
         int hash = hash(s.stage, keyLength);
         int worker = key < 0 ? s.step : protocol.shards() == 1 ? 0 : Integer.remainderUnsigned(hash * 0x9E3779B9,
                 protocol.shards());
-        TaskPayload p = local != null ? local.clear() : c.tryClaimTask(protocol.keyTask(), worker);
+        TaskPayload p = local != null ? local : c.tryClaimTask(protocol.keyTask(), worker); // every field is set
         if (p == null) {
             c.setTimer(RETRY_MS); // that worker's slots are all taken: the timer shows the input again
             return false;
@@ -194,6 +194,7 @@ final class KeyCommands {
         p.putInt(KeyTask.VALUE_LENGTH, valueLength);
         p.putInt(KeyTask.HASH, hash);
         p.putInt(KeyTask.FLAGS, s.flags);
+        p.putInt(KeyTask.STATUS, 0);
         p.putLong(KeyTask.ARGUMENT, s.argument);
         p.putLong(KeyTask.NOW_MS, c.nowMs());
         if (local != null) {

@@ -14,14 +14,6 @@ final class LocalPayload implements TaskPayload {
 
     private final ByteBuffer bytes = ByteBuffer.allocate(CAPACITY);
 
-    /** Zeroed, as a claimed slot's payload is. */
-    LocalPayload clear() {
-        for (int i = 0; i < CAPACITY; i += Long.BYTES) {
-            bytes.putLong(i, 0);
-        }
-        return this;
-    }
-
     @Override
     public long getLong(int offset) {
         return bytes.getLong(offset);

@@ -67,22 +67,28 @@ final class Replies {
         written(connection.write(scratch, 0, end + 2));
     }
 
-    /** The bulk string in {@code session}'s stage, {@code length} bytes: after the stage's last use, or sent. */
+    /**
+     * The bulk string in {@code session}'s stage at {@link Session#VALUE_AT}, {@code length} bytes: its header put
+     * just before it and its CRLF just after, so that it goes out in one piece, copied into the output when it
+     * fits there, else sent from the stage as the socket drains.
+     */
     void bulk(Connection connection, Session session, int length) {
-        number(connection, '$', length);
-        if (length + 2 <= outputCapacity && connection.canWrite(length + 2)) {
-            written(connection.write(session.stage, 0, length));
-            written(connection.write(CRLF));
+        int start = Session.VALUE_AT - 3 - Bytes.decimalLength(length);
+        ByteBuffer stage = session.stageBuffer;
+        stage.put(start, (byte) '$');
+        Bytes.putDecimal(stage, start + 1, length);
+        stage.put(Session.VALUE_AT - 2, CRLF).put(Session.VALUE_AT + length, CRLF);
+        int total = Session.VALUE_AT + length + 2 - start;
+        if (total <= outputCapacity && connection.canWrite(total)) {
+            written(connection.write(stage, start, total));
         } else {
-            session.stage[length] = '\r'; // the stage has room for it: Session.stage
-            session.stage[length + 1] = '\n';
-            written(connection.send(session.stageBuffer, 0, length + 2));
+            written(connection.send(stage, start, total));
         }
     }
 
     /** The bulk string {@code [from, to)} of {@code in}, through the stage: an argument may outgrow the output. */
     void bulk(Connection connection, Session session, ByteBuffer in, int from, int to) {
-        session.stage(in, from, to - from, 0);
+        session.stage(in, from, to - from, Session.VALUE_AT);
         bulk(connection, session, to - from);
     }
 

@@ -16,13 +16,15 @@ final class Session {
     /** No command under way. */
     static final int IDLE = -1;
     private static final int FIRST_STAGE_BYTES = 256;
+    /** Where a value to answer lies in the stage: after room for its bulk header ("$", a length, CRLF). */
+    static final int VALUE_AT = 1 + 19 + 2;
 
     final Request request;
     /** Where {@link #attach} put it: its place in {@link RespProtocol}'s table, which tasks find it by. */
     final int loop;
     final int id;
     private final int maxStage;
-    /** The stage, with room for 2 bytes after the longest value it holds (a bulk string's CRLF). */
+    /** The stage, with room for 2 bytes after what it holds (a bulk string's CRLF). */
     byte[] stage = new byte[FIRST_STAGE_BYTES];
     /** The stage as a buffer, for {@link loopwork.core.Connection#send}. */
     ByteBuffer stageBuffer = ByteBuffer.wrap(stage);
@@ -42,7 +44,7 @@ final class Session {
         request = new Request(maxArguments, inputCapacity, tooLarge);
         this.loop = loop;
         this.id = id;
-        maxStage = inputCapacity + 2;
+        maxStage = VALUE_AT + inputCapacity + 2;
     }
 
     /** Copies {@code length} bytes of {@code in} from {@code from} to the stage at {@code at}, growing it first. */

@@ -79,14 +79,14 @@ final class Shard {
         size--;
     }
 
-    /** GET: copies the value into the stage; its length, or -1 when there is no such key. */
+    /** GET: copies the value into the stage, at {@link Session#VALUE_AT}; its length, or -1 for no such key. */
     int get(Session session, int keyLength, int hash, long nowMs) {
         Entry e = find(session.stage, keyLength, hash, nowMs);
         if (e == null) {
             return -1;
         }
-        session.ensureStage(e.length);
-        System.arraycopy(e.value, 0, session.stage, 0, e.length);
+        session.ensureStage(Session.VALUE_AT + e.length);
+        System.arraycopy(e.value, 0, session.stage, Session.VALUE_AT, e.length);
         return e.length;
     }
 
