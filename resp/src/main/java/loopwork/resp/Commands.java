@@ -68,6 +68,11 @@ final class Commands {
         return UNKNOWN;
     }
 
+    /** Whether the command works on keys ({@link KeyCommands}): GET, SET, and DEL to FLUSHDB. */
+    static boolean onKeys(int code) {
+        return code <= SET || code >= DEL && code <= FLUSHDB;
+    }
+
     /** Whether {@code arguments} (the name included) suit the command. */
     static boolean arityFits(int code, int arguments) {
         int arity = ARITY[code];

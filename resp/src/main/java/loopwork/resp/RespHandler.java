@@ -102,7 +102,7 @@ final class RespHandler implements ConnectionHandler {
         } else if (!Commands.arityFits(code, r.count) || (code == Commands.PING && r.count > 2)) {
             errors.increment();
             Replies.write(c, Commands.arityError(code));
-        } else if (code <= Commands.SET || code >= Commands.DEL && code <= Commands.FLUSHDB) {
+        } else if (Commands.onKeys(code)) {
             if (keys.start(c, s, in, base, code)) {
                 return true; // under way: consumed when done
             }

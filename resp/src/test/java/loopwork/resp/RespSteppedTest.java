@@ -284,6 +284,26 @@ class RespSteppedTest {
         assertThat(exchange(kit, two, resp("DBSIZE"))).isEqualTo(":20\r\n");
     }
 
+    /** A worker with no free slot refuses a claim: the command waits (a 1 ms timer) and runs, never dropped. */
+    @Test
+    void aRefusedClaimIsRetried() throws IOException {
+        kit = Kit.builder().acceptThreads(1).acceptCapacity(8).workerThreads(1).taskSlotsPerWorker(2)
+                .protocol(new RespProtocol(new RespLimits(16, 4), keysOnWorkers())).buildManual();
+        ManualClient[] clients = new ManualClient[6];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = kit.connect();
+            clients[i].send(resp("INCR", "n"));
+        }
+        kit.runUntilIdle();
+        kit.advanceMs(10);
+        StringBuilder answers = new StringBuilder();
+        for (ManualClient client : clients) {
+            answers.append(client.receivedAscii());
+            client.reset();
+        }
+        assertThat(answers.toString().split("\r\n")).containsExactlyInAnyOrder(":1", ":2", ":3", ":4", ":5", ":6");
+    }
+
     @Test
     void theMillisecondsOfDebugSleep() {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap("1 0.25 .5 2.001 x 1.2345 -1".getBytes(StandardCharsets.US_ASCII));
