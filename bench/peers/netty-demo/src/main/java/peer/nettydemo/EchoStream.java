@@ -1,7 +1,5 @@
 package peer.nettydemo;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -14,8 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The streaming echo of {@code POST /test/echo} on one connection: the answer's head goes out as soon as the
@@ -32,9 +28,6 @@ import java.nio.charset.StandardCharsets;
 final class EchoStream {
 
     private static final CharSequence OCTET_STREAM = HttpHeaderValues.APPLICATION_OCTET_STREAM;
-    /** Written past the encoder, as it is not a response of the request/response pair the encoder tracks. */
-    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.directBuffer(25)
-            .writeBytes("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
     private final long maxBody;
     private boolean active;
@@ -67,7 +60,7 @@ final class EchoStream {
             return false;
         }
         if (HttpUtil.is100ContinueExpected(req)) {
-            raw.write(CONTINUE.duplicate(), raw.voidPromise());
+            raw.write(RawAnswers.continueAnswer(), raw.voidPromise()); // past the encoder: not the final answer
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         HttpHeaders headers = head.headers();
