@@ -1,73 +1,66 @@
 package loopwork.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingConnection;
-import loopwork.core.Bytes;
 import loopwork.core.Connection;
 import loopwork.core.TaskPayload;
 
 /**
- * The HTTP state of one connection and the request being answered on it: what the parser found, and the
- * ways to answer. One per context of a loop's pool, made when the context first opens and reused for every
- * later request and connection of that context.
+ * The HTTP state of one connection and the request being answered on it ({@link HttpRequest}: what the parser
+ * found), and the ways to answer: at once, or after a task, on a worker's loop, from a timer, or from blocking
+ * code after a hand-off. One per context of a loop's pool, made when the context first opens and reused for
+ * every later request and connection of that context.
+ *
+ * <pre>{@code
+ * routes.get("/items/{id}", ex -> {
+ *     long id = ex.pathParamNumber("id");                 // -1 when not a number
+ *     if (id < 0) { ex.respond(404); return; }
+ *     ex.addHeader("Cache-Control", "no-store").respond(200, "text/plain", ITEMS[(int) id]);
+ * });
+ * }</pre>
+ *
+ * <p>Each request gets one answer: a second throws. A route that returns without answering and without
+ * anything in flight (a task, a move, a hand-off, a timer, a body taken in pieces, a streamed answer) gets a 500
+ * sent for it. A HEAD request gets the head only, with the length the GET would have.
  *
  * <p>Not thread-safe: owned by the thread serving its connection (its loop, or a worker it was handed
  * or moved to), and handed over with it. Its methods that act assert {@link Connection#inServingThread()}.
  */
-public final class HttpExchange {
+public final class HttpExchange extends HttpRequest {
 
-    /** Answers up to this size are written at once; larger ones in chunks of it, as the peer reads. */
+    /** Answers up to this size are written at once; larger pre-encoded ones in pieces, as the peer reads. */
     static final int WRITE_CHUNK = 256;
-    /** {@link #busyWith} while a large answer is written. */
-    static final Route WRITING_LARGE = new Route() {
-        @Override
-        public String path() {
-            return "";
-        }
-
-        @Override
-        public void onRequest(HttpExchange exchange) {
-            throw new IllegalStateException("not a route");
-        }
+    /** {@link #busyWith} while an answer is still being sent. */
+    static final Route WRITING_LARGE = exchange -> {
+        throw new IllegalStateException("not a route");
     };
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
-    static final int TE_NONE = 0;
-    static final int TE_CHUNKED = 1;
-    static final int TE_UNSUPPORTED = 2;
-    static final int EXPECT_NONE = 0;
-    static final int EXPECT_CONTINUE = 1;
-    static final int EXPECT_OTHER = 2;
-
-    static final int GET = 1;
-    static final int HEAD = 2;
-    static final int OTHER = 3;
-
-    /** The counters and Date line of the thread serving the connection now; switched when it moves. */
+    /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
     HttpDate date;
+    BodyBuffers bodies;
+    HttpLimits limits;
     Connection connection;
-
-    // The request, as parsed.
-    int method;
-    int versionMinor;
-    boolean closeRequested;
-    boolean keepAliveRequested;
-    long contentLength;
-    int transferEncoding;
-    int expect;
-    int hostHeaders;
-    /** Where the request's head ends in the input during {@link Route#onRequest}; -1 after. */
-    int headEnd = -1;
-    /** Where the path starts and ends in the input; valid only during {@link Route#onRequest}. */
-    int pathStart;
-    int pathEnd;
-    private ByteBuffer input;
+    /** The buffer onData shows during its call, null outside: a body lying there must be copied to be held. */
+    ByteBuffer shown;
 
     // Progress of the connection.
     long bodyToSkip;
     final ChunkedBody chunked = new ChunkedBody();
+    /** The body buffer a whole body is gathered in, -1 when none; and how much of the body is in. */
+    int bodySlot = -1;
+    long gathered;
+    /** The route taking this request's body in pieces, null when none. */
+    Route bodyRoute;
+    /** The request waits, unconsumed, for the rest of a whole body that fits the input with its head. */
+    boolean waitingBody;
+    /** The route called for the request, which a streamed answer's onWritable goes to. */
+    Route current;
     /** Which timeout the connection's timer stands for when no route owns it. */
     int timeout;
     /** A request head has started arriving and its header timeout runs. */
@@ -75,8 +68,6 @@ public final class HttpExchange {
     boolean responded;
     /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
     Route busyWith;
-    /** The index of the request's route ({@link Routes#match}), -1 before it is routed and once answered. */
-    int route = -1;
     /**
      * When the request's head was parsed, by the loop's clock as read once per cycle ({@link Connection#nowNs()}),
      * not by a clock read of its own: one costs 2% of a keep-alive load where the clock is slow to read.
@@ -84,59 +75,51 @@ public final class HttpExchange {
     long startNs;
     private long note;
     private boolean claimOpen;
-    /** A large answer being written in chunks (an operations endpoint's), or null. */
-    private byte[] large;
-    private int largeWritten;
-    private boolean largeKeepAlive;
+    final PendingAnswer pending = new PendingAnswer();
+    /** A streamed answer: -2 when none, -1 chunked, else the bytes still owed. */
+    private long streamLeft = -2;
+    private HttpBodyStream stream;
 
     HttpExchange(HttpStats stats) {
         this.stats = stats;
     }
 
-    /** Resets the request fields before the next one is parsed. */
-    void startRequest(ByteBuffer in) {
-        input = in;
-        headEnd = -1;
-        method = OTHER;
-        versionMinor = 1;
-        closeRequested = false;
-        keepAliveRequested = false;
-        contentLength = -1;
-        transferEncoding = TE_NONE;
-        expect = EXPECT_NONE;
-        hostHeaders = 0;
-        pathStart = 0;
-        pathEnd = 0;
+    @Override
+    void startRequest(ByteBuffer in, int start) {
+        super.startRequest(in, start);
         responded = false;
-        route = -1;
     }
 
     /** Forgets everything when the connection closes. */
     void reset() {
         connection = null;
         input = null;
+        shown = null;
         bodyToSkip = 0;
         chunked.reset();
+        releaseBody();
+        bodyRoute = null;
+        waitingBody = false;
         headStarted = false;
         responded = false; // the next connection's first answer (a 408, say) may come before any request
         route = -1;
         busyWith = null;
         claimOpen = false;
-        large = null;
+        pending.clear();
+        streamLeft = -2;
+    }
+
+    /** Gives back the body buffer the request's body was gathered in, if any. */
+    void releaseBody() {
+        if (bodySlot >= 0) {
+            bodies.release(bodySlot);
+            bodySlot = -1;
+        }
+        bodyIn = null;
     }
 
     public Connection connection() {
         return connection;
-    }
-
-    /** Whether this is a HEAD request: answers carry headers only. */
-    public boolean isHead() {
-        return method == HEAD;
-    }
-
-    /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
-    public int versionMinor() {
-        return versionMinor;
     }
 
     /**
@@ -151,8 +134,8 @@ public final class HttpExchange {
     /** Whether bytes beyond this request (and its body) have arrived: a pipelined request, whole or begun. */
     private boolean moreRequests() {
         // In the route's call the input shows this head, not consumed yet; later, only what the connection kept.
-        long more = headEnd >= 0 ? input.limit() - headEnd : connection.unconsumedInput();
-        return chunked.isActive() || more > bodyToSkip;
+        long more = headEnd >= 0 && input == shown ? input.limit() - headEnd : connection.unconsumedInput();
+        return chunked.isActive() || bodyRoute != null || more > bodyToSkip;
     }
 
     /**
@@ -160,61 +143,8 @@ public final class HttpExchange {
      * closes it then.
      */
     boolean betweenRequests() {
-        return busyWith == null && !headStarted && bodyToSkip == 0 && !chunked.isActive();
-    }
-
-    /** Whether the request path (without query) equals {@code path}; valid during {@link Route#onRequest}. */
-    public boolean pathEquals(byte[] path) {
-        if (pathEnd - pathStart != path.length) {
-            return false;
-        }
-        for (int i = 0; i < path.length; i++) {
-            if (input.get(pathStart + i) != path[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The value of query parameter {@code name} as a non-negative whole number, -1 when it is absent or not
-     * a number; valid during {@link Route#onRequest}.
-     */
-    public long queryNumber(byte[] name) {
-        int i = pathEnd;
-        int end = input.limit();
-        while (i < end && input.get(i) != ' ') {
-            i++; // the target ends at the space before the version
-        }
-        end = i;
-        i = pathEnd + 1;
-        while (i < end) {
-            int keyEnd = i;
-            while (keyEnd < end && input.get(keyEnd) != '=' && input.get(keyEnd) != '&') {
-                keyEnd++;
-            }
-            boolean match = keyEnd - i == name.length;
-            for (int k = 0; match && k < name.length; k++) {
-                match = input.get(i + k) == name[k];
-            }
-            int valueEnd = keyEnd;
-            while (valueEnd < end && input.get(valueEnd) != '&') {
-                valueEnd++;
-            }
-            if (match && keyEnd < end && input.get(keyEnd) == '=') {
-                return number(keyEnd + 1, valueEnd);
-            }
-            i = valueEnd + 1;
-        }
-        return -1;
-    }
-
-    private long number(int start, int end) {
-        if (end - start > 18) {
-            return -1;
-        }
-        long value = Bytes.parseDecimal(input, start, end);
-        return value < 0 ? -1 : value; // a sign is not a digit here, and INVALID is negative
+        return busyWith == null && !headStarted && bodyToSkip == 0 && !chunked.isActive() && bodySlot < 0
+                && !waitingBody;
     }
 
     /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */
@@ -233,6 +163,22 @@ public final class HttpExchange {
                 + " connection " + connection.id() + " now";
     }
 
+    /**
+     * Adds a header line to the answer the route gives in this call.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds CR, LF, NUL or
+     *         another control but tab: nothing is sent
+     */
+    public HttpExchange addHeader(CharSequence name, CharSequence value) {
+        assert connection.inServingThread() : notServing("addHeader");
+        if (scratch.headersOf != this) {
+            scratch.headersOf = this;
+            scratch.headers.clear();
+        }
+        AnswerHead.add(scratch.headers, name, value);
+        return this;
+    }
+
     /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
     public void respond(HttpResponse response) {
         respond(response, keepAlive());
@@ -243,6 +189,30 @@ public final class HttpExchange {
         respond(new HttpResponse(status, reason, "", contentType, body));
     }
 
+    /** Answers {@code status} with no body. */
+    public void respond(int status) {
+        answer(status, null, null, null, 0, 0);
+    }
+
+    /** Answers with {@code body}, which must not change until the answer is sent (the route's call, usually). */
+    public void respond(int status, CharSequence contentType, byte[] body) {
+        answer(status, contentType, null, body, 0, body.length);
+    }
+
+    /** Answers with the bytes of a view: a part of the request (its body, say), or a region of the route's. */
+    public void respond(int status, CharSequence contentType, ByteView body) {
+        answer(status, contentType, body.buffer(), null, body.offset(), body.length());
+    }
+
+    /**
+     * Answers with {@code length} bytes of {@code body} from {@code offset}, of any size: what does not fit the
+     * output now is sent as the peer reads, copied once, so its bytes must not change until the next request
+     * is routed (a read-only buffer shared by every connection, say).
+     */
+    public void respond(int status, CharSequence contentType, ByteBuffer body, int offset, int length) {
+        answer(status, contentType, body, null, offset, length);
+    }
+
     void respond(HttpResponse response, boolean keepAlive) {
         assert connection.inServingThread() : notServing("respond");
         answering(response.status());
@@ -250,7 +220,7 @@ public final class HttpExchange {
         int form = form(keepAlive);
         byte[] head = response.head(form);
         byte[] dateLine = date.line(connection.nowMs());
-        int tailLength = response.tailLength(method == HEAD);
+        int tailLength = response.tailLength(isHead());
         if (head.length + HttpDate.LENGTH + tailLength <= WRITE_CHUNK) {
             // Room for WRITE_CHUNK bytes was checked before the request was taken: these cannot fail.
             if (!connection.write(head) || !connection.write(dateLine) || !connection.write(response.tail(), 0, tailLength)) {
@@ -261,12 +231,195 @@ public final class HttpExchange {
             }
             return;
         }
-        // Larger than what the output buffer guarantees: send it in chunks as the peer reads.
-        large = response.joined(form, dateLine, method == HEAD);
-        largeWritten = 0;
-        largeKeepAlive = keepAlive;
+        // Larger than what the output buffer guarantees: send it in pieces as the peer reads.
+        byte[] all = response.joined(form, dateLine, isHead());
+        pending.array(all, 0, all.length);
+        finishLater(keepAlive);
+    }
+
+    private void answer(int status, CharSequence type, ByteBuffer buffer, byte[] array, int offset, int length) {
+        assert connection.inServingThread() : notServing("respond");
+        if (buffer != null) {
+            java.util.Objects.checkFromIndexSize(offset, length, buffer.limit());
+        }
+        boolean keepAlive = keepAlive();
+        ByteBuffer head = scratch.head;
+        encodeHead(status, type, length, keepAlive);
+        answering(status);
+        busyWith = null;
+        int body = isHead() ? 0 : length;
+        int headLength = head.position();
+        if (fits(headLength + body)) {
+            connection.write(head, 0, headLength);
+            if (body > 0 && !(array != null ? connection.write(array, offset, body) : connection.write(buffer, offset, body))) {
+                throw new IllegalStateException("room was checked"); // not reached
+            }
+            if (!keepAlive) {
+                connection.closeAfterWrite();
+            }
+            return;
+        }
+        // Not all at once: the head (and a body lying where it may move) copied to a body buffer, unless it fits.
+        boolean holdable = body == 0 || array != null || buffer != shown;
+        if (holdable && fits(headLength)) {
+            connection.write(head, 0, headLength);
+        } else {
+            int copy = headLength + (holdable ? 0 : body);
+            int slot = copy <= bodies.bytes() ? bodies.claim() : -1;
+            if (slot < 0) {
+                stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
+                connection.close();
+                return;
+            }
+            ByteBuffer copyTo = bodies.buffer(slot).clear();
+            copyTo.put(0, head, 0, headLength);
+            if (!holdable) {
+                copyTo.put(headLength, buffer, offset, body);
+            }
+            pending.copied(bodies, slot, copy);
+        }
+        if (holdable && body > 0) {
+            if (array != null) {
+                pending.array(array, offset, body);
+            } else {
+                pending.region(buffer, offset, body);
+            }
+        }
+        finishLater(keepAlive);
+    }
+
+    /** Whether {@code length} bytes fit the output now (never when they are more than it holds). */
+    private boolean fits(int length) {
+        return length <= scratch.outputCapacity && connection.canWrite(length);
+    }
+
+    private void encodeHead(int status, CharSequence type, long length, boolean keepAlive) {
+        ByteBuffer headers = scratch.headers;
+        if (scratch.headersOf != this) {
+            headers.clear(); // set for another exchange's answer, which was never given
+        }
+        scratch.headersOf = null;
+        AnswerHead.encode(scratch.head, status, type, length, form(keepAlive), date.line(connection.nowMs()), headers);
+        headers.clear();
+    }
+
+    /** The answer goes out as the peer reads: nothing after it is answered before. */
+    private void finishLater(boolean keepAlive) {
+        pending.keepAlive = keepAlive;
         busyWith = WRITING_LARGE;
         continueLarge();
+    }
+
+    /** Sends more of an answer; true when it is all out and the exchange is free again. */
+    boolean continueLarge() {
+        if (!pending.proceed(connection)) {
+            return false; // onSent or onWritable comes when the peer has read
+        }
+        busyWith = null;
+        if (!pending.keepAlive) {
+            connection.closeAfterWrite();
+        }
+        return true;
+    }
+
+    /**
+     * Starts an answer whose body the route writes in pieces ({@link #writeBody}, then {@link #endBody}):
+     * {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's connection closes after it).
+     * The head must fit the output now ({@link Connection#canWrite}), as it does when the route is called.
+     *
+     * @return false, with nothing sent, when the head does not fit the output now
+     */
+    public boolean beginBody(int status, CharSequence contentType, long length) {
+        assert connection.inServingThread() : notServing("beginBody");
+        boolean chunked = length < 0;
+        boolean keepAlive = keepAlive() && !(chunked && versionMinor == 0);
+        encodeHead(status, contentType, chunked && versionMinor == 0 ? -2 : length, keepAlive);
+        if (!fits(scratch.head.position())) {
+            return false;
+        }
+        connection.write(scratch.head, 0, scratch.head.position());
+        answering(status);
+        busyWith = WRITING_LARGE;
+        pending.keepAlive = keepAlive;
+        streamLeft = isHead() ? 0 : !chunked ? length : versionMinor > 0 ? -1 : -3; // -3: until the close
+        return true;
+    }
+
+    /**
+     * Writes a piece of a body begun with {@link #beginBody} (as a chunk, if chunked), copying it into the output.
+     *
+     * @return false, with nothing written, when the output has no room for it now: {@link Route#onWritable}
+     *         follows when it has
+     */
+    public boolean writeBody(ByteBuffer src, int offset, int length) {
+        assert connection.inServingThread() : notServing("writeBody");
+        if (streamLeft == -2) {
+            throw new IllegalStateException("no body begun");
+        }
+        if (isHead() || length == 0) {
+            return true;
+        }
+        if (streamLeft >= 0 && length > streamLeft) {
+            throw new IllegalStateException("more body than the length announced");
+        }
+        ByteBuffer frame = scratch.head.clear();
+        int frameLength = streamLeft == -1 ? hex(frame, length) : 0;
+        int needed = frameLength + length + (streamLeft == -1 ? 2 : 0);
+        if (needed > scratch.outputCapacity) {
+            throw new IllegalArgumentException("a piece of " + length + " bytes can never fit the output buffer of "
+                    + scratch.outputCapacity + " bytes: write it in smaller pieces");
+        }
+        if (!connection.canWrite(needed)) {
+            return false;
+        }
+        connection.write(frame, 0, frameLength);
+        connection.write(src, offset, length);
+        if (streamLeft == -1) {
+            connection.write(CRLF);
+        } else if (streamLeft > 0) {
+            streamLeft -= length;
+        }
+        return true;
+    }
+
+    /** As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view. */
+    public boolean writeBody(ByteView piece) {
+        return writeBody(piece.buffer(), piece.offset(), piece.length());
+    }
+
+    /**
+     * Ends a body begun with {@link #beginBody}: the last chunk, if chunked.
+     *
+     * @return false when the output has no room for the last chunk now: call again from {@link Route#onWritable}
+     */
+    public boolean endBody() {
+        assert connection.inServingThread() : notServing("endBody");
+        if (streamLeft > 0) {
+            throw new IllegalStateException(streamLeft + " bytes of body announced and not written");
+        }
+        if (streamLeft == -1 && !connection.write(LAST_CHUNK)) {
+            return false;
+        }
+        streamLeft = -2;
+        busyWith = null;
+        if (!pending.keepAlive) {
+            connection.closeAfterWrite();
+        }
+        return true;
+    }
+
+    /** Whether a streamed answer is being written: the handler passes onWritable on to its route. */
+    boolean streaming() {
+        return streamLeft != -2;
+    }
+
+    private static int hex(ByteBuffer frame, int length) {
+        int digits = (32 - Integer.numberOfLeadingZeros(length) + 3) / 4;
+        for (int i = digits - 1; i >= 0; i--) {
+            frame.put(i, (byte) Character.forDigit(length >>> (4 * (digits - 1 - i)) & 0xF, 16));
+        }
+        frame.put(digits, (byte) '\r').put(digits + 1, (byte) '\n');
+        return digits + 2;
     }
 
     /** Each request gets one answer: counted here, refused twice. */
@@ -284,23 +437,6 @@ public final class HttpExchange {
 
     private int form(boolean keepAlive) {
         return !keepAlive ? HttpResponse.CLOSE : versionMinor == 0 ? HttpResponse.KEEP_ALIVE_10 : HttpResponse.KEEP_ALIVE;
-    }
-
-    /** Writes more of a large answer; true when it is all queued and the exchange is free again. */
-    boolean continueLarge() {
-        while (largeWritten < large.length) {
-            int chunk = Math.min(WRITE_CHUNK, large.length - largeWritten);
-            if (!connection.write(large, largeWritten, chunk)) {
-                return false; // the loop calls onWritable when the output has drained
-            }
-            largeWritten += chunk;
-        }
-        large = null;
-        busyWith = null;
-        if (!largeKeepAlive) {
-            connection.closeAfterWrite();
-        }
-        return true;
     }
 
     /**
@@ -335,6 +471,7 @@ public final class HttpExchange {
      */
     public boolean handOff(BlockingRoute route) {
         assert connection.inServingThread() : notServing("handOff");
+        leaving();
         if (!connection.handOff(HttpBlocking.INSTANCE)) {
             return false;
         }
@@ -350,6 +487,7 @@ public final class HttpExchange {
      */
     public boolean moveToWorker(Route route) {
         assert connection.inServingThread() : notServing("moveToWorker");
+        leaving();
         if (!connection.moveToWorker()) {
             return false;
         }
@@ -360,7 +498,16 @@ public final class HttpExchange {
     /** On a worker's loop: sends the connection home once this call returns. */
     public boolean moveHome() {
         assert connection.inServingThread() : notServing("moveHome");
+        leaving();
         return connection.moveHome();
+    }
+
+    /** Body buffers belong to a loop: a connection leaving it cannot hold one (the body is valid for the call). */
+    private void leaving() {
+        if (pending.holdsBuffer()) {
+            throw new IllegalStateException("the answer is still being sent from a body buffer of this loop");
+        }
+        releaseBody();
     }
 
     /** Calls {@link Route#onTimer} of the route answering this request in {@code delayMs} ms. */
@@ -371,9 +518,33 @@ public final class HttpExchange {
         connection.setTimer(delayMs);
     }
 
+    /**
+     * From a blocking route: the request's body, read from the connection as it arrives (chunked framing
+     * removed), ending at the body's end. What the route leaves unread is read past once it returns.
+     */
+    public InputStream bodyStream(BlockingConnection blocking) {
+        assert connection.inServingThread() : notServing("bodyStream");
+        if (stream == null) {
+            stream = new HttpBodyStream(this); // once per context: it is reused by later requests
+        }
+        return stream.open(blocking);
+    }
+
     /** From a blocking route: writes the answer on the blocking connection, in the form this request needs. */
     public void respond(BlockingConnection blocking, HttpResponse response) throws IOException {
         respond(blocking, response, keepAlive());
+    }
+
+    /** From a blocking route: answers with {@code length} bytes of {@code body} from {@code offset}. */
+    public void respond(BlockingConnection blocking, int status, CharSequence contentType, byte[] body, int offset,
+            int length) throws IOException {
+        assert connection.inServingThread() : notServing("respond");
+        encodeHead(status, contentType, length, keepAlive());
+        answering(status);
+        blocking.write(scratch.head.array(), 0, scratch.head.position());
+        if (!isHead()) {
+            blocking.write(body, offset, length);
+        }
     }
 
     /** As {@link #respond(BlockingConnection, HttpResponse)}, with {@code Connection: close}. */
@@ -386,7 +557,7 @@ public final class HttpExchange {
         answering(response.status());
         blocking.write(response.head(form(keepAlive)));
         blocking.write(date.line());
-        blocking.write(response.tail(), 0, response.tailLength(method == HEAD));
+        blocking.write(response.tail(), 0, response.tailLength(isHead()));
     }
 
     /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
