@@ -155,6 +155,13 @@ public abstract sealed class HttpRequest permits HttpExchange {
         return found == null ? -1 : found.toNumber();
     }
 
+    /** The header lines as they were sent, each ending in CRLF (or LF): for a log, or an echo. */
+    public ByteView headerLines() {
+        int end = headEnd;
+        end -= end >= 2 && input.get(end - 2) == '\r' ? 2 : 1; // the blank line that ends the head
+        return scratch.header.set(input, fieldsStart, Math.max(fieldsStart, end));
+    }
+
     /** How many header lines the request has. */
     public int headerCount() {
         return HeadFields.count(input, fieldsStart, headEnd);
