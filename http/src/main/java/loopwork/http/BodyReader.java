@@ -17,10 +17,12 @@ final class BodyReader {
     static final int FAILED = -1;
 
     private final HttpHandler handler;
+    private final RequestDispatch requests;
     private final long maxBody;
 
-    BodyReader(HttpHandler handler, long maxBody) {
+    BodyReader(HttpHandler handler, RequestDispatch requests, long maxBody) {
         this.handler = handler;
+        this.requests = requests;
         this.maxBody = maxBody;
     }
 
@@ -76,7 +78,7 @@ final class BodyReader {
         exchange.bodyIn = buffer;
         exchange.bodyStart = at;
         exchange.bodyLength = (int) exchange.gathered;
-        handler.dispatch(exchange); // the body buffer goes back once the answer is out
+        requests.dispatch(exchange); // the body buffer goes back once the answer is out
         return DONE;
     }
 
@@ -114,7 +116,7 @@ final class BodyReader {
         }
         exchange.bodyRoute = null;
         route.onBodyEnd(exchange);
-        HttpHandler.answered(exchange);
+        RequestDispatch.answered(exchange);
         return DONE;
     }
 

@@ -42,6 +42,7 @@ final class HttpHandler implements ConnectionHandler {
     private final HttpScratch scratch;
     private final BodyBuffers bodies;
     private final BodyReader bodyReader;
+    private final RequestDispatch requests;
     private final int inputCapacity;
 
     HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats, int bodyBuffers) {
@@ -57,7 +58,8 @@ final class HttpHandler implements ConnectionHandler {
         // A blocking worker gathers no bodies: it reads them from the connection as they come.
         this.bodies = new BodyBuffers(loop.isEventLoop() ? bodyBuffers : 0,
                 (int) (limits.maxBodyBytes() + inputCapacity));
-        this.bodyReader = new BodyReader(this, limits.maxBodyBytes());
+        this.requests = new RequestDispatch(routes, stats, scratch, bodies, inputCapacity);
+        this.bodyReader = new BodyReader(this, requests, limits.maxBodyBytes());
         stats.bodyBuffers(bodies);
     }
 
@@ -136,78 +138,12 @@ final class HttpHandler implements ConnectionHandler {
             if (exchange.timeout == TIMEOUT_BODY && !exchange.waitingBody) {
                 exchange.timeout = TIMEOUT_IDLE; // the last body's window is over: a body of this request gets its own
             }
-            if (!take(connection, exchange, in, start, result)) {
+            if (!requests.take(connection, exchange, in, start, result)) {
                 break; // its whole body has yet to come
             }
         }
         exchange.shown = null;
         settle(connection, exchange, in, writeBlocked);
-    }
-
-    /**
-     * Routes a parsed request and calls its route as its body mode says: now (the body read past or shown in
-     * pieces after), once its whole body is in the input, or once it is gathered in a body buffer. Returns false
-     * when the request waits, unconsumed, for the rest of a body that fits the input with it.
-     */
-    private boolean take(Connection connection, HttpExchange exchange, ByteBuffer in, int start, int headLength) {
-        exchange.headEnd = start + headLength;
-        exchange.route = routes.match(exchange.method, in, exchange.pathStart, exchange.pathEnd, scratch.params,
-                scratch.allowed);
-        BodyMode mode = exchange.route < routes.size() ? routes.body(exchange.route) : BodyMode.SKIP;
-        boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
-        long length = Math.max(0, exchange.contentLength);
-        boolean whole = mode == BodyMode.WHOLE && (chunked || length > 0);
-        if (whole && !chunked && headLength + length <= inputCapacity) {
-            if (in.limit() - start < headLength + length) {
-                if (!exchange.waitingBody) { // counted, and 100 Continue said, once: the head is parsed again
-                    exchange.waitingBody = true;
-                    stats.requested();
-                    sayContinue(connection, exchange, true);
-                }
-                connection.awaitBytes((int) (headLength + length));
-                exchange.headEnd = -1;
-                return false;
-            }
-            if (!exchange.waitingBody) {
-                stats.requested();
-            }
-            exchange.waitingBody = false;
-            exchange.bodyIn = in;
-            exchange.bodyStart = start + headLength;
-            exchange.bodyLength = (int) length;
-            dispatch(exchange);
-            exchange.bodyIn = null;
-            exchange.headEnd = -1;
-            in.position(start + headLength + (int) length);
-            return true;
-        }
-        stats.requested();
-        startBody(connection, exchange);
-        if (whole) {
-            gatherInto(exchange, in, start, headLength);
-        } else {
-            exchange.bodyRoute = mode == BodyMode.PIECES && (chunked || length > 0) ? routes.route(exchange.route) : null;
-            dispatch(exchange);
-            exchange.headEnd = -1;
-        }
-        in.position(start + headLength);
-        return true;
-    }
-
-    /** A whole body larger than the input: the head is copied to a body buffer, and the body follows it there. */
-    private void gatherInto(HttpExchange exchange, ByteBuffer in, int start, int headLength) {
-        int slot = bodies.claim();
-        if (slot < 0) {
-            exchange.startNs = exchange.connection.nowNs();
-            exchange.respond(HttpResponse.SERVICE_UNAVAILABLE); // and the body is read past
-            exchange.headEnd = -1;
-            return;
-        }
-        ByteBuffer buffer = bodies.buffer(slot);
-        buffer.put(0, in, start, headLength);
-        exchange.bodySlot = slot;
-        exchange.gathered = 0;
-        exchange.moveHead(buffer, start);
     }
 
     /**
@@ -263,61 +199,6 @@ final class HttpHandler implements ConnectionHandler {
             fail(exchange, error(result));
         }
         return BodyReader.FAILED;
-    }
-
-    /** Sets up reading the body, and says "100 Continue" first when the client waits for it. */
-    private static void startBody(Connection connection, HttpExchange exchange) {
-        boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
-        exchange.bodyToSkip = Math.max(0, exchange.contentLength);
-        if (chunked) {
-            exchange.chunked.start();
-        }
-        sayContinue(connection, exchange, chunked || exchange.bodyToSkip > 0);
-    }
-
-    private static void sayContinue(Connection connection, HttpExchange exchange, boolean body) {
-        // Never to HTTP/1.0, which has no 1xx answers: it must ignore the expectation (RFC 9110 10.1.1).
-        if (exchange.expect == HttpExchange.EXPECT_CONTINUE && exchange.versionMinor >= 1 && body) {
-            connection.write(HttpResponse.CONTINUE);
-            exchange.stats.responded(100);
-        }
-    }
-
-    /**
-     * Calls the request's route, or answers 404 or 405 for it. A body buffer the body was gathered in goes
-     * back once the call returns, unless the answer is still being sent from it.
-     */
-    void dispatch(HttpExchange exchange) {
-        exchange.startNs = exchange.connection.nowNs(); // from the head parsed: this cycle's clock, no clock read
-        Route route = routes.route(exchange.route);
-        if (route == null) {
-            int allowed = scratch.allowed[0];
-            exchange.respond(allowed == 0 ? HttpResponse.NOT_FOUND : routes.notAllowed(allowed));
-            return;
-        }
-        if (exchange.bodySlot >= 0) { // gathered over several calls: its parameters are found again where it lies now
-            routes.match(exchange.method, exchange.input, exchange.pathStart, exchange.pathEnd, scratch.params,
-                    scratch.allowed);
-        }
-        exchange.current = route;
-        boolean pieces = routes.body(exchange.route) == BodyMode.PIECES;
-        route.onRequest(exchange);
-        if (pieces && exchange.bodyRoute == null && !exchange.responded && exchange.busyWith == null
-                && exchange.connection.isOpen()) {
-            route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once
-        }
-        answered(exchange);
-        if (exchange.busyWith != HttpExchange.WRITING_LARGE) {
-            exchange.releaseBody();
-        }
-    }
-
-    /** After a route's call: it answered, or it is still at it; anything else is a bug in the route. */
-    static void answered(HttpExchange exchange) {
-        if (!exchange.responded && exchange.busyWith == null && exchange.bodyRoute == null
-                && exchange.connection != null && exchange.connection.isOpen()) {
-            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
-        }
     }
 
     private static HttpResponse error(int result) {
@@ -376,7 +257,7 @@ final class HttpHandler implements ConnectionHandler {
         Route route = exchange.busyWith;
         if (route != null && route != HttpExchange.WRITING_LARGE) {
             route.onTimer(exchange);
-            answered(exchange);
+            RequestDispatch.answered(exchange);
             rearm(connection, exchange, false);
             return;
         }
@@ -399,7 +280,7 @@ final class HttpHandler implements ConnectionHandler {
         }
         exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
-        answered(exchange);
+        RequestDispatch.answered(exchange);
         rearm(connection, exchange, false);
     }
 
@@ -441,7 +322,7 @@ final class HttpHandler implements ConnectionHandler {
         Route route = exchange.busyWith;
         if (route != null && !exchange.responded) {
             route.onArrived(exchange);
-            answered(exchange);
+            RequestDispatch.answered(exchange);
         }
         rearm(connection, exchange, false);
     }

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Not thread-safe: owned by the thread serving its connection, as its exchange is.
  */
-public abstract sealed class HttpRequest permits HttpExchange {
+public abstract sealed class HttpRequest permits HttpAnswer {
 
     static final int TE_NONE = 0;
     static final int TE_CHUNKED = 1;

@@ -30,7 +30,7 @@ final class HttpScratch {
     /** Headers a route set for the answer it is about to give: name, ": ", value, CRLF each. */
     final ByteBuffer headers = ByteBuffer.allocate(MAX_HEAD / 2);
     /** The exchange whose answer {@link #headers} belong to; null when none were set. */
-    HttpExchange headersOf;
+    HttpAnswer headersOf;
     /** The size of a connection's output buffer: a write larger can never fit. */
     final int outputCapacity;
 
