@@ -16,12 +16,10 @@ final class BodyReader {
     /** The body was bad: the connection closes once what is queued has gone. */
     static final int FAILED = -1;
 
-    private final HttpHandler handler;
     private final RequestDispatch requests;
     private final long maxBody;
 
-    BodyReader(HttpHandler handler, RequestDispatch requests, long maxBody) {
-        this.handler = handler;
+    BodyReader(RequestDispatch requests, long maxBody) {
         this.requests = requests;
         this.maxBody = maxBody;
     }
@@ -42,7 +40,7 @@ final class BodyReader {
         }
         if (exchange.chunked.isActive()) {
             int result = exchange.chunked.skip(in, maxBody);
-            return result < 0 ? handler.badBody(exchange, result) : result == ChunkedBody.DONE ? DONE : MORE;
+            return result < 0 ? badBody(exchange, result) : result == ChunkedBody.DONE ? DONE : MORE;
         }
         return DONE;
     }
@@ -69,7 +67,7 @@ final class BodyReader {
                 exchange.gathered += n;
             }
             if (result < 0) {
-                return handler.badBody(exchange, result);
+                return badBody(exchange, result);
             }
             if (result == ChunkedBody.MORE) {
                 return MORE;
@@ -108,7 +106,7 @@ final class BodyReader {
                 }
             }
             if (result < 0) {
-                return handler.badBody(exchange, result);
+                return badBody(exchange, result);
             }
             if (result == ChunkedBody.MORE) {
                 return MORE;
@@ -126,5 +124,23 @@ final class BodyReader {
             throw new IllegalStateException("onBodyPiece took " + took + " of " + piece.length() + " bytes");
         }
         return took;
+    }
+
+    /**
+     * A body whose framing is bad or which runs over the limit: where the next request starts is unknown, so
+     * the connection closes. A request gets one answer: a route that has answered already (as the head arrived,
+     * or during its pieces), gets the close with no second one, which a client that pipelines would take for the
+     * answer to its next request. Only a request not answered yet gets the error as its answer.
+     */
+    private static int badBody(HttpExchange exchange, int result) {
+        exchange.chunked.reset();
+        exchange.bodyRoute = null;
+        if (exchange.responded) {
+            exchange.stats.bodyFailed();
+            exchange.connection.closeAfterWrite(); // the answer already queued still goes out first
+        } else {
+            exchange.respond(HttpResponse.error(result), false); // and close: where the next request starts is unknown
+        }
+        return BodyReader.FAILED;
     }
 }

@@ -59,7 +59,7 @@ final class HttpHandler implements ConnectionHandler {
         this.bodies = new BodyBuffers(loop.isEventLoop() ? bodyBuffers : 0,
                 (int) (limits.maxBodyBytes() + inputCapacity));
         this.requests = new RequestDispatch(routes, stats, scratch, bodies, inputCapacity);
-        this.bodyReader = new BodyReader(this, requests, limits.maxBodyBytes());
+        this.bodyReader = new BodyReader(requests, limits.maxBodyBytes());
         stats.bodyBuffers(bodies);
     }
 
@@ -129,7 +129,7 @@ final class HttpHandler implements ConnectionHandler {
                 break;
             }
             if (result < 0) {
-                fail(exchange, error(result));
+                fail(exchange, HttpResponse.error(result));
                 exchange.shown = null;
                 rearm(connection, exchange, true); // the error may wait for a peer that does not read
                 return;
@@ -183,39 +183,7 @@ final class HttpHandler implements ConnectionHandler {
         } // else: called again once the route has answered
     }
 
-    /**
-     * A body whose framing is bad or which runs over the limit: where the next request starts is unknown, so
-     * the connection closes. A request gets one answer: a route that has answered already (as the head arrived,
-     * or during its pieces), gets the close with no second one, which a client that pipelines would take for the
-     * answer to its next request. Only a request not answered yet gets the error as its answer.
-     */
-    int badBody(HttpExchange exchange, int result) {
-        exchange.chunked.reset();
-        exchange.bodyRoute = null;
-        if (exchange.responded) {
-            stats.bodyFailed();
-            exchange.connection.closeAfterWrite(); // the answer already queued still goes out first
-        } else {
-            fail(exchange, error(result));
-        }
-        return BodyReader.FAILED;
-    }
-
-    private static HttpResponse error(int result) {
-        return switch (-result) {
-            case 413 -> HttpResponse.CONTENT_TOO_LARGE;
-            case 414 -> HttpResponse.URI_TOO_LONG;
-            case 417 -> HttpResponse.EXPECTATION_FAILED;
-            case 501 -> HttpResponse.NOT_IMPLEMENTED;
-            case 505 -> HttpResponse.VERSION_NOT_SUPPORTED;
-            default -> HttpResponse.BAD_REQUEST;
-        };
-    }
-
-    /**
-     * A request we cannot take (or a head that never became one): answer, then close, since where the next
-     * one starts is unknown. Never a second answer: {@link HttpExchange#respond} refuses that.
-     */
+    /** A request we cannot take (or a head that never became one): answer, then close (where is the next?). */
     private static void fail(HttpExchange exchange, HttpResponse response) {
         exchange.respond(response, false);
     }
@@ -343,9 +311,8 @@ final class HttpHandler implements ConnectionHandler {
         rearm(connection, exchange, !done);
     }
 
-    /** A region of an answer is all taken: the next one goes, or the answer is out. */
     @Override
-    public void onSent(Connection connection) {
+    public void onSent(Connection connection) { // a region of an answer is all taken: the next one goes, or it is out
         onWritable(connection);
     }
 
