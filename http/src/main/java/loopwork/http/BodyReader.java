@@ -76,7 +76,7 @@ final class BodyReader {
         exchange.bodyIn = buffer;
         exchange.bodyStart = at;
         exchange.bodyLength = (int) exchange.gathered;
-        requests.dispatch(exchange); // the body buffer goes back once the answer is out
+        requests.dispatch(exchange, false); // the body buffer goes back once the answer is out
         return DONE;
     }
 

@@ -53,8 +53,11 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public void registerTasks(TaskRegistry tasks) {
+        java.util.Set<Route> registered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Route route : routes.all()) {
-            route.registerTasks(tasks);
+            if (registered.add(route)) { // a route registered for two methods registers its tasks once
+                route.registerTasks(tasks);
+            }
         }
     }
 

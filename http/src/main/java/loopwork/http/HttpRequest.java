@@ -202,13 +202,8 @@ public abstract sealed class HttpRequest permits HttpAnswer {
         contentLength = -1;
         transferEncoding = TE_NONE;
         expect = EXPECT_NONE;
-        hostHeaders = 0;
-        pathStart = start;
-        pathEnd = start;
-        targetEnd = start;
-        fieldsStart = start;
+        hostHeaders = 0; // the offsets are set as the head parses: none is read before it has
         bodyIn = null;
-        bodyLength = 0;
         route = -1;
     }
 

@@ -38,6 +38,14 @@ final class RequestDispatch {
         exchange.route = routes.match(exchange.method, in, exchange.pathStart, exchange.pathEnd, scratch.params,
                 scratch.allowed);
         BodyMode mode = exchange.route < routes.size() ? routes.body(exchange.route) : BodyMode.SKIP;
+        if (mode == BodyMode.SKIP) { // GET's way, the common case: the route now, its body read past after
+            stats.requested();
+            startBody(connection, exchange);
+            dispatch(exchange, false);
+            exchange.headEnd = -1;
+            in.position(start + headLength);
+            return true;
+        }
         boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
         long length = Math.max(0, exchange.contentLength);
         boolean whole = mode == BodyMode.WHOLE && (chunked || length > 0);
@@ -59,7 +67,7 @@ final class RequestDispatch {
             exchange.bodyIn = in;
             exchange.bodyStart = start + headLength;
             exchange.bodyLength = (int) length;
-            dispatch(exchange);
+            dispatch(exchange, false);
             exchange.bodyIn = null;
             exchange.headEnd = -1;
             in.position(start + headLength + (int) length);
@@ -70,8 +78,9 @@ final class RequestDispatch {
         if (whole) {
             gatherInto(exchange, in, start, headLength);
         } else {
-            exchange.bodyRoute = mode == BodyMode.PIECES && (chunked || length > 0) ? routes.route(exchange.route) : null;
-            dispatch(exchange);
+            boolean pieces = mode == BodyMode.PIECES;
+            exchange.bodyRoute = pieces && (chunked || length > 0) ? routes.route(exchange.route) : null;
+            dispatch(exchange, pieces);
             exchange.headEnd = -1;
         }
         in.position(start + headLength);
@@ -116,7 +125,7 @@ final class RequestDispatch {
      * Calls the request's route, or answers 404 or 405 for it. A body buffer the body was gathered in goes
      * back once the call returns, unless the answer is still being sent from it.
      */
-    void dispatch(HttpExchange exchange) {
+    void dispatch(HttpExchange exchange, boolean pieces) {
         exchange.startNs = exchange.connection.nowNs(); // from the head parsed: this cycle's clock, no clock read
         Route route = routes.route(exchange.route);
         if (route == null) {
@@ -129,14 +138,13 @@ final class RequestDispatch {
                     scratch.allowed);
         }
         exchange.current = route;
-        boolean pieces = routes.body(exchange.route) == BodyMode.PIECES;
         route.onRequest(exchange);
         if (pieces && exchange.bodyRoute == null && !exchange.responded && exchange.busyWith == null
                 && exchange.connection.isOpen()) {
             route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once
         }
         answered(exchange);
-        if (exchange.busyWith != HttpExchange.WRITING_LARGE) {
+        if (exchange.bodySlot >= 0 && exchange.busyWith != HttpExchange.WRITING_LARGE) {
             exchange.releaseBody();
         }
     }
