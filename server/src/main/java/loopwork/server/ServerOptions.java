@@ -141,6 +141,12 @@ final class ServerOptions {
                     + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
     String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
 
+    @Option(names = "--drain-delay", paramLabel = "SECONDS",
+            description = "on the first SIGTERM or SIGINT, turn unready (/readyz 503) and serve on as usual for this "
+                    + "long before the drain, so that load balancers and Kubernetes stop sending first. 0.."
+                    + MAX_DRAIN_TIMEOUT_SECONDS + " (default 0)")
+    String drainDelay = "0";
+
     /** The operator's listener, on loopback by default: metrics and health stay reachable when the server is full. */
     static final int DEFAULT_ADMIN_PORT = 9090;
 
@@ -220,7 +226,7 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds, Admin admin) {
+            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin) {
 
         /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
         Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
@@ -229,14 +235,15 @@ final class ServerOptions {
                 boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
             this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
                     limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
-                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, null);
+                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null);
         }
 
         /** These settings with the admin listener {@code value} (null for none). */
         Settings withAdmin(Admin value) {
             return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
                     taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
-                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, value);
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, drainDelaySeconds,
+                    value);
         }
     }
 
@@ -299,7 +306,8 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
-                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin());
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS),
+                number("--drain-delay", drainDelay, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin());
     }
 
     /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */
