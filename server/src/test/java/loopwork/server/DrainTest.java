@@ -117,8 +117,7 @@ class DrainTest {
         assertThat(streamed.get(30, TimeUnit.SECONDS)).as("the stream's head and all its bytes")
                 .isGreaterThan(STREAM_BYTES);
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).contains("drained in").doesNotContain("reset").doesNotContain("Exception");
         idle.close();
         halfway.close();
@@ -139,8 +138,7 @@ class DrainTest {
         long start = System.nanoTime();
         server.destroy();
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before the task's ten minutes")
                 .isLessThan(EXIT_TIMEOUT);
         assertThat(log(server)).contains("again: stopping now; 1 connections reset");
@@ -159,8 +157,7 @@ class DrainTest {
 
         server.destroy();
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).containsPattern("drain timed out after [\\d,]+ ms: 1 connections still open are reset");
         assertThat(waiting.closedByServer()).isTrue();
         waiting.close();
@@ -192,8 +189,7 @@ class DrainTest {
         }
 
         server.destroy();
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).contains("again: stopping now").doesNotContain("draining:");
         assertThat(kept.closedByServer()).isTrue();
         kept.close();
@@ -209,12 +205,17 @@ class DrainTest {
 
         server.destroy();
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).containsSubsequence("serving on for 1 s (--drain-delay)", "draining: no new connections",
                 "drained in").doesNotContain("reset");
         assertThat(kept.closedByServer()).as("closed by the drain, idle between requests").isTrue();
         kept.close();
+    }
+
+    /** Waits, within {@link #EXIT_TIMEOUT}, for {@code server} to exit, and requires status 0. */
+    private void assertExitsZero(Process server) throws InterruptedException {
+        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
+        assertThat(server.exitValue()).as(log(server)).isZero();
     }
 
     /** Reads to the end of the stream; how many bytes. */
