@@ -20,6 +20,8 @@ public final class HttpStats {
     private Thread writer;
 
     private final RequestDurations durations;
+    /** The handler's body buffers, for their free count. */
+    private BodyBuffers bodyBuffers;
 
     /** Counters with no route's request durations: for tests of what does not route. */
     HttpStats() {
@@ -47,6 +49,20 @@ public final class HttpStats {
             }
         }
         return writer == thread || !writer.isAlive();
+    }
+
+    void bodyBuffers(BodyBuffers buffers) {
+        bodyBuffers = buffers;
+    }
+
+    /** The handler's body buffers ({@link BodyMode#WHOLE}), each allocated on its first use. */
+    public int bodyBuffers() {
+        return bodyBuffers == null ? 0 : bodyBuffers.capacity();
+    }
+
+    /** Body buffers free now: all of them between requests, which a test checks after its last one. */
+    public int bodyBuffersFree() {
+        return bodyBuffers == null ? 0 : bodyBuffers.free();
     }
 
     void requested() {
