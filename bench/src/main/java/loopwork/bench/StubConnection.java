@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingHandler;
 import loopwork.core.Connection;
+import loopwork.core.PeerAddress;
 import loopwork.core.TaskPayload;
 
 /**
@@ -16,6 +17,11 @@ import loopwork.core.TaskPayload;
 final class StubConnection implements Connection {
 
     private Object attachment;
+    private final PeerAddress peer = new PeerAddress();
+
+    StubConnection() {
+        peer.setIpv4(0x7F000001, 40_000); // as a client on this host would be
+    }
     private boolean open = true;
 
     @Override
@@ -26,6 +32,11 @@ final class StubConnection implements Connection {
     @Override
     public int loopIndex() {
         return 0;
+    }
+
+    @Override
+    public PeerAddress peerAddress() {
+        return peer;
     }
 
     @Override

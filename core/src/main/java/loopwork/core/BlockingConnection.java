@@ -17,6 +17,9 @@ public interface BlockingConnection {
 
     int loopIndex();
 
+    /** The peer's address, as {@link Connection#peerAddress()}. */
+    PeerAddress peerAddress();
+
     /** The protocol's per-connection state; see {@link Connection#attach}. */
     Object attachment();
 

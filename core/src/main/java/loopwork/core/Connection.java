@@ -20,6 +20,13 @@ public interface Connection {
     int loopIndex();
 
     /**
+     * The peer's address and port, read once when the connection was accepted: reading them allocates nothing
+     * ({@link PeerAddress#toSocketAddress()} does), on its loop, a worker's loop or after a hand-off alike. The
+     * view is the context's, reused by its next connection.
+     */
+    PeerAddress peerAddress();
+
+    /**
      * Whether the calling thread serves this connection now, the only one that may act on it (Netty's
      * {@code inEventLoop()}): for protocol code to assert, as the kit's own entry points do.
      *

@@ -22,14 +22,14 @@ package loopwork.core;
 public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolBytesPerContext, long startBytes) {
 
     /**
-     * The kit's heap per pool context: the context, its two buffer views, and its slots in the pool's slab and
-     * free stack. Measured, then rounded up by two fields' worth so that a field added later does not make it
+     * The kit's heap per pool context: the context, its two buffer views, its {@link PeerAddress} (and that
+     * one's 16 bytes), and its slots in the pool's slab and free stack. Measured, then rounded up by two fields' worth so that a field added later does not make it
      * short at once: the bytes a pool allocates per context it makes (ConnectionPoolTest measures it on the
      * transport of its run). A connection's transport state is not paid per context (epoll's is off-heap, NIO's
      * is made as connections first use it). Without compressed oops (heaps of 32 GB and more) it is larger;
      * such heaps hold any pool the kit allows many times over.
      */
-    public static final int KIT_BYTES_PER_CONTEXT = 304;
+    public static final int KIT_BYTES_PER_CONTEXT = 360;
 
     /**
      * Heap per slot of a mailbox or a worker's task slots: the slot's header and payload in the ring's byte

@@ -62,6 +62,12 @@ final class BodyReader {
             int result;
             while ((result = exchange.chunked.next(into, maxBody)) == ChunkedBody.DATA_READY) {
                 int n = exchange.chunked.available(into);
+                if (at + exchange.gathered + n > exchange.bodies.bytes(exchange.bodySlot)) {
+                    if (!grow(exchange, at)) {
+                        return read(exchange, into); // refused: the rest of the body is read past
+                    }
+                    buffer = exchange.bodies.buffer(exchange.bodySlot);
+                }
                 buffer.put(at + (int) exchange.gathered, into, into.position(), n);
                 exchange.chunked.consume(into, n);
                 exchange.gathered += n;
@@ -78,6 +84,24 @@ final class BodyReader {
         exchange.bodyLength = (int) exchange.gathered;
         requests.dispatch(exchange, false); // the body buffer goes back once the answer is out
         return DONE;
+    }
+
+    /**
+     * A chunked body outgrew its small buffer: it moves, head and all, to a large one (one copy). With none free
+     * the request gets 503 with {@code Retry-After}, as one whose Content-Length found none; false then.
+     */
+    private static boolean grow(HttpExchange exchange, int headEnd) {
+        int slot = exchange.bodies.grow(exchange.bodySlot, headEnd + (int) exchange.gathered);
+        if (slot >= 0) {
+            exchange.bodySlot = slot;
+            exchange.moveHead(exchange.bodies.buffer(slot), 0); // at the same offsets, in another buffer
+            return true;
+        }
+        exchange.startNs = exchange.connection.nowNs();
+        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE);
+        exchange.releaseBody();
+        exchange.headEnd = -1;
+        return false;
     }
 
     /** Shows the route what came of the body, as long as it takes it all; then its end. */

@@ -170,7 +170,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
             connection.write(head, 0, headLength);
         } else {
             int copy = headLength + (holdable ? 0 : body);
-            int slot = copy <= bodies.bytes() ? bodies.claim() : -1;
+            int slot = bodies.claim(copy);
             if (slot < 0) {
                 stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
                 connection.close();

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingConnection;
 import loopwork.core.Connection;
+import loopwork.core.PeerAddress;
 import loopwork.core.TaskPayload;
 
 /**
@@ -113,6 +114,15 @@ public final class HttpExchange extends HttpAnswer {
     boolean betweenRequests() {
         return busyWith == null && !headStarted && bodyToSkip == 0 && !chunked.isActive() && bodySlot < 0
                 && !waitingBody;
+    }
+
+    /**
+     * The peer's address and port, read when the connection was accepted; allocates nothing (its
+     * {@link PeerAddress#toSocketAddress()} does). Valid during the route's call, on any thread serving it.
+     */
+    public PeerAddress peerAddress() {
+        assert connection.inServingThread() : notServing("peerAddress");
+        return connection.peerAddress();
     }
 
     /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */

@@ -45,7 +45,8 @@ final class HttpHandler implements ConnectionHandler {
     private final RequestDispatch requests;
     private final int inputCapacity;
 
-    HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats, int bodyBuffers) {
+    HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats, int bodyBuffers,
+            int largeBodyBuffers) {
         if (loop.outputCapacity() < ANSWER_ROOM) { // no request could ever be parsed: refuse at build, not at run
             throw new IllegalArgumentException("HTTP needs an output buffer of at least " + ANSWER_ROOM
                     + " bytes (an answer after a 100 Continue), not " + loop.outputCapacity());
@@ -56,8 +57,9 @@ final class HttpHandler implements ConnectionHandler {
         this.inputCapacity = loop.inputCapacity();
         this.scratch = new HttpScratch(loop.outputCapacity());
         // A blocking worker gathers no bodies: it reads them from the connection as they come.
-        this.bodies = new BodyBuffers(loop.isEventLoop() ? bodyBuffers : 0,
-                (int) (limits.maxBodyBytes() + inputCapacity));
+        boolean gathers = loop.isEventLoop();
+        this.bodies = new BodyBuffers(gathers ? bodyBuffers : 0, gathers ? largeBodyBuffers : 0, inputCapacity,
+                limits.maxBodyBytes());
         this.requests = new RequestDispatch(routes, stats, scratch, bodies, inputCapacity);
         this.bodyReader = new BodyReader(requests, limits.maxBodyBytes());
         stats.bodyBuffers(bodies);

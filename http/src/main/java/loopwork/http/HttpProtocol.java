@@ -23,10 +23,20 @@ public final class HttpProtocol implements Protocol {
     private final List<HttpStats> workerStats = Collections.synchronizedList(new ArrayList<>());
     private final List<HttpStats> blockingStats = Collections.synchronizedList(new ArrayList<>());
 
-    /** Body buffers per loop when none are asked for: two whole bodies larger than the input at once. */
-    public static final int DEFAULT_BODY_BUFFERS = 2;
+    /**
+     * Small body buffers (64 KiB and a head) per loop when none are asked for: 128, the bodies up to 64 KiB gathered
+     * at once, which a hundred connections posting together need even when one loop has most of them; at most
+     * 128 x 68 KiB = 8.5 MiB per loop with the default head, allocated as they are first needed.
+     */
+    public static final int DEFAULT_BODY_BUFFERS = 128;
+    /** Large body buffers (the largest body and a head) per loop when none are asked for: 4, about 4 MiB at 1 MiB. */
+    public static final int DEFAULT_LARGE_BODY_BUFFERS = 4;
+    /** Ranges of the two counts. */
+    public static final int MAX_BODY_BUFFERS = 4096;
+    public static final int MAX_LARGE_BODY_BUFFERS = 1024;
 
     private final int bodyBuffers;
+    private final int largeBodyBuffers;
 
     /** Routes that each name their exact path ({@link Route#path()}), for GET and HEAD. */
     public HttpProtocol(List<Route> routes) {
@@ -34,21 +44,31 @@ public final class HttpProtocol implements Protocol {
     }
 
     public HttpProtocol(List<Route> routes, HttpLimits limits) {
-        this(RouteTable.of(routes), limits, DEFAULT_BODY_BUFFERS);
+        this(RouteTable.of(routes), limits, DEFAULT_BODY_BUFFERS, DEFAULT_LARGE_BODY_BUFFERS);
     }
 
     /**
-     * @param bodyBuffers per loop, the whole bodies larger than a connection's input that may be gathered at
-     *                    once, each in a buffer of the body limit plus the input's size (allocated on its first
-     *                    use); a request finding none free gets 503
+     * Whole bodies larger than a connection's input are gathered in a loop's body buffers, each allocated on its
+     * first use and kept: a body up to 64 KiB in a small one, a larger one (up to the body limit) in a large one,
+     * a chunked one in a small one until it outgrows it, then moved to a large one. A request finding none free
+     * in its class gets 503. Per loop that costs at most
+     * {@code bodyBuffers x (64 KiB + input) + largeBodyBuffers x (maxBodyBytes + input)}.
+     *
+     * @param bodyBuffers      per loop, small body buffers, 0..{@value #MAX_BODY_BUFFERS}
+     * @param largeBodyBuffers per loop, large body buffers, 0..{@value #MAX_LARGE_BODY_BUFFERS}
      */
-    public HttpProtocol(RouteTable routes, HttpLimits limits, int bodyBuffers) {
-        if (bodyBuffers < 0 || bodyBuffers > 1024) {
-            throw new IllegalArgumentException("bodyBuffers must be in 0..1024, got " + bodyBuffers);
+    public HttpProtocol(RouteTable routes, HttpLimits limits, int bodyBuffers, int largeBodyBuffers) {
+        if (bodyBuffers < 0 || bodyBuffers > MAX_BODY_BUFFERS) {
+            throw new IllegalArgumentException("bodyBuffers must be in 0.." + MAX_BODY_BUFFERS + ", got " + bodyBuffers);
+        }
+        if (largeBodyBuffers < 0 || largeBodyBuffers > MAX_LARGE_BODY_BUFFERS) {
+            throw new IllegalArgumentException("largeBodyBuffers must be in 0.." + MAX_LARGE_BODY_BUFFERS + ", got "
+                    + largeBodyBuffers);
         }
         this.routes = new Routes(routes);
         this.limits = limits;
         this.bodyBuffers = bodyBuffers;
+        this.largeBodyBuffers = largeBodyBuffers;
     }
 
     @Override
@@ -87,7 +107,7 @@ public final class HttpProtocol implements Protocol {
             case WORKER_LOOP -> workerStats.add(handlerStats);
             case WORKER_BLOCKING -> blockingStats.add(handlerStats);
         }
-        return new HttpHandler(loop, routes, limits, handlerStats, bodyBuffers);
+        return new HttpHandler(loop, routes, limits, handlerStats, bodyBuffers, largeBodyBuffers);
     }
 
     /**

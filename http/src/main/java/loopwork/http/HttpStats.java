@@ -65,6 +65,11 @@ public final class HttpStats {
         return bodyBuffers == null ? 0 : bodyBuffers.free();
     }
 
+    /** Large body buffers free now (a test's check of the class a body took). */
+    int largeBodyBuffersFree() {
+        return bodyBuffers == null ? 0 : bodyBuffers.freeLarge();
+    }
+
     void requested() {
         requests.increment();
     }

@@ -87,9 +87,13 @@ final class RequestDispatch {
         return true;
     }
 
-    /** A whole body larger than the input: the head is copied to a body buffer, and the body follows it there. */
+    /**
+     * A whole body larger than the input: the head is copied to a body buffer of the class its Content-Length
+     * needs (a chunked body starts in a small one), and the body follows it there.
+     */
     private void gatherInto(HttpExchange exchange, ByteBuffer in, int start, int headLength) {
-        int slot = bodies.claim();
+        boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
+        int slot = bodies.claim(headLength + (chunked ? 1 : exchange.contentLength));
         if (slot < 0) {
             exchange.startNs = exchange.connection.nowNs();
             exchange.respond(HttpResponse.SERVICE_UNAVAILABLE); // and the body is read past

@@ -59,7 +59,7 @@ class BodyModesTest {
                     ex.respond(blocking, 200, "text/plain", answer, 0, answer.length);
                 })
                 .get("/fast", ex -> ex.respond(HttpResponse.OK));
-        http = new HttpProtocol(routes, new HttpLimits(2048, MAX_BODY, 10_000, 60_000, 30_000), 1);
+        http = new HttpProtocol(routes, new HttpLimits(2048, MAX_BODY, 10_000, 60_000, 30_000), 1, 0);
         kit = ManualHttp.kit(http);
     }
 

@@ -79,7 +79,7 @@ class RouteApiTest {
                         ex.endBody();
                     }
                 });
-        kit = ManualHttp.kit(new HttpProtocol(routes, HttpLimits.DEFAULTS, 1));
+        kit = ManualHttp.kit(new HttpProtocol(routes, HttpLimits.DEFAULTS, 1, 1));
     }
 
     @AfterEach

@@ -91,7 +91,8 @@ public final class LoopworkServer implements AutoCloseable {
         routes.addAll(operations);
         RouteTable table = new RouteTable();
         routes.forEach(table::add);
-        HttpProtocol http = new HttpProtocol(DemoRoutes.register(table), s.limits(), HttpProtocol.DEFAULT_BODY_BUFFERS);
+        HttpProtocol http = new HttpProtocol(DemoRoutes.register(table), s.limits(), s.bodyBuffers(),
+                s.largeBodyBuffers());
         KitBuilder builder = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
                 .inputBufferBytes(s.maxHead()).transport(s.transport())

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import loopwork.core.KitBuilder;
 import loopwork.core.Transport;
 import loopwork.http.HttpLimits;
+import loopwork.http.HttpProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,6 +106,19 @@ final class ServerOptions {
             description = "largest request body; larger gets 413, 0.." + HttpLimits.MAX_BODY_BYTES
                     + " (default 1048576)")
     String maxBody = String.valueOf(HttpLimits.DEFAULTS.maxBodyBytes());
+
+    @Option(names = "--body-buffers", paramLabel = "N",
+            description = "small body buffers per event loop, each 64 KiB + --max-head, allocated at first use and "
+                    + "kept: the whole bodies up to 64 KiB (larger than --max-head) gathered at once; one more gets "
+                    + "503, 0.." + HttpProtocol.MAX_BODY_BUFFERS + " (default " + HttpProtocol.DEFAULT_BODY_BUFFERS
+                    + ": at most 8.5 MiB per loop)")
+    String bodyBuffers = String.valueOf(HttpProtocol.DEFAULT_BODY_BUFFERS);
+
+    @Option(names = "--large-body-buffers", paramLabel = "N",
+            description = "large body buffers per event loop, each --max-body + --max-head, for bodies over 64 KiB, "
+                    + "0.." + HttpProtocol.MAX_LARGE_BODY_BUFFERS + " (default " + HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS
+                    + ": at most 4 MiB per loop at the default --max-body)")
+    String largeBodyBuffers = String.valueOf(HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS);
 
     @Option(names = "--header-timeout", paramLabel = "MS",
             description = "time to send a request head, from connecting or from its first byte; then 408 and "
@@ -226,7 +240,7 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin) {
+            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin, int bodyBuffers, int largeBodyBuffers) {
 
         /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
         Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
@@ -235,7 +249,8 @@ final class ServerOptions {
                 boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
             this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
                     limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
-                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null);
+                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null,
+                    HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS);
         }
 
         /** These settings with the admin listener {@code value} (null for none). */
@@ -243,7 +258,7 @@ final class ServerOptions {
             return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
                     taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
                     deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, drainDelaySeconds,
-                    value);
+                    value, bodyBuffers, largeBodyBuffers);
         }
     }
 
@@ -307,7 +322,9 @@ final class ServerOptions {
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
                 number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS),
-                number("--drain-delay", drainDelay, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin());
+                number("--drain-delay", drainDelay, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin(),
+                number("--body-buffers", bodyBuffers, 0, HttpProtocol.MAX_BODY_BUFFERS),
+                number("--large-body-buffers", largeBodyBuffers, 0, HttpProtocol.MAX_LARGE_BODY_BUFFERS));
     }
 
     /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */

@@ -37,6 +37,9 @@ class AllocationTest {
     /** The route API's paths: a small body echoed with its Content-Type (read by name), a path parameter, headers. */
     private static final String ECHO = "POST /test/echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
             + "Content-Length: 24\r\n\r\nan echo of twenty-four b";
+    /** A 64 KiB body: gathered in one of the loop's small body buffers, and answered from it. */
+    private static final String ECHO_64K = "POST /test/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 65536\r\n\r\n"
+            + "0123456789abcdef".repeat(4096);
     private static final String ITEM = "GET /test/items/12345 HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String HEADERS = "GET /test/headers HTTP/1.1\r\nHost: t\r\nAccept: */*\r\nX-Test: 1\r\n\r\n";
     /** Connections between two decisions of a loop deferring by the load (AcceptDeferral.WINDOW). */
@@ -58,7 +61,7 @@ class AllocationTest {
                 long requests = run(clients, 1_400);
                 long bytes = allocated(threads) - before;
                 double perRequest = (double) bytes / requests;
-                System.out.printf("allocation: %d requests (fast, slow, pipelined, health, readiness, echo, item, headers),"
+                System.out.printf("allocation: %d requests (fast, slow, pipelined, health, readiness, echoes, item, headers),"
                         + " %d bytes on %d"
                         + " loop and worker threads, %.4f bytes per request%n", requests, bytes, threads.size(), perRequest);
                 assertThat(requests).isGreaterThanOrEqualTo(100_000);
@@ -73,7 +76,7 @@ class AllocationTest {
 
     /**
      * Each round on each client: 16 pipelined fast, one slow (a worker task), one single fast, one /healthz, one
-     * /readyz, one POST echoed, one path parameter and one header listing; returns requests.
+     * /readyz, one small POST echoed (and one of 64 KiB every 16th round), one path parameter and one header listing; returns requests.
      */
     private static long run(RawHttp[] clients, int rounds) throws IOException {
         long requests = 0;
@@ -88,6 +91,10 @@ class AllocationTest {
                 assertStatus(client.exchange(HEALTH));
                 assertStatus(client.exchange(READY));
                 assertStatus(client.exchange(ECHO));
+                if (round % 16 == 0) { // 4 MB a round otherwise: the test would take minutes
+                    assertStatus(client.exchange(ECHO_64K));
+                    requests++;
+                }
                 assertStatus(client.exchange(ITEM));
                 assertStatus(client.exchange(HEADERS));
                 requests += 23;

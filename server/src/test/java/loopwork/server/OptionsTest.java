@@ -135,7 +135,8 @@ class OptionsTest {
             {"--max-body", "0", "1073741824"}, {"--header-timeout", "100", "3600000"},
             {"--idle-timeout", "100", "86400000"}, {"--write-timeout", "100", "3600000"},
             {"--handoff-min-rate", "0", "1073741824"}, {"--queue-timeout", "1", "3600000"},
-            {"--drain-timeout", "0", "3600"}, {"--drain-delay", "0", "3600"}};
+            {"--drain-timeout", "0", "3600"}, {"--drain-delay", "0", "3600"},
+            {"--body-buffers", "0", "4096"}, {"--large-body-buffers", "0", "1024"}};
         for (String[] limit : limits) {
             String below = String.valueOf(Long.parseLong(limit[1]) - 1);
             String above = String.valueOf(Long.parseLong(limit[2]) + 1);
@@ -364,6 +365,18 @@ class OptionsTest {
         ServerOptions options = new ServerOptions();
         new CommandLine(options).setDefaultValueProvider(new EnvironmentDefaults(environment)).parseArgs(args);
         return options;
+    }
+
+    /** The body buffers of each class: the defaults, or what the command line or the environment says. */
+    @Test
+    void bodyBufferCountsHaveDefaultsAndComeFromTheCommandLine() throws Exception {
+        ServerOptions.Settings defaults = settings(Map.of());
+        assertThat(defaults.bodyBuffers()).isEqualTo(128);
+        assertThat(defaults.largeBodyBuffers()).isEqualTo(4);
+        ServerOptions.Settings asked = settings(Map.of("LOOPWORK_LARGE_BODY_BUFFERS", "0"), "--body-buffers", "7");
+        assertThat(asked.bodyBuffers()).isEqualTo(7);
+        assertThat(asked.largeBodyBuffers()).isZero();
+        assertThat(run("--help").out()).contains("--body-buffers", "8.5 MiB per loop", "--large-body-buffers");
     }
 
     /** The admin listener: on 127.0.0.1:9090 unless told, off with 0, and required only when asked for. */

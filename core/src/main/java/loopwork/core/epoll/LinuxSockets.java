@@ -222,15 +222,29 @@ public final class LinuxSockets {
         return Short.toUnsignedInt(scratch.get(PORT, 2));
     }
 
-    /** accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC and no peer address: the new fd or {@code -errno}. */
+    /**
+     * accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC: the new fd or {@code -errno}. The peer's address (an IPv4
+     * listener's) is then {@link #acceptedIpv4()} and {@link #acceptedPort()}, until this instance's next call.
+     */
     public int accept(int listenFd) {
+        scratch.set(JAVA_INT, SOCKADDR_IN_SIZE, SOCKADDR_IN_SIZE);
         int fd;
         try {
-            fd = (int) Syscalls.ACCEPT4.invokeExact(capture, listenFd, 0L, 0L, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            fd = (int) Syscalls.ACCEPT4.invokeExact(capture, listenFd, sockaddr, socklen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         } catch (Throwable e) {
             throw Syscalls.unexpected(e);
         }
         return fd >= 0 ? fd : Syscalls.failure(fd, capture);
+    }
+
+    /** The address of the peer last accepted, in host order (0x7F000001 for 127.0.0.1). */
+    public int acceptedIpv4() {
+        return scratch.get(IPV4, 4);
+    }
+
+    /** The port of the peer last accepted. */
+    public int acceptedPort() {
+        return Short.toUnsignedInt(scratch.get(PORT, 2));
     }
 
     /** Reads up to {@code length} bytes to {@code address}: the count, 0 at end of stream, or {@code -errno}. */

@@ -187,7 +187,7 @@ public final class AcceptLoop extends EventLoop {
                 refuse();
                 continue;
             }
-            if (!listener.acceptInto(context.id)) {
+            if (!listener.acceptInto(context.id, context.peer)) {
                 pool.release(context);
                 continue;
             }

@@ -89,6 +89,12 @@ final class BlockingSession implements BlockingConnection {
     }
 
     @Override
+    public loopwork.core.PeerAddress peerAddress() {
+        assert onWorker() : worker.notOwner("BlockingConnection.peerAddress");
+        return context.peer;
+    }
+
+    @Override
     public Object attachment() {
         assert onWorker() : worker.notOwner("BlockingConnection.attachment");
         return context.attachment();

@@ -4,21 +4,21 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.BlockingHandler;
 import loopwork.core.Connection;
+import loopwork.core.PeerAddress;
 import loopwork.core.TaskPayload;
 
 /**
- * One connection's state, all of it in one place: whether it is open and who serves it, its buffers and what
- * they hold, its output waiting for the socket, the trip it asked for, its tasks in flight and its timer. A
- * passive record: the code that changes it lives in the classes of the thread serving it (its
- * {@link ConnectionDriver}, that driver's {@link ConnectionOutput}, {@link Trips} and {@link ConnectionCloser},
- * the loop's {@link TaskOffload}, a worker's {@link HandOff}). As the handler's {@link Connection}, it passes
- * each action to {@link #servedBy}, the thread serving it now. One per context of an accept loop's pool,
- * reused by every connection the context holds; its buffers are views of the pool's memory.
+ * A connection's state: whether it is open and who serves it, its peer's address, its buffers and what they hold,
+ * its output waiting for the socket, the trip it asked for, its tasks in flight and its timer. A passive record,
+ * changed by the classes of the thread serving it (its {@link ConnectionDriver}, that driver's
+ * {@link ConnectionOutput}, {@link Trips} and {@link ConnectionCloser}, the loop's {@link TaskOffload}, a
+ * worker's {@link HandOff}). As the handler's {@link Connection}, it passes each action to {@link #servedBy},
+ * the thread serving it now. One per context of an accept loop's pool, reused by every connection the context
+ * holds; its buffers are views of the pool's memory.
  *
- * <p>Not thread-safe: owned by the thread serving the connection ({@link #servedBy}), by its home loop while
- * it is free or closed away, and by nobody in transit: ownership passes only through a mailbox message, whose
- * commit and peek order everything written before against everything read after. The handler-facing entry
- * points assert {@link #inOwnerThread()}.
+ * <p>Not thread-safe: owned by the thread serving the connection ({@link #servedBy}), by its home loop while it
+ * is free or closed away, and by nobody in transit: ownership passes only through a mailbox message, whose commit
+ * and peek order everything written before against everything read after. Entry points assert it.
  */
 final class ConnectionContext implements Connection {
 
@@ -45,6 +45,7 @@ final class ConnectionContext implements Connection {
     final long inAddress;
     final ByteBuffer out;
     final long outAddress;
+    final PeerAddress peer = new PeerAddress();
 
     int state = FREE;
     /** Who serves it now: a loop's driver, or a worker's blocking side; null in transit. */
@@ -67,10 +68,7 @@ final class ConnectionContext implements Connection {
     int interestOps;
 
     // Output.
-    /**
-     * Output the socket has not taken yet, kept in {@link #out} from {@link #outStart} to here; both 0 when
-     * there is none.
-     */
+    /** Output the socket has not taken yet, in {@link #out} from {@link #outStart} to here; both 0 when none. */
     int outPending;
     /** Where the unsent output starts in {@link #out}: a partial write moves nothing, so no byte is copied twice. */
     int outStart;
@@ -125,10 +123,7 @@ final class ConnectionContext implements Connection {
         return trip != STAY;
     }
 
-    /**
-     * Whether the calling thread owns this context now: the one serving it, or home for a context free or
-     * closed away. In transit, nobody: only the message's reader takes it up. For asserts.
-     */
+    /** For asserts: the caller is the thread serving it, or home when it is free or closed away (in transit, none). */
     boolean inOwnerThread() {
         ConnectionActions serving = servedBy;
         if (serving != null) {
@@ -153,6 +148,11 @@ final class ConnectionContext implements Connection {
     @Override
     public int loopIndex() {
         return home;
+    }
+
+    @Override
+    public PeerAddress peerAddress() {
+        return peer;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import loopwork.core.PeerAddress;
 import loopwork.core.epoll.Epoll;
 import loopwork.core.epoll.Errno;
 import loopwork.core.epoll.Ipv4;
@@ -28,6 +29,9 @@ final class EpollListener extends Listener {
     private final EpollConnections connections;
     private int fd = -1;
     private int accepted = -1;
+    /** The accepted connection's peer, as accept4 gave it. */
+    private int acceptedIpv4;
+    private int acceptedPort;
     private int failure;
     /** What epoll watches the listener for: EPOLLIN, and EPOLLEXCLUSIVE for a socket others watch too. */
     private int interest = Epoll.EPOLLIN;
@@ -103,6 +107,8 @@ final class EpollListener extends Listener {
             int result = poller.sockets.accept(fd);
             if (result >= 0) {
                 accepted = result;
+                acceptedIpv4 = poller.sockets.acceptedIpv4(); // the scratch it lies in serves the next call too
+                acceptedPort = poller.sockets.acceptedPort();
                 return ACCEPTED;
             }
             if (result == -Errno.EAGAIN) {
@@ -135,8 +141,9 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    public boolean acceptInto(int id) {
+    public boolean acceptInto(int id, PeerAddress peer) {
         connections.open(id, accepted); // TCP_NODELAY already, from the listener
+        peer.setIpv4(acceptedIpv4, acceptedPort);
         accepted = -1;
         return true;
     }

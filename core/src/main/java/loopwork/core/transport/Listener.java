@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import loopwork.core.PeerAddress;
+
 /**
  * An accept loop's listening socket, bound with SO_REUSEPORT so that every loop binds the same address and
  * the kernel spreads connections among them, or inherited ({@link #adopt}); watched by the loop's poller,
@@ -63,10 +65,10 @@ public abstract class Listener {
     public abstract String failure();
 
     /**
-     * The accepted connection becomes connection {@code id} of this loop's pool, with TCP_NODELAY; false if
-     * it is gone already.
+     * The accepted connection becomes connection {@code id} of this loop's pool, with TCP_NODELAY, its peer's
+     * address set into {@code peer} (cleared when the transport has none); false if it is gone already.
      */
-    public abstract boolean acceptInto(int id);
+    public abstract boolean acceptInto(int id, PeerAddress peer);
 
     /**
      * Answers the accepted connection with {@code answer} and closes it. What already arrived is read first

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import loopwork.core.PeerAddress;
+
 /**
  * An accept loop's listener on the {@link MemoryTransport}: {@link MemoryTransport#connect} queues a peer in
  * its backlog, which its poller reports as acceptable while it listens; and the loop's connections, by pool
@@ -75,7 +77,8 @@ final class MemoryListener extends Listener {
     }
 
     @Override
-    public boolean acceptInto(int id) {
+    public boolean acceptInto(int id, PeerAddress peer) {
+        peer.clear(); // an in-memory peer has no address
         assert connections[id] == null : "connection " + id + " of loop " + home + " is still open";
         connections[id] = accepted;
         accepted.accepted(home, id);

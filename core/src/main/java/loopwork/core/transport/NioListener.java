@@ -9,6 +9,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
+import loopwork.core.PeerAddress;
+
 /**
  * A listening {@link ServerSocketChannel}; its key's attachment is null, which is how its poller tells it from
  * a connection.
@@ -86,12 +88,14 @@ final class NioListener extends Listener {
     }
 
     @Override
-    public boolean acceptInto(int id) {
+    public boolean acceptInto(int id, PeerAddress peer) {
         SocketChannel connection = accepted;
         accepted = null;
         try {
             connection.configureBlocking(false);
             connection.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            InetSocketAddress remote = (InetSocketAddress) connection.getRemoteAddress(); // NIO allocates anyway
+            peer.set(remote.getAddress().getAddress(), remote.getPort());
         } catch (IOException e) {
             closeQuietly(connection);
             return false;

@@ -56,7 +56,7 @@ class MemoryTransportTest {
         MemoryPeer client = transport.connect(HOME);
         assertThat(poll()).containsExactly("acceptable");
         assertThat(listener.accept()).isEqualTo(Listener.ACCEPTED);
-        assertThat(listener.acceptInto(id)).isTrue();
+        assertThat(listener.acceptInto(id, new loopwork.core.PeerAddress())).isTrue();
         assertThat(listener.accept()).isEqualTo(Listener.NONE);
         assertThat(client.isAccepted()).isTrue();
         assertThat(poller.isOpen(HOME, id)).isTrue();

@@ -28,7 +28,7 @@ public final class ItemsService {
                 .get("/report", (ex, blocking) ->                    // blocking code on a worker
                         ex.respond(blocking, 200, "text/plain", REPORT, 0, REPORT.length))
                 .prefix("/static/", ex -> ex.respond(200, "text/plain", ex.path()));
-        return new HttpProtocol(routes, HttpLimits.DEFAULTS, 2);     // two body buffers per loop
+        return new HttpProtocol(routes, HttpLimits.DEFAULTS, 16, 2); // body buffers per loop: 16 small, 2 large
     }
 
     private ItemsService() {
