@@ -34,6 +34,11 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public boolean draining() {
+        return false;
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }
