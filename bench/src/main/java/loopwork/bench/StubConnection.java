@@ -39,6 +39,11 @@ final class StubConnection implements Connection {
     }
 
     @Override
+    public int unconsumedInput() {
+        return 0;
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }
