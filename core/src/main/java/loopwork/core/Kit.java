@@ -75,7 +75,8 @@ public final class Kit implements AutoCloseable {
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
                         protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
                         config.outputBufferBytes(), transport, config.handOffLimits(),
-                        config.queueTimeoutMs(), config.log(), clock);
+                        config.queueTimeoutMs(), config.log(), clock,
+                        config.syncThreads() == SyncThreads.VIRTUAL ? () -> protocol.newHandler(blocking) : null);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),

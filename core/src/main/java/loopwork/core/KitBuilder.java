@@ -41,6 +41,7 @@ public final class KitBuilder {
     private long queueTimeoutMs = DEFAULT_QUEUE_TIMEOUT_MS;
     private PrintStream log;
     private Protocol protocol;
+    private SyncThreads syncThreads = SyncThreads.DEFAULT;
 
     KitBuilder() {
     }
@@ -151,6 +152,12 @@ public final class KitBuilder {
         return this;
     }
 
+    /** What runs a blocking handler (see {@link SyncThreads}); {@link SyncThreads#DEFAULT} by default. */
+    public KitBuilder syncThreads(SyncThreads value) {
+        syncThreads = value;
+        return this;
+    }
+
     public KitBuilder protocol(Protocol value) {
         protocol = value;
         return this;
@@ -178,6 +185,9 @@ public final class KitBuilder {
         if (handOffLimits == null) {
             throw new IllegalArgumentException("handOffLimits is required");
         }
+        if (syncThreads == null) {
+            throw new IllegalArgumentException("syncThreads is required");
+        }
         if (transport == null || !transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
                     + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
@@ -188,7 +198,7 @@ public final class KitBuilder {
         }
         return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, handOffLimits, queueTimeoutMs, log);
+                transport, handOffLimits, queueTimeoutMs, log, syncThreads);
     }
 
     /**

@@ -79,8 +79,9 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * HTTP counters of each worker's blocking side, in worker order: the answers written by blocking routes
-     * on connections handed off there (it parses no requests).
+     * HTTP counters of each worker's blocking side, in worker order (with virtual sync threads, of each virtual
+     * thread, in the order they were made): the answers written by blocking routes on connections handed off
+     * there (it parses no requests).
      */
     public List<HttpStats> blockingStats() {
         return List.copyOf(blockingStats);

@@ -72,6 +72,7 @@ public final class LoopworkServer implements AutoCloseable {
                 .inputBufferBytes(s.maxHead()).transport(s.transport())
                 .handOffLimits(new HandOffLimits(s.limits().writeTimeoutMs(), s.handOffMinRate()))
                 .queueTimeoutMs(s.queueTimeoutMs())
+                .syncThreads(s.syncThreads())
                 .log(log).protocol(http);
         if (s.deferAcceptAdaptive()) {
             builder.deferAcceptAdaptively(s.deferAcceptSeconds());

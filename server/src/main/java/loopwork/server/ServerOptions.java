@@ -3,6 +3,7 @@ package loopwork.server;
 import java.nio.file.Path;
 
 import loopwork.core.KitBuilder;
+import loopwork.core.SyncThreads;
 import loopwork.core.Transport;
 import loopwork.http.HttpLimits;
 import picocli.CommandLine.Command;
@@ -137,6 +138,13 @@ final class ServerOptions {
                     + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
     String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
 
+    @Option(names = "--sync-threads", paramLabel = "KIND",
+            description = "what serves a connection handed to a worker for blocking I/O (/test/sync, /test/stream): "
+                    + "platform (the worker's own thread, one at a time) or virtual (a virtual thread per hand-off, "
+                    + "parked while it waits, so a worker serves many at once); platform|virtual (default "
+                    + "virtual)")
+    String syncThreads = SyncThreads.DEFAULT.label();
+
     @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
     boolean verbose;
 
@@ -163,7 +171,26 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds) {
+            int drainTimeoutSeconds, SyncThreads syncThreads) {
+
+        /** The settings with {@link SyncThreads#DEFAULT}. */
+        Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
+                int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
+                int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
+                boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
+                int drainTimeoutSeconds) {
+            this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots,
+                    maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds,
+                    SyncThreads.DEFAULT);
+        }
+
+        /** These settings with {@code kind} serving hand-offs. */
+        Settings withSyncThreads(SyncThreads kind) {
+            return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
+                    taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, kind);
+        }
     }
 
     Settings resolve() throws OptionError {
@@ -193,6 +220,12 @@ final class ServerOptions {
             throw new OptionError("--transport epoll is not available here (" + kind.unavailabilityCause()
                     + "); use --transport nio");
         }
+        SyncThreads sync = switch (syncThreads) {
+            case "platform" -> SyncThreads.PLATFORM;
+            case "virtual" -> SyncThreads.VIRTUAL;
+            default -> throw new OptionError("--sync-threads must be one of platform|virtual, got '" + syncThreads
+                    + "'");
+        };
         boolean adaptive = deferAccept.trim().equals("auto");
         int defer = adaptive ? AUTO_DEFER_SECONDS
                 : number("--defer-accept", deferAccept, 0, KitBuilder.MAX_DEFER_ACCEPT_SECONDS, "auto or ");
@@ -218,7 +251,7 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
-                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS));
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), sync);
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {

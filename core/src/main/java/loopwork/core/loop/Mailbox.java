@@ -34,6 +34,8 @@ final class Mailbox {
     private volatile boolean open = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
+    /** A worker's virtual threads' hand-backs, which keep it awake as mail does; null elsewhere. */
+    private VirtualHandOffs handBacks;
     /** Messages others may still owe this loop; at most the ring's capacity. */
     private int owed;
 
@@ -42,6 +44,11 @@ final class Mailbox {
         this.owner = owner;
         this.poller = poller;
         ring.consumer(owner.thread());
+    }
+
+    /** Before any thread starts: a worker with virtual hand-offs must not sleep on hand-backs either. */
+    void alsoAwaitHandBacks(VirtualHandOffs virtual) {
+        handBacks = virtual;
     }
 
     int capacity() {
@@ -71,7 +78,7 @@ final class Mailbox {
      */
     boolean sleepIfEmpty() {
         SLEEPING.setVolatile(this, true);
-        if (!ring.isEmpty() || !open) {
+        if (!ring.isEmpty() || !open || (handBacks != null && handBacks.hasHandBacks())) {
             SLEEPING.setVolatile(this, false);
             return false;
         }
