@@ -184,13 +184,6 @@ final class ServerOptions {
                     deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds,
                     SyncThreads.DEFAULT);
         }
-
-        /** These settings with {@code kind} serving hand-offs. */
-        Settings withSyncThreads(SyncThreads kind) {
-            return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
-                    taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
-                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, kind);
-        }
     }
 
     Settings resolve() throws OptionError {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 
 import loopwork.core.LoopStatistics;
+import loopwork.core.SyncThreads;
 import loopwork.core.Transport;
 
 /**
@@ -23,6 +24,16 @@ final class TestServer implements AutoCloseable {
     static TestServer start(int acceptThreads, int capacity, int workers, int slowMs) throws IOException {
         return new TestServer(LoopworkServer.start("127.0.0.1", 0, acceptThreads, capacity, workers, slowMs, 1024,
                 null));
+    }
+
+    /** As {@link #start(int, int, int, int)}, with {@code syncThreads} serving hand-offs. */
+    static TestServer start(int acceptThreads, int capacity, int workers, int slowMs, SyncThreads syncThreads)
+            throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, acceptThreads,
+                capacity, workers, slowMs, LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD,
+                loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE,
+                (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, syncThreads), null));
     }
 
     /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
@@ -49,6 +60,15 @@ final class TestServer implements AutoCloseable {
     /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
     static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate) throws IOException {
         return startOneLoop(16, 1, limits, 0, false, handOffMinRate);
+    }
+
+    /** As {@link #startPaced(loopwork.http.HttpLimits, int)}, with {@code syncThreads} serving hand-offs. */
+    static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate, SyncThreads syncThreads)
+            throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, 1,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, handOffMinRate,
+                (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, syncThreads), null));
     }
 
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
