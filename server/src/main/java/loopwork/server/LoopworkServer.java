@@ -121,7 +121,8 @@ public final class LoopworkServer implements AutoCloseable {
                         + "heap: %,d KB at start for mailboxes and task slots, and about %d B per context, made as "
                         + "connections come and kept (%,d KB with every pool full)%s%n",
                 c.host(), kit.port(), c.acceptThreads(), c.workerThreads(),
-                c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
+                c.workerThreads() == 0 ? " (slow work runs on the accept threads)"
+                        : " (hand-offs on " + c.syncThreads().label() + " threads)", slowDurationMs,
                 c.transport().label(),
                 systemCalls(c),
                 deferring(c),
