@@ -16,7 +16,7 @@ import loopwork.core.HandOffLimits;
  * waits in the worker's own blocking poller instead, so that a hand-off neither deregisters the socket from
  * NIO's selectors nor allocates a key each time (NIO would need both to make it truly blocking). Reads go
  * into the context's input buffer; writes through the worker's scratch buffer, sent whenever it fills and
- * when the handler returns. On a virtual thread ({@link VirtualHandOff}) a wait parks that thread while its
+ * when the handler returns. On a virtual thread ({@link PeerWait}) a wait parks that thread while its
  * worker watches the socket: a wait in a system call would hold the carrier the other virtual threads need.
  *
  * <p>Not thread-safe: owned by its worker's blocking thread (or its virtual thread), which every method asserts: a handler that
@@ -32,13 +32,19 @@ final class BlockingSession implements BlockingConnection {
     static final int STOPPED = 3;
     static final int UNWATCHABLE = 4;
 
+    /** A wait for the peer done by another thread than the one serving: a virtual thread's ({@link VirtualHandOff}). */
+    interface PeerWait {
+        /** Until the connection is ready for {@code operation}, or {@code limitNanos}: how it ended, {@link #READY} etc. */
+        int awaitPeer(int operation, long limitNanos);
+    }
+
     private final OwnerThread worker;
     /** The worker's own poller, whose system-call scratch its reads and writes use. */
     private final Poller poller;
     /** Where the worker's blocking thread waits; null on a virtual thread, which waits through {@link #virtual}. */
     private final Poller waits;
-    /** The virtual thread this session is, whose worker waits for it; null on the worker's blocking thread. */
-    private final VirtualHandOff virtual;
+    /** How a virtual thread waits: its worker watches for it; null on the worker's blocking thread. */
+    private final PeerWait virtual;
     private final ByteBuffer scratch;
     private final long scratchAddress;
     private final ConnectionHandler handler;
@@ -54,7 +60,7 @@ final class BlockingSession implements BlockingConnection {
     private long inputAddress;
 
     BlockingSession(OwnerThread worker, Poller poller, Poller waits, ConnectionHandler handler, int scratchBytes,
-            HandOffLimits limits, Clock clock, LoopControl control, VirtualHandOff virtual) {
+            HandOffLimits limits, Clock clock, LoopControl control, PeerWait virtual) {
         this.worker = worker;
         this.virtual = virtual;
         this.control = control;

@@ -33,8 +33,8 @@ final class HandOff implements ConnectionActions {
     private final Counter timeouts;
     /** The worker's: whether the kit drains. */
     private final LoopControl control;
-    /** The virtual thread whose this is; null for the worker's own. Set once, as it is made. */
-    VirtualHandOff virtual;
+    /** Of a virtual thread's: its index in its worker's pool ({@link VirtualHandOffs}); set once, as it is made. */
+    int poolIndex = -1;
     /** What the handler threw, from {@link #run} to {@link #end}; null if nothing. */
     private Throwable failure;
 

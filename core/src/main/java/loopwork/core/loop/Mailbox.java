@@ -34,8 +34,14 @@ final class Mailbox {
     private volatile boolean open = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
-    /** A worker's virtual threads' hand-backs, which keep it awake as mail does; null elsewhere. */
-    private VirtualHandOffs handBacks;
+    /** Messages that come by another way than the ring, and keep the loop awake as mail does. */
+    interface OtherMail {
+        /** Any thread: whether some came since the loop last took them. */
+        boolean waiting();
+    }
+
+    /** A worker's virtual threads' hand-backs ({@link VirtualHandOffs}); null elsewhere. */
+    private OtherMail otherMail;
     /** Messages others may still owe this loop; at most the ring's capacity. */
     private int owed;
 
@@ -46,9 +52,9 @@ final class Mailbox {
         ring.consumer(owner.thread());
     }
 
-    /** Before any thread starts: a worker with virtual hand-offs must not sleep on hand-backs either. */
-    void alsoAwaitHandBacks(VirtualHandOffs virtual) {
-        handBacks = virtual;
+    /** Before any thread starts: the loop must not sleep while {@code other} has mail either. */
+    void alsoAwait(OtherMail other) {
+        otherMail = other;
     }
 
     int capacity() {
@@ -78,7 +84,7 @@ final class Mailbox {
      */
     boolean sleepIfEmpty() {
         SLEEPING.setVolatile(this, true);
-        if (!ring.isEmpty() || !open || (handBacks != null && handBacks.hasHandBacks())) {
+        if (!ring.isEmpty() || !open || (otherMail != null && otherMail.waiting())) {
             SLEEPING.setVolatile(this, false);
             return false;
         }

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * it the next hand-off. Each crossing is a volatile write read by the other side (the stack's head, the
  * answer, the next assignment), so each side sees what the other wrote before it.
  */
-final class VirtualHandOff implements Runnable {
+final class VirtualHandOff implements Runnable, BlockingSession.PeerWait {
 
     /** What it pushed itself for: to wait for its peer, or because the handler is done. */
     static final int WAIT = 1;
@@ -49,11 +49,11 @@ final class VirtualHandOff implements Runnable {
     long deadlineMs;
 
     /** Made by its worker's pool, which starts the thread: it parks at once, until its first hand-off. */
-    VirtualHandOff(VirtualHandOffs pool, String name, Function<VirtualHandOff, HandOff> handOffs) {
+    VirtualHandOff(VirtualHandOffs pool, int index, String name, Function<VirtualHandOff, HandOff> handOffs) {
         this.pool = pool;
         this.thread = Thread.ofVirtual().name(name).unstarted(this);
         this.handOff = handOffs.apply(this);
-        handOff.virtual = this;
+        handOff.poolIndex = index;
     }
 
     /** The worker: serve {@code next} (its {@code servedBy} is this one's {@link #handOff} already). */
@@ -97,7 +97,8 @@ final class VirtualHandOff implements Runnable {
      * On its virtual thread, from its session: the worker watches the connection for {@code operation} for up to
      * {@code limit} ns, while this thread parks; how the wait ended ({@link BlockingSession#READY} etc.).
      */
-    int awaitPeer(int operation, long limit) {
+    @Override
+    public int awaitPeer(int operation, long limit) {
         answer = PENDING;
         this.operation = operation;
         this.limitNanos = limit;

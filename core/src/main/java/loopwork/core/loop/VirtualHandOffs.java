@@ -23,7 +23,7 @@ import loopwork.core.transport.Poller;
  *
  * <p>Not thread-safe: owned by its worker's blocking thread, except {@link #push}.
  */
-final class VirtualHandOffs {
+final class VirtualHandOffs implements Mailbox.OtherMail {
 
     private static final VarHandle HEAD;
     /** A stepped worker waits this long at most for a virtual thread to give its connection back. */
@@ -78,7 +78,7 @@ final class VirtualHandOffs {
     }
 
     private VirtualHandOff make() {
-        VirtualHandOff virtual = new VirtualHandOff(this, worker.name() + "-virtual-" + made, handOffs);
+        VirtualHandOff virtual = new VirtualHandOff(this, made, worker.name() + "-virtual-" + made, handOffs);
         if (made == all.length) {
             all = Arrays.copyOf(all, made * 2);
             free = Arrays.copyOf(free, made * 2);
@@ -104,7 +104,8 @@ final class VirtualHandOffs {
     }
 
     /** Whether a virtual thread gave a connection back since the last {@link #takeBack}: the worker must not sleep. */
-    boolean hasHandBacks() {
+    @Override
+    public boolean waiting() {
         return head != null;
     }
 
@@ -146,8 +147,7 @@ final class VirtualHandOffs {
 
     /** The worker's poller found ready the connection a virtual thread waits on. */
     void onReady(ConnectionContext context) {
-        HandOff served = (HandOff) context.servedBy;
-        VirtualHandOff virtual = served.virtual;
+        VirtualHandOff virtual = all[((HandOff) context.servedBy).poolIndex];
         if (virtual.waitIndex >= 0) {
             answer(virtual, BlockingSession.READY);
         }

@@ -84,7 +84,7 @@ public final class WorkerLoop extends EventLoop {
                 return new HandOff(thread, io, new LoopClock(clock), own, failures, closer, trips,
                         stats.handOffTimeouts, control);
             });
-            mailbox.alsoAwaitHandBacks(virtual);
+            mailbox.alsoAwait(virtual);
         } else {
             virtual = null;
         }
