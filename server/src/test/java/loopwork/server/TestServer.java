@@ -48,13 +48,14 @@ final class TestServer implements AutoCloseable {
 
     /**
      * One loop with 16 contexts and one worker with {@code taskSlots} slots, {@code slowMs} of slow work, and
-     * this --queue-timeout.
+     * this --queue-timeout; hand-offs on the worker's own thread, so that one holds it busy.
      */
     static TestServer startQueued(int slowMs, int taskSlots, int queueTimeoutMs) throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, slowMs,
                 LoopworkServer.SlowMode.TASK, taskSlots, ServerOptions.DEFAULT_MAX_HEAD,
                 loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE, queueTimeoutMs,
-                Transport.preferred(), 0, false, false, false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS), null));
+                Transport.preferred(), 0, false, false, false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS,
+                SyncThreads.PLATFORM), null));
     }
 
     /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
