@@ -34,16 +34,6 @@ final class StubConnection implements Connection {
     }
 
     @Override
-    public boolean draining() {
-        return false;
-    }
-
-    @Override
-    public int unconsumedInput() {
-        return 0;
-    }
-
-    @Override
     public boolean isOpen() {
         return open;
     }
@@ -56,6 +46,16 @@ final class StubConnection implements Connection {
     @Override
     public boolean isHome() {
         return true;
+    }
+
+    @Override
+    public int unconsumedInput() {
+        return 0;
+    }
+
+    @Override
+    public boolean draining() {
+        return false;
     }
 
     @Override
@@ -82,6 +82,35 @@ final class StubConnection implements Connection {
     @Override
     public boolean write(byte[] src, int offset, int length) {
         return true;
+    }
+
+    @Override
+    public boolean write(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean send(ByteBuffer src, int offset, int length) {
+        return true;
+    }
+
+    @Override
+    public boolean handOff(BlockingHandler handler, long argument) {
+        return false;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(int taskType, int worker) {
+        return null;
+    }
+
+    @Override
+    public void awaitBytes(int bytes) {
+    }
+
+    @Override
+    public boolean isSending() {
+        return false;
     }
 
     @Override

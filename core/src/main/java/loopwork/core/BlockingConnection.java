@@ -21,10 +21,21 @@ public interface BlockingConnection {
     Object attachment();
 
     /**
-     * The protocol's handler made for the worker serving this hand-off: where per-thread state (counters,
-     * caches) lives, for the blocking code to use instead of its home loop's.
+     * The protocol's handler made for the worker serving this hand-off ({@link LoopInfo.Role#WORKER_BLOCKING}):
+     * where per-worker state (counters, caches, a shard) lives, for the blocking code to use instead of its home
+     * loop's. Typed as the caller asks, with no cast: {@code RespHandler mine = blocking.handler();}.
+     *
+     * @param <H> the protocol's handler class
+     * @throws ClassCastException if the protocol's handler is not an {@code H}
      */
-    ConnectionHandler handler();
+    <H extends ConnectionHandler> H handler();
+
+    /**
+     * What the loop's handler passed with {@link Connection#handOff(BlockingHandler, long)} (0 without): one
+     * {@link BlockingHandler} instance, shared by every connection, learns what to do from it, not from bytes
+     * left unconsumed in the input for it.
+     */
+    long argument();
 
     /**
      * The connection's unconsumed input, from position to limit: what the loop had not consumed, then

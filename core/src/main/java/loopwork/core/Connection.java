@@ -40,6 +40,15 @@ public interface Connection {
     /** Bytes received and left unconsumed by the last {@link ConnectionHandler#onData}; for use between calls. */
     int unconsumedInput();
 
+    /**
+     * Until the next {@link ConnectionHandler#onData}, bytes read are kept without calling it while fewer than
+     * {@code bytes} are unconsumed: for a message whose length the handler knows (a length prefix, a RESP bulk
+     * string), so that a client sending it a few bytes at a time does not cost a parse per read. Input already
+     * shown again (after a task, a timer, a drained output) is not held back; a full input buffer or the end of
+     * the input is shown whatever the count. 0 (the default, and after each {@code onData}) shows every read.
+     */
+    void awaitBytes(int bytes);
+
     /** Whether the accept loop that owns it serves it now (not a worker's loop). */
     boolean isHome();
 
@@ -86,6 +95,47 @@ public interface Connection {
     }
 
     /**
+     * Queues {@code length} bytes of {@code src} from index {@code offset}, all or nothing, leaving its position
+     * and limit alone: a region of a shared, pre-encoded buffer goes out with no view made for it; see
+     * {@link #write(ByteBuffer)}.
+     *
+     * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
+     */
+    boolean write(ByteBuffer src, int offset, int length);
+
+    /**
+     * Sends {@code length} bytes of {@code src} from index {@code offset}, however many: for an answer larger
+     * than the output buffer, or one the handler would rather not copy whole. The connection holds the region,
+     * after whatever was queued before, and sends it as the socket drains, each chunk copied once into its
+     * output buffer ({@link LoopInfo#outputCapacity()} bytes at a time); nothing is allocated. {@code src}'s
+     * position and limit are not used or changed, so one read-only buffer may be sent to many connections at
+     * once, but the region's bytes must not change until {@link ConnectionHandler#onSent} (or
+     * {@link ConnectionHandler#onClose}). Until then output written after it is refused, and the handler hears
+     * {@link ConnectionHandler#onWritable} once it is sent; check {@link #isSending()}.
+     *
+     * <p>Across trips: a connection moved to a worker's loop (or home) takes the region along, and the loop it
+     * arrives at sends the rest and calls its handler's {@code onSent}; a hand-off sends the rest before its
+     * blocking handler runs, and {@code onSent} comes when the connection is back on a loop.
+     *
+     * <pre>{@code
+     * // a reply of any size, e.g. a value of a cache kept in one direct buffer
+     * if (!connection.isSending() && connection.canWrite(header.length)) {
+     *     connection.write(header);
+     *     connection.send(values, start, length);   // onSent: the next request may be answered
+     * }
+     * }</pre>
+     *
+     * @return false, holding nothing, when the connection cannot send now: closing, leaving, not served by a
+     *         loop (a blocking handler writes through its {@link BlockingConnection}), or still sending an
+     *         earlier region (then {@link ConnectionHandler#onWritable} follows once that one is sent)
+     * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
+     */
+    boolean send(ByteBuffer src, int offset, int length);
+
+    /** Whether a region {@link #send} holds is still being sent: writes wait until it is. */
+    boolean isSending();
+
+    /**
      * Claims a task slot on a worker for a task of {@code taskType} (an id from {@link TaskRegistry}). Fill
      * the returned payload in place, then call {@link #commitTask()}; nothing else may happen in between.
      *
@@ -93,6 +143,18 @@ public interface Connection {
      *         many tasks in flight as it can take back: the protocol should answer "busy" (HTTP 503)
      */
     TaskPayload tryClaimTask(int taskType);
+
+    /**
+     * {@link #tryClaimTask(int)} on worker {@code worker} only, 0 to {@link LoopInfo#workers()} - 1: for state
+     * sharded by worker, each shard touched by its worker's tasks alone (route a key with
+     * {@code Math.floorMod(hash, workers)}), however the kernel spread the clients over the loops. With no
+     * workers the task runs on the loop, as with any.
+     *
+     * @return the zeroed payload, or null when that worker's slots are all taken (another worker's free slots
+     *         do not help) or the loop has as many tasks in flight as it can take back
+     * @throws IllegalArgumentException if there is no such worker
+     */
+    TaskPayload tryClaimTask(int taskType, int worker);
 
     /**
      * Publishes the claimed task to its worker. The loop calls {@link ConnectionHandler#onTaskDone} for this
@@ -113,7 +175,15 @@ public interface Connection {
      * @return false when it cannot go now (every worker's slots taken, a task in flight, already leaving,
      *         or not on its home loop): answer "busy" instead
      */
-    boolean handOff(BlockingHandler handler);
+    default boolean handOff(BlockingHandler handler) {
+        return handOff(handler, 0);
+    }
+
+    /**
+     * {@link #handOff(BlockingHandler)}, passing {@code argument} to the blocking handler
+     * ({@link BlockingConnection#argument()}): an index, a length, a command code, whatever it needs to know.
+     */
+    boolean handOff(BlockingHandler handler, long argument);
 
     /**
      * Moves the connection into a worker's own event loop once this handler call has returned; the same
@@ -142,6 +212,15 @@ public interface Connection {
      * its wait for events ended: what {@link #setTimer} counts from, and cheap enough to call per request.
      */
     long nowMs();
+
+    /**
+     * {@link #nowMs()} in nanoseconds: the same read of the same clock, once per loop cycle (a blocking handler's
+     * is read when asked), so it costs nothing per call. For durations finer than a millisecond between cycles: two
+     * calls in one cycle give the same value. By default {@code nowMs()} in nanoseconds.
+     */
+    default long nowNs() {
+        return nowMs() * 1_000_000L;
+    }
 
     /** Cancels the timer, if any. */
     void cancelTimer();

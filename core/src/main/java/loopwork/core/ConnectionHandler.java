@@ -18,7 +18,9 @@ import java.nio.ByteBuffer;
  * full): the loop calls {@code onData} again when a task completes, when queued output has drained, or
  * when more bytes arrive. While the input buffer is full and unconsumed, the loop stops reading.
  *
- * <p>Output: {@link Connection#write} queues bytes; the loop sends them when the handler returns.
+ * <p>Output: {@link Connection#write} queues bytes; the loop sends them when the handler returns. A write
+ * that does not fit is refused, and {@link #onWritable} follows once the output drained. An answer larger than
+ * the output buffer goes with {@link Connection#send}, which holds the region until sent ({@link #onSent}).
  */
 @FunctionalInterface
 public interface ConnectionHandler {
@@ -32,10 +34,15 @@ public interface ConnectionHandler {
 
     /**
      * A task this connection offloaded has run; its results are in {@code result}, valid only during this
-     * call. Not called if the connection closed meanwhile.
+     * call. Not called if the connection closed meanwhile. A protocol that offloads tasks must override it: the
+     * default throws, which the kit counts and logs as a handler error ({@link #onFailure}) before it closes the
+     * connection, so that a forgotten override shows in the log instead of dropping connections silently.
+     *
+     * @throws IllegalStateException by default, naming the handler and the task type
      */
     default void onTaskDone(Connection connection, int taskType, TaskPayload result) {
-        connection.close();
+        throw new IllegalStateException(getClass().getName() + " offloaded a task of type " + taskType
+                + " but does not override ConnectionHandler.onTaskDone to answer it");
     }
 
     /** A task this connection offloaded threw on its worker. The default closes the connection. */
@@ -79,6 +86,14 @@ public interface ConnectionHandler {
 
     /** Output that {@link Connection#write} refused earlier has drained: there is room again. */
     default void onWritable(Connection connection) {
+    }
+
+    /**
+     * The region {@link Connection#send} held is all taken (copied or written: the buffer is the handler's
+     * again), and the connection may send another. {@link #onData} follows with any input kept meanwhile.
+     * Called on the thread serving the connection then, which may be a worker's loop if it moved.
+     */
+    default void onSent(Connection connection) {
     }
 
     /**

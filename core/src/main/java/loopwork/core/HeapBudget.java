@@ -29,7 +29,7 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
      * is made as connections first use it). Without compressed oops (heaps of 32 GB and more) it is larger;
      * such heaps hold any pool the kit allows many times over.
      */
-    public static final int KIT_BYTES_PER_CONTEXT = 280;
+    public static final int KIT_BYTES_PER_CONTEXT = 304;
 
     /**
      * Heap per slot of a mailbox or a worker's task slots: the slot's header and payload in the ring's byte

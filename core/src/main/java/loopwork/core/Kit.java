@@ -41,11 +41,17 @@ public final class Kit implements AutoCloseable {
     final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
+    /** The protocol's counters, as its handlers were made: at build, and by a worker growing its virtual threads. */
+    private final List<LoopCounter> protocolCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
     private int port = -1;
+    private final KitListeners listeners;
+    private volatile InetSocketAddress address;
     private boolean started;
     private boolean draining;
-    /** Volatile: {@link #awaitDrained} gives up waiting once another thread has closed the kit. */
-    private volatile boolean closed;
+    private volatile boolean closed; // volatile: awaitDrained gives up once another thread has closed the kit
+    /** Opened when {@link #close()} has returned: what {@link #await()} waits for. */
+    private final java.util.concurrent.CountDownLatch closeReturned = new java.util.concurrent.CountDownLatch(1);
 
     Kit(KitConfig config, Protocol protocol, HeapBudget heapBudget) throws IOException {
         this(config, protocol, heapBudget, Transports.of(config.transport()), Clock.SYSTEM);
@@ -66,22 +72,22 @@ public final class Kit implements AutoCloseable {
         try {
             for (int i = 0; i < workers.length; i++) {
                 LoopInfo blocking = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_BLOCKING);
+                        LoopInfo.Role.WORKER_BLOCKING, config.workerThreads());
                 LoopInfo loop = new LoopInfo(i, 0, config.inputBufferBytes(), config.outputBufferBytes(),
-                        LoopInfo.Role.WORKER_LOOP);
+                        LoopInfo.Role.WORKER_LOOP, config.workerThreads());
                 // A worker's loop takes back at most a worker's worth of tasks at once: its mailbox need not
                 // hold what all workers' slots do, as an accept loop's does.
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
-                        protocol.newHandler(blocking), protocol.newHandler(loop), config.inputBufferBytes(),
-                        config.outputBufferBytes(), transport, config.handOffLimits(),
-                        config.queueTimeoutMs(), config.log(), clock,
-                        config.syncThreads() == SyncThreads.VIRTUAL ? () -> protocol.newHandler(blocking) : null);
+                        protocol.newHandler(blocking, registry(blocking)), protocol.newHandler(loop, registry(loop)),
+                        config.inputBufferBytes(), config.outputBufferBytes(), transport, config.handOffLimits(),
+                        config.queueTimeoutMs(), config.log(), clock, config.syncThreads() == SyncThreads.VIRTUAL
+                                ? () -> protocol.newHandler(blocking, registry(blocking)) : null);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
-                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP);
-                loops[i] = new AcceptLoop(info, protocol.newHandler(info), refusal, workers, types,
+                        config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP, config.workerThreads());
+                loops[i] = new AcceptLoop(info, protocol.newHandler(info, registry(info)), refusal, workers, types,
                         config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log(), clock);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -110,6 +116,7 @@ public final class Kit implements AutoCloseable {
             workerViews[i] = workers[i].stats();
         }
         loopStats = List.of(loopViews);
+        listeners = new KitListeners(config, loops);
         workerStats = List.of(workerViews);
     }
 
@@ -119,23 +126,20 @@ public final class Kit implements AutoCloseable {
 
     /**
      * Binds every loop's listening socket to the configured address (the first one picks the port when it is
-     * 0, the others join it with SO_REUSEPORT), then starts workers and loops.
+     * 0, the others join it with SO_REUSEPORT), or serves the inherited ones, then starts workers and loops.
+     * Unless {@link KitBuilder#reusePort}, the first bind fails if any socket listens on the address already:
+     * a {@link java.net.BindException} naming the address.
      */
     public synchronized void start() throws IOException {
         if (started) {
             throw new IllegalStateException("already started");
         }
         started = true;
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         try {
-            for (AcceptLoop loop : loops) {
-                InetSocketAddress bound = loop.bind(address, config.backlog(), config.deferAcceptSeconds(),
-                        config.deferAcceptAdaptive());
-                address = new InetSocketAddress(bound.getAddress(), bound.getPort());
-            }
+            address = listeners.open();
         } catch (IOException e) {
             close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw e;
         }
         port = address.getPort();
         for (WorkerLoop worker : workers) {
@@ -144,6 +148,25 @@ public final class Kit implements AutoCloseable {
         for (AcceptLoop loop : loops) {
             loop.start();
         }
+    }
+
+    /**
+     * Duplicates of the kit's listening sockets, one per socket (not per loop, when loops share inherited ones),
+     * for a successor to take over (see {@link ControlSocket}); the caller closes them. Under the kit's lock,
+     * so that {@link #close()} cannot close a descriptor while it is being duplicated.
+     *
+     * @throws IOException when the kit does not serve or its transport hides descriptors (NIO)
+     */
+    public synchronized int[] duplicateListeners() throws IOException {
+        if (!started || draining || closed) { // a draining loop closes its listener on its own thread
+            throw new IOException("the kit is not serving");
+        }
+        return listeners.duplicate();
+    }
+
+    /** Where the first loop listens (the address it bound or inherited); null before {@link #start()}. */
+    public InetSocketAddress address() {
+        return address;
     }
 
     /** The port every loop listens on; -1 before {@link #start()}. */
@@ -171,6 +194,23 @@ public final class Kit implements AutoCloseable {
     /** Each worker's counters, in worker order: live read-only views, the same list on every call. */
     public List<WorkerStatistics> workerStats() {
         return workerStats;
+    }
+
+    /**
+     * The counters the protocol made for its handlers ({@link Protocol#newHandler(LoopInfo, CounterRegistry)}),
+     * in the order they were made: live views, the same list on every call.
+     */
+    public List<LoopCounter> protocolCounters() {
+        return protocolCountersView;
+    }
+
+    /** Where the handler for {@code loop} makes its counters. */
+    private CounterRegistry registry(LoopInfo loop) {
+        return name -> {
+            LoopCounter counter = new LoopCounter(java.util.Objects.requireNonNull(name, "name"), loop);
+            protocolCounters.add(counter);
+            return counter;
+        };
     }
 
     /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */
@@ -204,11 +244,9 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * Begins a graceful drain and returns at once: each accept loop takes the connections the kernel has queued
-     * for it and stops listening; each connection's handler is told ({@link ConnectionHandler#onDrain}), and
-     * {@link Connection#draining()} says so from then on, so that protocols answer what was asked and close.
-     * {@link #awaitDrained} waits for the last connection to close; {@link #close()} then stops the threads, and
-     * resets what is still open. Once only; nothing after {@link #close()}.
+     * Begins a graceful drain, returning at once: each accept loop takes what the kernel queued and stops listening;
+     * each handler hears {@link ConnectionHandler#onDrain}, and {@link Connection#draining()} is true from then on.
+     * {@link #awaitDrained} waits for the last connection; {@link #close()} then resets what is still open.
      */
     public synchronized void drain() {
         if (draining || closed) {
@@ -223,10 +261,7 @@ public final class Kit implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until no connection is open, at most {@code timeoutMs}, or until another thread closes the kit; whether
-     * none is open. Any thread.
-     */
+    /** Waits until no connection is open, {@code timeoutMs} passed or the kit closed; whether none is. */
     public boolean awaitDrained(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (openConnections() > 0 && !closed) {
@@ -252,7 +287,9 @@ public final class Kit implements AutoCloseable {
      * pollers and frees the pools' memory; a kit whose start failed half-way is closed the same way. A task
      * running on a worker runs to its end; a blocking handler's next read, write or wait fails. After {@link
      * #STOP_GRACE_MS} a thread still running (a task that does not end) is interrupted, and the memory is freed
-     * only if that ends it.
+     * only if that ends it. When it returns, every context is back in its pool (what a worker sent home as it
+     * stopped included), and each connection's handler heard {@link ConnectionHandler#onClose}. Idempotent: a
+     * second call returns at once.
      */
     @Override
     public void close() {
@@ -268,6 +305,25 @@ public final class Kit implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            stopAndRelease(graceMs);
+        } finally {
+            closeReturned.countDown();
+        }
+    }
+
+    /**
+     * Blocks until {@link #close()} has returned, called by another thread (a shutdown hook, a signal handler): for
+     * an application whose main thread has nothing to do but serve (see docs/kit.md). The kit's threads are not
+     * daemons, so a JVM whose kit was started but never closed does not exit.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public void await() throws InterruptedException {
+        closeReturned.await();
+    }
+
+    private void stopAndRelease(long graceMs) {
         for (AcceptLoop loop : loops) {
             loop.stop();
         }
@@ -280,6 +336,9 @@ public final class Kit implements AutoCloseable {
         }
         if (stop.joinAll(threads())) { // only once no thread can touch the buffers, pollers or listeners
             for (AcceptLoop loop : loops) {
+                loop.reclaim(); // what workers sent home as they stopped: every pool full when close returns
+            }
+            for (AcceptLoop loop : loops) {
                 loop.release();
             }
             for (WorkerLoop worker : workers) {
@@ -288,25 +347,4 @@ public final class Kit implements AutoCloseable {
             transport.close();
         }
     }
-
-    /** Task types registered by the protocol, checked against the slot size as they come. */
-    private static final class TaskTypes implements TaskRegistry {
-        private final List<TaskType> types = new ArrayList<>();
-
-        @Override
-        public int register(TaskType type) {
-            int bytes = type.payloadBytes();
-            if (bytes < 0 || bytes > TaskPayload.CAPACITY) {
-                throw new IllegalArgumentException("task type " + type.getClass().getName() + " needs " + bytes
-                        + " payload bytes; a worker slot holds " + TaskPayload.CAPACITY);
-            }
-            types.add(type);
-            return types.size() - 1;
-        }
-
-        TaskType[] toArray() {
-            return types.toArray(new TaskType[0]);
-        }
-    }
-
 }

@@ -4,12 +4,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * Builds a {@link Kit}: settings with the original server's defaults, checked on {@link #build()}.
+ * Builds a {@link Kit}: settings with a library's defaults, checked on {@link #build()}.
+ *
+ * <p>The defaults suit a protocol embedded in an application, not a public server: it listens on the loopback
+ * address only ({@value #DEFAULT_HOST}: nothing is reachable from the network until the application says
+ * so, as a development server or a sidecar wants), and each accept loop holds up to
+ * {@value #DEFAULT_ACCEPT_CAPACITY} connections (the pools' memory is reserved for that many up front, committed
+ * as connections come). A server sets both explicitly: Loopwork's own binds {@code 0.0.0.0} and holds 100,000
+ * per loop, from its options. See {@code docs/kit.md} for the JVM flags an application needs
+ * ({@code --enable-native-access=loopwork.core} for the epoll transport and the pools' memory).
  *
  * <p>Not thread-safe: used by one thread, usually main.
  */
 public final class KitBuilder {
     // The ranges of the settings, checked here and only here; the server's options name them in their help.
+    /** The largest {@link #port}. */
     public static final int MAX_PORT = 65_535;
     public static final int MIN_BUFFER_BYTES = 256;
     public static final int MAX_BUFFER_BYTES = 1 << 20;
@@ -22,13 +31,18 @@ public final class KitBuilder {
     public static final int MAX_DEFER_ACCEPT_SECONDS = 3600;
     public static final int MAX_QUEUE_TIMEOUT_MS = 3_600_000;
 
+    /** The address a kit listens on by default: the loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Connections each accept loop holds at once by default. */
+    public static final int DEFAULT_ACCEPT_CAPACITY = 1024;
+
     /** How long a task or hand-off may wait for its worker by default: see {@link #queueTimeoutMs}. */
     public static final long DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
 
-    private String host = "0.0.0.0";
+    private String host = DEFAULT_HOST;
     private int port = 9000;
     private int acceptThreads = Runtime.getRuntime().availableProcessors();
-    private int acceptCapacity = 100_000;
+    private int acceptCapacity = DEFAULT_ACCEPT_CAPACITY;
     private int workerThreads = -1;
     private int taskSlotsPerWorker = 1024;
     private int inputBufferBytes = 4096;
@@ -42,51 +56,87 @@ public final class KitBuilder {
     private PrintStream log;
     private Protocol protocol;
     private SyncThreads syncThreads = SyncThreads.DEFAULT;
+    // Who owns the port: see reusePort and inheritListeners.
+    private boolean reusePort;
+    private InheritedListeners inherited = InheritedListeners.none();
 
     KitBuilder() {
     }
 
+    /**
+     * The address to listen on, a literal or a name; {@value #DEFAULT_HOST} by default. {@code 0.0.0.0} listens
+     * on every interface (the epoll transport speaks IPv4: an IPv6 address needs {@link Transport#NIO}).
+     */
     public KitBuilder host(String value) {
         host = value;
         return this;
     }
 
+    /** The TCP port, 0 to {@value #MAX_PORT}; 0 lets the system pick one ({@link Kit#port()}). 9000 by default. */
     public KitBuilder port(int value) {
         port = value;
         return this;
     }
 
+    /**
+     * Accept loops, each with its own listening socket (SO_REUSEPORT: the kernel spreads connections over them),
+     * pool and thread, 1 to {@value #MAX_ACCEPT_THREADS}; by default one per available processor.
+     */
     public KitBuilder acceptThreads(int value) {
         acceptThreads = value;
         return this;
     }
 
+    /**
+     * Connections each accept loop holds at once, 1 to {@value #MAX_ACCEPT_CAPACITY}; {@value
+     * #DEFAULT_ACCEPT_CAPACITY} by default. One more is refused with {@link Protocol#refusal()}. Each costs an
+     * input and an output buffer of address space, committed only once used, and heap once first used
+     * ({@link HeapBudget}).
+     */
     public KitBuilder acceptCapacity(int value) {
         acceptCapacity = value;
         return this;
     }
 
-    /** Worker threads; the default, -1, means as many as accept threads. */
+    /**
+     * Worker threads, 0 to {@value #MAX_WORKER_THREADS}, which run tasks and serve connections handed off or
+     * moved to them; the default, -1, means as many as accept threads. With 0, tasks run on the loop itself and
+     * trips are refused.
+     */
     public KitBuilder workerThreads(int value) {
         workerThreads = value;
         return this;
     }
 
+    /**
+     * Task slots each worker has, a power of two from {@value #MIN_TASK_SLOTS} to {@value #MAX_TASK_SLOTS}; 1024
+     * by default. A task, hand-off or move takes one; when a worker's are all taken, a claim goes to another, and
+     * when all are, it is refused (answer "busy").
+     */
     public KitBuilder taskSlotsPerWorker(int value) {
         taskSlotsPerWorker = value;
         return this;
     }
 
+    /**
+     * Bytes of each connection's input buffer, {@value #MIN_BUFFER_BYTES} to {@value #MAX_BUFFER_BYTES}; 4096 by
+     * default. A message that must be whole to be parsed must fit: see {@link ConnectionHandler#onInputFull}.
+     */
     public KitBuilder inputBufferBytes(int value) {
         inputBufferBytes = value;
         return this;
     }
 
+    /**
+     * Bytes of each connection's output buffer, {@value #MIN_BUFFER_BYTES} to {@value #MAX_BUFFER_BYTES}; 4096 by
+     * default: the most one {@link Connection#write} may queue, and the chunk {@link Connection#send} copies.
+     */
     public KitBuilder outputBufferBytes(int value) {
         outputBufferBytes = value;
         return this;
     }
 
+    /** The listening sockets' backlog of connections not yet accepted, 1 to 65,536; 4096 by default. */
     public KitBuilder backlog(int value) {
         backlog = value;
         return this;
@@ -158,6 +208,27 @@ public final class KitBuilder {
         return this;
     }
 
+    /**
+     * Whether to join sockets that already listen on the address (SO_REUSEPORT, sharing the connections with
+     * them, as instances run side by side do). False by default: {@link Kit#start()} then fails with a
+     * {@link java.net.BindException} if any socket listens there already, whatever its options, so that a port
+     * is never shared by accident. The kit's own loops share it either way.
+     */
+    public KitBuilder reusePort(boolean value) {
+        reusePort = value;
+        return this;
+    }
+
+    /**
+     * Serve these listening sockets instead of binding the host and port (socket activation, a take-over):
+     * see {@link InheritedListeners}. The kit gets at least as many accept loops as sockets. Epoll only.
+     */
+    public KitBuilder inheritListeners(InheritedListeners value) {
+        inherited = value;
+        return this;
+    }
+
+    /** The protocol the kit serves; required. */
     public KitBuilder protocol(Protocol value) {
         protocol = value;
         return this;
@@ -168,7 +239,11 @@ public final class KitBuilder {
         check("port", port, 0, MAX_PORT);
         check("acceptThreads", acceptThreads, 1, MAX_ACCEPT_THREADS);
         check("acceptCapacity", acceptCapacity, 1, MAX_ACCEPT_CAPACITY);
-        int workers = workerThreads < 0 ? acceptThreads : workerThreads;
+        if (inherited == null) {
+            throw new IllegalArgumentException("inheritListeners must not be null (InheritedListeners.none())");
+        }
+        int loops = Math.max(acceptThreads, inherited.count()); // every inherited socket gets a loop
+        int workers = workerThreads < 0 ? loops : workerThreads;
         check("workerThreads", workers, 0, MAX_WORKER_THREADS);
         check("taskSlotsPerWorker", taskSlotsPerWorker, MIN_TASK_SLOTS, MAX_TASK_SLOTS);
         if (Integer.bitCount(taskSlotsPerWorker) != 1) {
@@ -196,9 +271,13 @@ public final class KitBuilder {
             throw new IllegalArgumentException("deferAcceptSeconds needs the epoll transport (Java NIO cannot set "
                     + "TCP_DEFER_ACCEPT), not " + transport.label());
         }
-        return new KitConfig(host, port, acceptThreads, acceptCapacity, workers, taskSlotsPerWorker,
+        if (!inherited.isEmpty() && transport != Transport.EPOLL) {
+            throw new IllegalArgumentException("inherited listening sockets (" + inherited.origin() + ") need the "
+                    + "epoll transport: Java NIO cannot serve a socket it did not open");
+        }
+        return new KitConfig(host, port, loops, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, handOffLimits, queueTimeoutMs, log, syncThreads);
+                transport, handOffLimits, queueTimeoutMs, log, reusePort, inherited, syncThreads);
     }
 
     /**

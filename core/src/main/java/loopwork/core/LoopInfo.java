@@ -5,13 +5,28 @@ package loopwork.core;
  *
  * @param index          an accept loop's index, 0 to accept threads - 1; a worker's, 0 to workers - 1
  * @param capacity       contexts in the loop's pool: connection ids run from 0 to capacity - 1; 0 for a
- *                       worker, which has no pool and serves connections moved or handed to it from the
- *                       accept loops
+ *                       worker, which has no pool and serves connections moved or handed to it from every
+ *                       accept loop (whose ids overlap): keep per-connection state in the connection's
+ *                       {@link Connection#attach attachment}, which travels with it, not in an array by id
  * @param inputCapacity  bytes of a connection's input buffer: a message that does not fit can never be parsed
  * @param outputCapacity bytes a connection can have queued for sending before {@link Connection#write} refuses
  * @param role           which of the kit's threads the handler serves
+ * @param workers        the kit's worker threads: {@link Connection#tryClaimTask(int, int)} takes 0 to workers - 1
  */
-public record LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role) {
+public record LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role, int workers) {
+
+    /** A loop's or worker's info in a kit of no workers. */
+    public LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role) {
+        this(index, capacity, inputCapacity, outputCapacity, role, 0);
+    }
+
+    /**
+     * Whether the handler is called with events (an accept loop's or a worker's loop), as opposed to a worker's
+     * blocking side, whose handler only holds per-worker state for blocking code and tasks.
+     */
+    public boolean isEventLoop() {
+        return role != Role.WORKER_BLOCKING;
+    }
 
     /** The threads that make a handler of their own (each one, with {@link Protocol#newHandler}). */
     public enum Role {

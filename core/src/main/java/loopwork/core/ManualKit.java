@@ -167,6 +167,11 @@ public final class ManualKit implements AutoCloseable {
         return kit.workerStats();
     }
 
+    /** The protocol's counters; see {@link Kit#protocolCounters()}. */
+    public List<LoopCounter> protocolCounters() {
+        return kit.protocolCounters();
+    }
+
     public KitConfig config() {
         return kit.config();
     }

@@ -42,6 +42,19 @@ public interface Protocol {
         return 0;
     }
 
-    /** The handler for one event loop; it is called only on that loop's thread. */
+    /**
+     * The handler for one thread of the kit: an accept loop, a worker's loop, or a worker's blocking side
+     * ({@link LoopInfo#role()}); it is called only on that thread. A handler keeps per-connection state in the
+     * connection's attachment, never in an array by connection id: a worker serves connections of every loop.
+     */
     ConnectionHandler newHandler(LoopInfo loop);
+
+    /**
+     * {@link #newHandler(LoopInfo)} for a protocol with counters of its own: make them with {@code counters}
+     * and give them to the handler, which alone writes them; the kit lists them beside its own
+     * ({@link Kit#protocolCounters()}). The kit calls this one; by default it calls {@link #newHandler(LoopInfo)}.
+     */
+    default ConnectionHandler newHandler(LoopInfo loop, CounterRegistry counters) {
+        return newHandler(loop);
+    }
 }

@@ -17,8 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kit with a protocol that is not HTTP: a line protocol written only against the public API. Each
- * line is echoed; a line "sum A B" is added up on a worker and answered from the task's result.
+ * The kit with a protocol that is not HTTP: a line protocol written only against the public API, the complete
+ * example of one. Each line is echoed; a line "sum A B" is added up on a worker and answered from the task's
+ * result; "bye" is echoed and closes. It allocates nothing while serving: it parses with {@link Bytes} where the
+ * bytes lie, writes regions of its input, and formats numbers into a buffer of its own. It answers "busy" when
+ * no worker can take a task, and stops consuming when a write is refused: the line stays in the input, and the
+ * kit shows it again once the output has drained.
  */
 class KitTest {
 
@@ -36,6 +40,10 @@ class KitTest {
     }
 
     static final class LineProtocol implements Protocol {
+        static final byte[] BUSY = "busy\n".getBytes(StandardCharsets.US_ASCII);
+        static final byte[] BAD = "bad sum\n".getBytes(StandardCharsets.US_ASCII);
+        static final byte[] SUM = "sum ".getBytes(StandardCharsets.US_ASCII);
+        static final byte[] BYE = "bye\n".getBytes(StandardCharsets.US_ASCII);
         int sum;
 
         @Override
@@ -45,58 +53,74 @@ class KitTest {
 
         @Override
         public byte[] refusal() {
-            return "busy\n".getBytes(StandardCharsets.US_ASCII);
+            return BUSY;
         }
 
         @Override
         public ConnectionHandler newHandler(LoopInfo loop) {
-            return new ConnectionHandler() {
-                private final boolean[] waiting = new boolean[loop.capacity()];
+            return new LineHandler(sum);
+        }
+    }
 
-                @Override
-                public void onData(Connection connection, ByteBuffer in) {
-                    while (!waiting[connection.id()]) {
-                        int end = -1;
-                        for (int i = in.position(); i < in.limit(); i++) {
-                            if (in.get(i) == '\n') {
-                                end = i;
-                                break;
-                            }
-                        }
-                        if (end < 0) {
-                            return;
-                        }
-                        byte[] line = new byte[end + 1 - in.position()];
-                        in.get(line);
-                        String text = new String(line, StandardCharsets.US_ASCII);
-                        if (text.startsWith("sum ")) {
-                            String[] parts = text.trim().split(" ");
-                            TaskPayload task = connection.tryClaimTask(sum);
-                            task.putLong(0, Long.parseLong(parts[1]));
-                            task.putLong(8, Long.parseLong(parts[2]));
-                            connection.commitTask();
-                            waiting[connection.id()] = true;
-                        } else if (text.equals("bye\n")) {
-                            connection.write(line);
-                            connection.closeAfterWrite();
-                            return;
-                        } else {
-                            connection.write(line);
-                        }
+    /** One per loop and worker; it keeps no per-connection state, so nothing is attached. */
+    static final class LineHandler implements ConnectionHandler {
+        /** The longest answer to a sum: a long and a newline. */
+        private static final int LONGEST_ANSWER = Bytes.MAX_DECIMAL_LENGTH + 1;
+        private final int sumTask;
+        private final ByteBuffer answer = ByteBuffer.allocate(LONGEST_ANSWER);
+
+        LineHandler(int sumTask) {
+            this.sumTask = sumTask;
+        }
+
+        @Override
+        public void onData(Connection connection, ByteBuffer in) {
+            while (connection.tasksInFlight() == 0 && connection.isOpen()) { // one task at a time: answers in order
+                int start = in.position();
+                int end = Bytes.indexOf(in, start, in.limit(), (byte) '\n');
+                if (end < 0) {
+                    return; // not a whole line yet: shown again with more
+                }
+                if (end - start > LineProtocol.SUM.length && Bytes.equalsIgnoreCase(in, start, LineProtocol.SUM)) {
+                    if (!sum(connection, in, start + LineProtocol.SUM.length, end)) {
+                        return; // no room for its answer: shown again once the output has drained
                     }
+                } else if (!connection.write(in, start, end + 1 - start)) {
+                    return; // refused: the line stays, and onData comes again once the output has drained
+                } else if (Bytes.equalsIgnoreCase(in, start, end + 1, LineProtocol.BYE)) {
+                    connection.closeAfterWrite();
                 }
+                in.position(end + 1);
+            }
+        }
 
-                @Override
-                public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
-                    waiting[connection.id()] = false;
-                    connection.write((result.getLong(16) + "\n").getBytes(StandardCharsets.US_ASCII));
-                }
+        /** "sum A B": offloads the addition; false when the answer could not be written, the line unconsumed. */
+        private boolean sum(Connection connection, ByteBuffer in, int from, int end) {
+            // A task's answer cannot be refused and tried again: room for the longest comes first.
+            if (!connection.canWrite(Math.max(LONGEST_ANSWER, LineProtocol.BUSY.length))) {
+                return false;
+            }
+            int space = Bytes.indexOf(in, from, end, (byte) ' ');
+            long a = space < 0 ? Bytes.INVALID : Bytes.parseDecimal(in, from, space);
+            long b = space < 0 ? Bytes.INVALID : Bytes.parseDecimal(in, space + 1, end);
+            if (a == Bytes.INVALID || b == Bytes.INVALID) {
+                return connection.write(LineProtocol.BAD);
+            }
+            TaskPayload task = connection.tryClaimTask(sumTask);
+            if (task == null) {
+                return connection.write(LineProtocol.BUSY); // every worker's slots are taken
+            }
+            task.putLong(0, a);
+            task.putLong(8, b);
+            connection.commitTask();
+            return true;
+        }
 
-                @Override
-                public void onClose(Connection connection) {
-                    waiting[connection.id()] = false;
-                }
-            };
+        @Override
+        public void onTaskDone(Connection connection, int taskType, TaskPayload result) {
+            int length = Bytes.putDecimal(answer, 0, result.getLong(16));
+            answer.put(length, (byte) '\n');
+            connection.write(answer, 0, length + 1); // fits: room was checked before the task was claimed
         }
     }
 

@@ -221,11 +221,14 @@ final class HttpHandler implements ConnectionHandler {
         if (exchange.expect == HttpExchange.EXPECT_CONTINUE && exchange.versionMinor >= 1
                 && (chunked || exchange.bodyToSkip > 0)) {
             connection.write(HttpResponse.CONTINUE);
+            exchange.stats.responded(100);
         }
     }
 
     private void dispatch(HttpExchange exchange) {
-        Route route = routes.match(exchange);
+        exchange.startNs = exchange.connection.nowNs(); // from the head parsed: this cycle's clock, no clock read
+        exchange.route = routes.match(exchange);
+        Route route = routes.route(exchange.route);
         if (route == null) {
             exchange.respond(HttpResponse.NOT_FOUND);
         } else if (exchange.method == HttpExchange.OTHER) {

@@ -47,10 +47,10 @@ public final class HttpProtocol implements Protocol {
 
     /**
      * An {@link HttpExchange} per context, with its {@link ChunkedBody}, made on the context's first open:
-     * 144 B on JDK 25 with compressed oops and compact object headers (as bin/jvm.options sets), rounded up by
+     * 160 B on JDK 25 with compressed oops and compact object headers (as bin/jvm.options sets), rounded up by
      * a few fields' worth. ExchangeHeapTest measures it again.
      */
-    static final int HEAP_BYTES_PER_CONNECTION = 156;
+    static final int HEAP_BYTES_PER_CONNECTION = 168;
 
     @Override
     public int heapBytesPerConnection() {
@@ -59,13 +59,22 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public ConnectionHandler newHandler(LoopInfo loop) {
-        HttpStats handlerStats = new HttpStats();
+        HttpStats handlerStats = new HttpStats(routes.size(), loop.index());
         switch (loop.role()) {
             case ACCEPT_LOOP -> stats.add(handlerStats);
             case WORKER_LOOP -> workerStats.add(handlerStats);
             case WORKER_BLOCKING -> blockingStats.add(handlerStats);
         }
         return new HttpHandler(loop, routes, limits, handlerStats);
+    }
+
+    /** The routes' paths, in the order of their request durations ({@link HttpStats#durations()}). */
+    public List<String> routePaths() {
+        List<String> paths = new ArrayList<>();
+        for (Route route : routes.all()) {
+            paths.add(route.path());
+        }
+        return List.copyOf(paths);
     }
 
     /** Per-loop HTTP counters, in loop order. */
@@ -79,9 +88,9 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * HTTP counters of each worker's blocking side, in worker order (with virtual sync threads, of each virtual
-     * thread, in the order they were made): the answers written by blocking routes on connections handed off
-     * there (it parses no requests).
+     * HTTP counters of each worker's blocking side, in worker order, then (with virtual sync threads) of each
+     * virtual thread, as they are made ({@link HttpStats#index()} names its worker): the answers written by
+     * blocking routes on connections handed off there (it parses no requests).
      */
     public List<HttpStats> blockingStats() {
         return List.copyOf(blockingStats);

@@ -8,7 +8,9 @@ import loopwork.core.metrics.Counter;
  */
 public final class HttpStats {
     private final Counter requests = new Counter();
+    private final Counter responses1xx = new Counter();
     private final Counter responses2xx = new Counter();
+    private final Counter responses3xx = new Counter();
     private final Counter responses4xx = new Counter();
     private final Counter responses5xx = new Counter();
     private final Counter overflows = new Counter();
@@ -17,8 +19,28 @@ public final class HttpStats {
     /** The thread that writes these counters, once it has used them; read by asserts only. */
     private Thread writer;
 
-    /** Made by the protocol, one per handler; others read them through {@link HttpProtocol#stats()}. */
+    private final RequestDurations durations;
+    /** The index of the loop or worker whose handler writes them. */
+    private final int index;
+
+    /** Counters with no route's request durations: for tests of what does not route. */
     HttpStats() {
+        this(0, 0);
+    }
+
+    /**
+     * Made by the protocol, one per handler, with a request-duration histogram for each of its {@code routes}
+     * and one for unmatched requests, for the loop or worker numbered {@code index}; others read them through
+     * {@link HttpProtocol#stats()}.
+     */
+    HttpStats(int routes, int index) {
+        durations = new RequestDurations(routes + 1);
+        this.index = index;
+    }
+
+    /** The index of the loop or worker whose handler writes them (a worker's virtual threads' handlers: its). */
+    public int index() {
+        return index;
     }
 
     /**
@@ -28,8 +50,8 @@ public final class HttpStats {
     boolean claimedBy(Thread thread) {
         if (writer == null) {
             writer = thread;
-            for (Counter counter : new Counter[] {requests, responses2xx, responses4xx, responses5xx, overflows,
-                    timeouts, badBodies}) {
+            for (Counter counter : new Counter[] {requests, responses1xx, responses2xx, responses3xx, responses4xx,
+                    responses5xx, overflows, timeouts, badBodies}) {
                 counter.writer(thread);
             }
         }
@@ -40,14 +62,24 @@ public final class HttpStats {
         requests.increment();
     }
 
+    /** An answer sent, final or interim (a 100 Continue), counted by its status class. */
     void responded(int status) {
         if (status >= 500) {
             responses5xx.increment();
         } else if (status >= 400) {
             responses4xx.increment();
-        } else {
+        } else if (status >= 300) {
+            responses3xx.increment();
+        } else if (status >= 200) {
             responses2xx.increment();
+        } else {
+            responses1xx.increment();
         }
+    }
+
+    /** A request of route {@code route} (the routes' count for an unmatched one) was answered after {@code ns}. */
+    void answered(int route, long ns) {
+        durations.record(route, ns);
     }
 
     void overflowed() {
@@ -80,8 +112,17 @@ public final class HttpStats {
         return requests.get();
     }
 
+    /** Interim answers: the 100 Continue sent before reading a body the client waits to send. */
+    public long responses1xx() {
+        return responses1xx.get();
+    }
+
     public long responses2xx() {
         return responses2xx.get();
+    }
+
+    public long responses3xx() {
+        return responses3xx.get();
     }
 
     public long responses4xx() {
@@ -95,5 +136,10 @@ public final class HttpStats {
     /** Answers dropped, with their connection, because they did not fit the output buffer. */
     public long overflows() {
         return overflows.get();
+    }
+
+    /** Request durations per route, in the order of {@link HttpProtocol#routePaths()}, unmatched requests last. */
+    public RequestDurations durations() {
+        return durations;
     }
 }

@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import loopwork.core.Bytes;
+
 /**
  * Parses a request head in place, where the bytes lie in the connection's input, into the fields of an
  * {@link HttpExchange}: no copies, no strings. Request line and fields follow RFC 9112's syntax: a token
@@ -58,6 +60,9 @@ final class RequestParser {
     private static final byte[] HOST = bytes("host");
     private static final byte[] CLOSE = bytes("close");
     private static final byte[] KEEP_ALIVE = bytes("keep-alive");
+
+    /** The largest Content-Length taken as a number (any larger is refused as malformed, not as too large). */
+    private static final long MAX_CONTENT_LENGTH = (Long.MAX_VALUE - 9) / 10 * 10 + 9;
 
     private RequestParser() {
     }
@@ -158,7 +163,7 @@ final class RequestParser {
         }
         byte major = b.get(i);
         byte minor = b.get(i + 2);
-        if (!isDigit(major) || b.get(i + 1) != '.' || !isDigit(minor)) {
+        if (!Bytes.isDigit(major) || b.get(i + 1) != '.' || !Bytes.isDigit(minor)) {
             return -400;
         }
         if (major != '1') {
@@ -239,19 +244,19 @@ final class RequestParser {
     private static boolean onField(ByteBuffer b, int nameStart, int nameEnd, int valueStart, int valueEnd,
             HttpExchange ex) {
         int length = nameEnd - nameStart;
-        if (length == HOST.length && equalsIgnoreCase(b, nameStart, HOST)) {
+        if (length == HOST.length && Bytes.equalsIgnoreCase(b, nameStart, HOST)) {
             ex.hostHeaders++;
-        } else if (length == CONNECTION.length && equalsIgnoreCase(b, nameStart, CONNECTION)) {
+        } else if (length == CONNECTION.length && Bytes.equalsIgnoreCase(b, nameStart, CONNECTION)) {
             connectionTokens(b, valueStart, valueEnd, ex);
-        } else if (length == CONTENT_LENGTH.length && equalsIgnoreCase(b, nameStart, CONTENT_LENGTH)) {
+        } else if (length == CONTENT_LENGTH.length && Bytes.equalsIgnoreCase(b, nameStart, CONTENT_LENGTH)) {
             return contentLength(b, valueStart, valueEnd, ex);
-        } else if (length == TRANSFER_ENCODING.length && equalsIgnoreCase(b, nameStart, TRANSFER_ENCODING)) {
+        } else if (length == TRANSFER_ENCODING.length && Bytes.equalsIgnoreCase(b, nameStart, TRANSFER_ENCODING)) {
             // Only "chunked" alone is decoded; any other coding, or chunked twice, is not supported.
-            boolean chunked = valueEnd - valueStart == CHUNKED.length && equalsIgnoreCase(b, valueStart, CHUNKED);
+            boolean chunked = valueEnd - valueStart == CHUNKED.length && Bytes.equalsIgnoreCase(b, valueStart, CHUNKED);
             ex.transferEncoding = ex.transferEncoding == HttpExchange.TE_NONE && chunked ? HttpExchange.TE_CHUNKED
                     : HttpExchange.TE_UNSUPPORTED;
-        } else if (length == EXPECT.length && equalsIgnoreCase(b, nameStart, EXPECT)) {
-            boolean proceed = valueEnd - valueStart == CONTINUE.length && equalsIgnoreCase(b, valueStart, CONTINUE);
+        } else if (length == EXPECT.length && Bytes.equalsIgnoreCase(b, nameStart, EXPECT)) {
+            boolean proceed = valueEnd - valueStart == CONTINUE.length && Bytes.equalsIgnoreCase(b, valueStart, CONTINUE);
             ex.expect = proceed && ex.expect == HttpExchange.EXPECT_NONE ? HttpExchange.EXPECT_CONTINUE
                     : HttpExchange.EXPECT_OTHER;
         }
@@ -269,9 +274,9 @@ final class RequestParser {
                 i++;
             }
             int length = i - tokenStart;
-            if (length == CLOSE.length && equalsIgnoreCase(b, tokenStart, CLOSE)) {
+            if (length == CLOSE.length && Bytes.equalsIgnoreCase(b, tokenStart, CLOSE)) {
                 ex.closeRequested = true;
-            } else if (length == KEEP_ALIVE.length && equalsIgnoreCase(b, tokenStart, KEEP_ALIVE)) {
+            } else if (length == KEEP_ALIVE.length && Bytes.equalsIgnoreCase(b, tokenStart, KEEP_ALIVE)) {
                 ex.keepAliveRequested = true;
             }
         }
@@ -283,17 +288,10 @@ final class RequestParser {
             return false;
         }
         while (i < end) {
-            long value = 0;
-            int digits = 0;
-            while (i < end && isDigit(b.get(i))) {
-                if (value > (Long.MAX_VALUE - 9) / 10) {
-                    return false; // overflow
-                }
-                value = value * 10 + (b.get(i) - '0');
-                digits++;
-                i++;
-            }
-            if (digits == 0 || (ex.contentLength >= 0 && ex.contentLength != value)) {
+            int digitsEnd = Bytes.digitsEnd(b, i, end);
+            long value = Bytes.parseDecimal(b, i, digitsEnd); // INVALID, negative, when none or too many
+            i = digitsEnd;
+            if (value < 0 || value > MAX_CONTENT_LENGTH || (ex.contentLength >= 0 && ex.contentLength != value)) {
                 return false;
             }
             ex.contentLength = value;
@@ -350,19 +348,6 @@ final class RequestParser {
         return HttpExchange.OTHER;
     }
 
-    private static boolean equalsIgnoreCase(ByteBuffer b, int start, byte[] lower) {
-        for (int k = 0; k < lower.length; k++) {
-            byte c = b.get(start + k);
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lower[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static long word(ByteBuffer b, int i) {
         return (long) WORD.get(b, i);
     }
@@ -394,10 +379,6 @@ final class RequestParser {
 
     private static boolean isVisible(byte c) {
         return c > 0x20 && c != 0x7F; // and bytes >= 0x80 (negative) are not allowed in a target
-    }
-
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
     }
 
     private static byte[] bytes(String s) {

@@ -24,13 +24,22 @@ final class Routes {
         return routes;
     }
 
-    /** The route for the exchange's parsed path, or null. */
-    Route match(HttpExchange exchange) {
+    /** How many routes there are: also the index {@link #match} gives a path that none serves. */
+    int size() {
+        return routes.length;
+    }
+
+    Route route(int index) {
+        return index < routes.length ? routes[index] : null;
+    }
+
+    /** The index of the route for the exchange's parsed path, or {@link #size()} when none serves it. */
+    int match(HttpExchange exchange) {
         for (int i = 0; i < routes.length; i++) {
             if (exchange.pathEquals(paths[i])) {
-                return routes[i];
+                return i;
             }
         }
-        return null;
+        return routes.length;
     }
 }

@@ -24,7 +24,7 @@ final class Daemon {
 
     /** Set in the child's environment: it serves instead of launching again. */
     static final String CHILD_ENV = "LOOPWORK_DAEMON_CHILD";
-    private static final long START_TIMEOUT_MS = 60_000;
+    static final long START_TIMEOUT_MS = 60_000;
 
     private Daemon() {
     }
@@ -33,10 +33,12 @@ final class Daemon {
         return System.getenv(CHILD_ENV) != null;
     }
 
-    static int launch(ServerOptions.Settings settings, String[] args, PrintStream err, PrintStream out) {
+    /** With {@code takingOver} (--take-over), the running server the pid file names is the one to replace. */
+    static int launch(ServerOptions.Settings settings, String[] args, PrintStream err, PrintStream out,
+            boolean takingOver) {
         Path pidFile = settings.pidFile().toAbsolutePath();
         Long running = runningPid(pidFile);
-        if (running != null) {
+        if (running != null && !takingOver) {
             err.println("loopwork: already running as pid " + running + " (pid file " + pidFile + ")");
             return Main.FAILED;
         }

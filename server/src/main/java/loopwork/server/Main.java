@@ -2,17 +2,26 @@ package loopwork.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
+import loopwork.core.ControlSocket;
 import loopwork.core.HeapBudget;
 import loopwork.core.HeapTooSmallException;
+import loopwork.core.InheritedListeners;
+import loopwork.core.TakeOver;
+import loopwork.server.log.ServerLog;
 
 import picocli.CommandLine;
 
 /**
- * The program: parses options, starts the server (or a daemon of it), prints the start-up report, and
- * drains, then stops, on SIGTERM or Ctrl-C ({@link Shutdown}). Exit codes: 0 after a stop or help, 1 when the
- * server cannot start, 2 for a bad command line.
+ * The program: parses options (from the command line and the environment), sets up the log, starts the server
+ * (or a daemon of it), logs the start-up report, and drains, then stops, on SIGTERM or Ctrl-C ({@link Shutdown}).
+ * Help, the version and command-line errors are printed, not logged. Exit codes: 0 after a stop or help, 1 when
+ * the server cannot start, 2 for a bad command line.
  *
  * <p>Runs on the main thread; the shutdown hook runs on its own.
  */
@@ -22,18 +31,28 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
+    static {
+        ServerLog.install(); // before anything logs, LOG below included: the JDK chooses its JUL manager once
+    }
+
+    private static final System.Logger LOG = System.getLogger("loopwork.server");
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    /** Runs the program until it stops; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the program until it stops, with options from {@code environment} too; returns the exit code. */
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
         ServerOptions options = new ServerOptions();
         CommandLine commandLine = new CommandLine(options);
+        EnvironmentDefaults fromEnvironment = new EnvironmentDefaults(environment);
+        commandLine.setDefaultValueProvider(fromEnvironment);
         ServerOptions.Settings settings;
+        System.Logger.Level logLevel;
+        ServerOptions.Listening listening;
         try {
             commandLine.parseArgs(args);
             if (commandLine.isUsageHelpRequested()) {
@@ -45,15 +64,22 @@ public final class Main {
                 return OK;
             }
             settings = options.resolve();
+            logLevel = options.logLevel();
+            listening = options.listening();
         } catch (CommandLine.ParameterException e) {
-            return usageError(withRanges(e), err);
+            return usageError(withRanges(e) + fromEnvironment.source(e.getMessage()), err);
         } catch (OptionError e) {
-            return usageError(e.getMessage(), err);
+            return usageError(e.getMessage() + fromEnvironment.source(e.getMessage()), err);
         }
         if (settings.daemonize() && !Daemon.isChild()) {
-            return Daemon.launch(settings, args, err, out);
+            return Daemon.launch(settings, args, err, out, listening.takeOver() != null);
         }
-        return serve(settings, out, err);
+        ServerLog.configure(logLevel, err);
+        for (String name : fromEnvironment.unknown(commandLine.getCommandSpec(), List.of(Daemon.CHILD_ENV))) {
+            LOG.log(Level.WARNING, "ignoring the environment variable " + name + ": no option reads it "
+                    + "(loopwork --help lists them)");
+        }
+        return serve(settings, listening, logLevel, out, err);
     }
 
     /** Picocli's message, plus what each option it names accepts (a missing value names no range itself). */
@@ -68,6 +94,20 @@ public final class Main {
             }
         }
         return message.toString();
+    }
+
+    /** Address in use: which one, and the two deliberate ways to start beside or instead of its owner. */
+    static String addressInUse(BindException e) {
+        return e.getMessage() + ". Another process (or socket) listens there already. To run beside it on "
+                + "purpose, start with --reuse-port (the kernel then spreads connections over both); to replace "
+                + "it without refusing connections, start it with --control-socket PATH and this one with "
+                + "--take-over PATH.";
+    }
+
+    private static void closeQuietly(TakeOver takeOver) {
+        if (takeOver != null) {
+            takeOver.close();
+        }
     }
 
     private static int usageError(String message, PrintStream err) {
@@ -95,15 +135,31 @@ public final class Main {
                 Math.ceilDiv(e.maxHeapBytes(), 1L << 20), xmx, xmx);
     }
 
-    private static int serve(ServerOptions.Settings settings, PrintStream out, PrintStream err) {
+    private static int serve(ServerOptions.Settings settings, ServerOptions.Listening listening, Level logLevel,
+            PrintStream out, PrintStream err) {
         LoopworkServer server;
+        TakeOver takeOver = null;
         try {
-            server = LoopworkServer.start(settings, settings.verbose() ? out : null);
+            InheritedListeners inherited;
+            if (listening.takeOver() != null) {
+                takeOver = TakeOver.connect(listening.takeOver(), ControlSocket.TIMEOUT_MS);
+                inherited = takeOver.listeners();
+            } else {
+                inherited = InheritedListeners.fromSystemd();
+            }
+            server = LoopworkServer.start(settings, logLevel == Level.DEBUG ? ServerLog.debugStream() : null,
+                    listening, inherited);
+        } catch (BindException e) {
+            LOG.log(Level.ERROR, addressInUse(e));
+            closeQuietly(takeOver);
+            return FAILED;
         } catch (HeapTooSmallException e) {
-            err.println("loopwork: " + heapTooSmall(e, settings));
+            closeQuietly(takeOver);
+            LOG.log(Level.ERROR, heapTooSmall(e, settings));
             return FAILED;
         } catch (IOException | IllegalArgumentException e) {
-            err.println("loopwork: " + e.getMessage());
+            closeQuietly(takeOver); // before serving: the running server carries on
+            LOG.log(Level.ERROR, "cannot start: " + e.getMessage());
             return FAILED;
         }
         // Start-up garbage (the command line, class loading: most of what the heap holds now) is collected once,
@@ -114,21 +170,29 @@ public final class Main {
         try {
             shutdown.install();
         } catch (ReflectiveOperationException e) {
-            err.println("loopwork: cannot handle SIGTERM and SIGINT (the module jdk.unsupported is missing?): " + e);
+            LOG.log(Level.ERROR, "cannot handle SIGTERM and SIGINT (is the module jdk.unsupported missing?)", e);
             server.close();
             return FAILED;
         }
+        Restarts restarts = new Restarts();
         // Other ways the JVM ends (SIGHUP, System.exit) still close the server and tidy up.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            restarts.close();
             server.close();
             Daemon.removePidFile(settings);
         }, "loopwork-shutdown"));
-        out.print(server.report(settings.slowDurationMs()));
-        out.flush();
+        for (String line : server.report(settings.slowDurationMs()).split("\\R")) {
+            LOG.log(Level.INFO, line);
+        }
         try {
             Daemon.writePidFile(settings);
         } catch (IOException e) {
-            err.println("loopwork: cannot write pid file " + settings.pidFile() + ": " + e.getMessage());
+            LOG.log(Level.ERROR, "cannot write pid file " + settings.pidFile() + ": " + e.getMessage());
+            server.close();
+            return FAILED;
+        }
+        JvmFigures.loadInBackground(); // once the start-up is over: it needs a quarter second of CPU
+        if (!restarts.begin(takeOver, listening, server, shutdown::takenOver, out, err)) {
             server.close();
             return FAILED;
         }

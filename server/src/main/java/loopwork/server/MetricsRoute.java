@@ -12,12 +12,15 @@ import loopwork.core.WorkerStatistics;
 import loopwork.http.HttpExchange;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
+import loopwork.http.RequestDurations;
 import loopwork.http.Route;
 
 /**
  * {@code GET /metrics}: every loop's and worker's counters in the Prometheus text format (version 0.0.4),
  * including the bytes each thread has allocated, which is how the zero-allocation claim is watched in
- * production. Builds its text on each call: an operations endpoint, not a hot path.
+ * production, the request-duration histograms per route, and the process's and JVM's figures ({@link
+ * JvmFigures}). Builds its text on each call: an operations endpoint, not a hot path. Served on the main
+ * listener and on the admin one ({@link AdminListener}), the same instance reading the main server's kit.
  *
  * <p>Thread-safe: reads counters that their owner threads publish with opaque writes.
  */
@@ -26,13 +29,16 @@ final class MetricsRoute implements Route {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     private volatile Kit kit;
     private volatile HttpProtocol http;
+    private volatile Readiness readiness;
 
     /** Set once the kit is built, before it starts. */
-    void bind(Kit kit, HttpProtocol http) {
+    void bind(Kit kit, HttpProtocol http, Readiness readiness) {
         this.kit = kit;
         this.http = http;
+        this.readiness = readiness;
     }
 
     @Override
@@ -79,12 +85,12 @@ final class MetricsRoute implements Route {
                 LoopStatistics::capacity);
         family(out, "loopwork_requests_total", "counter", "HTTP requests parsed and routed.",
                 "loop", loopHttp, HttpStats::requests);
-        header(out, "loopwork_responses_total", "counter", "HTTP responses by status class.");
+        header(out, "loopwork_ready", "gauge", "1 when /readyz answers 200: started and not draining.");
+        out.append("loopwork_ready ").append(readiness.state() == Readiness.State.READY ? 1 : 0).append('\n');
+        header(out, "loopwork_responses_total", "counter",
+                "HTTP responses written on the loop, by status class (1xx: a 100 Continue before a body).");
         for (int i = 0; i < loopHttp.size(); i++) {
-            HttpStats stats = loopHttp.get(i);
-            responses(out, i, "2xx", stats.responses2xx());
-            responses(out, i, "4xx", stats.responses4xx());
-            responses(out, i, "5xx", stats.responses5xx());
+            responses(out, "loopwork_responses_total{loop=\"", i, loopHttp.get(i), List.of());
         }
         family(out, "loopwork_timeouts_total", "counter",
                 "Connections closed by a header, body, idle or write timeout.", "loop", loopHttp, HttpStats::timeouts);
@@ -140,12 +146,20 @@ final class MetricsRoute implements Route {
         family(out, "loopwork_worker_queue_timeouts_total", "counter",
                 "Tasks of connections moved to the worker taken back unstarted past --queue-timeout (503).",
                 "worker", workers, WorkerStatistics::queueTimeouts);
+        List<HttpStats> blockingHttp = http.blockingStats();
+        header(out, "loopwork_worker_responses_total", "counter", "HTTP responses written on the worker, by status "
+                + "class: on connections moved to its loop and on those handed to it (blocking).");
+        for (int i = 0; i < workerHttp.size(); i++) {
+            responses(out, "loopwork_worker_responses_total{worker=\"", i, workerHttp.get(i), blockingHttp);
+        }
+        durations(out, http.routePaths(), List.of(loopHttp, workerHttp, blockingHttp));
         family(out, "loopwork_worker_requests_total", "counter",
                 "HTTP requests parsed on the worker's loop (connections moved there).", "worker", workerHttp,
                 HttpStats::requests);
         family(out, "loopwork_worker_allocated_bytes_total", "counter",
                 "Bytes allocated by the worker's threads (its blocking side and its loop).", "worker", workers,
                 worker -> allocated(worker.threadId()) + allocated(worker.loopThreadId()));
+        JvmFigures.render(out);
         return out.toString();
     }
 
@@ -169,8 +183,56 @@ final class MetricsRoute implements Route {
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void responses(StringBuilder out, int loop, String statusClass, long value) {
-        out.append("loopwork_responses_total{loop=\"").append(loop).append("\",class=\"").append(statusClass)
-                .append("\"} ").append(value).append('\n');
+    /** One sample per status class of the thread {@code index}: {@code stats}, plus those of {@code more} that are its. */
+    private static void responses(StringBuilder out, String prefix, int index, HttpStats stats, List<HttpStats> more) {
+        for (int c = 0; c < CLASSES.length; c++) {
+            long sum = byClass(stats, c);
+            for (HttpStats other : more) {
+                sum += other.index() == index ? byClass(other, c) : 0;
+            }
+            out.append(prefix).append(index).append("\",class=\"").append(CLASSES[c]).append("\"} ").append(sum)
+                    .append('\n');
+        }
+    }
+
+    private static long byClass(HttpStats stats, int statusClass) {
+        return switch (statusClass) {
+            case 0 -> stats.responses1xx();
+            case 1 -> stats.responses2xx();
+            case 2 -> stats.responses3xx();
+            case 3 -> stats.responses4xx();
+            default -> stats.responses5xx();
+        };
+    }
+
+    /**
+     * The request-duration histogram of each route, added up over every thread that answers requests (loops,
+     * workers' loops, workers' blocking sides), with the requests no route matched as route "unmatched".
+     */
+    private static void durations(StringBuilder out, List<String> paths, List<List<HttpStats>> threads) {
+        String name = "loopwork_request_duration_seconds";
+        header(out, name, "histogram", "From a request's head parsed to its answer's status line written (a large "
+                + "answer's rest or a stream's body may follow), by route.");
+        for (int route = 0; route <= paths.size(); route++) {
+            String label = route < paths.size() ? paths.get(route) : "unmatched";
+            long cumulative = 0;
+            long sumNs = 0;
+            for (int bucket = 0; bucket < RequestDurations.BUCKETS; bucket++) {
+                for (List<HttpStats> of : threads) {
+                    for (HttpStats stats : of) {
+                        cumulative += stats.durations().count(route, bucket);
+                    }
+                }
+                out.append(name).append("_bucket{route=\"").append(label).append("\",le=\"")
+                        .append(RequestDurations.label(bucket)).append("\"} ").append(cumulative).append('\n');
+            }
+            for (List<HttpStats> of : threads) {
+                for (HttpStats stats : of) {
+                    sumNs += stats.durations().sumNs(route);
+                }
+            }
+            out.append(name).append("_sum{route=\"").append(label).append("\"} ").append(sumNs / 1e9).append('\n');
+            out.append(name).append("_count{route=\"").append(label).append("\"} ").append(cumulative).append('\n');
+        }
     }
 }

@@ -22,7 +22,11 @@ import picocli.CommandLine.Option;
                 + "loop; GET /test/slow after --slow-duration ms of work on a worker (see --slow-mode); "
                 + "GET /test/sync and /test/async do that work on a worker with the connection handed off "
                 + "(blocking) or moved into the worker's loop; GET /test/stream?bytes=N streams N bytes with "
-                + "blocking writes; GET /metrics is Prometheus text.")
+                + "blocking writes; GET /metrics is Prometheus text; GET /healthz and /readyz are liveness and "
+                + "readiness, also on the admin listener (--admin-port).",
+        footer = {"", "Every option can come from the environment too, as " + EnvironmentDefaults.PREFIX + " and its "
+                + "long name in upper case with underscores: LOOPWORK_PORT=9000, LOOPWORK_MAX_HEAD=8192, "
+                + "LOOPWORK_VERBOSE=true. An option on the command line wins; an empty variable counts as unset."})
 final class ServerOptions {
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -145,8 +149,28 @@ final class ServerOptions {
                     + "virtual)")
     String syncThreads = SyncThreads.DEFAULT.label();
 
-    @Option(names = {"-v", "--verbose"}, description = "debug output to stdout")
+    /** The operator's listener, on loopback by default: metrics and health stay reachable when the server is full. */
+    static final int DEFAULT_ADMIN_PORT = 9090;
+
+    @Option(names = "--admin-port", paramLabel = "PORT",
+            description = "port of the admin listener, which serves /metrics, /healthz and /readyz with "
+                    + AdminListener.CONTEXTS + " connections of its own, reachable when the main pools are full; "
+                    + "0 for none, 0.." + KitBuilder.MAX_PORT + " (default " + DEFAULT_ADMIN_PORT + "; when the "
+                    + "default is taken, by another instance say, the server warns and runs without it)")
+    String adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "ADDRESS",
+            description = "address of the admin listener (default 127.0.0.1: the host's own agents and probes)")
+    String adminHost = "127.0.0.1";
+
+    @Option(names = {"-v", "--verbose"}, description = "the same as --log-level debug")
     boolean verbose;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "the least severe log records written, one line each, to stderr (a daemon's --log-file): "
+                    + "start, stop and refusals are info, handler failures error, each connection debug; "
+                    + "error|warn|info|debug (default info)")
+    String logLevel = "info";
 
     @Option(names = {"-d", "--daemonize"},
             description = "detach: run in the background in a new session, output to --log-file; "
@@ -160,6 +184,39 @@ final class ServerOptions {
     @Option(names = "--log-file", paramLabel = "FILE", description = "output of a daemon (default loopwork.log)")
     Path logFile = Path.of("loopwork.log");
 
+    // ---- who owns the port: joining on purpose, inheriting, taking over (see Listening)
+
+    @Option(names = "--reuse-port",
+            description = "join other sockets already listening on the address (SO_REUSEPORT; the kernel spreads "
+                    + "connections over the instances); without it, starting on an address something listens on "
+                    + "fails")
+    boolean reusePort;
+
+    @Option(names = "--control-socket", paramLabel = "PATH",
+            description = "listen on this Unix socket for a successor started with --take-over PATH, which takes "
+                    + "the listening sockets over; then this server stops (default: none). Put it in a directory "
+                    + "only the server's user can enter")
+    Path controlSocket;
+
+    @Option(names = "--take-over", paramLabel = "PATH",
+            description = "take the listening sockets over from the server whose --control-socket is PATH, "
+                    + "serve them, then let that server stop: a restart that refuses no connection; --host and "
+                    + "--port are then those of the sockets (epoll transport)")
+    Path takeOver;
+
+    /** How the server gets its listening sockets, beside the settings. */
+    record Listening(boolean reusePort, Path controlSocket, Path takeOver) {
+        static final Listening DEFAULT = new Listening(false, null, null);
+    }
+
+    Listening listening() throws OptionError {
+        if (takeOver != null && reusePort) {
+            throw new OptionError("--take-over and --reuse-port exclude each other: a take-over serves the "
+                    + "running server's own sockets");
+        }
+        return new Listening(reusePort, controlSocket, takeOver);
+    }
+
     @Option(names = {"-?", "--help"}, usageHelp = true, description = "print this help and exit")
     boolean help;
 
@@ -171,19 +228,33 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds, SyncThreads syncThreads) {
+            int drainTimeoutSeconds, Admin admin, SyncThreads syncThreads) {
 
-        /** The settings with {@link SyncThreads#DEFAULT}. */
-        Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
-                int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
-                int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
-                boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-                int drainTimeoutSeconds) {
-            this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots,
-                    maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
-                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds,
+        /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
+        Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
+                LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits, int handOffMinRate,
+                int queueTimeoutMs, Transport transport, int deferAcceptSeconds, boolean deferAcceptAdaptive,
+                boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
+            this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
+                    limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
+                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, null,
                     SyncThreads.DEFAULT);
         }
+
+        /** These settings with the admin listener {@code value} (null for none). */
+        Settings withAdmin(Admin value) {
+            return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
+                    taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, value,
+                    syncThreads);
+        }
+    }
+
+    /**
+     * The admin listener's address (port 0: a free one, for tests); {@code required} when the command line asked
+     * for it, so that the start fails if it cannot be had, where the default is only warned about.
+     */
+    record Admin(String host, int port, boolean required) {
     }
 
     Settings resolve() throws OptionError {
@@ -244,7 +315,28 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
-                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), sync);
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin(), sync);
+    }
+
+    /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */
+    private Admin admin() throws OptionError {
+        int port = adminPort == null ? DEFAULT_ADMIN_PORT : number("--admin-port", adminPort, 0, KitBuilder.MAX_PORT);
+        if (adminHost.isBlank()) {
+            throw new OptionError("--admin-host must be an address or host name, got ''");
+        }
+        return port == 0 ? null : new Admin(adminHost, port, adminPort != null);
+    }
+
+    /** The {@code --log-level}, or DEBUG with {@code -v}. */
+    System.Logger.Level logLevel() throws OptionError {
+        System.Logger.Level level = switch (logLevel.trim()) {
+            case "error" -> System.Logger.Level.ERROR;
+            case "warn" -> System.Logger.Level.WARNING;
+            case "info" -> System.Logger.Level.INFO;
+            case "debug" -> System.Logger.Level.DEBUG;
+            default -> throw new OptionError("--log-level must be one of error|warn|info|debug, got '" + logLevel + "'");
+        };
+        return verbose ? System.Logger.Level.DEBUG : level;
     }
 
     private static int number(String option, String text, int min, int max) throws OptionError {

@@ -23,6 +23,8 @@ final class Shutdown {
     private final long drainTimeoutMs;
     private final CountDownLatch asked = new CountDownLatch(1);
     private final AtomicInteger signals = new AtomicInteger();
+    /** When the first signal came; published to the main thread by {@link #asked}. */
+    private long drainStartNs;
 
     Shutdown(LoopworkServer server, int drainTimeoutSeconds) {
         this.server = server;
@@ -57,8 +59,15 @@ final class Shutdown {
                 proxy);
     }
 
+    /** Unready and draining at once, on the thread that was told to stop; the main thread waits for the end. */
+    private void beginDrain() {
+        drainStartNs = System.nanoTime();
+        server.beginDrain();
+    }
+
     private void signalled(String name) {
         if (signals.incrementAndGet() == 1) {
+            beginDrain(); // here, not on the main thread: unready the moment the signal comes
             LOG.log(Level.INFO, "SIG{0}: draining: no new connections; what is open finishes within {1} s. Another "
                     + "signal stops at once.", name, drainTimeoutMs / 1000);
             asked.countDown();
@@ -69,12 +78,24 @@ final class Shutdown {
         server.closeNow();
     }
 
+    /**
+     * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal; a signal
+     * after it stops at once.
+     */
+    void takenOver() {
+        if (signals.incrementAndGet() == 1) {
+            beginDrain();
+            LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
+                    drainTimeoutMs / 1000);
+            asked.countDown();
+        }
+    }
+
     /** On the main thread: waits for the first signal, drains, and stops the server. */
     void drainWhenAsked() throws InterruptedException {
         asked.await();
-        long start = System.nanoTime();
-        long left = server.drain(drainTimeoutMs);
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long left = server.awaitDrained(drainTimeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs);
         if (left > 0 && signals.get() == 1) {
             LOG.log(Level.WARNING, String.format(Locale.ROOT, "drain timed out after %,d ms: %d connections still "
                     + "open are reset", tookMs, left));

@@ -32,6 +32,8 @@ class AllocationTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final String PIPELINE = RawHttp.FAST.repeat(16);
     private static final String CLOSE = "GET /test/fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    private static final String HEALTH = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+    private static final String READY = "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n";
     /** Connections between two decisions of a loop deferring by the load (AcceptDeferral.WINDOW). */
     private static final int WINDOW = 64;
     /** Windows such a loop defers before it looks again (AcceptDeferral.WINDOWS_ON). */
@@ -51,8 +53,8 @@ class AllocationTest {
                 long requests = run(clients, 1_400);
                 long bytes = allocated(threads) - before;
                 double perRequest = (double) bytes / requests;
-                System.out.printf("allocation: %d requests (fast, slow, pipelined), %d bytes on %d loop and worker"
-                        + " threads, %.4f bytes per request%n", requests, bytes, threads.size(), perRequest);
+                System.out.printf("allocation: %d requests (fast, slow, pipelined, health, readiness), %d bytes on %d"
+                        + " loop and worker threads, %.4f bytes per request%n", requests, bytes, threads.size(), perRequest);
                 assertThat(requests).isGreaterThanOrEqualTo(100_000);
                 assertThat(perRequest).as("bytes allocated per request on loop and worker threads").isLessThan(1.0);
             } finally {
@@ -63,7 +65,10 @@ class AllocationTest {
         }
     }
 
-    /** Each round on each client: 16 pipelined fast, one slow (a worker task), one single fast; returns requests. */
+    /**
+     * Each round on each client: 16 pipelined fast, one slow (a worker task), one single fast, one /healthz and one
+     * /readyz; returns requests.
+     */
     private static long run(RawHttp[] clients, int rounds) throws IOException {
         long requests = 0;
         for (int round = 0; round < rounds; round++) {
@@ -74,7 +79,9 @@ class AllocationTest {
                 }
                 assertStatus(client.exchange(RawHttp.SLOW));
                 assertStatus(client.exchange(RawHttp.FAST));
-                requests += 18;
+                assertStatus(client.exchange(HEALTH));
+                assertStatus(client.exchange(READY));
+                requests += 20;
             }
         }
         return requests;

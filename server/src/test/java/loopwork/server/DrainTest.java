@@ -30,8 +30,8 @@ import loopwork.core.Transport;
 
 /**
  * The graceful drain as an operator meets it, on the real program: SIGTERM while a slow task, a hand-off, a move
- * and a stream are in flight, with a kept-alive connection idle and another halfway through a request head. The
- * idle one is closed at once; new connections are refused; every request already received is answered whole,
+ * and a stream are in flight, with a kept-alive connection idle and another halfway through a request head.
+ * Readiness turns 503 at once (on the admin listener, which stays up); the idle connection is closed at once; new connections are refused; every request already received is answered whole,
  * the one on a kept-alive connection with {@code Connection: close}; the process logs the drain and exits 0. A
  * second SIGTERM stops at once, resetting what is open; a drain that runs out of time resets what is left.
  */
@@ -63,8 +63,10 @@ class DrainTest {
     @Test
     void sigtermFinishesEverythingInFlightClosesIdleConnectionsAndExitsZero() throws Exception {
         int port = FreePort.pick();
+        int adminPort = FreePort.pick();
         Process server = start(port, "-A", "1", "-w", "3", "-D", String.valueOf(SLOW_MS), "--drain-timeout", "60",
-                "--queue-timeout", "60000"); // a worker each for the stream, the task and the hand-off
+                "--queue-timeout", "60000", // a worker each for the stream, the task and the hand-off
+                "--admin-port", String.valueOf(adminPort));
         awaitServing(server, port);
 
         RawHttp idle = new RawHttp(port, 20_000);
@@ -86,10 +88,17 @@ class DrainTest {
             }));
         }
         awaitInFlight(port, 3); // the slow three have been received
+        try (RawHttp admin = new RawHttp(adminPort)) {
+            assertThat(admin.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        }
 
         server.destroy(); // SIGTERM
         awaitLog(server, "draining");
         Future<Long> streamed = clients.submit(() -> 1 + readAll(streamIn));
+        try (RawHttp admin = new RawHttp(adminPort)) {
+            assertThat(admin.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status())
+                    .as("unready from the drain's start, on the admin listener that stays up").isEqualTo(503);
+        }
 
         assertThat(idle.closedByServer()).as("a kept-alive connection between requests closes").isTrue();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("no new connections")
@@ -174,6 +183,9 @@ class DrainTest {
         }
         command.addAll(JvmOptions.serverMain());
         command.addAll(List.of("-p", String.valueOf(port), "--host", "127.0.0.1"));
+        if (!List.of(options).contains("--admin-port")) {
+            command.addAll(List.of("--admin-port", "0")); // the default port would be contended by parallel runs
+        }
         command.addAll(List.of(options));
         Path out = dir.resolve("server-" + processes.size() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())

@@ -286,7 +286,9 @@ class HttpBehaviourTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.head()).contains("text/plain; version=0.0.4");
             for (String line : response.body().split("\n")) {
-                assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+(\\{\\w+=\"\\w+\"(,\\w+=\"\\w+\")*\\})? \\d+");
+                // Label values may hold a route's path or a bucket's bound; the JVM's figures are decimals.
+                assertThat(line).matches("# (HELP|TYPE) \\w+ .+|\\w+(\\{\\w+=\"[^\"\\\\]*\"(,\\w+=\"[^\"\\\\]*\")*\\})? "
+                        + "(\\d+|-?\\d+\\.\\d+(E-?\\d+)?)");
             }
             for (String family : new String[] {"loopwork_connections_accepted_total", "loopwork_connections_open",
                     "loopwork_connections_rejected_total", "loopwork_pool_free", "loopwork_defer_accept",

@@ -40,7 +40,8 @@ class ModuleBoundaryTest {
         assertThat(core.opens()).isEmpty();
         assertThat(exports(descriptor("loopwork.http"))).isEqualTo(Map.of("loopwork.http", Set.of()));
         ModuleDescriptor server = descriptor("loopwork.server");
-        assertThat(server.exports()).isEmpty();
+        assertThat(exports(server)).as("its JUL manager, made by java.logging").isEqualTo(
+                Map.of("loopwork.server.log", Set.of("java.logging")));
         assertThat(server.opens()).singleElement().satisfies(opens -> {
             assertThat(opens.source()).isEqualTo("loopwork.server");
             assertThat(opens.targets()).containsExactly("info.picocli");

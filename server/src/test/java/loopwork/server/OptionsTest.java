@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +42,8 @@ class OptionsTest {
     /** Every option name, long and short, that the usage text must list. */
     private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
             "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
-            "--verbose", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version");
+            "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version",
+            "--admin-port", "--admin-host", "--drain-timeout");
 
     private static ExecutorService runner;
 
@@ -63,11 +66,17 @@ class OptionsTest {
     }
 
     private static Result run(String... args) throws InterruptedException, ExecutionException {
+        return runWith(Map.of(), args);
+    }
+
+    /** {@link Main#run} with {@code environment} as the process's environment. */
+    private static Result runWith(Map<String, String> environment, String... args)
+            throws InterruptedException, ExecutionException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        Future<Integer> code = runner.submit(() -> Main.run(args, outStream, errStream));
+        Future<Integer> code = runner.submit(() -> Main.run(args, environment, outStream, errStream));
         try {
             int exit = code.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -116,6 +125,9 @@ class OptionsTest {
         for (String value : new String[] {"fast", "", null}) {
             cases.add(bad("--slow-mode", value, "--slow-mode", "task|sync|async"));
         }
+        for (String value : new String[] {"verbose", "WARN", "", null}) {
+            cases.add(bad("--log-level", value, "--log-level", "error|warn|info|debug"));
+        }
         for (String value : new String[] {"-1", "3601", "1s", "AUTO", "auto1", null}) {
             cases.add(bad("--defer-accept", value, "--defer-accept", "0..3600"));
         }
@@ -135,6 +147,10 @@ class OptionsTest {
         cases.add(bad("--host", "", "--host", "address"));
         cases.add(bad("--host", "   ", "--host", "address"));
         cases.add(bad("--host", null, "--host", "address"));
+        for (String value : new String[] {"-1", "65536", "admin", null}) {
+            cases.add(bad("--admin-port", value, "--admin-port", "0..65535"));
+        }
+        cases.add(bad("--admin-host", "", "--admin-host", "address"));
         return cases.stream();
     }
 
@@ -251,5 +267,113 @@ class OptionsTest {
         assertThat(result.code()).isEqualTo(Main.OK);
         assertThat(result.err()).isEmpty();
         assertThat(result.out()).startsWith("loopwork ").contains("Java " + Runtime.version().feature());
+    }
+
+    // ---- the environment
+
+    static Stream<Arguments> badEnvironmentValues() {
+        return badOptions().filter(arguments -> {
+            List<?> args = (List<?>) arguments.get()[0];
+            return args.size() == 2 && ((String) args.get(0)).startsWith("--") && !((String) args.get(1)).isEmpty();
+        });
+    }
+
+    @ParameterizedTest(name = "{0} from the environment -> exit 2 naming the variable, {1} and {2}")
+    @MethodSource("badEnvironmentValues")
+    void badValueFromTheEnvironmentIsAUsageErrorNamingTheVariableTheOptionAndItsRange(List<String> args,
+            String option, String range) throws Exception {
+        String variable = "LOOPWORK_" + args.getFirst().substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+
+        Result result = runWith(Map.of(variable, args.get(1)));
+
+        assertThat(result.code()).as("exit code with %s=%s; stderr: %s", variable, args.get(1), result.err())
+                .isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains(option).contains(range).contains(variable + "='" + args.get(1) + "'")
+                .contains("loopwork --help");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void badBooleanFromTheEnvironmentNamesTheVariable() throws Exception {
+        Result result = runWith(Map.of("LOOPWORK_VERBOSE", "yes"));
+
+        assertThat(result.code()).as("stderr: %s", result.err()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains("--verbose").contains("LOOPWORK_VERBOSE='yes'");
+    }
+
+    @Test
+    void aFlagWinsOverTheEnvironment() throws Exception {
+        Result result = runWith(Map.of("LOOPWORK_PORT", "0"), "--port", "70000");
+
+        assertThat(result.code()).isEqualTo(Main.USAGE);
+        assertThat(result.err()).contains("--port").contains("got 70000").doesNotContain("LOOPWORK_PORT");
+    }
+
+    @Test
+    void everyOptionComesFromItsVariableUnlessAFlagGivesIt() throws Exception {
+        Map<String, String> environment = Map.of("LOOPWORK_PORT", "9100", "LOOPWORK_ACCEPT_THREADS", "3",
+                "LOOPWORK_MAX_HEAD", "8192", "LOOPWORK_VERBOSE", "true", "LOOPWORK_SLOW_MODE", "sync",
+                "LOOPWORK_HOST", "127.0.0.1", "LOOPWORK_WORKER_THREADS", "", "LOOPWORK_PID_FILE", "x.pid");
+
+        ServerOptions.Settings settings = settings(environment, "-A", "2", "--max-head=1024");
+
+        assertThat(settings.port()).isEqualTo(9100);
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.slowMode()).isEqualTo(LoopworkServer.SlowMode.SYNC);
+        assertThat(settings.verbose()).isTrue();
+        assertThat(settings.pidFile()).hasToString("x.pid");
+        assertThat(settings.acceptThreads()).as("-A wins over LOOPWORK_ACCEPT_THREADS").isEqualTo(2);
+        assertThat(settings.maxHead()).as("--max-head= wins over LOOPWORK_MAX_HEAD").isEqualTo(1024);
+        assertThat(settings.workerThreads()).as("an empty variable is unset: as many as accept threads")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void everyOptionHasItsOwnVariableAndHelpSaysSo() throws Exception {
+        List<String> variables = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec spec : new CommandLine(new ServerOptions()).getCommandSpec().options()) {
+            variables.add(EnvironmentDefaults.variable(spec));
+        }
+        assertThat(variables).doesNotHaveDuplicates().contains("LOOPWORK_PORT", "LOOPWORK_MAX_HEAD",
+                "LOOPWORK_ACCEPT_THREADS", "LOOPWORK_LOG_FILE", "LOOPWORK_DEFER_ACCEPT");
+        assertThat(run("--help").out()).contains("LOOPWORK_PORT", "LOOPWORK_MAX_HEAD", "command line wins");
+    }
+
+    @Test
+    void logLevelComesFromTheEnvironmentAndVerboseMakesItDebug() throws Exception {
+        assertThat(logLevel(Map.of())).isEqualTo(System.Logger.Level.INFO);
+        assertThat(logLevel(Map.of("LOOPWORK_LOG_LEVEL", "warn"))).isEqualTo(System.Logger.Level.WARNING);
+        assertThat(logLevel(Map.of("LOOPWORK_LOG_LEVEL", "warn"), "--log-level", "error"))
+                .isEqualTo(System.Logger.Level.ERROR);
+        assertThat(logLevel(Map.of("LOOPWORK_VERBOSE", "true"))).isEqualTo(System.Logger.Level.DEBUG);
+        assertThat(logLevel(Map.of(), "-v", "--log-level", "warn")).isEqualTo(System.Logger.Level.DEBUG);
+    }
+
+    private static ServerOptions.Settings settings(Map<String, String> environment, String... args)
+            throws OptionError {
+        return parsed(environment, args).resolve();
+    }
+
+    private static System.Logger.Level logLevel(Map<String, String> environment, String... args)
+            throws OptionError {
+        return parsed(environment, args).logLevel();
+    }
+
+    private static ServerOptions parsed(Map<String, String> environment, String... args) {
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).setDefaultValueProvider(new EnvironmentDefaults(environment)).parseArgs(args);
+        return options;
+    }
+
+    /** The admin listener: on 127.0.0.1:9090 unless told, off with 0, and required only when asked for. */
+    @Test
+    void theAdminListenerIsOnLoopbackByDefaultAndOffWithZero() throws Exception {
+        assertThat(new ServerOptions().resolve().admin()).isEqualTo(new ServerOptions.Admin("127.0.0.1", 9090, false));
+        ServerOptions asked = new ServerOptions();
+        new CommandLine(asked).parseArgs("--admin-port", "9191", "--admin-host", "0.0.0.0");
+        assertThat(asked.resolve().admin()).isEqualTo(new ServerOptions.Admin("0.0.0.0", 9191, true));
+        ServerOptions off = new ServerOptions();
+        new CommandLine(off).parseArgs("--admin-port", "0");
+        assertThat(off.resolve().admin()).isNull();
     }
 }

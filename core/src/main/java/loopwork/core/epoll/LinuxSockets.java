@@ -80,10 +80,22 @@ public final class LinuxSockets {
      * setsockopt per connection.
      */
     public int openListener(int ipv4, int port, int backlog, boolean reusePort) throws IOException {
+        return openListener(ipv4, port, backlog, reusePort, false);
+    }
+
+    /**
+     * As {@link #openListener(int, int, int, boolean)}; with {@code exclusive}, the bind is made without
+     * SO_REUSEPORT, so it fails (EADDRINUSE) while any other socket listens on the address, whoever's, with
+     * or without SO_REUSEPORT; SO_REUSEPORT is set just after it, before listening, so that sockets of this
+     * user (this process's other loops) may still join. The bind itself is the check: no window between
+     * looking and taking. SO_REUSEADDR still lets it bind over connections in TIME_WAIT.
+     */
+    public int openListener(int ipv4, int port, int backlog, boolean reusePort, boolean exclusive)
+            throws IOException {
         int fd = socket();
         try {
             setReuseAddress(fd, true);
-            if (reusePort) {
+            if (reusePort && !exclusive) {
                 setReusePort(fd, true);
             }
             int noDelay = setTcpNoDelay(fd, true);
@@ -91,6 +103,9 @@ public final class LinuxSockets {
                 throw Errno.exception("setsockopt TCP_NODELAY", noDelay);
             }
             bind(fd, ipv4, port);
+            if (reusePort && exclusive) {
+                setReusePort(fd, true);
+            }
             listen(fd, backlog);
             return fd;
         } catch (IOException | RuntimeException e) {

@@ -98,6 +98,20 @@ final class Syscalls {
     static final MethodHandle EVENTFD_WRITE;
     /** No errno, slow path only: {@code char *strerror(int errno)}. */
     static final MethodHandle STRERROR;
+    // Slow path, for inherited listening sockets and the take-over's control socket (which blocks, so nothing
+    // here is bound critical).
+    /** syscall: {@code int fcntl(int fd, int command, long argument)}. */
+    static final MethodHandle FCNTL;
+    /** errno: {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *length)}. */
+    static final MethodHandle GETSOCKOPT;
+    /** errno: {@code int connect(int fd, const struct sockaddr *address, socklen_t length)}. */
+    static final MethodHandle CONNECT;
+    /** errno: {@code int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags)}, may block. */
+    static final MethodHandle ACCEPT4_BLOCKING;
+    /** errno: {@code ssize_t sendmsg(int fd, const struct msghdr *message, int flags)}, may block. */
+    static final MethodHandle SENDMSG;
+    /** errno: {@code ssize_t recvmsg(int fd, struct msghdr *message, int flags)}, may block. */
+    static final MethodHandle RECVMSG;
 
     /** epoll_pwait's last two arguments: no signal mask (so none is swapped), and the kernel's sigset size. */
     private static final long NO_SIGNAL_MASK = 0L;
@@ -141,6 +155,14 @@ final class Syscalls {
         EVENTFD = b.errno("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         EVENTFD_WRITE = b.plain("eventfd_write", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
         STRERROR = b.plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        FCNTL = b.syscall(arm ? 25 : 72, MethodType.methodType(int.class, int.class, int.class, long.class));
+        GETSOCKOPT = b.errno("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG,
+                JAVA_LONG));
+        CONNECT = b.errno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+        ACCEPT4_BLOCKING = b.errno("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG,
+                JAVA_INT));
+        SENDMSG = b.errno("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+        RECVMSG = b.errno("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
         LINK_FAILURE = b.failure;
     }
 

@@ -8,14 +8,16 @@ import java.nio.ByteBuffer;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.LoopInfo;
+import loopwork.core.log.ShortageLog;
 import loopwork.core.transport.Listener;
 import loopwork.core.transport.TransportFamily;
 import loopwork.core.ring.SlotRing;
 
 /**
- * An accept thread: its own SO_REUSEPORT listening socket, its own poller, its pool of contexts, and the
- * connections it accepted, which it serves from accept to close unless it hands them to a worker. Every
- * context comes back to this pool on this thread, whichever thread closed its connection.
+ * An accept thread: its own SO_REUSEPORT listening socket (or a descriptor of an inherited one), its own
+ * poller, its pool of contexts, and the connections it accepted, which it serves from accept to close unless
+ * it hands them to a worker. Every context comes back to this pool on this thread, whichever thread closed
+ * its connection.
  *
  * <p>Not thread-safe: owned by its loop thread. Other threads may call {@link #wakeup()}, {@link #stop()},
  * {@link #stats()} and post to its mailbox.
@@ -24,6 +26,8 @@ public final class AcceptLoop extends EventLoop {
 
     /** How long accepting pauses after it failed; the loop's idle poll (1 s) bounds the real wait. */
     private static final long ACCEPT_RETRY_MS = 100;
+    /** The System.Logger where running out of descriptors or contexts is logged, at WARNING. */
+    public static final String CAPACITY_LOGGER = "loopwork.capacity";
 
     final int index;
     final LoopStats stats;
@@ -37,6 +41,9 @@ public final class AcceptLoop extends EventLoop {
     private long acceptResumeMs;
     /** Turns TCP_DEFER_ACCEPT on and off by the load; null when it is fixed. */
     private AcceptDeferral deferral;
+    /** Accepts that failed (no descriptors left) and connections refused (no context left): WARNING, rate-limited. */
+    private final ShortageLog noDescriptors;
+    private final ShortageLog noContexts;
 
     public AcceptLoop(LoopInfo info, ConnectionHandler handler, byte[] refusal, WorkerLoop[] workers,
             loopwork.core.TaskType[] taskTypes, int mailboxCapacity, TransportFamily transport, long queueTimeoutMs,
@@ -63,6 +70,11 @@ public final class AcceptLoop extends EventLoop {
         this.refusal = ByteBuffer.allocateDirect(refusal.length).put(refusal).flip();
         refusalAddress = MemorySegment.ofBuffer(this.refusal).address();
         listener = poller.openListener(index, info.capacity());
+        System.Logger capacityLog = System.getLogger(CAPACITY_LOGGER);
+        noDescriptors = new ShortageLog(capacityLog, this::name, "accepts failed", ShortageLog.INTERVAL_MS,
+                this.clock.nowMs());
+        noContexts = new ShortageLog(capacityLog, this::name, "connections refused", ShortageLog.INTERVAL_MS,
+                this.clock.nowMs());
     }
 
     /** The pools of {@code loops}, by loop index. */
@@ -111,12 +123,36 @@ public final class AcceptLoop extends EventLoop {
      */
     public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean adaptive)
             throws IOException {
+        return bind(address, backlog, deferAcceptSeconds, adaptive, false);
+    }
+
+    /** As above; with {@code exclusive}, failing if any socket listens on the address already. */
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean adaptive,
+            boolean exclusive) throws IOException {
+        return listener.bind(address, backlog, deferral(deferAcceptSeconds, adaptive), exclusive);
+    }
+
+    /**
+     * Serves listening socket {@code fd}, inherited or taken over, instead of binding one; it is this loop's
+     * from now on, closed with it. Deferring as {@link #bind} does.
+     */
+    public InetSocketAddress adopt(int fd, int deferAcceptSeconds, boolean adaptive) throws IOException {
+        return listener.adopt(fd, deferral(deferAcceptSeconds, adaptive));
+    }
+
+    /** The listening socket's descriptor, to pass on; -1 where there is none (see {@link Listener#descriptor}). */
+    public int listenerDescriptor() {
+        return listener.descriptor();
+    }
+
+    /** Sets deferring up: the seconds the listener starts with (0 when this loop decides as it goes). */
+    private int deferral(int deferAcceptSeconds, boolean adaptive) {
         if (adaptive && deferAcceptSeconds > 0) {
             deferral = new AcceptDeferral(listener, deferAcceptSeconds, stats.deferringAccept);
-            return listener.bind(address, backlog, 0);
+            return 0;
         }
         stats.deferringAccept.set(deferAcceptSeconds > 0 ? 1 : 0);
-        return listener.bind(address, backlog, deferAcceptSeconds);
+        return deferAcceptSeconds;
     }
 
     @Override
@@ -139,6 +175,11 @@ public final class AcceptLoop extends EventLoop {
                 listener.watch(false);
                 acceptResumeMs = clock.nowMs() + ACCEPT_RETRY_MS;
                 debug("accept failed, retrying in " + ACCEPT_RETRY_MS + " ms: ", listener.failure());
+                if (noDescriptors.tryLog(clock.nowMs())) {
+                    noDescriptors.log("cannot accept a connection (" + listener.failure() + "); accepting"
+                            + " pauses " + ACCEPT_RETRY_MS + " ms at a time until descriptors are free again. Raise the"
+                            + " open-files limit (ulimit -n, LimitNOFILE=) or lower the accept capacity");
+                }
                 return;
             }
             ConnectionContext context = pool.take();
@@ -173,11 +214,21 @@ public final class AcceptLoop extends EventLoop {
     private void refuse() {
         stats.rejected.increment();
         debug("pool empty, connection refused", "");
+        if (noContexts.tryLog(clock.nowMs())) {
+            noContexts.log("connection refused with the protocol's refusal (HTTP 503): all "
+                    + stats.capacity() + " contexts of the loop's pool are in use. Raise the accept capacity (-C) or"
+                    + " the accept threads (-A)");
+        }
         listener.refuse(driver.input.scratch(), driver.input.scratchAddress(), refusal, refusalAddress);
     }
 
     @Override
     void afterPoll() {
+        if (noDescriptors.counted() > 0 || noContexts.counted() > 0) { // reads the clock only after a shortage
+            long nowMs = clock.nowMs();
+            noDescriptors.reportCounted(nowMs);
+            noContexts.reportCounted(nowMs);
+        }
         if (acceptResumeMs != 0 && clock.nowMs() - acceptResumeMs >= 0) {
             acceptResumeMs = listener.watch(true) ? 0 : clock.nowMs() + ACCEPT_RETRY_MS;
         }
@@ -201,7 +252,7 @@ public final class AcceptLoop extends EventLoop {
         }
         acceptResumeMs = 0;
         listener.close();
-        ContextDirectory.drainServedBy(pool, driver);
+        ContextDirectory.forEachServedBy(pool, driver, driver.events::drain);
     }
 
     @Override
@@ -210,12 +261,12 @@ public final class AcceptLoop extends EventLoop {
         switch (ring.header(position, Messages.KIND)) {
             case Messages.TASK_DONE -> {
                 mailbox.unreserve();
-                driver.onTaskDone(context, ring, position);
+                driver.events.onTaskDone(context, ring, position);
             }
             case Messages.RETURNED -> {
                 mailbox.unreserve();
                 driver.trips.cameBack();
-                driver.arrive(context);
+                driver.events.arrive(context);
             }
             case Messages.CLOSED_AWAY -> {
                 mailbox.unreserve();
@@ -231,8 +282,30 @@ public final class AcceptLoop extends EventLoop {
 
     @Override
     void onClose() {
-        ContextDirectory.closeServedBy(pool, driver); // those at home: a worker closes what it holds when it stops
+        // Those at home: a worker closes what it holds when it stops.
+        ContextDirectory.forEachServedBy(pool, driver, driver.closer::closeAtStop);
         listener.close();
+    }
+
+    /**
+     * After every thread has ended: takes back what workers sent home after this loop stopped (a connection
+     * returned open, which is closed now; one closed away; a task's completion), so that the pool is full again.
+     */
+    public void reclaim() {
+        assert owner.isCurrent() : owner.notOwner("reclaim");
+        SlotRing ring = mailbox.ring;
+        for (long position; (position = ring.peek()) >= 0; ring.release(position)) {
+            if (ring.header(position, Messages.KIND) != Messages.RETURNED) {
+                onMessage(ring, position);
+                continue;
+            }
+            ConnectionContext context = pool.context(ring.header(position, Messages.CONNECTION));
+            mailbox.unreserve();
+            driver.trips.cameBack();
+            context.away = false;
+            context.servedBy = driver.actions; // home's again, closed without a last handler call but onClose
+            driver.closer.close(context);
+        }
     }
 
     /**

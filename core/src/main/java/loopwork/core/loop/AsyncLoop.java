@@ -71,11 +71,11 @@ final class AsyncLoop extends EventLoop {
             case Messages.MOVE -> {
                 stats.moves.increment();
                 stats.heldMoved.add(1);
-                driver.arrive(context);
+                driver.events.arrive(context);
             }
             case Messages.TASK_DONE -> {
                 mailbox.unreserve();
-                driver.onTaskDone(context, ring, position);
+                driver.events.onTaskDone(context, ring, position);
             }
             case Messages.NONE -> {
                 // a claim given up
@@ -98,13 +98,13 @@ final class AsyncLoop extends EventLoop {
     @Override
     void onDrain() {
         driver.actions.draining = true;
-        contexts.drainServedBy(driver);
+        contexts.forEachServedBy(driver, driver.events::drain);
     }
 
     @Override
     void onClose() {
         // Only at stop: which of all the contexts this loop serves is its own to know (it set their servedBy).
-        contexts.closeServedBy(driver);
+        contexts.forEachServedBy(driver, driver.closer::closeAtStop);
     }
 
     /** After the thread has ended, or when it never started: closes its poller (see {@link AcceptLoop#release()}). */

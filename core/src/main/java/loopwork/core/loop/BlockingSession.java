@@ -111,9 +111,16 @@ final class BlockingSession implements BlockingConnection {
     }
 
     @Override
-    public ConnectionHandler handler() {
+    @SuppressWarnings("unchecked") // the protocol's own handler type, as the caller says: a wrong one fails here
+    public <H extends ConnectionHandler> H handler() {
         assert onWorker() : worker.notOwner("BlockingConnection.handler");
-        return handler;
+        return (H) handler;
+    }
+
+    @Override
+    public long argument() {
+        assert onWorker() : worker.notOwner("BlockingConnection.argument");
+        return context.handOffArgument;
     }
 
     @Override

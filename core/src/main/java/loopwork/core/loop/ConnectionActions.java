@@ -24,7 +24,14 @@ interface ConnectionActions {
 
     boolean write(ConnectionContext context, byte[] src, int offset, int length);
 
-    TaskPayload tryClaimTask(ConnectionContext context, int taskType);
+    /** Copies the region, all or nothing. */
+    boolean write(ConnectionContext context, ByteBuffer src, int offset, int length);
+
+    /** Holds the region until it is sent; false when the connection cannot send now. */
+    boolean send(ConnectionContext context, ByteBuffer src, int offset, int length);
+
+    /** {@code worker}: the one to run it, or -1 for any. */
+    TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker);
 
     void commitTask(ConnectionContext context);
 
@@ -42,6 +49,8 @@ interface ConnectionActions {
 
     /** Whether the serving thread's loop is draining. */
     boolean draining();
+
+    long nowNs();
 
     /** Closes the connection, or notes the close for when it can be done; a reset if the context asked for one. */
     void close(ConnectionContext context);

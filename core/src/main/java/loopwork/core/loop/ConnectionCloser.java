@@ -46,6 +46,12 @@ final class ConnectionCloser {
         this.homes = mailboxes;
     }
 
+    /** At stop: resets the connection, so that its peer sees an answer cut short as an error, not as an end. */
+    void closeAtStop(ConnectionContext context) {
+        context.resetOnClose = true;
+        close(context);
+    }
+
     /**
      * Closes an open connection this thread serves: its socket, with a reset if it asked for one; tells the
      * handler; and gives the context back unless tasks are still in flight.
@@ -71,13 +77,13 @@ final class ConnectionCloser {
         if (output != null) {
             output.discard(context);
         } else {
-            context.outPending = 0;
-            context.outBlocked = false;
+            ConnectionOutput.drop(context);
         }
         boolean reset = context.resetOnClose;
         context.resetOnClose = false;
         poller.close(context.home, context.id, reset); // every poller forgets it
         context.inPending = 0;
+        context.inWanted = 0;
         context.closeAfterWrite = false;
         context.closeWhenServed = false;
         if (!context.away) {

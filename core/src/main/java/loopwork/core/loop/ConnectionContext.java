@@ -59,14 +59,27 @@ final class ConnectionContext implements Connection {
     int inPending;
     /** The peer has ended its input (a FIN): nothing more is read, and what it sent before is still answered. */
     boolean inputEnded;
+    /** Fewer unconsumed bytes than this after a read are kept without an {@code onData}: {@link #awaitBytes}. */
+    int inWanted;
     /** What the last read returned: bytes, 0 when nothing was waiting, negative at the end. */
     int lastRead;
     /** What the serving poller watches for; -1 when it has not been told since the connection arrived. */
     int interestOps;
 
     // Output.
-    /** Output the socket has not taken yet, kept in {@link #out} from 0. */
+    /**
+     * Output the socket has not taken yet, kept in {@link #out} from {@link #outStart} to here; both 0 when
+     * there is none.
+     */
     int outPending;
+    /** Where the unsent output starts in {@link #out}: a partial write moves nothing, so no byte is copied twice. */
+    int outStart;
+    /** The region {@link #send} holds (null when none), sent from {@link #sendNext} to {@link #sendEnd}. */
+    ByteBuffer sendSource;
+    int sendNext;
+    int sendEnd;
+    /** The held region is all taken: the handler is owed {@code onSent}. */
+    boolean sentOwed;
     /** A write was refused; the handler is told when output drains. */
     boolean outBlocked;
     boolean closeAfterWrite;
@@ -80,6 +93,8 @@ final class ConnectionContext implements Connection {
     Mailbox tripTarget;
     long tripPosition = -1;
     BlockingHandler blockingHandler;
+    /** What the handler passed along with the hand-off, for its blocking handler. */
+    long handOffArgument;
     /** A close asked for while a blocking handler serves it: done when the handler returns. */
     boolean closeWhenServed;
 
@@ -184,6 +199,12 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
+    public void awaitBytes(int bytes) {
+        assert inOwnerThread() : notOwner("awaitBytes");
+        inWanted = Math.max(0, bytes);
+    }
+
+    @Override
     public int tasksInFlight() {
         return tasksInFlight;
     }
@@ -207,9 +228,37 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
+    public boolean write(ByteBuffer src, int offset, int length) {
+        assert inOwnerThread() : notOwner("write");
+        java.util.Objects.checkFromIndexSize(offset, length, src.limit());
+        return state == OPEN && servedBy.write(this, src, offset, length);
+    }
+
+    @Override
+    public boolean send(ByteBuffer src, int offset, int length) {
+        assert inOwnerThread() : notOwner("send");
+        java.util.Objects.checkFromIndexSize(offset, length, src.limit());
+        return state == OPEN && servedBy.send(this, src, offset, length);
+    }
+
+    @Override
+    public boolean isSending() {
+        return sendSource != null;
+    }
+
+    @Override
     public TaskPayload tryClaimTask(int taskType) {
         assert inOwnerThread() : notOwner("tryClaimTask");
-        return state == OPEN ? servedBy.tryClaimTask(this, taskType) : null;
+        return state == OPEN ? servedBy.tryClaimTask(this, taskType, -1) : null;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(int taskType, int worker) {
+        assert inOwnerThread() : notOwner("tryClaimTask");
+        if (worker < 0) {
+            throw new IllegalArgumentException("worker " + worker);
+        }
+        return state == OPEN ? servedBy.tryClaimTask(this, taskType, worker) : null;
     }
 
     @Override
@@ -219,9 +268,13 @@ final class ConnectionContext implements Connection {
     }
 
     @Override
-    public boolean handOff(BlockingHandler handler) {
+    public boolean handOff(BlockingHandler handler, long argument) {
         assert inOwnerThread() : notOwner("handOff");
-        return canLeave() && servedBy.handOff(this, handler);
+        if (!canLeave() || !servedBy.handOff(this, handler)) {
+            return false;
+        }
+        handOffArgument = argument;
+        return true;
     }
 
     @Override
@@ -261,6 +314,12 @@ final class ConnectionContext implements Connection {
     public long nowMs() {
         assert inOwnerThread() : notOwner("nowMs");
         return servedBy != null ? servedBy.nowMs() : homeClock.cycleMs();
+    }
+
+    @Override
+    public long nowNs() {
+        assert inOwnerThread() : notOwner("nowNs");
+        return servedBy != null ? servedBy.nowNs() : homeClock.cycleNs();
     }
 
     @Override

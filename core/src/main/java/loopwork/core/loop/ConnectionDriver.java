@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import loopwork.core.ConnectionHandler;
 import loopwork.core.TaskPayload;
 import loopwork.core.metrics.Counter;
-import loopwork.core.ring.SlotRing;
 
 /**
  * Serves the connections of one loop (an accept loop's, or a worker's for those moved to it): reads what
@@ -17,7 +16,7 @@ import loopwork.core.ring.SlotRing;
  * <p>Not thread-safe: owned by its loop, as are the connections it serves ({@link ConnectionContext#servedBy}
  * is this driver's {@link #actions}).
  */
-final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
+final class ConnectionDriver {
 
     final OwnerThread owner;
     final LoopClock clock;
@@ -33,6 +32,8 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
     /** What the connections this driver serves pass their handler's actions to. */
     final ServingActions actions;
     final ConnectionInput input;
+    /** What reaches a connection from outside its socket: tasks, timers, arrivals. */
+    final ConnectionEvents events;
 
     ConnectionDriver(OwnerThread owner, LoopClock clock, Poller poller, ConnectionHandler handler,
             HandlerFailures failures, ScopeCounters counters, TaskOffload offload, int inputCapacity,
@@ -44,7 +45,8 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         this.failures = failures;
         this.counters = counters;
         this.offload = offload;
-        this.timers = new TimerWheel(clock.cycleMs(), this, owner);
+        this.events = new ConnectionEvents(this);
+        this.timers = new TimerWheel(clock.cycleMs(), events, owner);
         this.output = new ConnectionOutput(poller, outputCapacity, counters);
         this.trips = new Trips(offload, homeStats != null ? homeStats.away : null, held);
         this.closer = new ConnectionCloser(poller, handler, failures, output, timers, offload, pool, homeStats, held);
@@ -55,7 +57,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
 
     /** Fires the timers and queue timeouts due by {@code nowMs}; returns how many. */
     int expireDue(long nowMs) {
-        return timers.expire(nowMs) + offload.expireQueued(nowMs, this);
+        return timers.expire(nowMs) + offload.expireQueued(nowMs, events);
     }
 
     /** Milliseconds until the next timer or queue deadline, 0 if one is due, -1 if there is none. */
@@ -79,6 +81,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         assert owner.isCurrent() && context.state == ConnectionContext.FREE : context.notOwner("opened");
         context.state = ConnectionContext.OPEN;
         context.inputEnded = false;
+        context.inWanted = 0;
         context.servedBy = actions;
         context.interestOps = Poller.READ; // not yet asked of the poller: below, after a first read
         context.lastRead = 1; // if onOpen stops reading or closes, there is no first read to miss
@@ -128,7 +131,13 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
     private boolean onReadable(ConnectionContext context) {
         int read = input.read(context);
         if (read > 0) {
-            return call(context, HandlerCall.DATA, input.data(context), 0, null);
+            ByteBuffer data = input.data(context);
+            if (data.remaining() < context.inWanted && data.remaining() < context.in.capacity()
+                    && !context.closeAfterWrite) {
+                input.keepUnconsumed(context, data); // not yet what the handler waits for: kept, unseen
+                return true;
+            }
+            return call(context, HandlerCall.DATA, data, 0, null);
         }
         if (read == Poller.END) {
             return endOfInput(context);
@@ -157,7 +166,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
      * arrival, or the end of the input), and once the input has ended and all of it was taken, says so. Call it
      * only while this thread serves the connection; returns whether it still does.
      */
-    private boolean deliverPending(ConnectionContext context) {
+    boolean deliverPending(ConnectionContext context) {
         if (context.closeAfterWrite) {
             return true;
         }
@@ -188,12 +197,47 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
             closer.close(context);
             return false;
         }
-        if (output.unblock(context)) {
-            if (!call(context, HandlerCall.WRITABLE, null, 0, null) || !deliverPending(context)) {
+        return settleDrained(context) && updateInterest(context);
+    }
+
+    /**
+     * Whether the handler waits to hear that its output drained: a region it sent is all taken ({@code onSent}),
+     * or a write it was refused now fits ({@code onWritable}).
+     */
+    private static boolean drainOwed(ConnectionContext context) {
+        return context.sentOwed || (context.outBlocked && context.outPending == 0 && context.sendSource == null);
+    }
+
+    /**
+     * Tells the handler, round after round, what drained, and shows it the input it held back meanwhile, until it
+     * waits for nothing: a loop, not a recursion, however many sent regions the socket takes at once. Returns
+     * whether this thread still serves the connection.
+     */
+    private boolean settleDrained(ConnectionContext context) {
+        while (drainOwed(context)) {
+            if (context.sentOwed) {
+                context.sentOwed = false;
+                if (!callOnce(context, HandlerCall.SENT, null, 0, null)) {
+                    return false;
+                }
+            }
+            if (context.sendSource == null && context.outPending == 0 && output.unblock(context)
+                    && !callOnce(context, HandlerCall.WRITABLE, null, 0, null)) {
+                return false;
+            }
+            if (context.closeAfterWrite || context.sendSource != null) {
+                continue; // nothing more to show it until that is sent
+            }
+            ByteBuffer pending = input.pending(context);
+            if (pending != null) {
+                if (!callOnce(context, HandlerCall.DATA, pending, 0, null)) {
+                    return false;
+                }
+            } else if (context.inputEnded && !callOnce(context, HandlerCall.INPUT_ENDED, null, 0, null)) {
                 return false;
             }
         }
-        return updateInterest(context);
+        return true;
     }
 
     // ---- the one handler call
@@ -204,7 +248,15 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
      * false, another thread may own it already, so the caller must not touch it again.
      */
     boolean call(ConnectionContext context, int event, ByteBuffer data, int taskType, TaskPayload result) {
+        return callOnce(context, event, data, taskType, result) && settleDrained(context);
+    }
+
+    private boolean callOnce(ConnectionContext context, int event, ByteBuffer data, int taskType,
+            TaskPayload result) {
         output.beginCall(context);
+        if (event == HandlerCall.DATA) {
+            context.inWanted = 0; // each onData may ask again
+        }
         invokeCaught(context, event, data, taskType, result);
         if (event == HandlerCall.DATA && context.isServedBy(actions) && input.keepUnconsumed(context, data)) {
             // Full of what the handler left, with nothing to show it again: it is told, in the same call.
@@ -234,7 +286,7 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
             }
             return false; // closed; on a worker, the context may be home's again already
         }
-        if (context.closeAfterWrite && context.outPending == 0) {
+        if (context.closeAfterWrite && context.outPending == 0 && context.sendSource == null) {
             closer.close(context);
             return false;
         }
@@ -252,7 +304,8 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
     private boolean updateInterest(ConnectionContext context) {
         boolean reading = !context.inputEnded && !context.closeAfterWrite && !context.outBlocked
                 && context.inPending < context.in.capacity();
-        int wanted = (reading ? Poller.READ : 0) | (context.outPending > 0 ? Poller.WRITE : 0);
+        boolean writing = context.outPending > 0 || context.sendSource != null;
+        int wanted = (reading ? Poller.READ : 0) | (writing ? Poller.WRITE : 0);
         if (wanted != context.interestOps) {
             context.interestOps = wanted;
             if (!poller.watch(context.home, context.id, wanted)) {
@@ -263,51 +316,6 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         return true;
     }
 
-    // ---- tasks and timers
-
-    /** A completion of one of its tasks came back for {@code context}. */
-    void onTaskDone(ConnectionContext context, SlotRing ring, long position) {
-        assert owner.isCurrent() : context.notOwner("onTaskDone");
-        int taskType = ring.header(position, Messages.TASK_TYPE);
-        TaskPayload result = offload.completed(context, ring, position);
-        if (settledClosed(context)) {
-            return;
-        }
-        int event = result != null ? HandlerCall.TASK_DONE : HandlerCall.TASK_FAILED;
-        if (call(context, event, null, taskType, result)) {
-            deliverPending(context);
-        }
-    }
-
-    /** A task of {@code context} waited for its worker past the queue timeout and was taken back unrun. */
-    @Override
-    public void taskExpired(ConnectionContext context) {
-        if (!settledClosed(context) && call(context, HandlerCall.QUEUE_TIMEOUT, null, 0, null)) {
-            deliverPending(context);
-        }
-    }
-
-    /**
-     * Whether the connection closed while a task was out: then the context is only to free, once its last
-     * task is back.
-     */
-    private boolean settledClosed(ConnectionContext context) {
-        if (context.state == ConnectionContext.OPEN) {
-            return false;
-        }
-        if (context.state == ConnectionContext.AWAITING_TASKS && context.tasksInFlight == 0) {
-            closer.released(context);
-        }
-        return true;
-    }
-
-    @Override
-    public void onTimer(ConnectionContext context) {
-        if (context.state == ConnectionContext.OPEN && call(context, HandlerCall.TIMER, null, 0, null)) {
-            deliverPending(context); // a route that answered from its timer may have held pipelined input back
-        }
-    }
-
     // ---- trips
 
     /** At the end of the handler call that asked to leave: this loop stops watching it, then it goes. */
@@ -316,35 +324,5 @@ final class ConnectionDriver implements TaskOffload.Expired, TimerWheel.Expiry {
         poller.unwatch(context.home, context.id);
         context.interestOps = 0;
         trips.leave(context);
-    }
-
-    /** The connection arrived (moved to this worker's loop, or back home): this loop serves it from now on. */
-    void arrive(ConnectionContext context) {
-        assert owner.isCurrent() && context.servedBy == null : context.notOwner("arrive");
-        context.away = context.homeOwner != owner; // a move to a worker stays away; a return is home again
-        serveArrived(context, HandlerCall.ARRIVED);
-    }
-
-    /** At home: the hand-off waited past the queue timeout, taken back unstarted: {@code onQueueTimeout}. */
-    @Override
-    public void handOffExpired(ConnectionContext context) {
-        assert owner.isCurrent() && context.servedBy == null : context.notOwner("handOffExpired");
-        context.away = false;
-        context.blockingHandler = null;
-        trips.cameBack();
-        serveArrived(context, HandlerCall.QUEUE_TIMEOUT);
-    }
-
-    private void serveArrived(ConnectionContext context, int event) {
-        context.servedBy = actions;
-        context.interestOps = -1; // whatever it had, updateInterest sets it
-        if (call(context, event, null, 0, null) && deliverPending(context) && actions.draining) {
-            drain(context); // it was away when the drain began
-        }
-    }
-
-    /** The kit drains: the handler is told, once for each connection (see {@link ConnectionHandler#onDrain}). */
-    void drain(ConnectionContext context) {
-        call(context, HandlerCall.DRAIN, null, 0, null);
     }
 }

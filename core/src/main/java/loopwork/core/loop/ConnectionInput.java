@@ -91,6 +91,7 @@ final class ConnectionInput {
             context.inPending = left;
         }
         return context.inPending == in.capacity() && !context.closeAfterWrite && !context.isLeaving()
-                && context.tasksInFlight == 0 && !context.outBlocked && context.timerDeadlineMs < 0;
+                && context.tasksInFlight == 0 && !context.outBlocked && context.timerDeadlineMs < 0
+                && context.sendSource == null && !context.sentOwed;
     }
 }

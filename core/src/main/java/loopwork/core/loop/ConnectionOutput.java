@@ -10,6 +10,11 @@ import java.nio.ByteBuffer;
  * touches its own output pages. A write that finds no room is refused, and the handler is told when the output
  * drains. A write the socket fails closes the connection.
  *
+ * <p>A region {@linkplain loopwork.core.Connection#send sent} is not copied when the handler asks: the connection
+ * holds it, and each time its own buffer has drained, the next chunk of it is copied there and written, so
+ * that each byte is copied once, however large the region and however slowly the peer reads. Output written
+ * after it is refused until the whole region is taken.
+ *
  * <p>Not thread-safe: owned by its serving thread, like the connections it writes for.
  */
 final class ConnectionOutput {
@@ -52,6 +57,9 @@ final class ConnectionOutput {
     void endCall(ConnectionContext context, boolean stillServed) {
         if (stillServed) {
             flushScratch(context);
+            if (context.sendSource != null && context.state == ConnectionContext.OPEN) {
+                flush(context); // a region sent in the call, or one that came along on a trip
+            }
         }
         endAnyCall();
     }
@@ -80,6 +88,10 @@ final class ConnectionOutput {
             throw new IllegalArgumentException("a write of " + length + " bytes can never fit connection "
                     + context.id + "'s output buffer of " + out.capacity() + " bytes");
         }
+        if (context.sendSource != null) {
+            context.outBlocked = true; // after the region it holds: told once that is sent
+            return false;
+        }
         if (usesScratch(context)) {
             if (scratch.position() + length <= out.capacity()) {
                 return true;
@@ -98,10 +110,39 @@ final class ConnectionOutput {
                 return false;
             }
         }
+        if (out.capacity() - context.outPending < length && context.outStart > 0) {
+            out.limit(context.outPending).position(context.outStart);
+            out.compact(); // a small write's room: what a partial write left moves to the start
+            context.outPending -= context.outStart;
+            context.outStart = 0;
+        }
         if (out.capacity() - context.outPending < length) {
             context.outBlocked = true;
             return false;
         }
+        return true;
+    }
+
+    /** Holds {@code src}'s region until it is all taken; false, to hear when it may, while one is held. */
+    boolean send(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        if (context.sendSource != null) {
+            context.outBlocked = true;
+            return false;
+        }
+        context.sendSource = src;
+        context.sendNext = offset;
+        context.sendEnd = offset + length;
+        return true; // sent from endCall, after what the call wrote before
+    }
+
+    boolean write(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        if (!reserve(context, length)) {
+            return false;
+        }
+        ByteBuffer target = target(context);
+        int at = target.position();
+        target.put(at, src, offset, length).position(at + length);
+        afterPut(context, length);
         return true;
     }
 
@@ -160,24 +201,54 @@ final class ConnectionOutput {
             out.clear();
             out.put(scratch);
             context.outPending = out.position();
+            context.outStart = 0;
         }
         scratch.clear();
     }
 
-    /** Writes the connection's own pending output; true when all of it is gone (false also when it closed). */
+    /**
+     * Writes the connection's own pending output, then the region it holds, a chunk at a time; true when all of
+     * it is gone (false also when it closed).
+     */
     boolean flush(ConnectionContext context) {
-        if (context.outPending == 0) {
-            return true;
-        }
         ByteBuffer out = context.out;
-        out.limit(context.outPending).position(0);
-        if (poller.write(context.home, context.id, out, context.outAddress, context.closeAfterWrite) < 0) {
-            closer.close(context);
-            return false;
+        for (;;) {
+            if (context.outPending > 0) {
+                out.limit(context.outPending).position(context.outStart);
+                boolean last = context.closeAfterWrite && context.sendSource == null;
+                if (poller.write(context.home, context.id, out, context.outAddress, last) < 0) {
+                    closer.close(context);
+                    return false;
+                }
+                if (out.hasRemaining()) {
+                    context.outStart = out.position();
+                    return false;
+                }
+                context.outPending = 0;
+                context.outStart = 0;
+            }
+            if (context.sendSource == null) {
+                return true;
+            }
+            fillFromSend(context);
         }
-        out.compact();
-        context.outPending = out.position();
-        return context.outPending == 0;
+    }
+
+    /**
+     * Copies the next chunk of the held region into the connection's drained output buffer; once the region is
+     * all taken, lets it go and owes the handler its {@code onSent}.
+     */
+    static void fillFromSend(ConnectionContext context) {
+        assert context.outPending == 0 && context.sendSource != null;
+        ByteBuffer out = context.out;
+        int chunk = Math.min(out.capacity(), context.sendEnd - context.sendNext);
+        out.limit(out.capacity()).put(0, context.sendSource, context.sendNext, chunk);
+        context.outPending = chunk;
+        context.sendNext += chunk;
+        if (context.sendNext == context.sendEnd) {
+            context.sendSource = null; // the handler's buffer is its own again
+            context.sentOwed = true;
+        }
     }
 
     /** The output drained: returns whether a refused handler waits to hear it, and forgets that it does. */
@@ -192,7 +263,15 @@ final class ConnectionOutput {
         if (scratchOwner == context) {
             scratch.clear();
         }
+        drop(context);
+    }
+
+    /** Forgets the connection's output: what it kept, the region it held, and what it was owed. */
+    static void drop(ConnectionContext context) {
         context.outPending = 0;
+        context.outStart = 0;
         context.outBlocked = false;
+        context.sendSource = null;
+        context.sentOwed = false;
     }
 }

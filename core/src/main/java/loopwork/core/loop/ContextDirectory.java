@@ -1,5 +1,7 @@
 package loopwork.core.loop;
 
+import java.util.function.Consumer;
+
 /**
  * Every accept loop's pool, by loop index: how a worker finds the context a message or a ready event names.
  *
@@ -18,40 +20,22 @@ final class ContextDirectory {
         return pools[home].context(id);
     }
 
-    /** At stop, on {@code driver}'s thread: resets every connection it still serves, of any pool. */
-    void closeServedBy(ConnectionDriver driver) {
+    /** On {@code driver}'s thread: {@code action} for each connection it serves, of any pool. */
+    void forEachServedBy(ConnectionDriver driver, Consumer<ConnectionContext> action) {
         for (ConnectionPool pool : pools) {
-            closeServedBy(pool, driver);
-        }
-    }
-
-    /** As the drain begins, on {@code driver}'s thread: each connection it serves, of any pool, is told. */
-    void drainServedBy(ConnectionDriver driver) {
-        for (ConnectionPool pool : pools) {
-            drainServedBy(pool, driver);
-        }
-    }
-
-    /** As the drain begins, on {@code driver}'s thread: each connection of {@code pool} it serves is told. */
-    static void drainServedBy(ConnectionPool pool, ConnectionDriver driver) {
-        for (int id = 0, created = pool.created(); id < created; id++) {
-            ConnectionContext context = pool.context(id);
-            if (context.isServedBy(driver.actions)) {
-                driver.drain(context);
-            }
+            forEachServedBy(pool, driver, action);
         }
     }
 
     /**
-     * At stop, on {@code driver}'s thread: resets every connection of {@code pool} it still serves, so that its
-     * peer sees an answer cut short as an error, not as an end.
+     * On {@code driver}'s thread: {@code action} for each connection of {@code pool} it serves, at the drain's start
+     * ({@link ConnectionEvents#drain}) or at stop ({@link ConnectionCloser#closeAtStop}).
      */
-    static void closeServedBy(ConnectionPool pool, ConnectionDriver driver) {
+    static void forEachServedBy(ConnectionPool pool, ConnectionDriver driver, Consumer<ConnectionContext> action) {
         for (int id = 0, created = pool.created(); id < created; id++) {
             ConnectionContext context = pool.context(id);
             if (context.isServedBy(driver.actions)) {
-                context.resetOnClose = true;
-                driver.closer.close(context);
+                action.accept(context);
             }
         }
     }

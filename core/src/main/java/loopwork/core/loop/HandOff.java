@@ -110,10 +110,17 @@ final class HandOff implements ConnectionActions {
         ByteBuffer in = context.in;
         session.bind(context, in, context.inAddress);
         try {
-            ByteBuffer out = context.out; // what the loop left unsent goes first
-            out.limit(context.outPending).position(0);
-            session.writeAll(out, context.outAddress);
-            context.outPending = 0;
+            ByteBuffer out = context.out; // what the loop left unsent goes first, a region it holds after
+            for (;;) {
+                out.limit(context.outPending).position(context.outStart);
+                session.writeAll(out, context.outAddress);
+                context.outPending = 0;
+                context.outStart = 0;
+                if (context.sendSource == null) {
+                    break;
+                }
+                ConnectionOutput.fillFromSend(context); // the loop's handler hears onSent when it is back
+            }
             in.limit(context.inPending).position(0);
             boolean keep = handler.serve(session);
             session.flush();
@@ -146,7 +153,17 @@ final class HandOff implements ConnectionActions {
     }
 
     @Override
-    public TaskPayload tryClaimTask(ConnectionContext context, int taskType) {
+    public boolean write(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        return false;
+    }
+
+    @Override
+    public boolean send(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        return false;
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker) {
         return null;
     }
 
@@ -187,6 +204,11 @@ final class HandOff implements ConnectionActions {
     @Override
     public boolean draining() {
         return control.draining();
+    }
+
+    @Override
+    public long nowNs() {
+        return clock.nowNs();
     }
 
     /** Noted, and done when the handler returns. */

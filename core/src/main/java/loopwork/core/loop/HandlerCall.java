@@ -26,10 +26,12 @@ final class HandlerCall {
     static final int ARRIVED = 9;
     static final int CLOSE = 10;
     static final int FAILURE = 11;
-    static final int DRAIN = 12;
+    static final int SENT = 12;
+    static final int DRAIN = 13;
 
     private static final String[] NAMES = {"onOpen", "onData", "onWritable", "onInputEnded", "onInputFull",
-        "onTaskDone", "onTaskFailed", "onQueueTimeout", "onTimer", "onArrived", "onClose", "onFailure", "onDrain"};
+        "onTaskDone", "onTaskFailed", "onQueueTimeout", "onTimer", "onArrived", "onClose", "onFailure",
+        "onSent", "onDrain"};
 
     private HandlerCall() {
     }
@@ -59,6 +61,7 @@ final class HandlerCall {
                 case ARRIVED -> handler.onArrived(context);
                 case CLOSE -> handler.onClose(context);
                 case FAILURE -> handler.onFailure(context, failure);
+                case SENT -> handler.onSent(context);
                 case DRAIN -> handler.onDrain(context);
                 default -> throw new IllegalArgumentException("event " + event);
             }

@@ -11,10 +11,12 @@ final class LoopClock {
 
     private final Clock clock;
     private long cycleMs;
+    /** The same read in nanoseconds, for durations finer than a millisecond (a request's, from one cycle to another). */
+    private long cycleNs;
 
     LoopClock(Clock clock) {
         this.clock = clock;
-        this.cycleMs = clock.nowMs();
+        read();
     }
 
     /** The clock as of this cycle's last read: when the events being handled arrived. Timers count from it. */
@@ -22,13 +24,24 @@ final class LoopClock {
         return cycleMs;
     }
 
-    /** Reads the clock anew for what the cycle does from here. */
+    /** {@link #cycleMs()} in nanoseconds: the same read, with its full resolution. */
+    long cycleNs() {
+        return cycleNs;
+    }
+
+    /** Reads the clock anew for what the cycle does from here: once, in nanoseconds, whence the milliseconds. */
     long read() {
-        return cycleMs = clock.nowMs();
+        cycleNs = clock.nowNs();
+        return cycleMs = Math.floorDiv(cycleNs, 1_000_000L);
     }
 
     /** The clock now, without changing the cycle's time. */
     long nowMs() {
         return clock.nowMs();
+    }
+
+    /** {@link #nowMs()} in nanoseconds. */
+    long nowNs() {
+        return clock.nowNs();
     }
 }

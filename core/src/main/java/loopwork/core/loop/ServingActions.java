@@ -48,8 +48,19 @@ final class ServingActions implements ConnectionActions {
     }
 
     @Override
-    public TaskPayload tryClaimTask(ConnectionContext context, int taskType) {
-        return context.isServedBy(this) && !context.isLeaving() ? driver.offload.tryClaim(context, taskType) : null;
+    public boolean write(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        return writable(context) && driver.output.write(context, src, offset, length);
+    }
+
+    @Override
+    public boolean send(ConnectionContext context, ByteBuffer src, int offset, int length) {
+        return writable(context) && driver.output.send(context, src, offset, length);
+    }
+
+    @Override
+    public TaskPayload tryClaimTask(ConnectionContext context, int taskType, int worker) {
+        return context.isServedBy(this) && !context.isLeaving() ? driver.offload.tryClaim(context, taskType, worker)
+                : null;
     }
 
     @Override
@@ -90,6 +101,11 @@ final class ServingActions implements ConnectionActions {
     @Override
     public boolean draining() {
         return draining;
+    }
+
+    @Override
+    public long nowNs() {
+        return driver.clock.cycleNs();
     }
 
     @Override

@@ -67,13 +67,17 @@ final class TaskOffload {
         this.queued = new QueuedWork(own.capacity());
     }
 
-    TaskPayload tryClaim(ConnectionContext context, int taskType) {
+    /** A slot on {@code worker}'s blocking side, or on any (the idlest first) when it is -1. */
+    TaskPayload tryClaim(ConnectionContext context, int taskType, int worker) {
         assert owner.isCurrent() : owner.notOwner("TaskOffload.tryClaim");
         if (claimedPosition >= 0) {
             throw new IllegalStateException("a task claim is open: commit it first");
         }
         if (taskType < 0 || taskType >= taskTypes.length) {
             throw new IllegalArgumentException("unregistered task type " + taskType);
+        }
+        if (worker >= workers.length && workers.length > 0) {
+            throw new IllegalArgumentException("worker " + worker + " of " + workers.length);
         }
         if (!own.reserve()) {
             counters.tasksRefused.increment();
@@ -86,14 +90,20 @@ final class TaskOffload {
                 header(own.ring, position, Messages.TASK_DONE, context, taskType);
                 return open(context, own.ring, null, position);
             }
+        } else if (worker >= 0) {
+            position = workers[worker].ring.tryClaim();
+            if (position >= 0) {
+                header(workers[worker].ring, position, Messages.TASK, context, taskType);
+                return open(context, workers[worker].ring, workers[worker], position);
+            }
         } else {
             preferIdleWorker();
             for (int i = 0; i < workers.length; i++) {
-                Mailbox worker = workers[nextWorker()];
-                position = worker.ring.tryClaim();
+                Mailbox to = workers[nextWorker()];
+                position = to.ring.tryClaim();
                 if (position >= 0) {
-                    header(worker.ring, position, Messages.TASK, context, taskType);
-                    return open(context, worker.ring, worker, position);
+                    header(to.ring, position, Messages.TASK, context, taskType);
+                    return open(context, to.ring, to, position);
                 }
             }
         }

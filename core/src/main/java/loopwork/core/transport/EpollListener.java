@@ -10,6 +10,7 @@ import loopwork.core.epoll.Epoll;
 import loopwork.core.epoll.Errno;
 import loopwork.core.epoll.Ipv4;
 import loopwork.core.epoll.LinuxSockets;
+import loopwork.core.epoll.ListeningSockets;
 
 /**
  * A listening socket as a file descriptor: accept4 hands out non-blocking descriptors, with nothing allocated
@@ -20,11 +21,16 @@ import loopwork.core.epoll.LinuxSockets;
  */
 final class EpollListener extends Listener {
 
+    /** Linux's EPOLLEXCLUSIVE (4.5+): of the epoll sets waiting on one descriptor, wake one, not all. */
+    private static final int EPOLLEXCLUSIVE = 1 << 28;
+
     private final EpollPoller poller;
     private final EpollConnections connections;
     private int fd = -1;
     private int accepted = -1;
     private int failure;
+    /** What epoll watches the listener for: EPOLLIN, and EPOLLEXCLUSIVE for a socket others watch too. */
+    private int interest = Epoll.EPOLLIN;
 
     EpollListener(EpollPoller poller, EpollConnections connections) {
         this.poller = poller;
@@ -32,28 +38,58 @@ final class EpollListener extends Listener {
     }
 
     @Override
-    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean exclusive)
+            throws IOException {
         InetAddress host = address.getAddress();
         if (!(host instanceof Inet4Address)) {
             throw new IOException("the epoll transport listens on IPv4 addresses only, not " + address
                     + " (use the nio transport)");
         }
         LinuxSockets setUp = new LinuxSockets();
-        fd = setUp.openListener(Ipv4.of(host.getAddress()), address.getPort(), backlog, true);
+        fd = setUp.openListener(Ipv4.of(host.getAddress()), address.getPort(), backlog, true, exclusive);
         try {
-            if (deferAcceptSeconds > 0) {
-                setUp.setDeferAccept(fd, deferAcceptSeconds);
-            }
-            int added = poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER);
-            if (added < 0) {
-                throw Errno.exception("epoll_ctl add listener", added);
-            }
+            watchNew(setUp, deferAcceptSeconds);
             return new InetSocketAddress(host, setUp.localPort(fd));
         } catch (IOException | RuntimeException e) {
-            setUp.close(fd);
-            fd = -1;
+            close();
             throw e;
         }
+    }
+
+    /**
+     * The socket may be shared: with the other loops of this kit (each has a duplicate descriptor of it) and,
+     * during a take-over, with the process that passed it. EPOLLEXCLUSIVE then wakes one waiting loop per
+     * connection, not every loop watching it.
+     */
+    @Override
+    public InetSocketAddress adopt(int inherited, int deferAcceptSeconds) throws IOException {
+        fd = inherited;
+        try {
+            ListeningSockets setUp = new ListeningSockets();
+            InetSocketAddress address = setUp.listeningAddress(fd);
+            setUp.prepare(fd);
+            interest = Epoll.EPOLLIN | EPOLLEXCLUSIVE;
+            watchNew(new LinuxSockets(), deferAcceptSeconds);
+            return address;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void watchNew(LinuxSockets setUp, int deferAcceptSeconds) throws IOException {
+        if (deferAcceptSeconds > 0) {
+            setUp.setDeferAccept(fd, deferAcceptSeconds);
+        }
+        int added = poller.epoll.add(fd, interest, EpollPoller.LISTENER);
+        if (added < 0) {
+            throw Errno.exception("epoll_ctl add listener", added);
+        }
+    }
+
+    @Override
+    public int descriptor() {
+        return fd;
     }
 
     @Override
@@ -120,7 +156,7 @@ final class EpollListener extends Listener {
     public boolean watch(boolean accepting) {
         // Deleting, not modifying to 0: a listener with no interest could still report errors.
         if (accepting) {
-            return poller.epoll.add(fd, Epoll.EPOLLIN, EpollPoller.LISTENER) >= 0;
+            return poller.epoll.add(fd, interest, EpollPoller.LISTENER) >= 0;
         }
         poller.epoll.delete(fd);
         return true;

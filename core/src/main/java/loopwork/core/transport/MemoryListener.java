@@ -1,5 +1,6 @@
 package loopwork.core.transport;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Queue;
@@ -28,9 +29,20 @@ final class MemoryListener extends Listener {
 
     /** Binds nothing: the address is given back as it came. */
     @Override
-    public InetSocketAddress bind(InetSocketAddress address, int backlogLength, int deferAcceptSeconds) {
+    public InetSocketAddress bind(InetSocketAddress address, int backlogLength, int deferAcceptSeconds,
+            boolean exclusive) {
         listening = true;
         return address;
+    }
+
+    @Override
+    public InetSocketAddress adopt(int fd, int deferAcceptSeconds) throws IOException {
+        throw new IOException("the memory transport has no file descriptors");
+    }
+
+    @Override
+    public int descriptor() {
+        return -1;
     }
 
     @Override

@@ -30,15 +30,38 @@ final class NioListener extends Listener {
         channel = ServerSocketChannel.open();
     }
 
+    /**
+     * Exclusive: NIO binds and listens in one call, so SO_REUSEPORT is set only after it, for this kit's other
+     * loops to join (Linux then puts this socket into their SO_REUSEPORT group as they listen).
+     */
     @Override
-    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds) throws IOException {
+    public InetSocketAddress bind(InetSocketAddress address, int backlog, int deferAcceptSeconds, boolean exclusive)
+            throws IOException {
         assert deferAcceptSeconds == 0 : "NIO cannot defer accepting";
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, !exclusive);
         channel.bind(address, backlog);
+        if (exclusive) {
+            channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
         channel.configureBlocking(false);
         key = channel.register(poller.selector, SelectionKey.OP_ACCEPT, null);
         return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /**
+     * Java NIO has no way to make a channel of a file descriptor: {@link System#inheritedChannel()} gives only
+     * an inetd-style socket on standard input, and Unix-domain channels cannot receive descriptors.
+     */
+    @Override
+    public InetSocketAddress adopt(int fd, int deferAcceptSeconds) throws IOException {
+        throw new IOException("the nio transport cannot serve an inherited or taken-over listening socket "
+                + "(Java NIO cannot wrap a file descriptor); use --transport epoll");
+    }
+
+    @Override
+    public int descriptor() {
+        return -1;
     }
 
     @Override

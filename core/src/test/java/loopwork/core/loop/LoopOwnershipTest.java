@@ -73,7 +73,7 @@ class LoopOwnershipTest {
         loop.driver.timers.cancel(context);
         loop.driver.timers.expire(10);
         loop.pool.release(context);
-        loop.driver.offload.expireQueued(0, loop.driver);
+        loop.driver.offload.expireQueued(0, loop.driver.events);
         assertThat(loop.mailbox.ring.peek()).isEqualTo(-1);
         loop.stats.accepted.increment();
         assertThat(loop.mailbox.reserve()).isTrue();
@@ -93,8 +93,8 @@ class LoopOwnershipTest {
         refused(() -> loop.driver.timers.schedule(context, 5), "TimerWheel.schedule");
         refused(() -> loop.driver.timers.cancel(context), "TimerWheel.cancel");
         refused(() -> loop.driver.timers.expire(10), "TimerWheel.expire");
-        refused(() -> loop.driver.offload.expireQueued(0, loop.driver), "TaskOffload.expireQueued");
-        refused(() -> loop.driver.offload.tryClaim(context, 0), "TaskOffload.tryClaim");
+        refused(() -> loop.driver.offload.expireQueued(0, loop.driver.events), "TaskOffload.expireQueued");
+        refused(() -> loop.driver.offload.tryClaim(context, 0, -1), "TaskOffload.tryClaim");
         refused(() -> loop.mailbox.ring.peek(), "peek");
         refused(() -> loop.mailbox.ring.release(0), "release");
         refused(() -> loop.mailbox.reserve(), "Mailbox.reserve");

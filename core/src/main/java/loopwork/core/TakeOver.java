@@ -1,0 +1,144 @@
+package loopwork.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import loopwork.core.epoll.UnixSockets;
+
+/**
+ * The successor's side of a take-over: connects to a running kit's {@link ControlSocket}, receives its
+ * listening sockets (SCM_RIGHTS), and, once a kit of its own serves them, tells the running one, which then
+ * stops. The sockets are the same ones, not copies: connections the kernel queued on them wait for whichever
+ * process accepts next, so none is refused or reset on the way (as HAProxy's {@code expose-fd listeners} and
+ * Envoy's hot restart do it).
+ *
+ * <pre>{@code
+ * try (TakeOver takeOver = TakeOver.connect(Path.of("/run/app/control.sock"), 30_000)) {
+ *     Kit kit = Kit.builder().inheritListeners(takeOver.listeners()).protocol(p).build();
+ *     kit.start();
+ *     takeOver.serving(); // the old one stops taking connections and drains
+ * }
+ * }</pre>
+ *
+ * <p>The conversation, each message 8 bytes: the successor sends {@code LWTAKE01}; the running kit answers
+ * with one message per socket, its count and index as two big-endian ints, the socket attached; the successor
+ * sends {@code LWSERVE1} once it serves them; the running kit answers {@code LWDRAIN1} once it has let go of
+ * the control socket's path (so the successor may bind its own there) and is about to stop. If the successor
+ * hangs up before {@code LWSERVE1}, the running kit carries on as if nothing happened. Epoll only.
+ *
+ * <p>Not thread-safe: used by one thread (main, at start-up).
+ */
+public final class TakeOver implements AutoCloseable {
+
+    static final byte[] REQUEST = ascii("LWTAKE01");
+    static final byte[] SERVING = ascii("LWSERVE1");
+    static final byte[] DRAINING = ascii("LWDRAIN1");
+    static final int MESSAGE = 8;
+
+    private final UnixSockets unix;
+    private final Path path;
+    private final long timeoutMs;
+    private final InheritedListeners listeners;
+    private int fd;
+
+    private TakeOver(UnixSockets unix, Path path, long timeoutMs, int fd, InheritedListeners listeners) {
+        this.unix = unix;
+        this.path = path;
+        this.timeoutMs = timeoutMs;
+        this.fd = fd;
+        this.listeners = listeners;
+    }
+
+    /**
+     * Asks the kit whose control socket is at {@code path} for its listening sockets, waiting at most
+     * {@code timeoutMs} for each answer; they are this process's from now on.
+     */
+    public static TakeOver connect(Path path, long timeoutMs) throws IOException {
+        UnixSockets unix = new UnixSockets();
+        int fd;
+        try {
+            fd = unix.connect(path);
+        } catch (IOException e) {
+            throw new IOException("no running server to take over at " + path + " (" + e.getMessage() + ")", e);
+        }
+        int[] fds = new int[0];
+        int received = 0;
+        try {
+            unix.timeouts(fd, timeoutMs);
+            unix.send(fd, REQUEST, -1);
+            byte[] message = new byte[MESSAGE];
+            do {
+                int socket = unix.receive(fd, message);
+                ByteBuffer fields = ByteBuffer.wrap(message);
+                int count = fields.getInt();
+                int index = fields.getInt();
+                if (received == 0) {
+                    if (count < 1 || count > InheritedListeners.MAX_SOCKETS) {
+                        throw new IOException("the running server offered " + count + " listening sockets");
+                    }
+                    fds = new int[count];
+                }
+                if (socket < 0 || index != received || count != fds.length) {
+                    throw new IOException("unexpected message from the running server: count " + count + ", index "
+                            + index + (socket < 0 ? ", no socket attached" : ""));
+                }
+                fds[received++] = socket;
+            } while (received < fds.length);
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < received; i++) {
+                unix.close(fds[i]);
+            }
+            unix.close(fd);
+            throw new IOException("taking over from " + path + " failed: " + e.getMessage(), e);
+        }
+        return new TakeOver(unix, path, timeoutMs, fd,
+                InheritedListeners.of("take-over from " + path, fds));
+    }
+
+    /** The sockets received: give them to a kit with {@link KitBuilder#inheritListeners}. */
+    public InheritedListeners listeners() {
+        return listeners;
+    }
+
+    /**
+     * Tells the running kit that this process serves the sockets now, and waits until it has let go of its
+     * control socket's path and begins to stop.
+     */
+    public void serving() throws IOException {
+        if (fd < 0) {
+            throw new IllegalStateException("closed");
+        }
+        try {
+            unix.send(fd, SERVING, -1);
+            byte[] answer = new byte[MESSAGE];
+            int stray = unix.receive(fd, answer);
+            if (stray >= 0) {
+                unix.close(stray);
+            }
+            if (!Arrays.equals(answer, DRAINING)) {
+                throw new IOException("unexpected answer " + new String(answer, StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            throw new IOException("the server at " + path + " did not confirm the take-over within " + timeoutMs
+                    + " ms: " + e.getMessage(), e);
+        } finally {
+            close();
+        }
+    }
+
+    /** Hangs up; before {@link #serving()}, the running kit then carries on. Not the sockets: a kit owns them. */
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            unix.close(fd);
+            fd = -1;
+        }
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
