@@ -1,19 +1,22 @@
 package loopwork.core;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import loopwork.core.epoll.UnixSockets;
 
 /**
  * The running kit's side of a {@link TakeOver}: a Unix socket at a path where a successor process asks for the
- * kit's listening sockets. The kit keeps serving while it passes them; once the successor says it serves
- * them too, this socket lets go of its path and runs {@code takenOver} (which should stop the kit: drain it,
- * then close it), and serves nobody after that. A successor that fails before saying so changes nothing.
+ * listening sockets of the process's kits (a server's and its admin listener's, say: the successor finds each
+ * kit's with {@link TakeOver#listeners(int)}, in the order given here). The kits keep serving while it passes
+ * them; once the successor says it serves them too, this socket lets go of its path and runs {@code takenOver}
+ * (which should stop the kits: drain them, then close them), and serves nobody after that. A successor that
+ * fails before saying so changes nothing. Each take-over, and each that failed, is logged ({@code
+ * loopwork.control}).
  *
  * <p>Whoever can connect to the path can take the server's sockets: put it in a directory only the server's
  * user can enter (systemd's {@code RuntimeDirectory=}, mode 0700). Epoll only.
@@ -26,31 +29,38 @@ public final class ControlSocket implements AutoCloseable {
     /** How long each step of a take-over may wait for the successor. */
     public static final long TIMEOUT_MS = 30_000;
 
+    private static final System.Logger LOG = System.getLogger("loopwork.control");
+
     private final Path path;
-    private final Kit kit;
+    private final List<Kit> kits;
     private final Runnable takenOver;
-    private final PrintStream log;
     /** The control thread's own: its scratch is not shared with {@link #close()}. */
     private final UnixSockets unix = new UnixSockets();
     private final Thread thread;
     /** Guarded by this: the listening descriptor, -1 once closed (and its path deleted). */
     private int listener;
 
-    private ControlSocket(Path path, Kit kit, Runnable takenOver, PrintStream log) throws IOException {
+    private ControlSocket(Path path, List<Kit> kits, Runnable takenOver) throws IOException {
         this.path = path;
-        this.kit = kit;
+        this.kits = List.copyOf(kits);
         this.takenOver = takenOver;
-        this.log = log;
         listener = unix.listen(path, 4);
         thread = Thread.ofPlatform().name("loopwork-control").daemon(true).unstarted(this::serve);
     }
 
+    /** As {@link #open(Path, List, Runnable)} for one kit. */
+    public static ControlSocket open(Path path, Kit kit, Runnable takenOver) throws IOException {
+        return open(path, List.of(kit), takenOver);
+    }
+
     /**
-     * Listens at {@code path} for a successor of {@code kit}, which must serve already. A path left by a server
+     * Listens at {@code path} for a successor of {@code kits}, which must serve already. A path left by a server
      * that is gone is replaced; one where a server still answers is an error (take that one over instead).
-     * {@code log} (or null) hears of each take-over.
      */
-    public static ControlSocket open(Path path, Kit kit, Runnable takenOver, PrintStream log) throws IOException {
+    public static ControlSocket open(Path path, List<Kit> kits, Runnable takenOver) throws IOException {
+        if (kits.isEmpty() || kits.size() > TakeOver.MAX_KITS) {
+            throw new IllegalArgumentException("1.." + TakeOver.MAX_KITS + " kits, not " + kits.size());
+        }
         if (Files.exists(path)) {
             UnixSockets probe = new UnixSockets();
             int alive;
@@ -66,7 +76,7 @@ public final class ControlSocket implements AutoCloseable {
             }
             Files.delete(path);
         }
-        ControlSocket control = new ControlSocket(path, kit, takenOver, log);
+        ControlSocket control = new ControlSocket(path, kits, takenOver);
         control.thread.start();
         return control;
     }
@@ -95,7 +105,8 @@ public final class ControlSocket implements AutoCloseable {
             try {
                 handedOver = handOver(connection);
             } catch (IOException | RuntimeException e) {
-                say("a take-over failed, serving on: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "control socket {0}: a take-over failed, serving on: {1}", path,
+                        e.getMessage());
             } finally {
                 unix.close(connection);
             }
@@ -115,18 +126,30 @@ public final class ControlSocket implements AutoCloseable {
         if (!Arrays.equals(message, TakeOver.REQUEST)) {
             throw new IOException("pid " + peer + " sent something other than a take-over request");
         }
-        int[] fds = kit.duplicateListeners();
+        int[][] fds = new int[kits.size()][];
         try {
-            for (int i = 0; i < fds.length; i++) {
-                unix.send(connection, ByteBuffer.allocate(TakeOver.MESSAGE).putInt(fds.length).putInt(i).array(),
-                        fds[i]);
+            int count = 0;
+            for (int k = 0; k < fds.length; k++) {
+                fds[k] = kits.get(k).duplicateListeners();
+                count += fds[k].length;
+            }
+            int index = 0;
+            for (int k = 0; k < fds.length; k++) {
+                for (int fd : fds[k]) {
+                    unix.send(connection, ByteBuffer.allocate(TakeOver.SOCKET_MESSAGE).putInt(count).putInt(index++)
+                            .putInt(k).array(), fd);
+                }
             }
         } finally {
-            for (int fd : fds) {
-                unix.close(fd);
+            for (int[] kit : fds) {
+                for (int fd : kit == null ? new int[0] : kit) {
+                    unix.close(fd);
+                }
             }
         }
-        say("passed " + fds.length + " listening socket(s) to pid " + peer + ", waiting for it to serve");
+        int passed = Arrays.stream(fds).mapToInt(kit -> kit.length).sum();
+        say("passed " + passed + " listening socket(s) of " + fds.length + " kit(s) to pid " + peer
+                + ", waiting for it to serve");
         closeStray(unix.receive(connection, message));
         if (!Arrays.equals(message, TakeOver.SERVING)) {
             throw new IOException("pid " + peer + " did not confirm that it serves");
@@ -158,9 +181,7 @@ public final class ControlSocket implements AutoCloseable {
     }
 
     private void say(String line) {
-        if (log != null) {
-            log.println("loopwork: control socket " + path + ": " + line);
-        }
+        LOG.log(System.Logger.Level.INFO, "control socket {0}: {1}", path, line);
     }
 
     /**

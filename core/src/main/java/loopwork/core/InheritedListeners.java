@@ -105,6 +105,17 @@ public final class InheritedListeners {
         return names;
     }
 
+    /**
+     * Closes them: for sockets that no kit will serve (a taken-over admin listener the successor does not want),
+     * whose queues would otherwise fill with connections nobody accepts. Epoll only, as the sockets are.
+     */
+    public void close() {
+        loopwork.core.epoll.UnixSockets closer = new loopwork.core.epoll.UnixSockets();
+        for (int fd : fds) {
+            closer.close(fd);
+        }
+    }
+
     @Override
     public String toString() {
         return origin + " " + Arrays.toString(fds) + (names.isEmpty() ? "" : " " + names);

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import loopwork.core.epoll.UnixSockets;
 
@@ -23,8 +24,12 @@ import loopwork.core.epoll.UnixSockets;
  * }
  * }</pre>
  *
- * <p>The conversation, each message 8 bytes: the successor sends {@code LWTAKE01}; the running kit answers
- * with one message per socket, its count and index as two big-endian ints, the socket attached; the successor
+ * <p>A process that runs several kits (a server and its admin listener, say) passes all their sockets in one
+ * take-over: {@link #listeners(int) listeners(k)} are those of the running process's k-th kit, in the order it
+ * gave them to its {@link ControlSocket}.
+ *
+ * <p>The conversation: the successor sends {@code LWTAKE02} (8 bytes); the running kit answers with one
+ * 12-byte message per socket, its count, index and kit as three big-endian ints, the socket attached; the successor
  * sends {@code LWSERVE1} once it serves them; the running kit answers {@code LWDRAIN1} once it has let go of
  * the control socket's path (so the successor may bind its own there) and is about to stop. If the successor
  * hangs up before {@code LWSERVE1}, the running kit carries on as if nothing happened. Epoll only.
@@ -33,18 +38,22 @@ import loopwork.core.epoll.UnixSockets;
  */
 public final class TakeOver implements AutoCloseable {
 
-    static final byte[] REQUEST = ascii("LWTAKE01");
+    static final byte[] REQUEST = ascii("LWTAKE02");
     static final byte[] SERVING = ascii("LWSERVE1");
     static final byte[] DRAINING = ascii("LWDRAIN1");
     static final int MESSAGE = 8;
+    /** Each socket's message: count, index and kit. */
+    static final int SOCKET_MESSAGE = 12;
+    /** The most kits one take-over carries. */
+    static final int MAX_KITS = 8;
 
     private final UnixSockets unix;
     private final Path path;
     private final long timeoutMs;
-    private final InheritedListeners listeners;
+    private final InheritedListeners[] listeners;
     private int fd;
 
-    private TakeOver(UnixSockets unix, Path path, long timeoutMs, int fd, InheritedListeners listeners) {
+    private TakeOver(UnixSockets unix, Path path, long timeoutMs, int fd, InheritedListeners[] listeners) {
         this.unix = unix;
         this.path = path;
         this.timeoutMs = timeoutMs;
@@ -65,27 +74,33 @@ public final class TakeOver implements AutoCloseable {
             throw new IOException("no running server to take over at " + path + " (" + e.getMessage() + ")", e);
         }
         int[] fds = new int[0];
+        int[] kits = new int[0];
         int received = 0;
         try {
             unix.timeouts(fd, timeoutMs);
             unix.send(fd, REQUEST, -1);
-            byte[] message = new byte[MESSAGE];
+            byte[] message = new byte[SOCKET_MESSAGE];
             do {
                 int socket = unix.receive(fd, message);
                 ByteBuffer fields = ByteBuffer.wrap(message);
                 int count = fields.getInt();
                 int index = fields.getInt();
-                if (received == 0) {
-                    if (count < 1 || count > InheritedListeners.MAX_SOCKETS) {
-                        throw new IOException("the running server offered " + count + " listening sockets");
-                    }
+                int kit = fields.getInt();
+                if (received == 0 && count >= 1 && count <= InheritedListeners.MAX_SOCKETS) {
                     fds = new int[count];
+                    kits = new int[count];
                 }
-                if (socket < 0 || index != received || count != fds.length) {
-                    throw new IOException("unexpected message from the running server: count " + count + ", index "
-                            + index + (socket < 0 ? ", no socket attached" : ""));
+                if (socket < 0 || fds.length == 0 || index != received || count != fds.length || kit < 0
+                        || kit >= MAX_KITS) {
+                    if (socket >= 0) {
+                        unix.close(socket);
+                    }
+                    throw new IOException(fds.length == 0 ? "the running server offered " + count
+                            + " listening sockets" : "unexpected message from the running server: count " + count
+                            + ", index " + index + ", kit " + kit + (socket < 0 ? ", no socket attached" : ""));
                 }
-                fds[received++] = socket;
+                fds[received] = socket;
+                kits[received++] = kit;
             } while (received < fds.length);
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < received; i++) {
@@ -94,13 +109,30 @@ public final class TakeOver implements AutoCloseable {
             unix.close(fd);
             throw new IOException("taking over from " + path + " failed: " + e.getMessage(), e);
         }
-        return new TakeOver(unix, path, timeoutMs, fd,
-                InheritedListeners.of("take-over from " + path, fds));
+        return new TakeOver(unix, path, timeoutMs, fd, byKit(path, fds, kits));
     }
 
-    /** The sockets received: give them to a kit with {@link KitBuilder#inheritListeners}. */
+    /** The sockets received, grouped by the running process's kit. */
+    private static InheritedListeners[] byKit(Path path, int[] fds, int[] kits) {
+        InheritedListeners[] groups = new InheritedListeners[Arrays.stream(kits).max().orElse(0) + 1];
+        for (int k = 0; k < groups.length; k++) {
+            int kit = k;
+            int[] own = IntStream.range(0, fds.length).filter(i -> kits[i] == kit).map(i -> fds[i])
+                    .toArray();
+            groups[k] = own.length == 0 ? InheritedListeners.none()
+                    : InheritedListeners.of("take-over from " + path + (k == 0 ? "" : " (its kit " + k + ")"), own);
+        }
+        return groups;
+    }
+
+    /** The sockets of the running process's first kit: give them to a kit with {@link KitBuilder#inheritListeners}. */
     public InheritedListeners listeners() {
-        return listeners;
+        return listeners(0);
+    }
+
+    /** The sockets of the running process's {@code kit}-th kit (none if it had fewer). */
+    public InheritedListeners listeners(int kit) {
+        return kit < listeners.length ? listeners[kit] : InheritedListeners.none();
     }
 
     /**

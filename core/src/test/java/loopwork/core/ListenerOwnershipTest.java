@@ -157,7 +157,7 @@ class ListenerOwnershipTest {
         ControlSocket socket = ControlSocket.open(control, old, () -> {
             old.close();
             stopped.countDown();
-        }, null);
+        });
         try {
             assertThat(echo(port, "before")).isEqualTo("before");
             Kit successor;
@@ -185,18 +185,63 @@ class ListenerOwnershipTest {
     }
 
     @Test
+    void theSocketsOfSeveralKitsAreTakenOverTogetherEachToItsKit() throws Exception {
+        assumeTrue(EpollSupport.isAvailable());
+        Path control = dir.resolve("control.sock");
+        Kit main = kit(Transport.EPOLL, 0, 2).build();
+        Kit admin = kit(Transport.EPOLL, 0, 1).build();
+        main.start();
+        admin.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        ControlSocket socket = ControlSocket.open(control, List.of(main, admin), () -> {
+            main.close();
+            admin.close();
+            stopped.countDown();
+        });
+        Kit mainSuccessor = null;
+        Kit adminSuccessor = null;
+        try {
+            try (TakeOver takeOver = TakeOver.connect(control, 10_000)) {
+                assertThat(takeOver.listeners().count()).isEqualTo(2);
+                assertThat(takeOver.listeners(1).count()).isEqualTo(1);
+                assertThat(takeOver.listeners(2).isEmpty()).isTrue();
+                mainSuccessor = kit(Transport.EPOLL, 1, 1).inheritListeners(takeOver.listeners(0)).build();
+                adminSuccessor = kit(Transport.EPOLL, 1, 1).inheritListeners(takeOver.listeners(1)).build();
+                mainSuccessor.start();
+                adminSuccessor.start();
+                assertThat(mainSuccessor.port()).isEqualTo(main.port());
+                assertThat(adminSuccessor.port()).isEqualTo(admin.port());
+                takeOver.serving();
+            }
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(echo(main.port(), "main")).isEqualTo("main");
+            assertThat(echo(admin.port(), "admin")).isEqualTo("admin");
+        } finally {
+            socket.close();
+            main.close();
+            admin.close();
+            if (mainSuccessor != null) {
+                mainSuccessor.close();
+            }
+            if (adminSuccessor != null) {
+                adminSuccessor.close();
+            }
+        }
+    }
+
+    @Test
     void aControlSocketOfARunningKitIsNotReplaced() throws Exception {
         assumeTrue(EpollSupport.isAvailable());
         Path control = dir.resolve("control.sock");
         try (Kit kit = kit(Transport.EPOLL, 0, 1).build()) {
             kit.start();
-            ControlSocket first = ControlSocket.open(control, kit, () -> { }, null);
-            assertThatThrownBy(() -> ControlSocket.open(control, kit, () -> { }, null))
+            ControlSocket first = ControlSocket.open(control, kit, () -> { });
+            assertThatThrownBy(() -> ControlSocket.open(control, kit, () -> { }))
                     .isInstanceOf(IOException.class).hasMessageContaining("running server");
             first.close();
             assertThat(Files.exists(control)).isFalse();
             Files.writeString(control, "stale"); // left by a server that is gone
-            ControlSocket replacing = ControlSocket.open(control, kit, () -> { }, null);
+            ControlSocket replacing = ControlSocket.open(control, kit, () -> { });
             replacing.close();
         }
         assertThatThrownBy(() -> TakeOver.connect(control, 1_000)).isInstanceOf(IOException.class)

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 
+import loopwork.core.InheritedListeners;
 import loopwork.core.Kit;
 import loopwork.core.KitBuilder;
 import loopwork.core.Transport;
@@ -31,19 +32,35 @@ final class AdminListener implements AutoCloseable {
     }
 
     /**
-     * Starts the listener on {@code host:port} (port 0: a free one) serving {@code routes}.
+     * Starts the listener on {@code host:port} (port 0: a free one) serving {@code routes}, or on the socket
+     * {@code inherited} by a take-over if it listens on that port (any, for port 0); one that does not is closed.
      *
      * @throws IOException when the address is taken, by another instance say, or cannot be bound
      */
-    static AdminListener start(String host, int port, Transport transport, List<Route> routes) throws IOException {
-        if (port != 0) {
+    static AdminListener start(String host, int port, Transport transport, List<Route> routes,
+            InheritedListeners inherited) throws IOException {
+        if (!inherited.isEmpty()) {
+            AdminListener taken = start(host, port, Transport.EPOLL, routes, inherited, false);
+            if (port == 0 || taken.port() == port) {
+                return taken;
+            }
+            System.getLogger(AdminListener.class.getName()).log(System.Logger.Level.INFO, "the admin socket taken over "
+                    + "listens on port " + taken.port() + ", not --admin-port " + port + ": closed, binding " + port);
+            taken.close();
+        }
+        return start(host, port, transport, routes, InheritedListeners.none(), port != 0);
+    }
+
+    private static AdminListener start(String host, int port, Transport transport, List<Route> routes,
+            InheritedListeners inherited, boolean exclusive) throws IOException {
+        if (exclusive) {
             ensureFree(host, port);
         }
         // The epoll bindings speak IPv4: an IPv6 admin address gets NIO, whatever the main listener uses.
-        Transport kind = host.contains(":") ? Transport.NIO : transport;
+        Transport kind = host.contains(":") && inherited.isEmpty() ? Transport.NIO : transport;
         KitBuilder builder = Kit.builder().host(host).port(port).acceptThreads(1).acceptCapacity(CONTEXTS)
                 .workerThreads(0).taskSlotsPerWorker(KitBuilder.MIN_TASK_SLOTS).backlog(64).transport(kind)
-                .protocol(new HttpProtocol(routes));
+                .inheritListeners(inherited).protocol(new HttpProtocol(routes));
         Kit kit = builder.build();
         for (Thread thread : kit.threads()) { // named apart from the main loops in thread dumps and logs
             thread.setName(thread.getName().replace("loopwork-", "loopwork-admin-"));

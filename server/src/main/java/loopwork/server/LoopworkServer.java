@@ -67,12 +67,15 @@ public final class LoopworkServer implements AutoCloseable {
     }
 
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log) throws IOException {
-        return start(s, log, ServerOptions.Listening.DEFAULT, InheritedListeners.none());
+        return start(s, log, ServerOptions.Listening.DEFAULT, InheritedListeners.none(), InheritedListeners.none());
     }
 
-    /** With {@code listening}'s port ownership, serving {@code inherited} sockets if there are any. */
+    /**
+     * With {@code listening}'s port ownership, serving {@code inherited} sockets if there are any, and the admin
+     * listener on {@code inheritedAdmin} if a take-over passed one (see {@link #kits()}).
+     */
     static LoopworkServer start(ServerOptions.Settings s, PrintStream log, ServerOptions.Listening listening,
-            InheritedListeners inherited) throws IOException {
+            InheritedListeners inherited, InheritedListeners inheritedAdmin) throws IOException {
         MetricsRoute metrics = new MetricsRoute();
         int slowMs = s.slowDurationMs();
         Route slow = switch (s.slowMode()) {
@@ -104,7 +107,7 @@ public final class LoopworkServer implements AutoCloseable {
         // The admin listener first: /readyz answers "starting" there until the main listener is up.
         AdminListener admin = null;
         try {
-            admin = startAdmin(s, operations);
+            admin = startAdmin(s, operations, inheritedAdmin);
             kit.start();
         } catch (IOException | RuntimeException e) {
             kit.close();
@@ -121,13 +124,15 @@ public final class LoopworkServer implements AutoCloseable {
      * The admin listener of the settings, or null when it is off. An address asked for that cannot be had fails
      * the start; the default one (127.0.0.1:9090), when taken (by another instance, say), is only warned about.
      */
-    private static AdminListener startAdmin(ServerOptions.Settings s, List<Route> routes) throws IOException {
+    private static AdminListener startAdmin(ServerOptions.Settings s, List<Route> routes, InheritedListeners inherited)
+            throws IOException {
         ServerOptions.Admin wanted = s.admin();
         if (wanted == null) {
+            inherited.close(); // taken over but not wanted: nobody would accept what queues there
             return null;
         }
         try {
-            return AdminListener.start(wanted.host(), wanted.port(), s.transport(), routes);
+            return AdminListener.start(wanted.host(), wanted.port(), s.transport(), routes, inherited);
         } catch (IOException e) {
             if (wanted.required()) {
                 throw new IOException("admin listener (--admin-port): " + e.getMessage()
@@ -142,6 +147,22 @@ public final class LoopworkServer implements AutoCloseable {
 
     public Kit kit() {
         return kit;
+    }
+
+    /** The kits whose listening sockets a successor takes over, in order: the main one, then the admin listener's. */
+    List<Kit> kits() {
+        return admin == null ? List.of(kit) : List.of(kit, admin.kit());
+    }
+
+    /**
+     * Taken over: the admin listener stops accepting (the successor serves its socket now; scrapes and probes
+     * there must reach the successor alone) and the main kit drains.
+     */
+    void handedOver() {
+        if (admin != null) {
+            admin.kit().drain();
+        }
+        beginDrain();
     }
 
     public int port() {
@@ -238,6 +259,11 @@ public final class LoopworkServer implements AutoCloseable {
     public long drain(long timeoutMs) throws InterruptedException {
         beginDrain();
         return awaitDrained(timeoutMs);
+    }
+
+    /** Turns /readyz to 503 (draining) and nothing else: the server serves on as before (see --drain-delay). */
+    public void markUnready() {
+        readiness.markDraining();
     }
 
     /** The drain's start, returning at once: unready first, so that a load balancer's next check takes it out. */

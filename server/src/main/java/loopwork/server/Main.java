@@ -141,14 +141,16 @@ public final class Main {
         TakeOver takeOver = null;
         try {
             InheritedListeners inherited;
+            InheritedListeners inheritedAdmin = InheritedListeners.none();
             if (listening.takeOver() != null) {
                 takeOver = TakeOver.connect(listening.takeOver(), ControlSocket.TIMEOUT_MS);
-                inherited = takeOver.listeners();
+                inherited = takeOver.listeners(0);
+                inheritedAdmin = takeOver.listeners(1); // see LoopworkServer.kits()
             } else {
                 inherited = InheritedListeners.fromSystemd();
             }
             server = LoopworkServer.start(settings, logLevel == Level.DEBUG ? ServerLog.debugStream() : null,
-                    listening, inherited);
+                    listening, inherited, inheritedAdmin);
         } catch (BindException e) {
             LOG.log(Level.ERROR, addressInUse(e));
             closeQuietly(takeOver);
@@ -166,7 +168,7 @@ public final class Main {
         // so that the heap pages it touched go back to the system. Serving allocates nothing, so the heap stays
         // at its live set (the contexts made as connections come) instead of an eden that start-up filled.
         System.gc();
-        Shutdown shutdown = new Shutdown(server, settings.drainTimeoutSeconds());
+        Shutdown shutdown = new Shutdown(server, settings.drainTimeoutSeconds(), settings.drainDelaySeconds());
         try {
             shutdown.install();
         } catch (ReflectiveOperationException e) {
@@ -192,7 +194,7 @@ public final class Main {
             return FAILED;
         }
         JvmFigures.loadInBackground(); // once the start-up is over: it needs a quarter second of CPU
-        if (!restarts.begin(takeOver, listening, server, shutdown::takenOver, out, err)) {
+        if (!restarts.begin(takeOver, listening, server, shutdown::takenOver)) {
             server.close();
             return FAILED;
         }

@@ -1,7 +1,8 @@
 package loopwork.server;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 
 import loopwork.core.ControlSocket;
 import loopwork.core.TakeOver;
@@ -18,29 +19,30 @@ import loopwork.core.TakeOver;
  */
 final class Restarts implements AutoCloseable {
 
+    private static final Logger LOG = System.getLogger("loopwork.server");
+
     private volatile ControlSocket control;
 
     /** After the server started: false if it cannot go on (no control socket, as asked, on a fresh start). */
     boolean begin(TakeOver takeOver, ServerOptions.Listening listening, LoopworkServer server,
-            Runnable drain, PrintStream out, PrintStream err) {
+            Runnable drain) {
         if (takeOver != null) {
             try {
                 takeOver.serving();
-                out.println("loopwork: took the listening sockets over from " + listening.takeOver()
+                LOG.log(Level.INFO, "took the listening sockets over from " + listening.takeOver()
                         + "; the server there stops");
             } catch (IOException e) {
-                err.println("loopwork: serving, but " + e.getMessage());
+                LOG.log(Level.WARNING, "serving, but " + e.getMessage());
             }
-            out.flush();
         }
         if (listening.controlSocket() == null) {
             return true;
         }
         try {
-            control = ControlSocket.open(listening.controlSocket(), server.kit(), drain, out);
+            control = ControlSocket.open(listening.controlSocket(), server.kits(), drain);
             return true;
         } catch (IOException | RuntimeException e) {
-            err.println("loopwork: cannot open the control socket: " + e.getMessage());
+            LOG.log(Level.ERROR, "cannot open the control socket: " + e.getMessage());
             return takeOver != null; // after a take-over this is the only server left: serve on without it
         }
     }

@@ -149,6 +149,12 @@ final class ServerOptions {
                     + "virtual)")
     String syncThreads = SyncThreads.DEFAULT.label();
 
+    @Option(names = "--drain-delay", paramLabel = "SECONDS",
+            description = "on the first SIGTERM or SIGINT, turn unready (/readyz 503) and serve on as usual for this "
+                    + "long before the drain, so that load balancers and Kubernetes stop sending first. 0.."
+                    + MAX_DRAIN_TIMEOUT_SECONDS + " (default 0)")
+    String drainDelay = "0";
+
     /** The operator's listener, on loopback by default: metrics and health stay reachable when the server is full. */
     static final int DEFAULT_ADMIN_PORT = 9090;
 
@@ -228,7 +234,7 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds, Admin admin, SyncThreads syncThreads) {
+            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin, SyncThreads syncThreads) {
 
         /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
         Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
@@ -237,7 +243,7 @@ final class ServerOptions {
                 boolean verbose, boolean daemonize, Path pidFile, Path logFile) {
             this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
                     limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
-                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, null,
+                    verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null,
                     SyncThreads.DEFAULT);
         }
 
@@ -245,8 +251,8 @@ final class ServerOptions {
         Settings withAdmin(Admin value) {
             return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
                     taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
-                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, value,
-                    syncThreads);
+                    deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, drainDelaySeconds,
+                    value, syncThreads);
         }
     }
 
@@ -315,7 +321,8 @@ final class ServerOptions {
                 number("--handoff-min-rate", handOffMinRate, 0, 1 << 30),
                 number("--queue-timeout", queueTimeout, 1, KitBuilder.MAX_QUEUE_TIMEOUT_MS), kind, defer, adaptive, verbose, daemonize,
                 pidFile != null ? pidFile : daemonize ? Path.of("loopwork.pid") : null, logFile,
-                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin(), sync);
+                number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS),
+                number("--drain-delay", drainDelay, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin(), sync);
     }
 
     /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */

@@ -9,9 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How the program stops, as systemd and Kubernetes expect: the first SIGTERM or SIGINT begins a graceful drain
- * ({@link LoopworkServer#drain}) that the main thread runs, bounded by --drain-timeout; a second one stops at
- * once. The JVM's own handling of these signals (shutdown hooks at once) would cut what is in flight.
+ * How the program stops, as systemd and Kubernetes expect: the first SIGTERM or SIGINT turns the server unready
+ * at once and, after --drain-delay (0 by default), begins a graceful drain ({@link LoopworkServer#drain}) that the
+ * main thread runs, bounded by --drain-timeout; a second one stops at once. The delay is for load balancers and
+ * Kubernetes' endpoints, which keep sending for a check interval or two after a server turns unready: during it
+ * the listener stays open and every request is served as usual. The JVM's own handling of these signals
+ * (shutdown hooks at once) would cut what is in flight.
  *
  * <p>Thread-safe: each signal arrives on a thread of its own; the main thread waits in {@link #drainWhenAsked}.
  */
@@ -21,14 +24,20 @@ final class Shutdown {
 
     private final LoopworkServer server;
     private final long drainTimeoutMs;
+    private final long drainDelayMs;
     private final CountDownLatch asked = new CountDownLatch(1);
+    /** Counted down by a second signal: ends the delay's wait at once. */
+    private final CountDownLatch stopNow = new CountDownLatch(1);
     private final AtomicInteger signals = new AtomicInteger();
-    /** When the first signal came; published to the main thread by {@link #asked}. */
-    private long drainStartNs;
+    /** When the drain began (after the delay); written and read by whoever begins it, then the main thread. */
+    private volatile long drainStartNs;
+    /** Whether the first signal (not a take-over) asked for the delay; published to the main thread by {@link #asked}. */
+    private boolean delayed;
 
-    Shutdown(LoopworkServer server, int drainTimeoutSeconds) {
+    Shutdown(LoopworkServer server, int drainTimeoutSeconds, int drainDelaySeconds) {
         this.server = server;
         this.drainTimeoutMs = TimeUnit.SECONDS.toMillis(drainTimeoutSeconds);
+        this.drainDelayMs = TimeUnit.SECONDS.toMillis(drainDelaySeconds);
     }
 
     /** From now on SIGTERM and SIGINT come here. */
@@ -67,26 +76,36 @@ final class Shutdown {
 
     private void signalled(String name) {
         if (signals.incrementAndGet() == 1) {
-            beginDrain(); // here, not on the main thread: unready the moment the signal comes
-            LOG.log(Level.INFO, "SIG{0}: draining: no new connections; what is open finishes within {1} s. Another "
-                    + "signal stops at once.", name, drainTimeoutMs / 1000);
+            if (drainDelayMs > 0) {
+                server.markUnready(); // here, not on the main thread: unready the moment the signal comes
+                delayed = true;
+                LOG.log(Level.INFO, "SIG{0}: unready; serving on for {1} s (--drain-delay) while load balancers "
+                        + "take this server out, then draining. Another signal stops at once.", name,
+                        Long.toString(drainDelayMs / 1000));
+            } else {
+                beginDrain();
+                LOG.log(Level.INFO, "SIG{0}: draining: no new connections; what is open finishes within {1} s. "
+                        + "Another signal stops at once.", name, Long.toString(drainTimeoutMs / 1000));
+            }
             asked.countDown();
             return;
         }
         long open = server.kit().openConnections();
         LOG.log(Level.WARNING, "SIG{0} again: stopping now; {1} connections reset", name, open);
         server.closeNow();
+        stopNow.countDown();
     }
 
     /**
-     * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal; a signal
-     * after it stops at once.
+     * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal, with no
+     * delay (the successor accepts on the same sockets already); a signal after it stops at once.
      */
     void takenOver() {
         if (signals.incrementAndGet() == 1) {
-            beginDrain();
+            drainStartNs = System.nanoTime();
+            server.handedOver();
             LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
-                    drainTimeoutMs / 1000);
+                    Long.toString(drainTimeoutMs / 1000));
             asked.countDown();
         }
     }
@@ -94,6 +113,16 @@ final class Shutdown {
     /** On the main thread: waits for the first signal, drains, and stops the server. */
     void drainWhenAsked() throws InterruptedException {
         asked.await();
+        if (delayed) {
+            if (stopNow.await(drainDelayMs, TimeUnit.MILLISECONDS)) { // a second signal stopped it meanwhile
+                server.close();
+                LOG.log(Level.INFO, "stopped");
+                return;
+            }
+            beginDrain();
+            LOG.log(Level.INFO, "draining: no new connections; what is open finishes within {0} s",
+                    Long.toString(drainTimeoutMs / 1000));
+        }
         long left = server.awaitDrained(drainTimeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs);
         if (left > 0 && signals.get() == 1) {

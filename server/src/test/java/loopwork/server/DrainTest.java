@@ -36,7 +36,9 @@ import loopwork.core.Transport;
  * and a stream are in flight (hand-offs on either {@link SyncThreads} setting), with a kept-alive connection idle and another halfway through a request head.
  * Readiness turns 503 at once (on the admin listener, which stays up); the idle connection is closed at once; new connections are refused; every request already received is answered whole,
  * the one on a kept-alive connection with {@code Connection: close}; the process logs the drain and exits 0. A
- * second SIGTERM stops at once, resetting what is open; a drain that runs out of time resets what is left.
+ * second SIGTERM stops at once, resetting what is open; a drain that runs out of time resets what is left. With
+ * --drain-delay the server turns unready and serves on as usual (new connections, kept-alive ones) until the delay
+ * ends in the drain or a second signal stops it.
  */
 @Timeout(120)
 class DrainTest {
@@ -119,8 +121,7 @@ class DrainTest {
         assertThat(streamed.get(30, TimeUnit.SECONDS)).as("the stream's head and all its bytes")
                 .isGreaterThan(STREAM_BYTES);
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).contains("drained in").doesNotContain("reset").doesNotContain("Exception");
         idle.close();
         halfway.close();
@@ -141,8 +142,7 @@ class DrainTest {
         long start = System.nanoTime();
         server.destroy();
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before the task's ten minutes")
                 .isLessThan(EXIT_TIMEOUT);
         assertThat(log(server)).contains("again: stopping now; 1 connections reset");
@@ -161,11 +161,65 @@ class DrainTest {
 
         server.destroy();
 
-        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
-        assertThat(server.exitValue()).as(log(server)).isZero();
+        assertExitsZero(server);
         assertThat(log(server)).containsPattern("drain timed out after [\\d,]+ ms: 1 connections still open are reset");
         assertThat(waiting.closedByServer()).isTrue();
         waiting.close();
+    }
+
+    @Test
+    void aDrainDelayServesOnUnreadyUntilASecondSignal() throws Exception {
+        int port = FreePort.pick();
+        int adminPort = FreePort.pick();
+        Process server = start(port, "-A", "1", "-w", "1", "--drain-delay", "3600", "--admin-port",
+                String.valueOf(adminPort));
+        awaitServing(server, port);
+        RawHttp kept = new RawHttp(port, 20_000);
+        assertThat(kept.exchange(RawHttp.FAST).closes()).isFalse();
+
+        server.destroy();
+        awaitLog(server, "serving on for 3600 s (--drain-delay)");
+        try (RawHttp admin = new RawHttp(adminPort)) {
+            assertThat(admin.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status())
+                    .as("unready from the signal on").isEqualTo(503);
+        }
+        RawHttp.Response again = kept.exchange(RawHttp.FAST);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.closes()).as("no drain yet: kept alive, %s", again.head()).isFalse();
+        try (RawHttp fresh = new RawHttp(port, 20_000)) {
+            RawHttp.Response answer = fresh.exchange(RawHttp.FAST);
+            assertThat(answer.status()).as("the listener stays open").isEqualTo(200);
+            assertThat(answer.closes()).isFalse();
+        }
+
+        server.destroy();
+        assertExitsZero(server);
+        assertThat(log(server)).contains("again: stopping now").doesNotContain("draining:");
+        assertThat(kept.closedByServer()).isTrue();
+        kept.close();
+    }
+
+    @Test
+    void aDrainDelayEndsInTheDrain() throws Exception {
+        int port = FreePort.pick();
+        Process server = start(port, "-A", "1", "-w", "1", "--drain-delay", "1", "--drain-timeout", "60");
+        awaitServing(server, port);
+        RawHttp kept = new RawHttp(port, 60_000);
+        assertThat(kept.exchange(RawHttp.FAST).closes()).isFalse();
+
+        server.destroy();
+
+        assertExitsZero(server);
+        assertThat(log(server)).containsSubsequence("serving on for 1 s (--drain-delay)", "draining: no new connections",
+                "drained in").doesNotContain("reset");
+        assertThat(kept.closedByServer()).as("closed by the drain, idle between requests").isTrue();
+        kept.close();
+    }
+
+    /** Waits, within {@link #EXIT_TIMEOUT}, for {@code server} to exit, and requires status 0. */
+    private void assertExitsZero(Process server) throws InterruptedException {
+        assertThat(server.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as(log(server)).isTrue();
+        assertThat(server.exitValue()).as(log(server)).isZero();
     }
 
     /** Reads to the end of the stream; how many bytes. */

@@ -94,16 +94,17 @@ class ListenerProcessTest {
     void aSuccessorTakesOverUnderKeptAliveLoadAndNoConnectionIsRefused() throws Exception {
         assumeTrue(epoll(), "a take-over needs the epoll transport");
         int port = FreePort.pick();
+        int adminPort = FreePort.pick();
         Path control = dir.resolve("control.sock");
         Server old = start(List.of(), "--host", "127.0.0.1", "-p", String.valueOf(port), "-A", "2", "-C", "1000",
-                "-D", "5", "--control-socket", control.toString());
+                "-D", "5", "--control-socket", control.toString(), "--admin-port", String.valueOf(adminPort));
         old.awaitOut("listening on 127.0.0.1:" + port);
         RestartLoad load = new RestartLoad(port).start(4, 2, 10, 0, 1_000);
         try {
             awaitAnswers(load, 200);
 
             Server successor = start(List.of(), "-A", "2", "-C", "1000", "-D", "5", "--take-over", control.toString(),
-                    "--control-socket", control.toString());
+                    "--control-socket", control.toString(), "--admin-port", String.valueOf(adminPort));
 
             String report = successor.awaitOut("took the listening sockets over"); // its start, then the take-over
             assertThat(old.awaitExit()).as("the old server, once taken over: %s", old).isEqualTo(Main.OK);
@@ -113,6 +114,12 @@ class ListenerProcessTest {
             long before = load.count(RestartLoad.Kind.OK);
             awaitAnswers(load, before + 500);
             assertThat(Files.exists(control)).as("the successor's own control socket").isTrue();
+            assertThat(report).as("the admin listener's socket is taken over too")
+                    .contains("admin listener on 127.0.0.1:" + adminPort);
+            try (RawHttp admin = new RawHttp(adminPort)) {
+                assertThat(admin.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status())
+                        .as("the successor answers on the admin port once the old one is gone").isEqualTo(200);
+            }
         } finally {
             load.stop();
         }

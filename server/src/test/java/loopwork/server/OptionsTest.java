@@ -43,7 +43,7 @@ class OptionsTest {
     private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
             "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
             "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version",
-            "--admin-port", "--admin-host", "--drain-timeout");
+            "--admin-port", "--admin-host", "--drain-timeout", "--drain-delay");
 
     private static ExecutorService runner;
 
@@ -134,7 +134,8 @@ class OptionsTest {
         String[][] limits = {{"--max-head", "256", "1048576"}, {"--max-target", "16", "65536"},
             {"--max-body", "0", "1073741824"}, {"--header-timeout", "100", "3600000"},
             {"--idle-timeout", "100", "86400000"}, {"--write-timeout", "100", "3600000"},
-            {"--handoff-min-rate", "0", "1073741824"}, {"--queue-timeout", "1", "3600000"}};
+            {"--handoff-min-rate", "0", "1073741824"}, {"--queue-timeout", "1", "3600000"},
+            {"--drain-timeout", "0", "3600"}, {"--drain-delay", "0", "3600"}};
         for (String[] limit : limits) {
             String below = String.valueOf(Long.parseLong(limit[1]) - 1);
             String above = String.valueOf(Long.parseLong(limit[2]) + 1);

@@ -33,7 +33,7 @@ final class TestServer implements AutoCloseable {
                 capacity, workers, slowMs, LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD,
                 loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE,
                 (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
-                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, null, syncThreads), null));
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null, syncThreads), null));
     }
 
     /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
@@ -55,7 +55,7 @@ final class TestServer implements AutoCloseable {
                 LoopworkServer.SlowMode.TASK, taskSlots, ServerOptions.DEFAULT_MAX_HEAD,
                 loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE, queueTimeoutMs,
                 Transport.preferred(), 0, false, false, false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS,
-                null, SyncThreads.PLATFORM), null));
+                0, null, SyncThreads.PLATFORM), null));
     }
 
     /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
@@ -69,7 +69,7 @@ final class TestServer implements AutoCloseable {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, 1,
                 LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, handOffMinRate,
                 (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
-                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, null, syncThreads), null));
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null, syncThreads), null));
     }
 
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */
