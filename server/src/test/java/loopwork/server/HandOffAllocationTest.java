@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * thread submits its continuation to the scheduler's {@link ForkJoinPool} with {@code execute(Runnable)}, which
  * wraps it in a new {@code ForkJoinTask$RunnableExecuteAction} (24 B with compact object headers), on the worker's
  * thread; there is no public way to submit it unwrapped or to choose the scheduler (JDK 25). The test measures
- * that wrapper here and allows one per hand-off. A wait for the peer inside a handler would cost one more (its
- * wake-up), and a timed park a timer task: the handler here does no work ({@code -D 0}) and need not wait.
+ * that wrapper here and allows one per hand-off on the kit's threads, and on the carriers less than a byte per
+ * hand-off (they allocate a few hundred bytes now and then, nothing per hand-off). A wait for the peer inside a
+ * handler would cost one more wake-up, and a timed park a timer task: the handler here does no work
+ * ({@code -D 0}) and need not wait.
  */
 class HandOffAllocationTest {
 
@@ -41,24 +43,32 @@ class HandOffAllocationTest {
             }
             try {
                 run(clients, 4_000); // warm-up: the JIT compiles the paths, the pool has its threads
-                List<Thread> threads = new ArrayList<>(server.server.kit().threads());
-                threads.addAll(carriers());
+                List<Thread> kit = server.server.kit().threads();
+                List<Thread> carriers = carriers();
                 double perHandOff = Double.MAX_VALUE;
-                for (int attempt = 0; attempt < 3 && perHandOff > 0; attempt++) {
+                double onCarriers = Double.MAX_VALUE;
+                for (int attempt = 0; attempt < 3; attempt++) {
                     // The least of three: a late compilation may still link something on a kit thread.
-                    long before = allocated(threads);
+                    long before = allocated(kit);
+                    long beforeOnCarriers = allocated(carriers);
                     long handOffs = run(clients, 2_000);
-                    perHandOff = Math.min(perHandOff, (double) (allocated(threads) - before) / handOffs);
+                    perHandOff = Math.min(perHandOff, (double) (allocated(kit) - before) / handOffs);
+                    onCarriers = Math.min(onCarriers, (double) (allocated(carriers) - beforeOnCarriers) / handOffs);
                 }
                 long wrapper = schedulerTaskBytes();
-                System.out.printf("allocation per hand-off, %s: %.2f bytes (kit threads and %d carriers; the "
-                        + "scheduler's task per wake-up: %d bytes)%n", syncThreads.label(), perHandOff,
-                        threads.size() - server.server.kit().threads().size(), wrapper);
+                System.out.printf("allocation per hand-off, %s: %.2f bytes on the kit's threads, %.3f on %d "
+                        + "carriers (the scheduler's task per wake-up: %d bytes)%n", syncThreads.label(), perHandOff,
+                        onCarriers, carriers.size(), wrapper);
                 if (syncThreads == SyncThreads.PLATFORM) {
                     assertThat(perHandOff).as("bytes per hand-off on the worker's own thread").isZero();
                 } else {
-                    assertThat(perHandOff).as("bytes per hand-off on a pooled virtual thread: the scheduler's "
-                            + "task for its one wake-up, %d B, and nothing else", wrapper).isLessThanOrEqualTo(wrapper);
+                    // An unpark that comes before its park submits nothing: a little less than one task each.
+                    assertThat(perHandOff).as("bytes per hand-off on the worker: the scheduler's task for the "
+                            + "pooled virtual thread's one wake-up, %d B, and nothing else", wrapper)
+                            .isLessThanOrEqualTo(wrapper);
+                    // Now and then a carrier allocates a few hundred bytes (0 to 900 per 8,000 hand-offs): nothing
+                    // that comes with each hand-off.
+                    assertThat(onCarriers).as("bytes per hand-off on the carriers").isLessThan(1.0);
                 }
             } finally {
                 for (RawHttp client : clients) {
