@@ -48,7 +48,9 @@ class DrainTest {
     private static final int SLOW_MS = 2_000;
     private static final int STREAM_BYTES = 8 << 20;
     private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^loopwork_requests_total\\{loop=\"0\"} (\\d+)$");
-    private static final Pattern ANSWERED = Pattern.compile("(?m)^loopwork_responses_total\\{loop=\"0\",class=\"\\w+\"} (\\d+)$");
+    /** Answers written on the loop and on the workers (a hand-off's, a moved connection's, a stream's head). */
+    private static final Pattern ANSWERED = Pattern.compile(
+            "(?m)^loopwork_(?:worker_)?responses_total\\{(?:loop|worker)=\"\\d+\",class=\"\\w+\"} (\\d+)$");
 
     @TempDir
     Path dir;
