@@ -8,7 +8,7 @@
 #
 # --only takes a comma-separated subset of ours,netty,nginx (default: all three; nginx is left
 # out, with a note, when Debian's nginx cannot be installed). --phases takes a comma-separated
-# subset of main,gc,mem,scale (default: all four). Each round runs these phases in that order, and
+# subset of main,gc,mem,scale,echo (default: all five). Each round runs these phases in that order, and
 # in each phase the servers run one after the other (ours, netty, nginx: A B C A B C ...), each in
 # a fresh process started for that phase alone:
 #
@@ -46,6 +46,14 @@
 #   how accept loops, workers and connections scale on larger machines. nginx takes no part: its
 #   worker count is in bench/nginx.conf, and the question is how our -A scales. Without the main
 #   phase (e.g. --phases scale) the report has the -A 1 side only.
+# echo phase (ours and netty; nginx has no echo): the servers run as in the main phase, and a first
+#   curl POST of a 64 KiB random body to /test/echo must come back byte for byte (a server that
+#   answers it 404 or 405 has no /test/echo: reported so, with no figures); then, each after its
+#   own warm-up, with the server's CPU time:
+#   echo-1k    wrk -t1 -c100 -d10s --latency -s bench/echo.lua URL/test/echo -- 1024
+#   echo-64k   the same with 65536: POSTs of a fixed 1 KiB / 64 KiB body, keep-alive -> req/s, req
+#              per server CPU-second, body MB/s, p50/p99; echo.lua counts every answer that is not
+#              a 200 carrying the body sent, and the report shows that count as errors.
 #
 # --quick: 1 round and shorter loads (the gc phase still serves --gc-requests). --wait-quiet S:
 # before starting, wait up to S seconds for the machine to be less than 20% busy. Raw tool outputs
@@ -105,12 +113,12 @@ done
 # main phase of the same round, and the gc phase sizes its runs from main's wrk-c100 rate.
 for name in ${phases_opt//,/ }; do
   case $name in
-    main|gc|mem|scale) ;;
-    *) echo "compare.sh: --phases takes main, gc, mem and/or scale (comma-separated), not '$name'" >&2; exit 2 ;;
+    main|gc|mem|scale|echo) ;;
+    *) echo "compare.sh: --phases takes main, gc, mem, scale and/or echo (comma-separated), not '$name'" >&2; exit 2 ;;
   esac
 done
 phases=()
-for name in main gc mem scale; do
+for name in main gc mem scale echo; do
   [ -n "$phases_opt" ] && [[ ",$phases_opt," != *",$name,"* ]] || phases+=("$name")
 done
 [ ${#phases[@]} -gt 0 ] || { echo "compare.sh: --phases '$phases_opt' names no phase" >&2; exit 2; }
@@ -252,8 +260,8 @@ port_of() {
   case $1 in ours) echo "$port_ours" ;; netty) echo "$port_netty" ;; nginx) echo "$port_nginx" ;; esac
 }
 
-# True when server $1 takes part in phase $2: nginx has no JVM heap (no gc phase), and its worker
-# count is in bench/nginx.conf, not an -A to scale (no scale phase).
+# True when server $1 takes part in phase $2: nginx has no JVM heap (no gc phase), its worker
+# count is in bench/nginx.conf, not an -A to scale (no scale phase), and it has no echo.
 takes_part() { [ "$1" != nginx ] || [ "$2" = main ] || [ "$2" = mem ]; }
 
 # server_argv NAME PORT PHASE [GCLOG]: sets argv to the command that runs server NAME in the
@@ -265,12 +273,12 @@ server_argv() {
   local common=(-p "$port" -A "$threads" -w "$threads" -D "$slow_ms")
   local scale=(-p "$port" -A "$scale_threads" -w "$scale_threads" -D "$slow_ms")
   case $name:$phase in
-    ours:main) argv=("$root/bin/loopwork" "${common[@]}") ;;
+    ours:main|ours:echo) argv=("$root/bin/loopwork" "${common[@]}") ;;
     ours:gc) argv=(env "JAVA_OPTS=${JAVA_OPTS:+$JAVA_OPTS }-Xmx$gc_heap -Xlog:gc:file=$gclog"
                    "$root/bin/loopwork" "${common[@]}" -C "$gc_capacity_ours") ;;
     ours:mem) argv=("$root/bin/loopwork" "${common[@]}" -C "$mem_capacity_ours") ;;
     ours:scale) argv=("$root/bin/loopwork" "${scale[@]}") ;;
-    netty:main|netty:mem) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${common[@]}") ;;
+    netty:main|netty:mem|netty:echo) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${common[@]}") ;;
     netty:gc) argv=("$JAVA_HOME/bin/java" "-Xmx$gc_heap" "-Xlog:gc:file=$gclog" -jar "$peer_jar" "${common[@]}") ;;
     netty:scale) argv=("$JAVA_HOME/bin/java" -jar "$peer_jar" "${scale[@]}") ;;
     nginx:*) argv=(nginx -p "$nginx_dir" -e "$nginx_dir/logs/error.log" -c conf/nginx.conf) ;;
@@ -615,6 +623,58 @@ measure_scale() {
   alive "$server_pid" || log "warning: $name died during the scale phase of round $round (see ${p#"$root"/}-server.log)"
 }
 
+# The echo phase's loads: name and body size in bytes; the body check sends echo_check_bytes.
+echo_loads=(1k:1024 64k:65536)
+echo_opts=(-s "$bench/echo.lua")
+echo_check_bytes=65536
+echo_body="$raw/echo-check.bin"
+
+# check_echo URL FILE: one POST of the random body in $echo_body, before the echo loads. FILE gets
+# "ok: ...", "no-echo: ..." (404 or 405: the server has no /test/echo) or "failed: ...", which
+# summarise.py reads; true for ok only.
+check_echo() {
+  local url=$1 file=$2 code rc=0 verdict
+  code=$(timeout -k 5 60 curl -sS -m 50 -o "$file.body" -w '%{http_code}' \
+    -H 'Content-Type: application/octet-stream' --data-binary "@$echo_body" "$url" 2>"$file.err") || rc=$?
+  if [ "$rc" != 0 ]; then
+    verdict="failed: curl exited with code $rc: $(head -c 300 "$file.err" | tr '\n' ' ')"
+  elif [ "$code" = 404 ] || [ "$code" = 405 ]; then
+    verdict="no-echo: POST /test/echo got $code"
+  elif [ "$code" != 200 ]; then
+    verdict="failed: POST /test/echo got $code"
+  elif ! cmp -s "$echo_body" "$file.body"; then
+    verdict="failed: the answer to a POST of $echo_check_bytes random bytes differs from them ($(stat -c %s "$file.body") bytes back)"
+  else
+    verdict="ok: a POST of $echo_check_bytes random bytes came back byte for byte"
+  fi
+  echo "$verdict" >"$file"
+  rm -f "$file.body" "$file.err"
+  [[ $verdict == ok:* ]]
+}
+
+# The echo phase: the check, then each echo load after its own warm-up, with the server's CPU time.
+measure_echo() {
+  local name=$1 round=$2 port p url load size
+  port=$(port_of "$name")
+  url="http://127.0.0.1:$port/test/echo"
+  p="$raw/r$round-$name-echo"
+  if ! check_echo "$url" "$p-check.txt"; then
+    if grep -q '^no-echo' "$p-check.txt"; then
+      log "round $round: $name has no /test/echo ($(cat "$p-check.txt")): no echo figures"
+    else
+      log "warning: round $round: $name: the echo check $(cat "$p-check.txt"): no echo figures"
+    fi
+    return 0
+  fi
+  for load in "${echo_loads[@]}"; do
+    size=${load#*:} load=${load%%:*}
+    log "round $round: $name: POST /test/echo, $size-byte bodies, wrk -c 100 keep-alive, with server CPU time"
+    run_wrk "$p-warmup-$load.txt" 100 "$warm_s" "$url" "${echo_opts[@]}" -- "$size"
+    measure_wrk_cpu "$p" "$load" 100 "$url" "${echo_opts[@]}" -- "$size"
+  done
+  alive "$server_pid" || log "warning: $name died during the echo phase of round $round (see ${p#"$root"/}-server.log)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Preconditions: JDK 25, tools, the peer's jar, nginx's configuration
 # ---------------------------------------------------------------------------------------------
@@ -711,6 +771,7 @@ clk_tck=$(getconf CLK_TCK)
 
 rm -rf "$raw" "$out/report.md" "$out/latency.png" "$out/latency.dat" "$out/latency.gp"
 mkdir -p "$raw"
+[[ " ${phases[*]} " != *" echo "* ]] || head -c "$echo_check_bytes" /dev/urandom >"$echo_body"
 
 # ---------------------------------------------------------------------------------------------
 # What the report needs besides the raw outputs: settings, machine, commands (key TAB value)
@@ -773,11 +834,17 @@ mkdir -p "$raw"
   printf 'cmd.mem\tsleep 2; RSS; wrk -t1 -c100 -d%ss URL/test/fast; sleep 2; RSS; ' "$warm_s"
   printf 'python3 bench/idle_conns.py --port PORT --count %s & (wait for "ready"); sleep %s; RSS; ' "$idle_conns" "$idle_settle_s"
   printf '[JVMs: jcmd PID GC.run; jstat -gc PID]; kill; sleep 2; RSS; [JVMs: jcmd PID GC.run; jstat -gc PID]\n'
+  printf 'cmd.echo-check\tcurl -o ANSWER --data-binary @%s-random-bytes -H "Content-Type: application/octet-stream" URL/test/echo; cmp\n' "$echo_check_bytes"
+  for load in "${echo_loads[@]}"; do
+    printf 'cmd.warmup-echo-%s\twrk -t1 -c100 -d%ss -s bench/echo.lua URL/test/echo -- %s\n' "${load%%:*}" "$warm_s" "${load#*:}"
+    printf 'cmd.echo-%s\twrk -t1 -c100 -d%ss --latency -s bench/echo.lua URL/test/echo -- %s\n' "${load%%:*}" "$wrk_s" "${load#*:}"
+  done
 } >"$raw/meta.tsv"
 
 # ---------------------------------------------------------------------------------------------
 # The rounds: in each phase each server in turn, a fresh process each time
 # ---------------------------------------------------------------------------------------------
+! measuring nginx || [[ " ${phases[*]} " != *" echo "* ]] || log "nginx has no /test/echo: it takes no part in the echo phase"
 log "rounds=$rounds servers=${servers[*]} phases=${phases[*]} -A $threads -w $threads -D $slow_ms quick=$quick idle-conns=$idle_conns gc-requests=$gc_requests"
 for ((round = 1; round <= rounds; round++)); do
   for phase in "${phases[@]}"; do

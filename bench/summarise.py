@@ -7,7 +7,8 @@ Reads OUT/raw/meta.tsv (settings, machine, commands; key TAB value) and the tool
 server in each round: the main phase's r<round>-<server>-<load>.txt (with -<load>.cpu for the
 loads measured with the server's CPU time, and ours' /metrics scrapes around the pipelined load),
 the gc phase's r<round>-<server>-gc-* (wrk runs, jstat -gc before and after), the mem phase's
-r<round>-<server>-mem.tsv and the scale phase's r<round>-<server>-scale-<load>.txt and .cpu (the
+r<round>-<server>-mem.tsv, the scale phase's r<round>-<server>-scale-<load>.txt and .cpu, and the
+echo phase's r<round>-<server>-echo-check.txt (the curl check) and -echo-<load>.txt and .cpu (the
 phases meta.tsv lists under "phases"; without that key, main, gc and mem). Parses wrk's, ab's and
 jstat's text, and prints one table per load with every round, the medians and the ratios
 ours/netty and ours/nginx of the medians, then the scale phase's -A 1 against the main phase's
@@ -54,6 +55,11 @@ def parse_wrk(text):
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if m and int(m.group(1)):
         out["errors"].append(m.group(0))
+    # bench/echo.lua's count of answers that were not a 200 carrying the body sent.
+    m = re.search(r"^Echo check: (\d+) answers, (\d+) wrong", text, re.M)
+    out["echo_wrong"] = int(m.group(2)) if m else None
+    if m and int(m.group(2)):
+        out["errors"].append(f"{m.group(0)} (not a 200 carrying the body sent)")
     return out
 
 
@@ -115,11 +121,11 @@ def num(kv, key):
         return None
 
 
-PHASES = ("main", "gc", "mem", "scale")  # in the order compare.sh runs them in each round
+PHASES = ("main", "gc", "mem", "scale", "echo")  # in the order compare.sh runs them in each round
 
 
 def takes_part(server, phase):
-    """nginx has no JVM heap (no gc phase) and no -A to scale (no scale phase)."""
+    """nginx has no JVM heap (no gc phase), no -A to scale (no scale phase) and no echo."""
     return server != "nginx" or phase in ("main", "mem")
 
 
@@ -144,10 +150,20 @@ class Run:
             self.problems.append(f"round {rnd}, {phase} phase: {server} rebuilt itself before starting: "
                                  "its sources changed during the benchmark, so the figures may be of "
                                  "different code")
+        # The echo phase measures only after its check POST came back byte for byte.
+        self.skip_note = None
+        if phase == "echo" and not self.failed:
+            check = raw / f"{self.prefix}-check.txt"
+            verdict = check.read_text().strip() if check.exists() else "failed: no check was made"
+            if verdict.startswith("no-echo"):
+                self.skip_note = f"{server} has no /test/echo ({verdict[len('no-echo: '):]})"
+            elif not verdict.startswith("ok"):
+                self.skip_note = f"{server}'s echo check {verdict}"
+                self.problems.append(f"round {rnd}, echo phase: {self.skip_note}, no figures")
 
     def text(self, load):
         path = self.raw / f"{self.prefix}-{load}.txt"
-        if self.failed:
+        if self.failed or self.skip_note:
             return ""
         if not path.exists():
             self.problems.append(f"`{path.name}` is missing")
@@ -181,7 +197,7 @@ class Run:
         return self._cache[key]
 
     def _cpu(self, load):
-        if self.failed:
+        if self.failed or self.skip_note:
             return None, None, None
         path = self.raw / f"{self.prefix}-{load}.cpu"
         res = self.ab(load) if load.startswith("ab-") else self.wrk(load)
@@ -349,6 +365,15 @@ def ab_cpu_metrics(load):
     ]
 
 
+def echo_metrics(load, size):
+    """A wrk load of bench/echo.lua with CPU time: as wrk_metrics, with body MB/s and wrong answers."""
+    metrics = wrk_metrics(load)
+    metrics.insert(2, ("body MB/s each way", "f1", "higher",
+                       lambda r: r.wrk(load)["rps"] * size / 1e6 if r.wrk(load)["rps"] else None))
+    metrics.append(("wrong answers", "int", "lower", lambda r: r.wrk(load)["echo_wrong"]))
+    return metrics
+
+
 JAVA = ("ours", "netty")  # the servers that have /test/slow and a JVM heap, and take the scale phase
 
 # Each load: (key, title, phase, command keys in meta.tsv, warm-up key in meta.tsv or None,
@@ -419,6 +444,11 @@ LOADS = [
      ["ab-2x50"], "fast", None, [
          ("req/s", "int", "higher", lambda r: r.ab("ab-2x50")["rps"]),
      ] + ab_cpu_metrics("ab-2x50")),
+    # The echo phase; its Run's prefix has -echo: r<round>-<server>-echo-1k.txt and .cpu.
+    ("echo-1k", "14. POST /test/echo, 1 KiB body, HTTP/1.1 keep-alive, 100 connections (echo phase)",
+     "echo", ["echo-1k"], "echo-1k", JAVA, echo_metrics("1k", 1024)),
+    ("echo-64k", "15. POST /test/echo, 64 KiB body, HTTP/1.1 keep-alive, 100 connections (echo phase)",
+     "echo", ["echo-64k"], "echo-64k", JAVA, echo_metrics("64k", 65536)),
 ]
 
 
@@ -699,7 +729,7 @@ def main():
                 for rnd in range(1, rounds + 1):
                     run = runs[(rnd, s, phase)]
                     value = extract(run)
-                    if value is None and not run.failed:
+                    if value is None and not run.failed and not run.skip_note:
                         run.problems.append(f"round {rnd}, {s}: no figure for load {key}, {label}")
                     values.append(value)
                 figures[(key, label)][s] = values
@@ -736,7 +766,7 @@ def main():
     w(f"- Project commit: {meta['git']}" +
       (f" plus {dirty} uncommitted change(s) in the work tree" if dirty not in ("0", "?") else ""))
     mode = "quick (shortened loads)" if meta["quick"] == "1" else "full"
-    count = {1: "one phase", 2: "two phases", 3: "three phases", 4: "four phases"}[len(phases)]
+    count = {1: "one phase", 2: "two phases", 3: "three phases", 4: "four phases", 5: "five phases"}[len(phases)]
     skipped = [ph for ph in phases if not takes_part("nginx", ph)] if "nginx" in servers else []
     w(f"- Rounds: {rounds}, {mode}; in each round {count} ({', '.join(phases)}), and in each phase the "
       f"servers one after the other in this order: {', '.join(servers)}, each in a fresh process"
@@ -767,8 +797,8 @@ def main():
     w()
     w(f"- nginx: `bench/nginx.conf` with {meta['threads']} worker processes (one SO_REUSEPORT socket "
       "each), `location = /test/fast { return 200; }`, keep-alive without a request limit, "
-      "access_log off. It has no /test/slow (loads 7 and 8), no JVM heap (load 9) and no -A to "
-      "scale (loads 11 and 12). Its answer carries Server, Date, Content-Type and Connection "
+      "access_log off. It has no /test/slow (loads 7 and 8), no JVM heap (load 9), no -A to "
+      "scale (loads 11 and 12) and no POST /test/echo (loads 14 and 15). Its answer carries Server, Date, Content-Type and Connection "
       "headers, more bytes than the others'.")
     if "gc" in phases:
         w(f"- gc phase: the JVMs get `-Xmx{meta.get('gc_heap', '64m')}` and `-Xlog:gc` to "
@@ -784,10 +814,18 @@ def main():
     if "scale" in phases:
         w(f"- scale phase: ours and netty with `-A {meta.get('scale_threads', '1')} -w "
           f"{meta.get('scale_threads', '1')}`, otherwise as in the main phase, for loads 11 and 12.")
+    if "echo" in phases:
+        w("- echo phase (loads 14 and 15): ours and netty as in the main phase. Before the loads, "
+          f"`{meta.get('cmd.echo-check', 'a curl POST')}` must give the body back byte for byte, else "
+          "the server has no figures here. netty's echo streams each piece of the body back as its "
+          "decoder hands it over (bench/peers/netty-demo/README.md); ours may read the whole body "
+          "before answering, up to --max-body. `bench/echo.lua` compares every answer with the body "
+          "sent: \"wrong answers\" counts those that were not a 200 carrying it.")
     w()
     w("## Commands")
     w()
-    cpu_loads = ", ".join(n for ph, n in (("main", "1 to 6"), ("scale", "11 and 12")) if ph in phases)
+    cpu_loads = ", ".join(n for ph, n in (("main", "1 to 6"), ("scale", "11 and 12"), ("echo", "14 and 15"))
+                          if ph in phases)
     w("URL is `http://127.0.0.1:PORT`. Each measured command runs right after its own warm-up, "
       "and under `timeout`."
       + (f" For loads {cpu_loads} the server's utime and stime (summed over its processes: nginx's "
@@ -821,11 +859,15 @@ def main():
             for o in ratios:
                 row += f" {ratio(med(key, label, 'ours'), med(key, label, o))} |"
             w(row)
+    skips = list(dict.fromkeys(run.skip_note for run in runs.values() if run.skip_note))
+    if skips:
+        w()
+        w("Echo loads without figures (n/a): " + "; ".join(skips) + ".")
     w()
     w("![latency percentiles](latency.png)" if plot_note is None else f"Latency plot: {plot_note}.")
     w()
 
-    for key, title, _, _, _, load_servers, metrics in loads:
+    for key, title, phase, _, _, load_servers, metrics in loads:
         w(f"## {title}")
         w()
         present = [s for s in servers if any(figures[(key, m[0])][s] is not NA for m in metrics)]
@@ -834,7 +876,9 @@ def main():
         w("|---|---|" + "---:|" * (len(head) - 2))
         for rnd in range(1, rounds + 1):
             for s in present:
-                cells = [str(rnd), s]
+                wrong = figures.get((key, "wrong answers"), {}).get(s)
+                bad = wrong not in (None, NA) and (wrong[rnd - 1] or 0) > 0
+                cells = [f"{rnd} ⚠ wrong answers" if bad else str(rnd), s]
                 for label, kind, *_ in metrics:
                     vals = figures[(key, label)][s]
                     cells.append("–" if vals is NA else fmt(vals[rnd - 1], kind))
@@ -846,6 +890,11 @@ def main():
             if o in present:
                 w(f"| **ratio** | **ours/{o}** | " + " | ".join(
                     ratio(med(key, label, "ours"), med(key, label, o)) for label, *_ in metrics) + " |")
+        notes = [f"round {rnd}: {runs[(rnd, s, phase)].skip_note}" for rnd in range(1, rounds + 1)
+                 for s in present if runs[(rnd, s, phase)].skip_note]
+        if notes:
+            w()
+            w("No figures (n/a) in " + "; ".join(notes) + ".")
         w()
 
     if "scale" in phases:
