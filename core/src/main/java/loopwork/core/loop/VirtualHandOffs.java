@@ -74,7 +74,7 @@ final class VirtualHandOffs implements Mailbox.OtherMail {
         VirtualHandOff virtual = freeCount > 0 ? free[--freeCount] : make();
         context.servedBy = virtual.handOff;
         virtual.serve(context);
-        awaitPushIfStepped();
+        awaitPushIfStepped(virtual);
     }
 
     private VirtualHandOff make() {
@@ -194,38 +194,49 @@ final class VirtualHandOffs implements Mailbox.OtherMail {
             virtual.waitIndex = -1;
         }
         virtual.answer(outcome);
-        awaitPushIfStepped();
+        awaitPushIfStepped(virtual);
     }
 
     /**
      * A stepped worker (its thread never started: a {@link loopwork.core.ManualKit}) waits for the virtual thread
      * it just woke to give its connection back, so that a step runs the handler as far as the platform setting
-     * would, and what a test sees does not depend on scheduling.
+     * would, and what a test sees does not depend on scheduling. That one: another's push may be there already,
+     * not yet taken back.
      */
-    private void awaitPushIfStepped() {
+    private void awaitPushIfStepped(VirtualHandOff woken) {
         if (worker.thread().getState() == Thread.State.NEW) {
-            awaitPush(System.nanoTime() + STEPPED_WAIT_NS);
+            awaitPush(woken, System.nanoTime() + STEPPED_WAIT_NS);
         }
     }
 
-    /** Waits until a virtual thread pushed itself, or {@code deadlineNs}; whether one did. */
-    private boolean awaitPush(long deadlineNs) {
+    /** Waits until {@code expected} (null: any one) is on the stack, or {@code deadlineNs}; whether it is. */
+    private boolean awaitPush(VirtualHandOff expected, long deadlineNs) {
         waiter = Thread.currentThread();
         try {
-            while (head == null) {
+            while (!pushed(expected)) {
                 long left = deadlineNs - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 LockSupport.parkNanos(this, left);
                 if (Thread.currentThread().isInterrupted()) {
-                    return head != null;
+                    return pushed(expected);
                 }
             }
             return true;
         } finally {
             waiter = null;
         }
+    }
+
+    /** Whether {@code virtual} (null: any) is on the stack; a node's next was written before its push published it. */
+    private boolean pushed(VirtualHandOff virtual) {
+        for (VirtualHandOff on = head; on != null; on = on.next) {
+            if (virtual == null || on == virtual) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -241,7 +252,7 @@ final class VirtualHandOffs implements Mailbox.OtherMail {
         boolean interrupted = false;
         while (freeCount < made) {
             takeBack(true);
-            if (freeCount < made && !awaitPush(System.nanoTime() + STEPPED_WAIT_NS) && Thread.interrupted()) {
+            if (freeCount < made && !awaitPush(null, System.nanoTime() + STEPPED_WAIT_NS) && Thread.interrupted()) {
                 interrupted = true;
                 for (int i = 0; i < made; i++) {
                     all[i].thread.interrupt(); // an idle one clears it before its next hand-off
