@@ -3,18 +3,19 @@ package loopwork.http;
 import java.nio.ByteBuffer;
 
 /**
- * Reads past a chunked request body (RFC 9112 7.1) as its bytes arrive, checking its framing: hex sizes,
- * extensions, CRLF after each size and each chunk, the last chunk, trailer fields, the final CRLF. The
- * routes here take no bodies, so the data is skipped, but a bad frame must be caught, since it decides
- * where the next request starts.
+ * Decodes a chunked request body (RFC 9112 7.1) as its bytes arrive, checking its framing: hex sizes,
+ * extensions, CRLF after each size and each chunk, the last chunk, trailer fields, the final CRLF. A bad frame
+ * must be caught even where the data is skipped, since it decides where the next request starts. The data is
+ * shown where it lies ({@link #next}, {@link #available}, {@link #consume}), or skipped ({@link #skip}).
  *
  * <p>Not thread-safe: part of an {@link HttpExchange}, owned with it.
  */
 final class ChunkedBody {
 
-    /** {@link #skip} results: done, more bytes needed, or minus a status. */
+    /** {@link #skip} and {@link #next} results: done, more bytes needed, data to take, or minus a status. */
     static final int DONE = 1;
     static final int MORE = 0;
+    static final int DATA_READY = 2;
 
     private static final int SIZE = 0;
     private static final int EXTENSION = 1;
@@ -50,17 +51,35 @@ final class ChunkedBody {
         active = false;
     }
 
-    /** Consumes what it can of the body from {@code in}. */
+    /** Consumes what it can of the body from {@code in}, data and all. */
     int skip(ByteBuffer in, long maxBody) {
+        int result;
+        while ((result = next(in, maxBody)) == DATA_READY) {
+            consume(in, available(in));
+        }
+        return result;
+    }
+
+    /** Bytes of chunk data at {@code in}'s position, after {@link #next} said {@link #DATA_READY}. */
+    int available(ByteBuffer in) {
+        return (int) Math.min(in.remaining(), chunkLeft);
+    }
+
+    /** Takes {@code n} bytes of the data shown at the position: at most {@link #available}. */
+    void consume(ByteBuffer in, int n) {
+        assert state == DATA && n <= chunkLeft;
+        in.position(in.position() + n);
+        chunkLeft -= n;
+        if (chunkLeft == 0) {
+            state = DATA_CR;
+        }
+    }
+
+    /** Reads framing up to the next data, the body's end, or the end of what came. */
+    int next(ByteBuffer in, long maxBody) {
         while (in.hasRemaining()) {
             if (state == DATA) {
-                int n = (int) Math.min(in.remaining(), chunkLeft);
-                in.position(in.position() + n);
-                chunkLeft -= n;
-                if (chunkLeft == 0) {
-                    state = DATA_CR;
-                }
-                continue;
+                return DATA_READY;
             }
             byte c = in.get();
             switch (state) {

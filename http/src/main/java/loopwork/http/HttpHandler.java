@@ -32,10 +32,6 @@ final class HttpHandler implements ConnectionHandler {
     static final int TIMEOUT_WRITE = 2;
     static final int TIMEOUT_IDLE = 3;
     static final int TIMEOUT_BODY = 4;
-    private static final int BODY_MORE = 0;
-    private static final int BODY_DONE = 1;
-    /** The body was bad: the connection closes once what is queued has gone. */
-    private static final int BODY_FAILED = -1;
     /** Output room a request may need before it is parsed: its answer, after a 100 Continue. */
     private static final int ANSWER_ROOM = HttpExchange.WRITE_CHUNK + HttpResponse.CONTINUE.length;
 
@@ -43,9 +39,13 @@ final class HttpHandler implements ConnectionHandler {
     private final HttpLimits limits;
     private final HttpStats stats;
     private final HttpDate date = new HttpDate();
+    private final HttpScratch scratch;
+    private final BodyBuffers bodies;
+    private final BodyReader bodyReader;
+    private final RequestDispatch requests;
     private final int inputCapacity;
 
-    HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats) {
+    HttpHandler(LoopInfo loop, Routes routes, HttpLimits limits, HttpStats stats, int bodyBuffers) {
         if (loop.outputCapacity() < ANSWER_ROOM) { // no request could ever be parsed: refuse at build, not at run
             throw new IllegalArgumentException("HTTP needs an output buffer of at least " + ANSWER_ROOM
                     + " bytes (an answer after a 100 Continue), not " + loop.outputCapacity());
@@ -54,9 +54,16 @@ final class HttpHandler implements ConnectionHandler {
         this.limits = limits;
         this.stats = stats;
         this.inputCapacity = loop.inputCapacity();
+        this.scratch = new HttpScratch(loop.outputCapacity());
+        // A blocking worker gathers no bodies: it reads them from the connection as they come.
+        this.bodies = new BodyBuffers(loop.isEventLoop() ? bodyBuffers : 0,
+                (int) (limits.maxBodyBytes() + inputCapacity));
+        this.requests = new RequestDispatch(routes, stats, scratch, bodies, inputCapacity);
+        this.bodyReader = new BodyReader(requests, limits.maxBodyBytes());
+        stats.bodyBuffers(bodies);
     }
 
-    /** This thread serves the exchange now: its counters and Date line are the ones to use. */
+    /** This thread serves the exchange now: its counters, Date line, scratch and body buffers are the ones to use. */
     void adopt(HttpExchange exchange) {
         assert stats.claimedBy(Thread.currentThread()) : "HTTP counters of another thread's handler used on "
                 + Thread.currentThread().getName();
@@ -64,6 +71,10 @@ final class HttpHandler implements ConnectionHandler {
                 + " adopted on " + Thread.currentThread().getName() + ", which does not serve it";
         exchange.stats = stats;
         exchange.date = date;
+        exchange.scratch = scratch;
+        exchange.routes = routes;
+        exchange.bodies = bodies;
+        exchange.limits = limits;
     }
 
     @Override
@@ -83,21 +94,20 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onData(Connection connection, ByteBuffer in) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        exchange.shown = in;
         boolean writeBlocked = false;
         while (exchange.busyWith == null && connection.isOpen()) {
             if (exchange.chunked.isActive() && !exchange.responded && !connection.canWrite(ANSWER_ROOM)) {
                 writeBlocked = true; // a bad chunk of an unanswered request needs room for its 400: decode on later
                 break;
             }
-            int body = skipBody(exchange, in);
-            if (body == BODY_FAILED) {
+            int body = bodyReader.read(exchange, in);
+            if (body == BodyReader.FAILED) {
+                exchange.shown = null;
                 rearm(connection, exchange, true); // the answers queued may wait for a peer that does not read
                 return;
             }
-            if (body == BODY_MORE) {
-                break;
-            }
-            if (!in.hasRemaining()) {
+            if (body == BodyReader.MORE || !in.hasRemaining() || exchange.busyWith != null) {
                 break;
             }
             if (!connection.canWrite(ANSWER_ROOM)) {
@@ -107,7 +117,7 @@ final class HttpHandler implements ConnectionHandler {
             boolean headBegins = !exchange.headStarted; // its first byte is in this read
             exchange.headStarted = true;
             int start = in.position();
-            exchange.startRequest(in);
+            exchange.startRequest(in, start);
             int result = RequestParser.parse(in, start, in.limit(), exchange, limits);
             if (result == RequestParser.INCOMPLETE) {
                 if (headBegins) { // armed only now, for a head that did not come whole: this cycle's clock all the same
@@ -119,21 +129,20 @@ final class HttpHandler implements ConnectionHandler {
                 break;
             }
             if (result < 0) {
-                fail(exchange, error(result));
+                fail(exchange, HttpResponse.error(result));
+                exchange.shown = null;
                 rearm(connection, exchange, true); // the error may wait for a peer that does not read
                 return;
             }
             exchange.headStarted = false;
-            if (exchange.timeout == TIMEOUT_BODY) {
+            if (exchange.timeout == TIMEOUT_BODY && !exchange.waitingBody) {
                 exchange.timeout = TIMEOUT_IDLE; // the last body's window is over: a body of this request gets its own
             }
-            stats.requested();
-            startBody(connection, exchange);
-            exchange.headEnd = start + result;
-            dispatch(exchange);
-            exchange.headEnd = -1;
-            in.position(start + result);
+            if (!requests.take(connection, exchange, in, start, result)) {
+                break; // its whole body has yet to come
+            }
         }
+        exchange.shown = null;
         settle(connection, exchange, in, writeBlocked);
     }
 
@@ -174,93 +183,7 @@ final class HttpHandler implements ConnectionHandler {
         } // else: called again once the route has answered
     }
 
-    /** Reads past the request's body: {@link #BODY_DONE}, {@link #BODY_MORE} to come, or {@link #BODY_FAILED}. */
-    private int skipBody(HttpExchange exchange, ByteBuffer in) {
-        if (exchange.bodyToSkip > 0) {
-            int skip = (int) Math.min(in.remaining(), exchange.bodyToSkip);
-            in.position(in.position() + skip);
-            exchange.bodyToSkip -= skip;
-            return exchange.bodyToSkip == 0 ? BODY_DONE : BODY_MORE;
-        }
-        if (exchange.chunked.isActive()) {
-            int result = exchange.chunked.skip(in, limits.maxBodyBytes());
-            if (result < 0) {
-                badBody(exchange, error(result));
-                return BODY_FAILED;
-            }
-            return result == ChunkedBody.DONE ? BODY_DONE : BODY_MORE;
-        }
-        return BODY_DONE;
-    }
-
-    /**
-     * A body whose framing is bad or which runs over the limit: where the next request starts is unknown, so
-     * the connection closes. A request gets one answer: its route has answered already (routes answer as the
-     * head arrives, and a body is read once they have), so the close comes with no second one, which a client
-     * that pipelines would take for the answer to its next request. Only a request not answered yet gets the
-     * error as its answer.
-     */
-    private void badBody(HttpExchange exchange, HttpResponse response) {
-        exchange.chunked.reset();
-        if (exchange.responded) {
-            stats.bodyFailed();
-            exchange.connection.closeAfterWrite(); // the answer already queued still goes out first
-        } else {
-            fail(exchange, response);
-        }
-    }
-
-    /** Sets up reading the body, and says "100 Continue" first when the client waits for it. */
-    private static void startBody(Connection connection, HttpExchange exchange) {
-        boolean chunked = exchange.transferEncoding == HttpExchange.TE_CHUNKED;
-        exchange.bodyToSkip = Math.max(0, exchange.contentLength);
-        if (chunked) {
-            exchange.chunked.start();
-        }
-        // Never to HTTP/1.0, which has no 1xx answers: it must ignore the expectation (RFC 9110 10.1.1).
-        if (exchange.expect == HttpExchange.EXPECT_CONTINUE && exchange.versionMinor >= 1
-                && (chunked || exchange.bodyToSkip > 0)) {
-            connection.write(HttpResponse.CONTINUE);
-            exchange.stats.responded(100);
-        }
-    }
-
-    private void dispatch(HttpExchange exchange) {
-        exchange.startNs = exchange.connection.nowNs(); // from the head parsed: this cycle's clock, no clock read
-        exchange.route = routes.match(exchange);
-        Route route = routes.route(exchange.route);
-        if (route == null) {
-            exchange.respond(HttpResponse.NOT_FOUND);
-        } else if (exchange.method == HttpExchange.OTHER) {
-            exchange.respond(HttpResponse.METHOD_NOT_ALLOWED);
-        } else {
-            route.onRequest(exchange);
-            answered(exchange);
-        }
-    }
-
-    /** After a route's call: it answered, or it is still at it; anything else is a bug in the route. */
-    private static void answered(HttpExchange exchange) {
-        if (!exchange.responded && exchange.busyWith == null && exchange.connection.isOpen()) {
-            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
-        }
-    }
-
-    private static HttpResponse error(int result) {
-        return switch (-result) {
-            case 413 -> HttpResponse.CONTENT_TOO_LARGE;
-            case 414 -> HttpResponse.URI_TOO_LONG;
-            case 417 -> HttpResponse.EXPECTATION_FAILED;
-            case 501 -> HttpResponse.NOT_IMPLEMENTED;
-            case 505 -> HttpResponse.VERSION_NOT_SUPPORTED;
-            default -> HttpResponse.BAD_REQUEST;
-        };
-    }
-
-    /**
-     * A request we cannot take (or a head that never became one): answer, then close, since where the next
-     * one starts is unknown. Never a second answer: {@link HttpExchange#respond} refuses that.
-     */
+    /** A request we cannot take (or a head that never became one): answer, then close (where is the next?). */
     private static void fail(HttpExchange exchange, HttpResponse response) {
         exchange.respond(response, false);
     }
@@ -282,7 +205,7 @@ final class HttpHandler implements ConnectionHandler {
         }
         if (waitingToWrite) {
             arm(connection, exchange, TIMEOUT_WRITE, limits.writeTimeoutMs());
-        } else if (exchange.bodyToSkip > 0 || exchange.chunked.isActive()) {
+        } else if (exchange.bodyToSkip > 0 || exchange.chunked.isActive() || exchange.waitingBody) {
             if (exchange.timeout != TIMEOUT_BODY) { // once per body: a trickled body must not extend it
                 arm(connection, exchange, TIMEOUT_BODY, limits.idleTimeoutMs());
             }
@@ -302,7 +225,7 @@ final class HttpHandler implements ConnectionHandler {
         Route route = exchange.busyWith;
         if (route != null && route != HttpExchange.WRITING_LARGE) {
             route.onTimer(exchange);
-            answered(exchange);
+            RequestDispatch.answered(exchange);
             rearm(connection, exchange, false);
             return;
         }
@@ -325,7 +248,7 @@ final class HttpHandler implements ConnectionHandler {
         }
         exchange.busyWith = null;
         route.onTaskDone(exchange, taskType, result);
-        answered(exchange);
+        RequestDispatch.answered(exchange);
         rearm(connection, exchange, false);
     }
 
@@ -367,16 +290,30 @@ final class HttpHandler implements ConnectionHandler {
         Route route = exchange.busyWith;
         if (route != null && !exchange.responded) {
             route.onArrived(exchange);
-            answered(exchange);
+            RequestDispatch.answered(exchange);
         }
         rearm(connection, exchange, false);
     }
 
+    /** The output drained: a route streaming its answer writes on; an answer being sent goes on. */
     @Override
     public void onWritable(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
+        if (exchange.streaming()) {
+            exchange.current.onWritable(exchange);
+            rearm(connection, exchange, exchange.streaming());
+            return;
+        }
         boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();
+        if (done) {
+            exchange.releaseBody();
+        }
         rearm(connection, exchange, !done);
+    }
+
+    @Override
+    public void onSent(Connection connection) { // a region of an answer is all taken: the next one goes, or it is out
+        onWritable(connection);
     }
 
     /**
@@ -392,6 +329,7 @@ final class HttpHandler implements ConnectionHandler {
             return; // failed before it was set up: the kit closes at once
         }
         exchange.busyWith = null;
+        exchange.bodyRoute = null;
         if (!exchange.responded && connection.canWrite(HttpExchange.WRITE_CHUNK)) {
             exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, false);
         } else {

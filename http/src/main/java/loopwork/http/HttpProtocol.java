@@ -23,19 +23,41 @@ public final class HttpProtocol implements Protocol {
     private final List<HttpStats> workerStats = Collections.synchronizedList(new ArrayList<>());
     private final List<HttpStats> blockingStats = Collections.synchronizedList(new ArrayList<>());
 
+    /** Body buffers per loop when none are asked for: two whole bodies larger than the input at once. */
+    public static final int DEFAULT_BODY_BUFFERS = 2;
+
+    private final int bodyBuffers;
+
+    /** Routes that each name their exact path ({@link Route#path()}), for GET and HEAD. */
     public HttpProtocol(List<Route> routes) {
         this(routes, HttpLimits.DEFAULTS);
     }
 
     public HttpProtocol(List<Route> routes, HttpLimits limits) {
+        this(RouteTable.of(routes), limits, DEFAULT_BODY_BUFFERS);
+    }
+
+    /**
+     * @param bodyBuffers per loop, the whole bodies larger than a connection's input that may be gathered at
+     *                    once, each in a buffer of the body limit plus the input's size (allocated on its first
+     *                    use); a request finding none free gets 503
+     */
+    public HttpProtocol(RouteTable routes, HttpLimits limits, int bodyBuffers) {
+        if (bodyBuffers < 0 || bodyBuffers > 1024) {
+            throw new IllegalArgumentException("bodyBuffers must be in 0..1024, got " + bodyBuffers);
+        }
         this.routes = new Routes(routes);
         this.limits = limits;
+        this.bodyBuffers = bodyBuffers;
     }
 
     @Override
     public void registerTasks(TaskRegistry tasks) {
+        java.util.Set<Route> registered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Route route : routes.all()) {
-            route.registerTasks(tasks);
+            if (registered.add(route)) { // a route registered for two methods registers its tasks once
+                route.registerTasks(tasks);
+            }
         }
     }
 
@@ -46,11 +68,11 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * An {@link HttpExchange} per context, with its {@link ChunkedBody}, made on the context's first open:
-     * 160 B on JDK 25 with compressed oops and compact object headers (as bin/jvm.options sets), rounded up by
+     * An {@link HttpExchange} per context, with its {@link ChunkedBody} and {@link PendingAnswer}, made on the
+     * context's first open: 288 B on JDK 25 with compressed oops and compact object headers (as bin/jvm.options sets), rounded up by
      * a few fields' worth. ExchangeHeapTest measures it again.
      */
-    static final int HEAP_BYTES_PER_CONNECTION = 168;
+    static final int HEAP_BYTES_PER_CONNECTION = 296;
 
     @Override
     public int heapBytesPerConnection() {
@@ -65,14 +87,17 @@ public final class HttpProtocol implements Protocol {
             case WORKER_LOOP -> workerStats.add(handlerStats);
             case WORKER_BLOCKING -> blockingStats.add(handlerStats);
         }
-        return new HttpHandler(loop, routes, limits, handlerStats);
+        return new HttpHandler(loop, routes, limits, handlerStats, bodyBuffers);
     }
 
-    /** The routes' paths, in the order of their request durations ({@link HttpStats#durations()}). */
+    /**
+     * The routes' names, in the order of their request durations ({@link HttpStats#durations()}): each one's
+     * pattern ({@code *} after a prefix), after its methods unless it serves GET.
+     */
     public List<String> routePaths() {
         List<String> paths = new ArrayList<>();
-        for (Route route : routes.all()) {
-            paths.add(route.path());
+        for (int i = 0; i < routes.size(); i++) {
+            paths.add(routes.label(i));
         }
         return List.copyOf(paths);
     }

@@ -39,6 +39,18 @@ public final class HttpResponse {
             "Retry-After: 1\r\n", "", new byte[0]);
     public static final HttpResponse VERSION_NOT_SUPPORTED = empty(505, "HTTP Version Not Supported");
 
+    /** The answer to a request refused with {@code -result} (a parser's or a body's result). */
+    static HttpResponse error(int result) {
+        return switch (-result) {
+            case 413 -> CONTENT_TOO_LARGE;
+            case 414 -> URI_TOO_LONG;
+            case 417 -> EXPECTATION_FAILED;
+            case 501 -> NOT_IMPLEMENTED;
+            case 505 -> VERSION_NOT_SUPPORTED;
+            default -> BAD_REQUEST;
+        };
+    }
+
     private final int status;
     private final byte[][] heads = new byte[3][];
     /** The blank line, then the body. */

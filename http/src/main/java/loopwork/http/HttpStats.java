@@ -22,6 +22,8 @@ public final class HttpStats {
     private final RequestDurations durations;
     /** The index of the loop or worker whose handler writes them. */
     private final int index;
+    /** The handler's body buffers, for their free count. */
+    private BodyBuffers bodyBuffers;
 
     /** Counters with no route's request durations: for tests of what does not route. */
     HttpStats() {
@@ -56,6 +58,20 @@ public final class HttpStats {
             }
         }
         return writer == thread || !writer.isAlive();
+    }
+
+    void bodyBuffers(BodyBuffers buffers) {
+        bodyBuffers = buffers;
+    }
+
+    /** The handler's body buffers ({@link BodyMode#WHOLE}), each allocated on its first use. */
+    public int bodyBuffers() {
+        return bodyBuffers == null ? 0 : bodyBuffers.capacity();
+    }
+
+    /** Body buffers free now: all of them between requests, which a test checks after its last one. */
+    public int bodyBuffersFree() {
+        return bodyBuffers == null ? 0 : bodyBuffers.free();
     }
 
     void requested() {

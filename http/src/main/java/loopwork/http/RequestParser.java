@@ -93,6 +93,8 @@ final class RequestParser {
             return -400;
         }
         ex.method = method(b, methodStart, i);
+        ex.methodStart = methodStart;
+        ex.methodEnd = i;
         int targetStart = ++i;
         int targetLimit = Math.min(end, targetStart + limits.maxTargetBytes() + 1);
         int query = -1; // where the path ends: found in the same pass
@@ -125,10 +127,12 @@ final class RequestParser {
         }
         ex.pathStart = targetStart;
         ex.pathEnd = query < 0 ? i : query;
+        ex.targetEnd = i;
         i = version(b, i + 1, end, ex);
         if (i <= 0) {
             return i;
         }
+        ex.fieldsStart = i;
         while (true) {
             if (i == end) {
                 return INCOMPLETE;
@@ -336,16 +340,12 @@ final class RequestParser {
         return length;
     }
 
-    private static int method(ByteBuffer b, int start, int end) {
-        int length = end - start;
-        if (length == 3 && b.get(start) == 'G' && b.get(start + 1) == 'E' && b.get(start + 2) == 'T') {
-            return HttpExchange.GET;
+    /** GET, the common case, at once; any other method by name. */
+    private static HttpMethod method(ByteBuffer b, int start, int end) {
+        if (end - start == 3 && b.get(start) == 'G' && b.get(start + 1) == 'E' && b.get(start + 2) == 'T') {
+            return HttpMethod.GET;
         }
-        if (length == 4 && b.get(start) == 'H' && b.get(start + 1) == 'E' && b.get(start + 2) == 'A'
-                && b.get(start + 3) == 'D') {
-            return HttpExchange.HEAD;
-        }
-        return HttpExchange.OTHER;
+        return HttpMethod.of(b, start, end);
     }
 
     private static long word(ByteBuffer b, int i) {
@@ -373,7 +373,7 @@ final class RequestParser {
         return below(word, 0x20) | equal(word, (char) 0x7F);
     }
 
-    private static boolean isTchar(byte c) {
+    static boolean isTchar(byte c) {
         return c > 0 && TCHAR[c];
     }
 

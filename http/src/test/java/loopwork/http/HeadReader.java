@@ -67,7 +67,7 @@ final class HeadReader {
             input.put(start + presented, bytes[presented]);
         }
         input.limit(start + length).position(start);
-        exchange.startRequest(input);
+        exchange.startRequest(input, start);
         result = RequestParser.parse(input, start, input.limit(), exchange, LIMITS);
         check(input.position() == start, "the parser reads in place, by index");
         check(result <= length, "a head's length is within the bytes given");
@@ -96,12 +96,7 @@ final class HeadReader {
             return String.valueOf(-result);
         }
         StringBuilder out = new StringBuilder();
-        out.append(switch (ex.method) {
-            case HttpExchange.GET -> "GET";
-            case HttpExchange.HEAD -> "HEAD";
-            case HttpExchange.OTHER -> "OTHER";
-            default -> "method=" + ex.method;
-        });
+        out.append(ex.method.name());
         out.append(" 1.").append(ex.versionMinor).append(' ');
         byte[] path = new byte[ex.pathEnd - ex.pathStart];
         input.get(ex.pathStart, path);

@@ -125,7 +125,7 @@ final class ReferenceHead {
             return "417";
         }
         int query = target.indexOf('?');
-        return (method.equals("GET") ? "GET" : method.equals("HEAD") ? "HEAD" : "OTHER") + " 1." + minor + " "
+        return (java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS").contains(method) ? method : "OTHER") + " 1." + minor + " "
                 + (query < 0 ? target : target.substring(0, query)) + (contentLength >= 0 ? " cl=" + contentLength : "")
                 + (chunked ? " chunked" : "") + (proceed ? " 100-continue" : "") + (close ? " close" : "")
                 + (keepAlive ? " keep-alive" : "") + " hosts=" + hosts + " head=" + headLength;

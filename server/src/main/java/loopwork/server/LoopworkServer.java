@@ -17,6 +17,7 @@ import loopwork.http.HttpLimits;
 import loopwork.http.HttpProtocol;
 import loopwork.http.HttpStats;
 import loopwork.http.Route;
+import loopwork.http.RouteTable;
 
 /**
  * The demo server assembled from the kit: HTTP with the routes {@code /test/fast}, {@code /test/slow}
@@ -88,7 +89,9 @@ public final class LoopworkServer implements AutoCloseable {
         List<Route> routes = new ArrayList<>(List.of(new FastRoute(), slow, new SyncRoute("/test/sync", slowMs),
                 new AsyncRoute("/test/async", slowMs), new StreamRoute()));
         routes.addAll(operations);
-        HttpProtocol http = new HttpProtocol(routes, s.limits());
+        RouteTable table = new RouteTable();
+        routes.forEach(table::add);
+        HttpProtocol http = new HttpProtocol(DemoRoutes.register(table), s.limits(), HttpProtocol.DEFAULT_BODY_BUFFERS);
         KitBuilder builder = Kit.builder().host(s.host()).port(s.port()).acceptThreads(s.acceptThreads())
                 .acceptCapacity(s.acceptCapacity()).workerThreads(s.workerThreads()).taskSlotsPerWorker(s.taskSlots())
                 .inputBufferBytes(s.maxHead()).transport(s.transport())

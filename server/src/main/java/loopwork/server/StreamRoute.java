@@ -1,7 +1,5 @@
 package loopwork.server;
 
-import java.nio.charset.StandardCharsets;
-
 import loopwork.core.BlockingConnection;
 import loopwork.http.BlockingRoute;
 import loopwork.http.HttpExchange;
@@ -17,7 +15,6 @@ final class StreamRoute implements BlockingRoute {
 
     /** At most 1 GiB per request. */
     static final long MAX_BYTES = 1L << 30;
-    private static final byte[] BYTES = "bytes".getBytes(StandardCharsets.US_ASCII);
     private static final HttpResponse.Head HEAD = new HttpResponse.Head(200, "OK",
             "Content-Type: application/octet-stream\r\n");
     private static final byte[] PATTERN = new byte[8192];
@@ -35,7 +32,7 @@ final class StreamRoute implements BlockingRoute {
 
     @Override
     public void onRequest(HttpExchange exchange) {
-        long bytes = exchange.queryNumber(BYTES);
+        long bytes = exchange.queryNumber("bytes");
         if (bytes < 0 || bytes > MAX_BYTES) {
             exchange.respond(HttpResponse.BAD_REQUEST);
             return;

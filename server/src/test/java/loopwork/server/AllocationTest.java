@@ -34,6 +34,11 @@ class AllocationTest {
     private static final String CLOSE = "GET /test/fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
     private static final String HEALTH = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String READY = "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n";
+    /** The route API's paths: a small body echoed with its Content-Type (read by name), a path parameter, headers. */
+    private static final String ECHO = "POST /test/echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 24\r\n\r\nan echo of twenty-four b";
+    private static final String ITEM = "GET /test/items/12345 HTTP/1.1\r\nHost: t\r\n\r\n";
+    private static final String HEADERS = "GET /test/headers HTTP/1.1\r\nHost: t\r\nAccept: */*\r\nX-Test: 1\r\n\r\n";
     /** Connections between two decisions of a loop deferring by the load (AcceptDeferral.WINDOW). */
     private static final int WINDOW = 64;
     /** Windows such a loop defers before it looks again (AcceptDeferral.WINDOWS_ON). */
@@ -53,7 +58,8 @@ class AllocationTest {
                 long requests = run(clients, 1_400);
                 long bytes = allocated(threads) - before;
                 double perRequest = (double) bytes / requests;
-                System.out.printf("allocation: %d requests (fast, slow, pipelined, health, readiness), %d bytes on %d"
+                System.out.printf("allocation: %d requests (fast, slow, pipelined, health, readiness, echo, item, headers),"
+                        + " %d bytes on %d"
                         + " loop and worker threads, %.4f bytes per request%n", requests, bytes, threads.size(), perRequest);
                 assertThat(requests).isGreaterThanOrEqualTo(100_000);
                 assertThat(perRequest).as("bytes allocated per request on loop and worker threads").isLessThan(1.0);
@@ -66,8 +72,8 @@ class AllocationTest {
     }
 
     /**
-     * Each round on each client: 16 pipelined fast, one slow (a worker task), one single fast, one /healthz and one
-     * /readyz; returns requests.
+     * Each round on each client: 16 pipelined fast, one slow (a worker task), one single fast, one /healthz, one
+     * /readyz, one POST echoed, one path parameter and one header listing; returns requests.
      */
     private static long run(RawHttp[] clients, int rounds) throws IOException {
         long requests = 0;
@@ -81,7 +87,10 @@ class AllocationTest {
                 assertStatus(client.exchange(RawHttp.FAST));
                 assertStatus(client.exchange(HEALTH));
                 assertStatus(client.exchange(READY));
-                requests += 20;
+                assertStatus(client.exchange(ECHO));
+                assertStatus(client.exchange(ITEM));
+                assertStatus(client.exchange(HEADERS));
+                requests += 23;
             }
         }
         return requests;

@@ -41,6 +41,12 @@ class FuzzTest {
         "GET /test/fast?x=1&y=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /test/fast HTTP/1.0\r\n\r\n",
         "GET /test/fast HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
         "GET /test/stream?bytes=100 HTTP/1.1\r\nHost: a\r\n\r\n",
+        "POST /test/echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhelloGET /test/fast"
+                + " HTTP/1.1\r\nHost: a\r\n\r\n",
+        "POST /test/echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nwiki\r\n2\r\nab\r\n0\r\n"
+                + "T: 1\r\n\r\nPOST /test/echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc",
+        "GET /test/items/42?q=%20 HTTP/1.1\r\nHost: a\r\n\r\nGET /test/headers HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n"
+                + "x-a: 2\r\n\r\n",
     };
     private static final byte[] INTERESTING = " \t\r\n:;,0123456789\u0000\u007f\u0080\u00ff%?=/-".getBytes(
             StandardCharsets.ISO_8859_1);

@@ -131,11 +131,20 @@ final class TestServer implements AutoCloseable {
             assertThat(loop.poolFree()).as("free contexts of a loop's pool").isEqualTo(loop.capacity());
             assertThat(loop.open()).as("open connections").isZero();
         }
+        for (loopwork.http.HttpStats http : server.httpStats()) {
+            assertThat(http.bodyBuffersFree()).as("free body buffers of a loop").isEqualTo(http.bodyBuffers());
+        }
     }
 
+    /** Every context and every body buffer back in its loop's pool, no connection open. */
     private boolean poolsFull() {
         for (LoopStatistics loop : loops()) {
             if (loop.poolFree() != loop.capacity() || loop.open() != 0) {
+                return false;
+            }
+        }
+        for (loopwork.http.HttpStats http : server.httpStats()) {
+            if (http.bodyBuffersFree() != http.bodyBuffers()) {
                 return false;
             }
         }
