@@ -38,7 +38,15 @@ public final class Bytes {
     private Bytes() {
     }
 
-    /** The index of the first {@code value} in {@code [from, to)} of {@code b}, or -1: 8 bytes per step. */
+    /**
+     * Finds a byte, 8 bytes per step.
+     *
+     * @param b     the buffer, direct or heap, read at absolute indices
+     * @param from  the first index to look at
+     * @param to    the index after the last to look at, at most {@code b}'s limit
+     * @param value the byte to find
+     * @return the index of the first {@code value} in {@code [from, to)}, or -1 if there is none
+     */
     public static int indexOf(ByteBuffer b, int from, int to, byte value) {
         int i = from;
         long pattern = (value & 0xFF) * ONES;
@@ -60,6 +68,11 @@ public final class Bytes {
      * The index of the CR of the first CRLF in {@code [from, to)}, or -1 if there is none yet (a CR at
      * {@code to - 1} may be followed by its LF in bytes still to come). A CR not followed by LF is skipped: a
      * protocol that refuses a bare CR checks for one itself.
+     *
+     * @param b    the buffer, read at absolute indices
+     * @param from the first index to look at
+     * @param to   the index after the last to look at, at most {@code b}'s limit
+     * @return the CR's index, {@code from} to {@code to - 2}, or -1
      */
     public static int indexOfCrlf(ByteBuffer b, int from, int to) {
         int i = from;
@@ -82,12 +95,22 @@ public final class Bytes {
         return ~(((x & LOWS) + LOWS) | x | LOWS);
     }
 
-    /** Whether {@code c} is an ASCII digit. */
+    /**
+     * {@return whether {@code c} is an ASCII digit, '0' to '9'}
+     *
+     * @param c the byte
+     */
     public static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
 
-    /** The index of the first byte in {@code [from, to)} that is not an ASCII digit, or {@code to}. */
+    /**
+     * {@return the index of the first byte in {@code [from, to)} that is not an ASCII digit, or {@code to}}
+     *
+     * @param b    the buffer, read at absolute indices
+     * @param from the first index to look at
+     * @param to   the index after the last to look at, at most {@code b}'s limit
+     */
     public static int digitsEnd(ByteBuffer b, int from, int to) {
         int i = from;
         while (i < to && isDigit(b.get(i))) {
@@ -99,6 +122,9 @@ public final class Bytes {
     /**
      * The decimal number that is all of {@code [from, to)}: digits, after one '-' for a negative number.
      *
+     * @param b    the buffer, read at absolute indices
+     * @param from the index of the sign or first digit
+     * @param to   the index after the last digit, at most {@code b}'s limit
      * @return the value, or {@link #INVALID} when the region is empty, holds anything else, or overflows a long
      */
     public static long parseDecimal(ByteBuffer b, int from, int to) {
@@ -125,7 +151,11 @@ public final class Bytes {
         return value == Long.MIN_VALUE ? INVALID : -value;
     }
 
-    /** How many bytes {@link #putDecimal} writes for {@code value}. */
+    /**
+     * {@return how many bytes {@link #putDecimal} writes for {@code value}: 1 to {@value #MAX_DECIMAL_LENGTH}}
+     *
+     * @param value any long, {@link Long#MIN_VALUE} included
+     */
     public static int decimalLength(long value) {
         int length = value < 0 ? 2 : 1;
         long rest = value < 0 ? -(value / 10) : value / 10; // negated after one division: MIN_VALUE too
@@ -139,6 +169,9 @@ public final class Bytes {
     /**
      * Writes {@code value} in decimal ASCII at index {@code at} of {@code b}, leaving its position alone.
      *
+     * @param b     the buffer to write into, direct or heap, not read-only
+     * @param at    the index of the first byte to write
+     * @param value any long, {@link Long#MIN_VALUE} included; a negative one starts with '-'
      * @return the index just after the last digit
      * @throws IndexOutOfBoundsException if the digits do not fit below {@code b}'s limit
      */
@@ -166,6 +199,13 @@ public final class Bytes {
     /**
      * Whether {@code [from, from + lower.length)} of {@code b} is {@code lower} ignoring ASCII case: {@code lower}
      * is the token in lower case ("content-length"), and the region must lie within the buffer's limit.
+     *
+     * @param b     the buffer, read at absolute indices
+     * @param from  the index of the region's first byte
+     * @param lower the token, in ASCII lower case
+     * @return whether the region matches; {@code lower}'s letters match either case, its other bytes only
+     *         themselves
+     * @throws IndexOutOfBoundsException if the region passes {@code b}'s limit
      */
     public static boolean equalsIgnoreCase(ByteBuffer b, int from, byte[] lower) {
         for (int k = 0; k < lower.length; k++) {
@@ -180,7 +220,14 @@ public final class Bytes {
         return true;
     }
 
-    /** Whether all of {@code [from, to)} is {@code lower} ignoring ASCII case (lengths equal too). */
+    /**
+     * {@return whether all of {@code [from, to)} is {@code lower} ignoring ASCII case (lengths equal too)}
+     *
+     * @param b     the buffer, read at absolute indices
+     * @param from  the index of the region's first byte
+     * @param to    the index after its last, at most {@code b}'s limit
+     * @param lower the token, in ASCII lower case
+     */
     public static boolean equalsIgnoreCase(ByteBuffer b, int from, int to, byte[] lower) {
         return to - from == lower.length && equalsIgnoreCase(b, from, lower);
     }

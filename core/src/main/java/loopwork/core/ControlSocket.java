@@ -48,7 +48,15 @@ public final class ControlSocket implements AutoCloseable {
         thread = Thread.ofPlatform().name("loopwork-control").daemon(true).unstarted(this::serve);
     }
 
-    /** As {@link #open(Path, List, Runnable)} for one kit. */
+    /**
+     * As {@link #open(Path, List, Runnable)} for one kit.
+     *
+     * @param path      where to listen, a path for a Unix socket in a directory only the server's user can enter
+     * @param kit       the kit whose listening sockets a successor takes; it must serve already
+     * @param takenOver run on the control thread once a successor serves the sockets: should stop the kit
+     * @return the control socket, listening, its thread started
+     * @throws IOException if it cannot listen at {@code path}, or a running server already does
+     */
     public static ControlSocket open(Path path, Kit kit, Runnable takenOver) throws IOException {
         return open(path, List.of(kit), takenOver);
     }
@@ -56,6 +64,15 @@ public final class ControlSocket implements AutoCloseable {
     /**
      * Listens at {@code path} for a successor of {@code kits}, which must serve already. A path left by a server
      * that is gone is replaced; one where a server still answers is an error (take that one over instead).
+     *
+     * @param path      where to listen, a path for a Unix socket in a directory only the server's user can enter
+     * @param kits      1 to 8 kits, each serving already; a successor finds the k-th one's sockets with
+     *                  {@link TakeOver#listeners(int) listeners(k)}
+     * @param takenOver run once, on the control thread, when a successor serves the sockets: should drain the
+     *                  kits, then close them
+     * @return the control socket, listening, its thread started
+     * @throws IOException if it cannot listen at {@code path}, or a running server already does
+     * @throws IllegalArgumentException if there are no kits or more than 8
      */
     public static ControlSocket open(Path path, List<Kit> kits, Runnable takenOver) throws IOException {
         if (kits.isEmpty() || kits.size() > TakeOver.MAX_KITS) {
@@ -81,6 +98,7 @@ public final class ControlSocket implements AutoCloseable {
         return control;
     }
 
+    /** {@return where it listens (deleted once it is closed or taken over)} */
     public Path path() {
         return path;
     }

@@ -11,6 +11,9 @@ public interface CounterRegistry {
     /**
      * A new counter named {@code name} for the handler being made, listed in {@link Kit#protocolCounters()}. The
      * same name on every loop and worker makes one figure per thread, to be summed.
+     *
+     * @param name the counter's name, as a metrics endpoint shows it ("resp.commands")
+     * @return the counter, at 0, to be written by the handler being made only
      */
     LoopCounter counter(String name);
 }

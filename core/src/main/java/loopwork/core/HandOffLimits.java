@@ -20,6 +20,12 @@ public record HandOffLimits(long stallMillis, long minBytesPerSecond) {
     /** A minute's stall, no minimum pace: what the kit does unless told otherwise. */
     public static final HandOffLimits DEFAULTS = new HandOffLimits(60_000, 0);
 
+    /**
+     * Checks the bounds.
+     *
+     * @throws IllegalArgumentException if {@code stallMillis} is outside 1..86400000 (a day), or
+     *                                  {@code minBytesPerSecond} outside 0..2^40
+     */
     public HandOffLimits {
         if (stallMillis < 1 || stallMillis > 86_400_000) {
             throw new IllegalArgumentException("stallMillis must be in 1..86400000, not " + stallMillis);

@@ -46,6 +46,11 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
     /** The check keeps 1 / SPARE_DIVISOR of the maximum heap free for everything but the kit. */
     static final int SPARE_DIVISOR = 8;
 
+    /**
+     * Checks the one figure a caller supplies rather than computes.
+     *
+     * @throws IllegalArgumentException if {@code protocolBytesPerContext} is negative
+     */
     public HeapBudget {
         if (protocolBytesPerContext < 0) {
             throw new IllegalArgumentException("a protocol's heap per connection cannot be negative: "
@@ -53,7 +58,14 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
         }
     }
 
-    /** The budget of a kit with these settings, serving a protocol that keeps this much per connection. */
+    /**
+     * The budget of a kit with these settings, serving a protocol that keeps this much per connection.
+     *
+     * @param config                  the kit's settings: its loops, their capacity, its workers and task slots
+     * @param protocolBytesPerContext the protocol's heap per connection in bytes, 0 or more, as
+     *                                {@link Protocol#heapBytesPerConnection()} estimates it
+     * @return the budget, with {@link #startBytes} computed from {@code config}
+     */
     public static HeapBudget of(KitConfig config, int protocolBytesPerContext) {
         return new HeapBudget(config.acceptThreads(), config.acceptCapacity(), protocolBytesPerContext,
                 startBytes(config));
@@ -63,6 +75,9 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
      * The heap a kit with these settings allocates at start, the same for any number of connections: each
      * accept loop's mailbox and queued-work table (sized by what all workers' task slots may hand back to it,
      * {@link KitConfig#mailboxCapacity()}), and each worker's task slots and its own loop's mailbox and table.
+     *
+     * @param config the kit's settings
+     * @return the start-up heap in bytes, an estimate measured by HeapBudgetTest
      */
     public static long startBytes(KitConfig config) {
         long loopSlots = config.mailboxCapacity();
@@ -74,17 +89,24 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
         return perLoop * config.acceptThreads() + perWorker * config.workerThreads();
     }
 
-    /** Heap per context: the kit's and the protocol's. */
+    /** {@return the heap per context in bytes: the kit's {@link #KIT_BYTES_PER_CONTEXT} and the protocol's} */
     public int bytesPerContext() {
         return KIT_BYTES_PER_CONTEXT + protocolBytesPerContext;
     }
 
-    /** Heap the kit holds once every loop held its capacity of connections at once: start-up and all contexts. */
+    /**
+     * {@return the heap in bytes the kit holds once every loop held its capacity of connections at once:
+     * start-up and all contexts}
+     */
     public long fullBytes() {
         return startBytes + (long) contextsPerLoop * bytesPerContext() * acceptThreads;
     }
 
-    /** The smallest maximum heap that passes {@link #check} with {@code usedBytes} already in use. */
+    /**
+     * {@return the smallest maximum heap, in bytes, that passes {@link #check} with {@code usedBytes} in use}
+     *
+     * @param usedBytes heap in bytes the program uses besides the kit, 0 or more
+     */
     public long heapNeeded(long usedBytes) {
         long held = startBytes + usedBytes;
         return held + Math.ceilDiv(held, SPARE_DIVISOR - 1);
@@ -93,6 +115,11 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
     /**
      * About how many contexts, over all loops, a heap of {@code maxBytes} holds beside the start-up part,
      * {@code usedBytes} in use and the eighth kept free; 0 if none, and never more than the capacity.
+     *
+     * @param maxBytes  the maximum heap in bytes, as {@link Runtime#maxMemory()} gives it ({@link Long#MAX_VALUE}
+     *                  when unlimited: then every context fits)
+     * @param usedBytes heap in bytes in use besides the kit
+     * @return the contexts that fit, 0 to {@code acceptThreads * contextsPerLoop}
      */
     public long contextsThatFit(long maxBytes, long usedBytes) {
         long all = (long) acceptThreads * contextsPerLoop;
@@ -107,6 +134,8 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
      * Throws unless the start-up part fits in the heap: {@code maxBytes} as {@link Runtime#maxMemory()} gives
      * it ({@link Long#MAX_VALUE} when unlimited), of which {@code usedBytes} are in use.
      *
+     * @param maxBytes  the maximum heap in bytes
+     * @param usedBytes heap in bytes in use besides the kit
      * @throws HeapTooSmallException with the figures, when it does not fit
      */
     public void check(long maxBytes, long usedBytes) {
@@ -115,7 +144,13 @@ public record HeapBudget(int acceptThreads, int contextsPerLoop, int protocolByt
         }
     }
 
-    /** Whether {@link #check} passes. */
+    /**
+     * {@return whether {@link #check} passes: the start-up part and {@code usedBytes} leave an eighth of
+     * {@code maxBytes} free}
+     *
+     * @param maxBytes  the maximum heap in bytes, {@link Long#MAX_VALUE} when unlimited
+     * @param usedBytes heap in bytes in use besides the kit
+     */
     public boolean fits(long maxBytes, long usedBytes) {
         return maxBytes == Long.MAX_VALUE || startBytes + usedBytes + maxBytes / SPARE_DIVISOR <= maxBytes;
     }

@@ -11,9 +11,20 @@ public final class HeapTooSmallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient HeapBudget budget;
+    /** The JVM's maximum heap in bytes. */
     private final long maxHeapBytes;
+    /** The heap in use, in bytes, when the kit's part was checked. */
     private final long usedHeapBytes;
 
+    /**
+     * The figures of a failed check, worded in the message with the {@code -Xmx} that would pass.
+     *
+     * @param budget        the kit's budget, as its settings make it
+     * @param maxHeapBytes  the JVM's maximum heap in bytes ({@link Runtime#maxMemory()})
+     * @param usedHeapBytes the heap in use besides the kit, in bytes
+     * @param cause         the error allocating ran into, or {@code null} when {@link HeapBudget#check} refused
+     *                      beforehand
+     */
     public HeapTooSmallException(HeapBudget budget, long maxHeapBytes, long usedHeapBytes, OutOfMemoryError cause) {
         super(message(budget, maxHeapBytes, usedHeapBytes), cause);
         this.budget = budget;
@@ -32,16 +43,20 @@ public final class HeapTooSmallException extends RuntimeException {
         return Math.ceilDiv(bytes, 1L << 20);
     }
 
+    /**
+     * {@return the kit's budget, with what it needs at start; {@code null} after deserialization (the exception
+     * carries it for the program that built the kit, not over the wire)}
+     */
     public HeapBudget budget() {
         return budget;
     }
 
-    /** The JVM's maximum heap ({@link Runtime#maxMemory()}). */
+    /** {@return the JVM's maximum heap in bytes ({@link Runtime#maxMemory()})} */
     public long maxHeapBytes() {
         return maxHeapBytes;
     }
 
-    /** Heap in use when the pools were checked. */
+    /** {@return the heap in use, in bytes, when the kit's part was checked} */
     public long usedHeapBytes() {
         return usedHeapBytes;
     }

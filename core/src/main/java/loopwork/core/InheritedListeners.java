@@ -33,16 +33,22 @@ public final class InheritedListeners {
         this.names = names;
     }
 
+    /** {@return no sockets: a kit given these binds its own, as when it is given none} */
     public static InheritedListeners none() {
         return NONE;
     }
 
-    /** Descriptors {@code fds}, which must be listening TCP sockets, from {@code origin} (for the report). */
+    /**
+     * {@return descriptors {@code fds}, owned by whichever kit is given them from its start on}
+     *
+     * @param origin where they came from, for logs and errors ("take-over from /run/app/control.sock")
+     * @param fds    open descriptors of listening TCP sockets, at most {@link #MAX_SOCKETS}; copied, not checked
+     */
     public static InheritedListeners of(String origin, int... fds) {
         return new InheritedListeners(origin, fds.clone(), List.of());
     }
 
-    /** {@link #fromSystemd(Map, long)} on this process's environment and pid. */
+    /** {@return {@link #fromSystemd(Map, long)} on this process's environment and pid} */
     public static InheritedListeners fromSystemd() {
         return fromSystemd(System.getenv(), ProcessHandle.current().pid());
     }
@@ -51,7 +57,13 @@ public final class InheritedListeners {
      * The sockets systemd passed ({@code sd_listen_fds(3)}): {@code LISTEN_FDS} of them from descriptor 3 on,
      * when {@code LISTEN_PID} is {@code pid}; none when the variables are absent or name another process (a
      * parent that did not clear them). {@code LISTEN_FDNAMES}, when set, names them (the socket unit's
-     * {@code FileDescriptorName=}). Throws {@link IllegalArgumentException} on malformed values.
+     * {@code FileDescriptorName=}); a list of another length than the count is ignored.
+     *
+     * @param environment the process's environment, as {@link System#getenv()} gives it
+     * @param pid         this process's id, which {@code LISTEN_PID} must name
+     * @return the sockets passed, or {@link #none()}
+     * @throws IllegalArgumentException if {@code LISTEN_PID} or {@code LISTEN_FDS} is not a number, or the count
+     *                                  is outside 0 to {@link #MAX_SOCKETS}
      */
     public static InheritedListeners fromSystemd(Map<String, String> environment, long pid) {
         String listenPid = environment.get("LISTEN_PID");
@@ -83,24 +95,31 @@ public final class InheritedListeners {
         return new InheritedListeners("systemd socket activation", fds, named.size() == count ? named : List.of());
     }
 
+    /** {@return how many sockets there are, 0 to {@link #MAX_SOCKETS}} */
     public int count() {
         return fds.length;
     }
 
+    /** {@return whether there are none, so that a kit binds its own listener} */
     public boolean isEmpty() {
         return fds.length == 0;
     }
 
+    /**
+     * {@return the {@code i}-th socket's descriptor}
+     *
+     * @param i 0 to {@link #count()} - 1
+     */
     public int fd(int i) {
         return fds[i];
     }
 
-    /** Where they came from: "systemd socket activation", "take-over from ...". */
+    /** {@return where they came from, for logs: "systemd socket activation", "take-over from ...", "none"} */
     public String origin() {
         return origin;
     }
 
-    /** systemd's names for them, in order, or an empty list when it gave none. */
+    /** {@return systemd's names for them, in order, or an empty list when it gave none; immutable} */
     public List<String> names() {
         return names;
     }

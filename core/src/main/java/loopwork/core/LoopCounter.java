@@ -36,12 +36,12 @@ public final class LoopCounter {
         this.loop = loop;
     }
 
-    /** The name it was registered with. */
+    /** {@return the name it was registered with; the same on every thread for one figure} */
     public String name() {
         return name;
     }
 
-    /** The loop or worker whose handler writes it. */
+    /** {@return the loop or worker whose handler writes it} */
     public LoopInfo loop() {
         return loop;
     }
@@ -51,12 +51,16 @@ public final class LoopCounter {
         counter.increment();
     }
 
-    /** Adds {@code delta}, on the writing thread. */
+    /**
+     * Adds {@code delta}, on the writing thread.
+     *
+     * @param delta what to add; negative for a gauge that goes down
+     */
     public void add(long delta) {
         counter.add(delta);
     }
 
-    /** The value now, from any thread. */
+    /** {@return the value now, read from any thread: recent, never torn} */
     public long value() {
         return counter.get();
     }

@@ -15,14 +15,23 @@ package loopwork.core;
  */
 public record LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role, int workers) {
 
-    /** A loop's or worker's info in a kit of no workers. */
+    /**
+     * A loop's or worker's info in a kit of no workers: for tests and benchmarks that make a handler
+     * themselves.
+     *
+     * @param index          the loop's index
+     * @param capacity       contexts in the loop's pool; 0 for a worker
+     * @param inputCapacity  bytes of a connection's input buffer
+     * @param outputCapacity bytes a connection can have queued for sending
+     * @param role           which of the kit's threads the handler serves
+     */
     public LoopInfo(int index, int capacity, int inputCapacity, int outputCapacity, Role role) {
         this(index, capacity, inputCapacity, outputCapacity, role, 0);
     }
 
     /**
-     * Whether the handler is called with events (an accept loop's or a worker's loop), as opposed to a worker's
-     * blocking side, whose handler only holds per-worker state for blocking code and tasks.
+     * {@return whether the handler is called with events (an accept loop's or a worker's loop)} If not, it
+     * serves a worker's blocking side and only holds per-worker state for blocking code and tasks.
      */
     public boolean isEventLoop() {
         return role != Role.WORKER_BLOCKING;

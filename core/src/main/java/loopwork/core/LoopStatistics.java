@@ -17,60 +17,75 @@ package loopwork.core;
  */
 public interface LoopStatistics {
 
-    /** Connections accepted into a context. */
+    /** {@return the connections accepted into a context, a total since the kit was built} */
     long accepted();
 
-    /** Connections refused because the pool was empty. */
+    /** {@return the connections refused (closed at once) because the pool had no free context, a total} */
     long rejected();
 
-    /** Accepts that failed (no file descriptors left, typically); accepting paused briefly after each. */
+    /**
+     * {@return the accepts that failed, a total} Typically no file descriptors were left; accepting paused
+     * briefly after each.
+     */
     long acceptErrors();
 
-    /** Connections open now. */
+    /** {@return the connections open now, on this loop or away on a worker: a gauge} */
     long open();
 
-    /** Connections closed, by either side. */
+    /** {@return the connections closed, by either side, a total} */
     long closed();
 
-    /** Connections of this loop served by workers now (handed off or moved). */
+    /** {@return the connections of this loop served by workers now (handed off or moved): a gauge} */
     long away();
 
-    /** Contexts in the pool now; equals {@link #capacity()} when every context has come back. */
+    /** {@return the contexts in the pool now: {@link #capacity()} when every context has come back} */
     long poolFree();
 
-    /** 1 while the loop's listener holds connections back until their first bytes (TCP_DEFER_ACCEPT), else 0. */
+    /**
+     * {@return 1 while the loop's listener holds connections back until their first bytes (TCP_DEFER_ACCEPT),
+     * else 0}
+     */
     long deferringAccept();
 
-    /** Contexts preallocated for this loop: the most connections it holds at once. */
+    /** {@return the contexts preallocated for this loop: the most connections it holds at once; fixed} */
     int capacity();
 
-    /** Handler calls that threw; each closed its connection. */
+    /** {@return the handler calls that threw, a total; each closed its connection} */
     long handlerErrors();
 
-    /** Tasks committed to workers (or run inline with no workers). */
+    /** {@return the tasks committed to workers (or run inline when there are none), a total} */
     long tasksOffloaded();
 
     /**
-     * Claims of a worker refused: for a task, a hand-off or a move, every worker slot was taken, or the
-     * loop's in-flight cap was reached.
+     * {@return the claims of a worker refused, a total} For a task, a hand-off or a move, every worker slot
+     * was taken, or the loop's in-flight cap was reached.
      */
     long tasksRefused();
 
-    /** Task completions taken back from the mailbox. */
+    /** {@return the task completions taken back from the loop's mailbox, a total} */
     long tasksCompleted();
 
-    /** Tasks and hand-offs dropped unstarted after waiting for a worker longer than the queue timeout. */
+    /**
+     * {@return the tasks and hand-offs dropped unstarted after waiting for a worker longer than the queue
+     * timeout, a total}
+     */
     long queueTimeouts();
 
-    /** Task claims a handler left open when its call returned (it threw, or forgot to commit), given back. */
+    /**
+     * {@return the task claims a handler left open when its call returned (it threw, or forgot to commit),
+     * given back, a total}
+     */
     long claimsAborted();
 
-    /** Times a connection's input buffer was full of bytes its handler left unconsumed. */
+    /** {@return the times a connection's input buffer was full of bytes its handler left unconsumed, a total} */
     long inputFull();
 
-    /** Writes refused with an exception because they could never fit a connection's output buffer. */
+    /**
+     * {@return the writes refused with an exception because they could never fit a connection's output
+     * buffer, a total}
+     */
     long oversizedWrites();
 
-    /** The loop thread's id, for per-thread allocation counters; -1 before it starts. */
+    /** {@return the loop thread's id, for per-thread allocation counters; -1 before it starts} */
     long threadId();
 }

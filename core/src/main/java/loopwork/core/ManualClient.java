@@ -23,22 +23,30 @@ public final class ManualClient {
         this.peer = peer;
     }
 
-    /** Sends {@code bytes}; dropped if the server has closed the connection. */
+    /**
+     * Sends {@code bytes}, there for the server's next read; dropped if the server has closed the connection.
+     *
+     * @param bytes what to send, copied
+     */
     public void send(byte[] bytes) {
         peer.send(bytes);
     }
 
-    /** Sends {@code ascii}'s characters, one byte each. */
+    /**
+     * Sends {@code ascii}'s characters, one byte each, as {@link #send(byte[])}.
+     *
+     * @param ascii the text, of characters below 128
+     */
     public void send(String ascii) {
         peer.send(ascii);
     }
 
-    /** Takes everything the server wrote since the last take. */
+    /** {@return everything the server wrote since the last take, empty if nothing; taken, so not seen again} */
     public byte[] take() {
         return peer.take();
     }
 
-    /** {@link #take()} as ASCII text. */
+    /** {@return {@link #take()} as ASCII text} */
     public String receivedAscii() {
         return peer.receivedAscii();
     }
@@ -57,22 +65,24 @@ public final class ManualClient {
      * How many more bytes the connection takes from the server, until the next call (unlimited at first): the
      * server's writes stop there, partly done, and it waits for the connection to be writable, as with a
      * client that does not read. 0 stops them all; a larger window lets them go on at the next step.
+     *
+     * @param bytes the window in bytes, 0 or more
      */
     public void window(int bytes) {
         peer.window(bytes);
     }
 
-    /** Whether the server has taken the connection in (accepted or refused it). */
+    /** {@return whether the server has taken the connection in, accepted or refused} */
     public boolean isAccepted() {
         return peer.isAccepted();
     }
 
-    /** Whether the server closed the connection, gracefully or with a reset. */
+    /** {@return whether the server closed the connection, gracefully or with a reset} */
     public boolean isClosedByServer() {
         return peer.isClosedByServer();
     }
 
-    /** Whether the server closed the connection with a reset. */
+    /** {@return whether the server closed the connection with a reset} */
     public boolean wasReset() {
         return peer.wasReset();
     }

@@ -68,19 +68,25 @@ public final class ManualKit implements AutoCloseable {
         stepper = new LoopStepper(kit.loops, kit.workers, clock);
     }
 
-    /** A client connecting to accept loop 0; the loop accepts it at its next step. */
+    /** {@return a client connecting to accept loop 0, which accepts it at its next step} */
     public ManualClient connect() {
         return connect(0);
     }
 
-    /** A client connecting to accept loop {@code loop}, 0 to accept threads - 1. */
+    /**
+     * {@return a client connecting to accept loop {@code loop}, which accepts it at its next step}
+     *
+     * @param loop the accept loop's index, 0 to {@link KitConfig#acceptThreads()} - 1
+     */
     public ManualClient connect(int loop) {
         return new ManualClient(transport.connect(loop));
     }
 
     /**
-     * One cycle of every loop: the accept loops, then each worker's blocking side and its loop. Returns the work
-     * they did: events handled, messages taken from their mailboxes, timers fired; 0 when nothing was ready.
+     * One cycle of every loop: the accept loops, then each worker's blocking side and its loop.
+     *
+     * @return the work they did: events handled, messages taken from their mailboxes, timers fired; 0 when
+     *         nothing was ready
      */
     public int step() {
         return stepper.step();
@@ -88,10 +94,11 @@ public final class ManualKit implements AutoCloseable {
 
     /**
      * Steps until a whole round does nothing: what the clients sent is read and answered, and what the loops
-     * sent each other (tasks and their completions, hand-offs, moves, returns) has arrived. Returns the work
-     * done.
+     * sent each other (tasks and their completions, hand-offs, moves, returns) has arrived.
      *
-     * @throws IllegalStateException when the loops still have work after {@link LoopStepper#MAX_ROUNDS} rounds
+     * @return the work done, summed over the steps as {@link #step()} counts it
+     * @throws IllegalStateException when the loops still have work after 10,000 rounds
+     *         ({@code LoopStepper.MAX_ROUNDS}), as with a protocol that keeps itself busy
      */
     public int runUntilIdle() {
         return stepper.runUntilIdle();
@@ -100,7 +107,9 @@ public final class ManualKit implements AutoCloseable {
     /**
      * Moves the clock {@code ms} milliseconds on, stopping at each deadline on the way (a timer, a queue
      * timeout) to run until idle there, as loops woken by their timers would; then runs until idle at the end.
-     * Returns the work done.
+     *
+     * @param ms how far to move the clock, in milliseconds, 0 or more
+     * @return the work done, summed as {@link #step()} counts it
      */
     public int advanceMs(long ms) {
         return stepper.advanceMs(ms);
@@ -120,14 +129,14 @@ public final class ManualKit implements AutoCloseable {
         stepper.pauseWorkers(false);
     }
 
-    /** The kit's clock, in milliseconds since it was built: what {@link Connection#nowMs()} shows handlers. */
+    /** {@return the kit's clock, in milliseconds since it was built: what {@link Connection#nowMs()} shows handlers} */
     public long nowMs() {
         return clock.nowMs();
     }
 
     /**
-     * Whether every context is back in its loop's pool, with no connection open or away on a worker: what
-     * every test should end with.
+     * {@return whether every context is back in its loop's pool, with no connection open or away on a worker}
+     * Every test should end with it true.
      */
     public boolean poolsFull() {
         for (LoopStatistics loop : kit.loopStats()) {
@@ -148,7 +157,7 @@ public final class ManualKit implements AutoCloseable {
         kit.drain();
     }
 
-    /** Connections open now, on every loop. */
+    /** {@return the connections open now, summed over every loop (those away on a worker included)} */
     public long openConnections() {
         long open = 0;
         for (LoopStatistics loop : kit.loopStats()) {
@@ -157,21 +166,22 @@ public final class ManualKit implements AutoCloseable {
         return open;
     }
 
-    /** Each accept loop's counters, in loop order; see {@link Kit#loopStats()}. */
+    /** {@return each accept loop's counters, in loop order; see {@link Kit#loopStats()}} */
     public List<LoopStatistics> loopStats() {
         return kit.loopStats();
     }
 
-    /** Each worker's counters, in worker order; see {@link Kit#workerStats()}. */
+    /** {@return each worker's counters, in worker order; see {@link Kit#workerStats()}} */
     public List<WorkerStatistics> workerStats() {
         return kit.workerStats();
     }
 
-    /** The protocol's counters; see {@link Kit#protocolCounters()}. */
+    /** {@return the protocol's counters; see {@link Kit#protocolCounters()}} */
     public List<LoopCounter> protocolCounters() {
         return kit.protocolCounters();
     }
 
+    /** {@return the settings the kit was built with, socket settings included though unused here} */
     public KitConfig config() {
         return kit.config();
     }

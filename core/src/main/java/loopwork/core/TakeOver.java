@@ -64,6 +64,12 @@ public final class TakeOver implements AutoCloseable {
     /**
      * Asks the kit whose control socket is at {@code path} for its listening sockets, waiting at most
      * {@code timeoutMs} for each answer; they are this process's from now on.
+     *
+     * @param path      the running server's control socket
+     * @param timeoutMs how long to wait for each of the server's messages, in milliseconds; 0 waits without limit
+     * @return the take-over, holding the sockets received; {@link #serving()} completes it
+     * @throws IOException if no server listens at {@code path}, or it does not answer in time or as expected;
+     *                     then no socket is kept and the running server carries on
      */
     public static TakeOver connect(Path path, long timeoutMs) throws IOException {
         UnixSockets unix = new UnixSockets();
@@ -125,19 +131,31 @@ public final class TakeOver implements AutoCloseable {
         return groups;
     }
 
-    /** The sockets of the running process's first kit: give them to a kit with {@link KitBuilder#inheritListeners}. */
+    /**
+     * {@return the sockets of the running process's first kit: give them to a kit with
+     * {@link KitBuilder#inheritListeners}}
+     */
     public InheritedListeners listeners() {
         return listeners(0);
     }
 
-    /** The sockets of the running process's {@code kit}-th kit (none if it had fewer). */
+    /**
+     * {@return the sockets of the running process's {@code kit}-th kit, or {@link InheritedListeners#none()} if
+     * it had fewer}
+     *
+     * @param kit the kit's index, 0 or more, in the order the running process gave them to its {@link ControlSocket}
+     */
     public InheritedListeners listeners(int kit) {
         return kit < listeners.length ? listeners[kit] : InheritedListeners.none();
     }
 
     /**
      * Tells the running kit that this process serves the sockets now, and waits until it has let go of its
-     * control socket's path and begins to stop.
+     * control socket's path and begins to stop. Closes this take-over, whatever the outcome.
+     *
+     * @throws IOException if the running server does not confirm within the timeout: both processes may then
+     *                     be serving the sockets, and the old one is not stopping
+     * @throws IllegalStateException if this take-over is closed already
      */
     public void serving() throws IOException {
         if (fd < 0) {

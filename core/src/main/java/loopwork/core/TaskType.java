@@ -16,9 +16,18 @@ package loopwork.core;
  */
 public interface TaskType {
 
-    /** The payload bytes this task reads and writes; registration refuses a type above {@value TaskPayload#CAPACITY}. */
+    /**
+     * {@return the payload bytes this task reads and writes, 0 to {@value TaskPayload#CAPACITY}}
+     * Registration refuses a type above that.
+     */
     int payloadBytes();
 
-    /** Runs on a worker thread: reads arguments from {@code payload}, writes results into it. */
+    /**
+     * Runs on a worker thread: reads arguments from {@code payload}, writes results into it.
+     *
+     * @param payload the slot's payload, valid only during this call
+     * @throws Exception any failure: counted ({@link WorkerStatistics#tasksFailed()}) and reported to the
+     *                   connection's handler ({@link ConnectionHandler#onTaskFailed}), never thrown on its loop
+     */
     void run(TaskPayload payload) throws Exception;
 }

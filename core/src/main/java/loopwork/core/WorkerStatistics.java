@@ -10,45 +10,54 @@ package loopwork.core;
  */
 public interface WorkerStatistics {
 
-    /** Tasks run, including those that threw. */
+    /** {@return the tasks run, including those that threw, a total since the kit was built} */
     long tasksRun();
 
-    /** Tasks that threw. */
+    /** {@return the tasks that threw, a total} */
     long tasksFailed();
 
-    /** Connections handed to this worker to be served with blocking I/O. */
+    /** {@return the connections handed to this worker to be served with blocking I/O, a total} */
     long handOffs();
 
-    /** Connections moved into this worker's event loop. */
+    /** {@return the connections moved into this worker's event loop, a total} */
     long moves();
 
-    /** Connections this worker serves now, blocking or moved. */
+    /** {@return the connections this worker serves now, blocking or moved: a gauge} */
     long held();
 
-    /** Handler calls (loop or blocking) that threw on this worker; each closed its connection. */
+    /** {@return the handler calls (loop or blocking) that threw on this worker, a total; each closed its connection} */
     long handlerErrors();
 
-    /** Hand-offs closed because the peer stalled or kept a slower pace than the kit's {@link HandOffLimits} allow. */
+    /**
+     * {@return the hand-offs closed because the peer stalled or kept a slower pace than the kit's
+     * {@link HandOffLimits} allow, a total}
+     */
     long handOffTimeouts();
 
-    /** Claims of a worker refused for connections moved here (their tasks). */
+    /** {@return the claims of a worker refused for connections moved here (their tasks), a total} */
     long tasksRefused();
 
-    /** Tasks of connections moved here dropped unstarted after waiting longer than the queue timeout. */
+    /**
+     * {@return the tasks of connections moved here dropped unstarted after waiting longer than the queue
+     * timeout, a total}
+     */
     long queueTimeouts();
 
-    /** Task claims left open by this worker's loop handlers, given back. */
+    /** {@return the task claims left open by this worker's loop handlers, given back, a total} */
     long claimsAborted();
 
-    /** Times a moved connection's input buffer was full of bytes its handler left unconsumed. */
+    /** {@return the times a moved connection's input buffer was full of bytes its handler left unconsumed} */
     long inputFull();
 
-    /** Writes refused with an exception because they could never fit a moved connection's output buffer. */
+    /**
+     * {@return the writes refused with an exception because they could never fit a moved connection's output
+     * buffer, a total}
+     */
     long oversizedWrites();
 
-    /** The worker's blocking thread's id, for per-thread allocation counters; -1 before it starts. */
+    /** {@return the worker's blocking thread's id, for per-thread allocation counters; -1 before it starts} */
     long threadId();
 
-    /** The worker's loop thread's id, for per-thread allocation counters; -1 before it starts. */
+    /** {@return the worker's loop thread's id, for per-thread allocation counters; -1 before it starts} */
     long loopThreadId();
 }

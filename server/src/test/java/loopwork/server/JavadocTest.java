@@ -1,0 +1,165 @@
+package loopwork.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.DocumentationTool;
+import javax.tools.JavaFileObject;
+import javax.tools.ToolProvider;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The published modules' Javadoc has no warning under {@code -Xdoclint:all} (issue 18): runs the JDK's javadoc
+ * in-process on the sources of loopwork.core and loopwork.http, as the Javadoc jars are made from them, and fails
+ * naming each warning and error ("core/src/main/java/loopwork/core/Bytes.java:42: warning: no @return"), except
+ * the warnings in the files of {@link #NOT_YET_DONE}. A listed file with no warning left fails too, so that the list only
+ * shrinks: take it off once its comments are done. Run once, on the epoll pass of the suite only (see the
+ * server's pom): about 10 s on 2 busy cores.
+ */
+class JavadocTest {
+
+    /**
+     * Files, or folders ending in '/', as paths from the repository's root, whose warnings do not fail the build
+     * yet: their comments are being rewritten on other branches. Empty it as they are merged.
+     */
+    static final List<String> NOT_YET_DONE = List.of(
+            "core/src/main/java/loopwork/core/KitBuilder.java",
+            "core/src/main/java/loopwork/core/KitConfig.java",
+            "core/src/main/java/loopwork/core/Kit.java",
+            "core/src/main/java/loopwork/core/Connection.java",
+            "core/src/main/java/loopwork/core/ConnectionHandler.java",
+            "core/src/main/java/loopwork/core/BlockingHandler.java",
+            "core/src/main/java/loopwork/core/BlockingConnection.java",
+            "http/src/main/java/");
+
+    @Test
+    void thePublishedModulesHaveNoJavadocWarnings(@TempDir Path out) throws IOException {
+        Path root = root();
+        List<Finding> findings = javadoc(out, root, "loopwork.core", "core/src/main/java", "loopwork.http",
+                "http/src/main/java");
+
+        List<String> problems = new ArrayList<>();
+        long allowed = 0;
+        for (Finding finding : findings) {
+            if (finding.kind().equals("error") || allowed(finding.path()) == null) {
+                problems.add(finding.toString());
+            } else {
+                allowed++;
+            }
+        }
+        for (String entry : NOT_YET_DONE) {
+            if (findings.stream().noneMatch(finding -> entry.equals(allowed(finding.path())))) {
+                problems.add(entry + ": no warning left, take it off JavadocTest.NOT_YET_DONE");
+            }
+        }
+        assertThat(problems).as("javadoc -Xdoclint:all over loopwork.core and loopwork.http (%d warnings in "
+                + "files not yet done)", allowed).isEmpty();
+    }
+
+    /** The check sees what it looks for: a module whose public method says nothing of its result. */
+    @Test
+    void theCheckNamesTheFileTheLineAndTheWarning(@TempDir Path dir) throws IOException {
+        Path sources = Files.createDirectories(dir.resolve("src/sample"));
+        Path pkg = Files.createDirectories(sources.resolve("sample"));
+        Files.writeString(sources.resolve("module-info.java"), "/** A sample. */\nmodule sample {\n"
+                + "    exports sample;\n}\n", StandardCharsets.UTF_8);
+        Files.writeString(pkg.resolve("Sample.java"), """
+                package sample;
+
+                /** A sample. */
+                public final class Sample {
+                    private Sample() {
+                    }
+
+                    /** Nothing said of the result. */
+                    public static int answer() {
+                        return 42;
+                    }
+                }
+                """, StandardCharsets.UTF_8);
+
+        List<Finding> findings = javadoc(dir.resolve("out"), dir, "sample", "src/sample");
+
+        assertThat(findings).extracting(Finding::toString)
+                .containsExactly("src/sample/sample/Sample.java:9: warning: no @return");
+        assertThat(allowed("http/src/main/java/loopwork/http/Route.java")).isEqualTo("http/src/main/java/");
+        assertThat(allowed("core/src/main/java/loopwork/core/Bytes.java")).isNull();
+    }
+
+    /**
+     * Runs javadoc with doclint on every check over the modules named (name, then source folder from
+     * {@code root}, for each), writing the pages into {@code out}; returns its warnings and errors.
+     */
+    private static List<Finding> javadoc(Path out, Path root, String... modules) throws IOException {
+        DocumentationTool tool = ToolProvider.getSystemDocumentationTool();
+        assertThat(tool).as("the JDK's javadoc (module jdk.javadoc)").isNotNull();
+        List<String> options = new ArrayList<>(List.of("-Xdoclint:all", "-Xmaxwarns", "100000", "-Xmaxerrs",
+                "100000", "-quiet", "-d", out.toString(), "--module"));
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < modules.length; i += 2) {
+            names.append(i == 0 ? "" : ",").append(modules[i]);
+        }
+        options.add(names.toString());
+        for (int i = 0; i < modules.length; i += 2) {
+            options.add("--module-source-path");
+            options.add(modules[i] + "=" + root.resolve(modules[i + 1]));
+        }
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        StringWriter log = new StringWriter();
+        Boolean ran = tool.getTask(log, null, diagnostics, null, options, null).call();
+
+        List<Finding> findings = new ArrayList<>();
+        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+            if (d.getKind() == Diagnostic.Kind.NOTE) {
+                continue;
+            }
+            String path = d.getSource() == null ? "(no file)"
+                    : root.relativize(Path.of(d.getSource().toUri()).toAbsolutePath()).toString();
+            findings.add(new Finding(path, d.getLineNumber(), d.getKind().name().toLowerCase(Locale.ROOT)
+                    .replace("mandatory_", ""), d.getMessage(Locale.ROOT)));
+        }
+        assertThat(ran || findings.stream().anyMatch(f -> f.kind().equals("error")))
+                .as("javadoc failed without saying why: %s", log).isTrue();
+        return findings;
+    }
+
+    /** The entry of {@link #NOT_YET_DONE} that covers {@code path}, or null. */
+    private static String allowed(String path) {
+        for (String entry : NOT_YET_DONE) {
+            if (entry.endsWith("/") ? path.startsWith(entry) : path.equals(entry)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** The repository's root: the directory above the working directory that holds bin/loopwork. */
+    private static Path root() {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
+            root = root.getParent();
+        }
+        assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
+        return root;
+    }
+
+    /** One warning or error: where, and javadoc's words. */
+    private record Finding(String path, long line, String kind, String message) {
+        @Override
+        public String toString() {
+            return path + (line > 0 ? ":" + line : "") + ": " + kind + ": " + message;
+        }
+    }
+}
