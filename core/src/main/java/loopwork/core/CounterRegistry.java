@@ -3,7 +3,8 @@ package loopwork.core;
 /**
  * Where a protocol makes its counters for one handler, while the kit is built: see {@link LoopCounter}.
  *
- * <p>Not thread-safe: used on the main thread, during {@link Protocol#newHandler(LoopInfo, CounterRegistry)}.
+ * <p>Not thread-safe: used during {@link Protocol#newHandler(LoopInfo, CounterRegistry)}, on the main thread, or
+ * (with {@link SyncThreads#VIRTUAL}) on a worker's thread as it makes the handler of a new virtual thread.
  */
 public interface CounterRegistry {
 

@@ -41,8 +41,8 @@ public final class Kit implements AutoCloseable {
     final WorkerLoop[] workers;
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
-    /** The protocol's counters, as its handlers were made; read-only once built. */
-    private final List<LoopCounter> protocolCounters = new ArrayList<>();
+    /** The protocol's counters, as its handlers were made: at build, and by a worker growing its virtual threads. */
+    private final List<LoopCounter> protocolCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
     private int port = -1;
     private final KitListeners listeners;
@@ -80,9 +80,9 @@ public final class Kit implements AutoCloseable {
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
                         protocol.newHandler(blocking, registry(blocking)), protocol.newHandler(loop, registry(loop)),
-                        config.inputBufferBytes(),
-                        config.outputBufferBytes(), transport, config.handOffLimits(),
-                        config.queueTimeoutMs(), config.log(), clock);
+                        config.inputBufferBytes(), config.outputBufferBytes(), transport, config.handOffLimits(),
+                        config.queueTimeoutMs(), config.log(), clock, config.syncThreads() == SyncThreads.VIRTUAL
+                                ? () -> protocol.newHandler(blocking, registry(blocking)) : null);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),

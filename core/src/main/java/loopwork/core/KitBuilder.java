@@ -55,6 +55,7 @@ public final class KitBuilder {
     private long queueTimeoutMs = DEFAULT_QUEUE_TIMEOUT_MS;
     private PrintStream log;
     private Protocol protocol;
+    private SyncThreads syncThreads = SyncThreads.DEFAULT;
     // Who owns the port: see reusePort and inheritListeners.
     private boolean reusePort;
     private InheritedListeners inherited = InheritedListeners.none();
@@ -201,6 +202,12 @@ public final class KitBuilder {
         return this;
     }
 
+    /** What runs a blocking handler (see {@link SyncThreads}); {@link SyncThreads#DEFAULT} by default. */
+    public KitBuilder syncThreads(SyncThreads value) {
+        syncThreads = value;
+        return this;
+    }
+
     /**
      * Whether to join sockets that already listen on the address (SO_REUSEPORT, sharing the connections with
      * them, as instances run side by side do). False by default: {@link Kit#start()} then fails with a
@@ -253,6 +260,9 @@ public final class KitBuilder {
         if (handOffLimits == null) {
             throw new IllegalArgumentException("handOffLimits is required");
         }
+        if (syncThreads == null) {
+            throw new IllegalArgumentException("syncThreads is required");
+        }
         if (transport == null || !transport.isAvailable()) {
             throw new IllegalArgumentException("transport " + (transport == null ? "null" : transport.label())
                     + " is not available here: " + loopwork.core.epoll.EpollSupport.unavailabilityCause());
@@ -267,7 +277,7 @@ public final class KitBuilder {
         }
         return new KitConfig(host, port, loops, acceptCapacity, workers, taskSlotsPerWorker,
                 inputBufferBytes, outputBufferBytes, backlog, deferAcceptSeconds, deferAcceptAdaptive,
-                transport, handOffLimits, queueTimeoutMs, log, reusePort, inherited);
+                transport, handOffLimits, queueTimeoutMs, log, reusePort, inherited, syncThreads);
     }
 
     /**

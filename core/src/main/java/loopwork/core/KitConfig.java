@@ -28,11 +28,12 @@ import java.io.PrintStream;
  * @param log                debug output, or null
  * @param reusePort          join sockets already listening on the address (SO_REUSEPORT) instead of failing
  * @param inherited          listening sockets to serve instead of binding host and port; none to bind
+ * @param syncThreads        what runs a blocking handler: the worker's thread, or a virtual thread per hand-off
  */
 public record KitConfig(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads,
         int taskSlotsPerWorker, int inputBufferBytes, int outputBufferBytes, int backlog, int deferAcceptSeconds,
         boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs,
-        PrintStream log, boolean reusePort, InheritedListeners inherited) {
+        PrintStream log, boolean reusePort, InheritedListeners inherited, SyncThreads syncThreads) {
 
     /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
     public int mailboxCapacity() {

@@ -20,8 +20,9 @@ import loopwork.core.metrics.Counter;
  * }
  * }</pre>
  *
- * <p>Not thread-safe for writers: written only by the thread of the handler it was made for (the loop's, or for
- * a {@link LoopInfo.Role#WORKER_BLOCKING} handler, its worker's tasks and blocking handlers); {@link #value()}
+ * <p>Not thread-safe for writers: written only by the thread of the handler it was made for (the loop's; for a
+ * {@link LoopInfo.Role#WORKER_BLOCKING} handler, its worker's, or with {@link SyncThreads#VIRTUAL} the one virtual
+ * thread it serves hand-offs on, as each of a worker's virtual threads has a handler of its own); {@link #value()}
  * may be read from any thread, and sees a recent value, never a torn one.
  */
 public final class LoopCounter {

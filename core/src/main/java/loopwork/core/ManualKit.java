@@ -35,7 +35,11 @@ import loopwork.core.transport.MemoryTransport;
  * thread too: what it reads should have been sent before the step that runs it. When it waits for its client
  * to send or to take more, nothing can happen meanwhile, so each wait passes as time: the clock moves by the
  * wait's length until the {@link HandOffLimits} stall runs out, and the handler sees a
- * {@link java.net.SocketTimeoutException}, as it would with a client that never acts.
+ * {@link java.net.SocketTimeoutException}, as it would with a client that never acts. With
+ * {@link SyncThreads#VIRTUAL} the handler runs on a virtual thread instead, and each step waits for it to give
+ * the connection back (done, or waiting for its client), so a step still runs it as far as it can go; a wait
+ * for the client then lets the kit go on, and ends when the client acts, or as timed out when the clock
+ * reaches the stall.
  *
  * <p>Settings about sockets (host, port, backlog, transport, accept deferral) are not used. Set the accept and
  * worker threads: their defaults follow the machine's cores. The heap is not checked: a test's pools are small.

@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A connection's life, stepped by hand on a {@link ManualKit}: one accept loop, one worker, no threads, no
@@ -35,12 +37,23 @@ class ManualKitTest {
     private boolean pingPong;
     /** Every handler call of interest, as "role event", in order: what happened, and on which thread's handler. */
     private final List<String> events = new ArrayList<>();
-    private final ManualKit kit;
+    private ManualKit kit;
 
     ManualKitTest() throws IOException {
-        kit = Kit.builder().protocol(new Script()).acceptThreads(1).workerThreads(1).acceptCapacity(CAPACITY)
+        kit = build(SyncThreads.PLATFORM);
+    }
+
+    private ManualKit build(SyncThreads syncThreads) throws IOException {
+        return Kit.builder().protocol(new Script()).acceptThreads(1).workerThreads(1).acceptCapacity(CAPACITY)
                 .inputBufferBytes(256).outputBufferBytes(OUTPUT_BYTES).taskSlotsPerWorker(4)
-                .queueTimeoutMs(QUEUE_TIMEOUT_MS).handOffLimits(new HandOffLimits(STALL_MS, 0)).buildManual();
+                .queueTimeoutMs(QUEUE_TIMEOUT_MS).handOffLimits(new HandOffLimits(STALL_MS, 0))
+                .syncThreads(syncThreads).buildManual();
+    }
+
+    /** The hand-off cases run on both settings: on {@code syncThreads} from here. */
+    private void on(SyncThreads syncThreads) throws IOException {
+        kit.close();
+        kit = build(syncThreads);
     }
 
     @AfterEach
@@ -148,8 +161,10 @@ class ManualKitTest {
 
     // ---- trips to a worker
 
-    @Test
-    void aHandOffIsServedByTheBlockingHandlerAndTheConnectionComesHome() {
+    @ParameterizedTest
+    @EnumSource(SyncThreads.class)
+    void aHandOffIsServedByTheBlockingHandlerAndTheConnectionComesHome(SyncThreads syncThreads) throws IOException {
+        on(syncThreads);
         ManualClient client = kit.connect();
         client.send("handoff\nping\n"); // what the blocking handler reads is there before it runs
         kit.runUntilIdle();
@@ -175,8 +190,35 @@ class ManualKitTest {
         assertThat(kit.workerStats().get(0).handOffTimeouts()).isEqualTo(1);
     }
 
+    /**
+     * On a virtual thread a wait for the peer parks it and the worker watches the socket: the kit goes on
+     * meanwhile, so the wait ends when the client acts, or when the clock reaches the stall, not a ms before.
+     */
     @Test
-    void aHandOffQueuedPastTheQueueTimeoutComesHomeUnserved() {
+    void aVirtualHandOffWaitsUntilItsClientActsOrTheClockReachesTheStall() throws IOException {
+        on(SyncThreads.VIRTUAL);
+        ManualClient patient = kit.connect();
+        patient.send("handoff\n");
+        ManualClient silent = kit.connect();
+        silent.send("handoff\n");
+        kit.runUntilIdle();
+        assertThat(kit.nowMs()).as("a wait is not time passing").isZero();
+        assertThat(kit.workerStats().get(0).held()).as("both served at once").isEqualTo(2);
+        patient.send("ping\n");
+        kit.advanceMs(STALL_MS - 1);
+        assertThat(patient.receivedAscii()).isEqualTo("blocking ping\narrived on ACCEPT_LOOP\n");
+        assertThat(silent.isClosedByServer()).isFalse();
+        kit.advanceMs(1);
+        assertThat(silent.isClosedByServer()).isTrue();
+        assertThat(silent.wasReset()).isTrue();
+        assertThat(kit.workerStats().get(0).handOffTimeouts()).isEqualTo(1);
+        end(patient);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SyncThreads.class)
+    void aHandOffQueuedPastTheQueueTimeoutComesHomeUnserved(SyncThreads syncThreads) throws IOException {
+        on(syncThreads);
         kit.pauseWorkers();
         ManualClient client = kit.connect();
         client.send("handoff\necho after\n");

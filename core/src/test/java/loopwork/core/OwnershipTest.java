@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A protocol that lets its connections escape their thread, over real sockets: a {@link Connection} or a
@@ -181,8 +183,12 @@ class OwnershipTest {
     }
 
     private static Kit start(Leaky protocol) throws IOException {
+        return start(protocol, SyncThreads.DEFAULT);
+    }
+
+    private static Kit start(Leaky protocol, SyncThreads syncThreads) throws IOException {
         Kit kit = Kit.builder().host("127.0.0.1").port(0).acceptThreads(1).acceptCapacity(8).workerThreads(1)
-                .taskSlotsPerWorker(4).protocol(protocol).build();
+                .taskSlotsPerWorker(4).syncThreads(syncThreads).protocol(protocol).build();
         kit.start();
         return kit;
     }
@@ -246,9 +252,11 @@ class OwnershipTest {
         }
     }
 
-    @Test
-    void aHandedOffConnectionIsItsWorkersToUse() throws Exception {
-        try (Kit kit = start(new Leaky()); Socket socket = connect(kit)) {
+    /** On a virtual thread as on the worker's own: only the thread serving the hand-off may use it. */
+    @ParameterizedTest
+    @EnumSource(SyncThreads.class)
+    void aHandedOffConnectionIsItsWorkersToUse(SyncThreads syncThreads) throws Exception {
+        try (Kit kit = start(new Leaky(), syncThreads); Socket socket = connect(kit)) {
             send(socket, "handoff\n");
             assertThat(readLine(socket)).isEqualTo("BlockingConnection.write:refused"
                     + " BlockingConnection.read:refused BlockingConnection.input:refused close:refused serving:true");

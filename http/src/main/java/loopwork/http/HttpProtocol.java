@@ -101,7 +101,7 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public ConnectionHandler newHandler(LoopInfo loop) {
-        HttpStats handlerStats = new HttpStats(routes.size());
+        HttpStats handlerStats = new HttpStats(routes.size(), loop.index());
         switch (loop.role()) {
             case ACCEPT_LOOP -> stats.add(handlerStats);
             case WORKER_LOOP -> workerStats.add(handlerStats);
@@ -133,8 +133,9 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * HTTP counters of each worker's blocking side, in worker order: the answers written by blocking routes
-     * on connections handed off there (it parses no requests).
+     * HTTP counters of each worker's blocking side, in worker order, then (with virtual sync threads) of each
+     * virtual thread, as they are made ({@link HttpStats#index()} names its worker): the answers written by
+     * blocking routes on connections handed off there (it parses no requests).
      */
     public List<HttpStats> blockingStats() {
         return List.copyOf(blockingStats);

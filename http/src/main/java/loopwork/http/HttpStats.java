@@ -20,20 +20,29 @@ public final class HttpStats {
     private Thread writer;
 
     private final RequestDurations durations;
+    /** The index of the loop or worker whose handler writes them. */
+    private final int index;
     /** The handler's body buffers, for their free count. */
     private BodyBuffers bodyBuffers;
 
     /** Counters with no route's request durations: for tests of what does not route. */
     HttpStats() {
-        this(0);
+        this(0, 0);
     }
 
     /**
      * Made by the protocol, one per handler, with a request-duration histogram for each of its {@code routes}
-     * and one for unmatched requests; others read them through {@link HttpProtocol#stats()}.
+     * and one for unmatched requests, for the loop or worker numbered {@code index}; others read them through
+     * {@link HttpProtocol#stats()}.
      */
-    HttpStats(int routes) {
+    HttpStats(int routes, int index) {
         durations = new RequestDurations(routes + 1);
+        this.index = index;
+    }
+
+    /** The index of the loop or worker whose handler writes them (a worker's virtual threads' handlers: its). */
+    public int index() {
+        return index;
     }
 
     /**

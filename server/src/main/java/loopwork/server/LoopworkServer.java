@@ -98,6 +98,7 @@ public final class LoopworkServer implements AutoCloseable {
                 .inputBufferBytes(s.maxHead()).transport(s.transport())
                 .handOffLimits(new HandOffLimits(s.limits().writeTimeoutMs(), s.handOffMinRate()))
                 .queueTimeoutMs(s.queueTimeoutMs())
+                .syncThreads(s.syncThreads())
                 .log(log).protocol(http);
         if (s.deferAcceptAdaptive()) {
             builder.deferAcceptAdaptively(s.deferAcceptSeconds());
@@ -217,7 +218,8 @@ public final class LoopworkServer implements AutoCloseable {
                 c.inherited().isEmpty() ? c.host() : kit.address().getAddress().getHostAddress(), kit.port(),
                 c.inherited().isEmpty() ? "" : " (sockets from " + c.inherited().origin() + ")",
                 c.acceptThreads(), c.workerThreads(),
-                c.workerThreads() == 0 ? " (slow work runs on the accept threads)" : "", slowDurationMs,
+                c.workerThreads() == 0 ? " (slow work runs on the accept threads)"
+                        : " (hand-offs on " + c.syncThreads().label() + " threads)", slowDurationMs,
                 c.transport().label(),
                 systemCalls(c),
                 deferring(c),

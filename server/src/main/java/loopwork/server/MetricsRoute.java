@@ -90,7 +90,7 @@ final class MetricsRoute implements Route {
         header(out, "loopwork_responses_total", "counter",
                 "HTTP responses written on the loop, by status class (1xx: a 100 Continue before a body).");
         for (int i = 0; i < loopHttp.size(); i++) {
-            responses(out, "loopwork_responses_total{loop=\"", i, loopHttp.get(i), null);
+            responses(out, "loopwork_responses_total{loop=\"", i, loopHttp.get(i), List.of());
         }
         family(out, "loopwork_timeouts_total", "counter",
                 "Connections closed by a header, body, idle or write timeout.", "loop", loopHttp, HttpStats::timeouts);
@@ -149,8 +149,8 @@ final class MetricsRoute implements Route {
         List<HttpStats> blockingHttp = http.blockingStats();
         header(out, "loopwork_worker_responses_total", "counter", "HTTP responses written on the worker, by status "
                 + "class: on connections moved to its loop and on those handed to it (blocking).");
-        for (int i = 0; i < workerHttp.size() && i < blockingHttp.size(); i++) {
-            responses(out, "loopwork_worker_responses_total{worker=\"", i, workerHttp.get(i), blockingHttp.get(i));
+        for (int i = 0; i < workerHttp.size(); i++) {
+            responses(out, "loopwork_worker_responses_total{worker=\"", i, workerHttp.get(i), blockingHttp);
         }
         durations(out, http.routePaths(), List.of(loopHttp, workerHttp, blockingHttp));
         family(out, "loopwork_worker_requests_total", "counter",
@@ -183,11 +183,15 @@ final class MetricsRoute implements Route {
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    /** One sample per status class of the thread {@code index}: {@code stats}, plus {@code more} if not null. */
-    private static void responses(StringBuilder out, String prefix, int index, HttpStats stats, HttpStats more) {
+    /** One sample per status class of the thread {@code index}: {@code stats}, plus those of {@code more} that are its. */
+    private static void responses(StringBuilder out, String prefix, int index, HttpStats stats, List<HttpStats> more) {
         for (int c = 0; c < CLASSES.length; c++) {
-            out.append(prefix).append(index).append("\",class=\"").append(CLASSES[c]).append("\"} ")
-                    .append(byClass(stats, c) + (more == null ? 0 : byClass(more, c))).append('\n');
+            long sum = byClass(stats, c);
+            for (HttpStats other : more) {
+                sum += other.index() == index ? byClass(other, c) : 0;
+            }
+            out.append(prefix).append(index).append("\",class=\"").append(CLASSES[c]).append("\"} ").append(sum)
+                    .append('\n');
         }
     }
 

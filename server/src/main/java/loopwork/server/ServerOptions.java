@@ -3,6 +3,7 @@ package loopwork.server;
 import java.nio.file.Path;
 
 import loopwork.core.KitBuilder;
+import loopwork.core.SyncThreads;
 import loopwork.core.Transport;
 import loopwork.http.HttpLimits;
 import loopwork.http.HttpProtocol;
@@ -155,6 +156,13 @@ final class ServerOptions {
                     + DEFAULT_DRAIN_TIMEOUT_SECONDS + ")")
     String drainTimeout = String.valueOf(DEFAULT_DRAIN_TIMEOUT_SECONDS);
 
+    @Option(names = "--sync-threads", paramLabel = "KIND",
+            description = "what serves a connection handed to a worker for blocking I/O (/test/sync, /test/stream): "
+                    + "platform (the worker's own thread, one at a time) or virtual (a virtual thread per hand-off, "
+                    + "parked while it waits, so a worker serves many at once); platform|virtual (default "
+                    + "virtual)")
+    String syncThreads = SyncThreads.DEFAULT.label();
+
     @Option(names = "--drain-delay", paramLabel = "SECONDS",
             description = "on the first SIGTERM or SIGINT, turn unready (/readyz 503) and serve on as usual for this "
                     + "long before the drain, so that load balancers and Kubernetes stop sending first. 0.."
@@ -240,7 +248,8 @@ final class ServerOptions {
             int slowDurationMs, LoopworkServer.SlowMode slowMode, int taskSlots, int maxHead, HttpLimits limits,
             int handOffMinRate, int queueTimeoutMs, Transport transport, int deferAcceptSeconds,
             boolean deferAcceptAdaptive, boolean verbose, boolean daemonize, Path pidFile, Path logFile,
-            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin, int bodyBuffers, int largeBodyBuffers) {
+            int drainTimeoutSeconds, int drainDelaySeconds, Admin admin, int bodyBuffers, int largeBodyBuffers,
+            SyncThreads syncThreads) {
 
         /** As the program's settings were before the drain and the admin listener: their defaults, none (tests). */
         Settings(String host, int port, int acceptThreads, int acceptCapacity, int workerThreads, int slowDurationMs,
@@ -250,7 +259,7 @@ final class ServerOptions {
             this(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode, taskSlots, maxHead,
                     limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds, deferAcceptAdaptive,
                     verbose, daemonize, pidFile, logFile, DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null,
-                    HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS);
+                    HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS, SyncThreads.DEFAULT);
         }
 
         /** These settings with the admin listener {@code value} (null for none). */
@@ -258,7 +267,7 @@ final class ServerOptions {
             return new Settings(host, port, acceptThreads, acceptCapacity, workerThreads, slowDurationMs, slowMode,
                     taskSlots, maxHead, limits, handOffMinRate, queueTimeoutMs, transport, deferAcceptSeconds,
                     deferAcceptAdaptive, verbose, daemonize, pidFile, logFile, drainTimeoutSeconds, drainDelaySeconds,
-                    value, bodyBuffers, largeBodyBuffers);
+                    value, bodyBuffers, largeBodyBuffers, syncThreads);
         }
     }
 
@@ -296,6 +305,12 @@ final class ServerOptions {
             throw new OptionError("--transport epoll is not available here (" + kind.unavailabilityCause()
                     + "); use --transport nio");
         }
+        SyncThreads sync = switch (syncThreads) {
+            case "platform" -> SyncThreads.PLATFORM;
+            case "virtual" -> SyncThreads.VIRTUAL;
+            default -> throw new OptionError("--sync-threads must be one of platform|virtual, got '" + syncThreads
+                    + "'");
+        };
         boolean adaptive = deferAccept.trim().equals("auto");
         int defer = adaptive ? AUTO_DEFER_SECONDS
                 : number("--defer-accept", deferAccept, 0, KitBuilder.MAX_DEFER_ACCEPT_SECONDS, "auto or ");
@@ -324,7 +339,7 @@ final class ServerOptions {
                 number("--drain-timeout", drainTimeout, 0, MAX_DRAIN_TIMEOUT_SECONDS),
                 number("--drain-delay", drainDelay, 0, MAX_DRAIN_TIMEOUT_SECONDS), admin(),
                 number("--body-buffers", bodyBuffers, 0, HttpProtocol.MAX_BODY_BUFFERS),
-                number("--large-body-buffers", largeBodyBuffers, 0, HttpProtocol.MAX_LARGE_BODY_BUFFERS));
+                number("--large-body-buffers", largeBodyBuffers, 0, HttpProtocol.MAX_LARGE_BODY_BUFFERS), sync);
     }
 
     /** The admin listener asked for, the default one, or null for none ({@code --admin-port 0}). */

@@ -25,12 +25,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import loopwork.core.SyncThreads;
 import loopwork.core.Transport;
 
 /**
  * The graceful drain as an operator meets it, on the real program: SIGTERM while a slow task, a hand-off, a move
- * and a stream are in flight, with a kept-alive connection idle and another halfway through a request head.
+ * and a stream are in flight (hand-offs on either {@link SyncThreads} setting), with a kept-alive connection idle and another halfway through a request head.
  * Readiness turns 503 at once (on the admin listener, which stays up); the idle connection is closed at once; new connections are refused; every request already received is answered whole,
  * the one on a kept-alive connection with {@code Connection: close}; the process logs the drain and exits 0. A
  * second SIGTERM stops at once, resetting what is open; a drain that runs out of time resets what is left. With
@@ -45,7 +48,9 @@ class DrainTest {
     private static final int SLOW_MS = 2_000;
     private static final int STREAM_BYTES = 8 << 20;
     private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^loopwork_requests_total\\{loop=\"0\"} (\\d+)$");
-    private static final Pattern ANSWERED = Pattern.compile("(?m)^loopwork_responses_total\\{loop=\"0\",class=\"\\w+\"} (\\d+)$");
+    /** Answers written on the loop and on the workers (a hand-off's, a moved connection's, a stream's head). */
+    private static final Pattern ANSWERED = Pattern.compile(
+            "(?m)^loopwork_(?:worker_)?responses_total\\{(?:loop|worker)=\"\\d+\",class=\"\\w+\"} (\\d+)$");
 
     @TempDir
     Path dir;
@@ -62,13 +67,14 @@ class DrainTest {
         }
     }
 
-    @Test
-    void sigtermFinishesEverythingInFlightClosesIdleConnectionsAndExitsZero() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SyncThreads.class)
+    void sigtermFinishesEverythingInFlightClosesIdleConnectionsAndExitsZero(SyncThreads sync) throws Exception {
         int port = FreePort.pick();
         int adminPort = FreePort.pick();
         Process server = start(port, "-A", "1", "-w", "5", "-D", String.valueOf(SLOW_MS), "--drain-timeout", "60",
                 "--queue-timeout", "60000", // a worker for the stream, the rest for the tasks and hand-offs
-                "--admin-port", String.valueOf(adminPort));
+                "--admin-port", String.valueOf(adminPort), "--sync-threads", sync.label());
         awaitServing(server, port);
 
         RawHttp idle = new RawHttp(port, 20_000);

@@ -9,17 +9,24 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
+import loopwork.core.SyncThreads;
 import loopwork.core.WorkerStatistics;
 import loopwork.http.HttpLimits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A peer cannot pin a worker (there is one per core) by being slow: a hand-off's waits for it are bounded by
  * --write-timeout each, and by --handoff-min-rate over any stretch of them. Both servers have a 3 s stall and
- * one worker, so a pinned worker would leave {@code /test/sync} without one; only one has a minimum rate.
+ * one worker, so a pinned worker would leave {@code /test/sync} without one; only one has a minimum rate. On
+ * virtual threads the same limits end the same hand-offs, though a waiting hand-off pins nothing there.
  */
+@ParameterizedClass
+@EnumSource(SyncThreads.class)
 class HandOffLimitsTest {
 
     private static final int STALL_MS = 3000;
@@ -32,13 +39,16 @@ class HandOffLimitsTest {
     private static TestServer paced;
     private static TestServer unpaced;
 
-    @BeforeAll
-    static void start() throws Exception {
-        paced = TestServer.startPaced(STALL, MIN_RATE);
-        unpaced = TestServer.startPaced(STALL, 0);
+    @Parameter
+    SyncThreads syncThreads;
+
+    @BeforeParameterizedClassInvocation
+    static void start(SyncThreads syncThreads) throws Exception {
+        paced = TestServer.startPaced(STALL, MIN_RATE, syncThreads);
+        unpaced = TestServer.startPaced(STALL, 0, syncThreads);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         paced.close();
         unpaced.close();

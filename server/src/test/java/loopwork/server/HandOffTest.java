@@ -4,25 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import loopwork.core.SyncThreads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Connections handed to a worker (blocking) or moved into a worker's loop, and back, over real sockets. */
+/**
+ * Connections handed to a worker (blocking) or moved into a worker's loop, and back, over real sockets; with the
+ * hand-offs on the workers' own threads and on virtual threads.
+ */
+@ParameterizedClass
+@EnumSource(SyncThreads.class)
 class HandOffTest {
 
     private static final String SYNC = "GET /test/sync HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String ASYNC = "GET /test/async HTTP/1.1\r\nHost: t\r\n\r\n";
     private static TestServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(2, 256, 2, 20);
+    @Parameter
+    SyncThreads syncThreads;
+
+    @BeforeParameterizedClassInvocation
+    static void start(SyncThreads syncThreads) throws Exception {
+        server = TestServer.start(2, 256, 2, 20, syncThreads);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         server.close();
     }

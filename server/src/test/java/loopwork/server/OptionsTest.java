@@ -43,7 +43,7 @@ class OptionsTest {
     private static final List<String> OPTION_NAMES = List.of("-p", "--port", "--host", "-A", "--accept-threads",
             "-C", "--accept-capacity", "-w", "--worker-threads", "-D", "--slow-duration", "--task-slots", "-v",
             "--verbose", "--log-level", "-d", "--daemonize", "--pid-file", "--log-file", "-?", "--help", "--version",
-            "--admin-port", "--admin-host", "--drain-timeout", "--drain-delay");
+            "--admin-port", "--admin-host", "--drain-timeout", "--drain-delay", "--sync-threads");
 
     private static ExecutorService runner;
 
@@ -124,6 +124,9 @@ class OptionsTest {
         }
         for (String value : new String[] {"fast", "", null}) {
             cases.add(bad("--slow-mode", value, "--slow-mode", "task|sync|async"));
+        }
+        for (String value : new String[] {"virtual-threads", "PLATFORM", "", null}) {
+            cases.add(bad("--sync-threads", value, "--sync-threads", "platform|virtual"));
         }
         for (String value : new String[] {"verbose", "WARN", "", null}) {
             cases.add(bad("--log-level", value, "--log-level", "error|warn|info|debug"));
@@ -315,13 +318,16 @@ class OptionsTest {
     void everyOptionComesFromItsVariableUnlessAFlagGivesIt() throws Exception {
         Map<String, String> environment = Map.of("LOOPWORK_PORT", "9100", "LOOPWORK_ACCEPT_THREADS", "3",
                 "LOOPWORK_MAX_HEAD", "8192", "LOOPWORK_VERBOSE", "true", "LOOPWORK_SLOW_MODE", "sync",
-                "LOOPWORK_HOST", "127.0.0.1", "LOOPWORK_WORKER_THREADS", "", "LOOPWORK_PID_FILE", "x.pid");
+                "LOOPWORK_HOST", "127.0.0.1", "LOOPWORK_WORKER_THREADS", "", "LOOPWORK_PID_FILE", "x.pid",
+                "LOOPWORK_SYNC_THREADS", "platform");
 
         ServerOptions.Settings settings = settings(environment, "-A", "2", "--max-head=1024");
 
         assertThat(settings.port()).isEqualTo(9100);
         assertThat(settings.host()).isEqualTo("127.0.0.1");
         assertThat(settings.slowMode()).isEqualTo(LoopworkServer.SlowMode.SYNC);
+        assertThat(settings.syncThreads()).isEqualTo(loopwork.core.SyncThreads.PLATFORM);
+        assertThat(settings(Map.of()).syncThreads()).as("the default").isEqualTo(loopwork.core.SyncThreads.VIRTUAL);
         assertThat(settings.verbose()).isTrue();
         assertThat(settings.pidFile()).hasToString("x.pid");
         assertThat(settings.acceptThreads()).as("-A wins over LOOPWORK_ACCEPT_THREADS").isEqualTo(2);

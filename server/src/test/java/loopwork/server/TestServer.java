@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.util.List;
 
 import loopwork.core.LoopStatistics;
+import loopwork.core.SyncThreads;
 import loopwork.core.Transport;
+import loopwork.http.HttpProtocol;
 
 /**
  * An in-process server on 127.0.0.1 and a free port, for tests; closing it first checks that every
@@ -25,6 +27,17 @@ final class TestServer implements AutoCloseable {
                 null));
     }
 
+    /** As {@link #start(int, int, int, int)}, with {@code syncThreads} serving hand-offs. */
+    static TestServer start(int acceptThreads, int capacity, int workers, int slowMs, SyncThreads syncThreads)
+            throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, acceptThreads,
+                capacity, workers, slowMs, LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD,
+                loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE,
+                (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null,
+                HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS, syncThreads), null));
+    }
+
     /** One loop, one worker, 1 ms of slow work, and these HTTP limits. */
     static TestServer start(int capacity, loopwork.http.HttpLimits limits) throws IOException {
         return start(capacity, limits, 0);
@@ -37,18 +50,30 @@ final class TestServer implements AutoCloseable {
 
     /**
      * One loop with 16 contexts and one worker with {@code taskSlots} slots, {@code slowMs} of slow work, and
-     * this --queue-timeout.
+     * this --queue-timeout; hand-offs on the worker's own thread, so that one holds it busy.
      */
     static TestServer startQueued(int slowMs, int taskSlots, int queueTimeoutMs) throws IOException {
         return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, slowMs,
                 LoopworkServer.SlowMode.TASK, taskSlots, ServerOptions.DEFAULT_MAX_HEAD,
                 loopwork.http.HttpLimits.DEFAULTS, ServerOptions.DEFAULT_HANDOFF_MIN_RATE, queueTimeoutMs,
-                Transport.preferred(), 0, false, false, false, null, null), null));
+                Transport.preferred(), 0, false, false, false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS,
+                0, null, HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS, SyncThreads.PLATFORM),
+                null));
     }
 
     /** One loop with 16 contexts, one worker, these HTTP limits and this --handoff-min-rate. */
     static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate) throws IOException {
         return startOneLoop(16, 1, limits, 0, false, handOffMinRate);
+    }
+
+    /** As {@link #startPaced(loopwork.http.HttpLimits, int)}, with {@code syncThreads} serving hand-offs. */
+    static TestServer startPaced(loopwork.http.HttpLimits limits, int handOffMinRate, SyncThreads syncThreads)
+            throws IOException {
+        return new TestServer(LoopworkServer.start(new ServerOptions.Settings("127.0.0.1", 0, 1, 16, 1, 1,
+                LoopworkServer.SlowMode.TASK, 1024, ServerOptions.DEFAULT_MAX_HEAD, limits, handOffMinRate,
+                (int) loopwork.core.KitBuilder.DEFAULT_QUEUE_TIMEOUT_MS, Transport.preferred(), 0, false, false,
+                false, null, null, ServerOptions.DEFAULT_DRAIN_TIMEOUT_SECONDS, 0, null,
+                HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS, syncThreads), null));
     }
 
     /** As {@link #start(int, loopwork.http.HttpLimits)}, accepting connections once their request arrived (epoll). */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A worker busy with blocking work, seen from HTTP clients over real sockets: the connections moved into
  * its loop are served meanwhile and their timers count from when they are set; work that waits for it
- * past --queue-timeout gets 503 with Retry-After; every refusal is counted.
+ * past --queue-timeout gets 503 with Retry-After; every refusal is counted. The hand-offs run on the worker's
+ * own thread ({@code --sync-threads platform}): on virtual threads a hand-off does not hold its worker.
  */
 class WorkerQueueTest {
 

@@ -16,20 +16,35 @@ import loopwork.core.HandOffLimits;
  * waits in the worker's own blocking poller instead, so that a hand-off neither deregisters the socket from
  * NIO's selectors nor allocates a key each time (NIO would need both to make it truly blocking). Reads go
  * into the context's input buffer; writes through the worker's scratch buffer, sent whenever it fills and
- * when the handler returns.
+ * when the handler returns. On a virtual thread ({@link PeerWait}) a wait parks that thread while its
+ * worker watches the socket: a wait in a system call would hold the carrier the other virtual threads need.
  *
- * <p>Not thread-safe: owned by its worker's blocking thread, which every method asserts: a handler that
+ * <p>Not thread-safe: owned by its worker's blocking thread (or its virtual thread), which every method asserts: a handler that
  * lets another thread use it fails with an {@link AssertionError} (with {@code -ea}, as in the tests).
  */
 final class BlockingSession implements BlockingConnection {
 
     /** A wait looks whether the kit stops this often. */
     private static final long WAIT_SLICE_MS = 200;
+    /** How a wait for the peer ended. */
+    static final int READY = 1;
+    static final int TIMED_OUT = 2;
+    static final int STOPPED = 3;
+    static final int UNWATCHABLE = 4;
+
+    /** A wait for the peer done by another thread than the one serving: a virtual thread's ({@link VirtualHandOff}). */
+    interface PeerWait {
+        /** Until the connection is ready for {@code operation}, or {@code limitNanos}: how it ended, {@link #READY} etc. */
+        int awaitPeer(int operation, long limitNanos);
+    }
 
     private final OwnerThread worker;
     /** The worker's own poller, whose system-call scratch its reads and writes use. */
     private final Poller poller;
+    /** Where the worker's blocking thread waits; null on a virtual thread, which waits through {@link #virtual}. */
     private final Poller waits;
+    /** How a virtual thread waits: its worker watches for it; null on the worker's blocking thread. */
+    private final PeerWait virtual;
     private final ByteBuffer scratch;
     private final long scratchAddress;
     private final ConnectionHandler handler;
@@ -45,8 +60,9 @@ final class BlockingSession implements BlockingConnection {
     private long inputAddress;
 
     BlockingSession(OwnerThread worker, Poller poller, Poller waits, ConnectionHandler handler, int scratchBytes,
-            HandOffLimits limits, Clock clock, LoopControl control) {
+            HandOffLimits limits, Clock clock, LoopControl control, PeerWait virtual) {
         this.worker = worker;
+        this.virtual = virtual;
         this.control = control;
         this.clock = clock;
         this.poller = poller;
@@ -210,7 +226,7 @@ final class BlockingSession implements BlockingConnection {
         }
     }
 
-    /** Blocks this worker until the connection is ready for {@code operation}, within the wait budget. */
+    /** Waits until the connection is ready for {@code operation}, within the wait budget. */
     private void await(int operation) throws IOException {
         long limit;
         try {
@@ -219,24 +235,44 @@ final class BlockingSession implements BlockingConnection {
             timedOut = true;
             throw e;
         }
+        long start = clock.nowNs();
+        int outcome;
+        try {
+            outcome = virtual != null ? virtual.awaitPeer(operation, limit) : awaitHere(operation, limit);
+        } finally {
+            budget.waited(clock.nowNs() - start);
+        }
+        switch (outcome) {
+            case READY -> {
+            }
+            case TIMED_OUT -> {
+                timedOut = true;
+                throw budget.expired(limit);
+            }
+            case STOPPED -> throw new InterruptedIOException("the kit is stopping");
+            default -> throw new IOException("cannot wait for the connection to be ready");
+        }
+    }
+
+    /** The worker's blocking thread waits in its blocking poller, up to {@code limit} ns; how the wait ended. */
+    private int awaitHere(int operation, long limit) {
         if (!waits.watch(context.home, context.id, operation)) {
-            throw new IOException("cannot wait for the connection to be ready");
+            return UNWATCHABLE;
         }
         long start = clock.nowNs();
         try {
             long left = limit;
             while (waits.poll(Math.min(WAIT_SLICE_MS, (left + 999_999) / 1_000_000)) == 0) {
                 if (control.stopping() || Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("the kit is stopping");
+                    return STOPPED;
                 }
                 left = limit - (clock.nowNs() - start);
                 if (left <= 0) {
-                    timedOut = true;
-                    throw budget.expired(limit);
+                    return TIMED_OUT;
                 }
             }
+            return READY;
         } finally {
-            budget.waited(clock.nowNs() - start);
             waits.unwatch(context.home, context.id);
         }
     }

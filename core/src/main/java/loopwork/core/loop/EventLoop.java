@@ -85,8 +85,8 @@ abstract class EventLoop implements Runnable {
         return null;
     }
 
-    /** The poller found {@code context}'s socket ready; only loops with a driver watch any. */
-    final void onReady(ConnectionContext context, int ready) {
+    /** The poller found {@code context}'s socket ready; only loops with a driver watch any (and virtual waits). */
+    void onReady(ConnectionContext context, int ready) {
         driver().onReady(context, ready);
     }
 
@@ -112,6 +112,11 @@ abstract class EventLoop implements Runnable {
 
     /** Closes whatever this loop still holds, on its thread, after the last cycle. */
     abstract void onClose();
+
+    /** After the mailbox, what else others sent (a worker's virtual threads' hand-backs); how many. */
+    int drainOthers() {
+        return 0;
+    }
 
     /** After each cycle's poll; nothing by default. */
     void afterPoll() {
@@ -171,7 +176,7 @@ abstract class EventLoop implements Runnable {
             clock.read();
             onDrain();
         }
-        int work = drainMailbox();
+        int work = drainMailbox() + drainOthers();
         // Before a sleep the clock as of the last poll serves, unless that cycle was long: a loop that sleeps
         // after every few events would otherwise read the clock twice a cycle, 3% of a keep-alive load's
         // user time. A timer then fires late by at most the short cycle's length.

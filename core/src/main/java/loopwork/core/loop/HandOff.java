@@ -16,7 +16,10 @@ import loopwork.core.metrics.Counter;
  * refused, and a close is only noted, done when the handler returns: closing at once would send the context
  * home while the handler still uses it.
  *
- * <p>Not thread-safe: owned by its worker's blocking thread.
+ * <p>With {@link loopwork.core.SyncThreads#VIRTUAL}, each virtual thread of a worker's pool has its own, to
+ * {@link #run} handlers with; the worker's own {@link #end}s what they ran.
+ *
+ * <p>Not thread-safe: owned by its worker's blocking thread, or by its virtual thread.
  */
 final class HandOff implements ConnectionActions {
 
@@ -30,6 +33,10 @@ final class HandOff implements ConnectionActions {
     private final Counter timeouts;
     /** The worker's: whether the kit drains. */
     private final LoopControl control;
+    /** Of a virtual thread's: its index in its worker's pool ({@link VirtualHandOffs}); set once, as it is made. */
+    int poolIndex = -1;
+    /** What the handler threw, from {@link #run} to {@link #end}; null if nothing. */
+    private Throwable failure;
 
     HandOff(OwnerThread owner, Poller poller, LoopClock clock, BlockingSession session, HandlerFailures failures,
             ConnectionCloser closer, Trips trips, Counter timeouts, LoopControl control) {
@@ -44,29 +51,50 @@ final class HandOff implements ConnectionActions {
         this.timeouts = timeouts;
     }
 
-    /** Serves the handed-off connection with its blocking handler, then returns or closes it. */
+    /** Serves the handed-off connection with its blocking handler, then returns or closes it, on this thread. */
     void serve(ConnectionContext context) {
         assert owner.isCurrent() && context.servedBy == null : context.notOwner("HandOff.serve");
         context.servedBy = this;
-        boolean keep;
+        end(context, this, run(context));
+    }
+
+    /**
+     * Runs the connection's blocking handler on this thread (the worker's, or a virtual thread's, whose
+     * {@code HandOff} this is); whether to keep the connection. A handler's failure is kept for {@link #end}.
+     */
+    boolean run(ConnectionContext context) {
+        assert owner.isCurrent() && context.servedBy == this : context.notOwner("HandOff.run");
         try {
-            keep = serveWith(context, context.blockingHandler);
+            return serveWith(context, context.blockingHandler);
         } catch (IOException e) {
-            keep = false; // the peer reset, closed or went idle: not the handler's fault
+            return false; // the peer reset, closed or went idle: not the handler's fault
         } catch (InterruptedException e) {
-            keep = false; // the worker is stopping
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // the worker is stopping
+            return false;
         } catch (Exception | AssertionError | StackOverflowError e) {
-            keep = false;
-            failures.failed(context.id, "serve", e); // BlockingHandler.serve
+            failure = e; // BlockingHandler.serve
+            return false;
         } finally {
             context.blockingHandler = null;
+        }
+    }
+
+    /**
+     * On the worker's blocking thread, once {@code served} ran the handler ({@link #run}): counts what went
+     * wrong, then sends the connection home open, or closes it. The connection is this thread's again.
+     */
+    void end(ConnectionContext context, HandOff served, boolean keep) {
+        assert owner.isCurrent() : context.notOwner("HandOff.end");
+        context.servedBy = this;
+        if (served.failure != null) {
+            failures.failed(context.id, "serve", served.failure);
+            served.failure = null;
         }
         if (context.closeWhenServed) {
             context.closeWhenServed = false;
             keep = false;
         }
-        if (session.timedOut()) { // even if the handler caught it: its answer may be cut short
+        if (served.session.timedOut()) { // even if the handler caught it: its answer may be cut short
             keep = false;
             context.resetOnClose = true;
             timeouts.increment();

@@ -100,6 +100,7 @@ public final class LoopStepper {
         }
         for (WorkerLoop worker : workers) {
             soonest = sooner(soonest, worker.loop.delayToNext(now));
+            soonest = sooner(soonest, worker.delayToNext(now)); // virtual hand-offs' waits for their peers
         }
         return soonest < 0 ? Long.MAX_VALUE : now + Math.max(1, soonest);
     }

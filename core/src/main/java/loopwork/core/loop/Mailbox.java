@@ -34,6 +34,14 @@ final class Mailbox {
     private volatile boolean open = true;
     @SuppressWarnings("unused") // accessed through SLEEPING
     private volatile boolean sleeping;
+    /** Messages that come by another way than the ring, and keep the loop awake as mail does. */
+    interface OtherMail {
+        /** Any thread: whether some came since the loop last took them. */
+        boolean waiting();
+    }
+
+    /** A worker's virtual threads' hand-backs ({@link VirtualHandOffs}); null elsewhere. */
+    private OtherMail otherMail;
     /** Messages others may still owe this loop; at most the ring's capacity. */
     private int owed;
 
@@ -42,6 +50,11 @@ final class Mailbox {
         this.owner = owner;
         this.poller = poller;
         ring.consumer(owner.thread());
+    }
+
+    /** Before any thread starts: the loop must not sleep while {@code other} has mail either. */
+    void alsoAwait(OtherMail other) {
+        otherMail = other;
     }
 
     int capacity() {
@@ -71,7 +84,7 @@ final class Mailbox {
      */
     boolean sleepIfEmpty() {
         SLEEPING.setVolatile(this, true);
-        if (!ring.isEmpty() || !open) {
+        if (!ring.isEmpty() || !open || (otherMail != null && otherMail.waiting())) {
             SLEEPING.setVolatile(this, false);
             return false;
         }

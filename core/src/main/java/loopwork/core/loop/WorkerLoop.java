@@ -2,9 +2,11 @@ package loopwork.core.loop;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.function.Supplier;
 
 import loopwork.core.ConnectionHandler;
 import loopwork.core.HandOffLimits;
+import loopwork.core.SyncThreads;
 import loopwork.core.TaskType;
 import loopwork.core.transport.Poller;
 import loopwork.core.transport.TransportFamily;
@@ -32,6 +34,8 @@ public final class WorkerLoop extends EventLoop {
     /** Its own event loop, for connections moved to it; stepped with it in a test ({@link LoopStepper}). */
     final AsyncLoop loop;
     private final HandOff handOff;
+    /** With {@link SyncThreads#VIRTUAL}: the virtual threads that serve its hand-offs; null with platform. */
+    private final VirtualHandOffs virtual;
     private final ConnectionCloser closer;
     private final Trips trips;
     private final HandlerFailures failures;
@@ -48,11 +52,13 @@ public final class WorkerLoop extends EventLoop {
      * @param workers all workers, this one included, filled in before any thread starts: where this worker's
      *                loop sends the tasks of connections moved to it
      * @param clock   what both its threads read the time from: {@link Clock#SYSTEM}, or a test's
+     * @param virtualHandlers with {@link SyncThreads#VIRTUAL}, makes the protocol's handler of each virtual thread
+     *                that serves its hand-offs (a handler is one thread's); null to serve them on this thread
      */
     public WorkerLoop(int index, int slots, int mailboxCapacity, WorkerLoop[] workers, TaskType[] taskTypes,
             ConnectionHandler blockingHandler, ConnectionHandler loopHandler, int inputCapacity, int outputCapacity,
             TransportFamily transport, HandOffLimits handOffLimits, long queueTimeoutMs, PrintStream log,
-            Clock clock) throws IOException {
+            Clock clock, Supplier<ConnectionHandler> virtualHandlers) throws IOException {
         super("loopwork-worker-" + index, slots, transport, clock);
         this.index = index;
         blockingPoller = transport.newBlockingPoller();
@@ -62,12 +68,26 @@ public final class WorkerLoop extends EventLoop {
         stats.blockingWriter(thread());
         failures = new HandlerFailures(name(), stats.blocking.handlerErrors, log);
         BlockingSession session = new BlockingSession(owner, poller, blockingPoller, blockingHandler,
-                outputCapacity, handOffLimits, clock, control);
+                outputCapacity, handOffLimits, clock, control, null);
         closer = new ConnectionCloser(poller, blockingHandler, failures, null, null, null, null, null,
                 stats.heldBlocking);
         trips = new Trips(null, null, stats.heldBlocking);
         handOff = new HandOff(owner, poller, this.clock, session, failures, closer, trips, stats.handOffTimeouts,
                 control);
+        if (virtualHandlers != null) {
+            // Each virtual thread reads and writes with its own session and I/O-only poller; the rest is the worker's.
+            virtual = new VirtualHandOffs(owner, poller, this.clock, mailbox, handOff, v -> {
+                OwnerThread thread = new OwnerThread(v.thread);
+                Poller io = transport.newIoPoller();
+                BlockingSession own = new BlockingSession(thread, io, null, virtualHandlers.get(), outputCapacity,
+                        handOffLimits, clock, control, v);
+                return new HandOff(thread, io, new LoopClock(clock), own, failures, closer, trips,
+                        stats.handOffTimeouts, control);
+            });
+            mailbox.alsoAwait(virtual);
+        } else {
+            virtual = null;
+        }
         try {
             loop = new AsyncLoop(index, mailboxCapacity, loopHandler, inputCapacity, outputCapacity, transport, log,
                     stats, clock);
@@ -176,7 +196,11 @@ public final class WorkerLoop extends EventLoop {
             case Messages.HAND_OFF -> {
                 stats.handOffs.increment();
                 stats.heldBlocking.add(1);
-                handOff.serve(contexts.context(home, id));
+                if (virtual != null) {
+                    virtual.start(contexts.context(home, id));
+                } else {
+                    handOff.serve(contexts.context(home, id));
+                }
             }
             default -> throw new IllegalStateException("unexpected message " + kind);
         }
@@ -185,6 +209,22 @@ public final class WorkerLoop extends EventLoop {
     @Override
     ConnectionContext context(int home, int id) {
         return contexts.context(home, id);
+    }
+
+    @Override
+    int drainOthers() {
+        return virtual != null ? virtual.expire(clock) + virtual.takeBack(control.stopping()) : 0;
+    }
+
+    /** Only the sockets its virtual threads wait on are watched here. */
+    @Override
+    void onReady(ConnectionContext context, int ready) {
+        virtual.onReady(context);
+    }
+
+    @Override
+    long delayToNext(long nowMs) {
+        return virtual != null ? virtual.delayToNext(nowMs) : -1;
     }
 
     @Override
@@ -199,11 +239,17 @@ public final class WorkerLoop extends EventLoop {
 
     @Override
     void onClose() {
-        // Nothing rests here: a hand-off closes or returns its connection before the worker takes the next message.
+        // On platform threads nothing rests here: a hand-off ends before the worker takes the next message.
+        if (virtual != null) {
+            virtual.close();
+        }
     }
 
     /** After both threads have ended, or when they never started: closes the pollers (see {@link AcceptLoop#release()}). */
     public void release() {
+        if (virtual != null && thread().getState() == Thread.State.NEW) {
+            virtual.close(); // a stepped worker's: its handlers waiting on their peers end before the pollers close
+        }
         blockingPoller.close();
         poller.close();
         if (loop != null) {

@@ -12,7 +12,9 @@
  * trips ({@code Trips}) and closes ({@code ConnectionCloser}); {@code ServingActions} is its side of the
  * handler's actions.</li>
  * <li>{@code TaskOffload}: a loop's claims of worker slots (tasks and trips), their completions and queue
- * timeouts; {@code HandOff} and {@code BlockingSession}: a worker serving a handed-off connection.</li>
+ * timeouts; {@code HandOff} and {@code BlockingSession}: a worker serving a handed-off connection, on its own
+ * thread or on a virtual thread of its pool ({@code VirtualHandOffs}, {@code VirtualHandOff}), which gives the
+ * connection back to the worker when done or when it waits for its peer.</li>
  * <li>{@code ConnectionPool}: an accept loop's contexts, made a slab at a time as first needed, over
  * {@code ConnectionBuffers} reserved at start.</li>
  * </ul>

@@ -67,6 +67,15 @@ final class EpollPoller extends Poller {
         wakeups = created;
     }
 
+    /** A poller with no epoll set, that only reads, writes and closes ({@link TransportFamily#newIoPoller()}). */
+    EpollPoller(EpollTransport family) {
+        this.family = family;
+        this.number = 0;
+        this.readiness = null;
+        this.epoll = null;
+        this.wakeups = null;
+    }
+
     @Override
     public Listener openListener(int home, int capacity) {
         assert readiness != null : "a blocking poller reports no connections";
@@ -164,6 +173,7 @@ final class EpollPoller extends Poller {
 
     @Override
     public boolean watch(int home, int id, int wanted) {
+        assert epoll != null : "an I/O-only poller watches nothing";
         if (wanted == 0) {
             unwatch(home, id);
             return true;
@@ -187,6 +197,9 @@ final class EpollPoller extends Poller {
 
     @Override
     public void unwatch(int home, int id) {
+        if (epoll == null) {
+            return; // an I/O-only poller watches nothing (and 0, its number, is "nobody" in a connection's state)
+        }
         EpollConnections connections = family.connections(home);
         if (connections.watcher(id) == number) {
             epoll.delete(connections.fd(id));
@@ -239,6 +252,8 @@ final class EpollPoller extends Poller {
         if (wakeups != null) {
             wakeups.close();
         }
-        epoll.close();
+        if (epoll != null) {
+            epoll.close();
+        }
     }
 }

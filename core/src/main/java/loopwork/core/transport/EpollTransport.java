@@ -25,6 +25,12 @@ final class EpollTransport extends TransportFamily {
         return add(new EpollPoller(this, pollers.length + 1, null));
     }
 
+    /** Not numbered: it never watches a connection, so no connection's state names it. */
+    @Override
+    public Poller newIoPoller() {
+        return new EpollPoller(this);
+    }
+
     private EpollPoller add(EpollPoller poller) {
         pollers = Arrays.copyOf(pollers, poller.number);
         pollers[poller.number - 1] = poller;

@@ -52,6 +52,11 @@ public final class MemoryTransport extends TransportFamily {
         return new MemoryPoller(this, null);
     }
 
+    @Override
+    public Poller newIoPoller() {
+        return new MemoryPoller(this, null);
+    }
+
     /**
      * A client connects to accept loop {@code loop}: its listener reports it as acceptable at the loop's next
      * poll. The loop must be listening (bound).

@@ -30,6 +30,13 @@ final class NioPoller extends Poller {
         selector = Selector.open();
     }
 
+    /** A poller with no selector, that only reads, writes and closes ({@link TransportFamily#newIoPoller()}). */
+    NioPoller(NioTransport family) {
+        this.family = family;
+        this.readiness = null;
+        selector = null;
+    }
+
     @Override
     public Listener openListener(int home, int capacity) throws IOException {
         assert readiness != null : "a blocking poller reports no connections";
@@ -171,6 +178,9 @@ final class NioPoller extends Poller {
 
     @Override
     public void close() {
+        if (selector == null) {
+            return;
+        }
         try {
             selector.close();
         } catch (IOException e) {

@@ -23,6 +23,11 @@ final class NioTransport extends TransportFamily {
         return new NioPoller(this, null);
     }
 
+    @Override
+    public Poller newIoPoller() {
+        return new NioPoller(this);
+    }
+
     /** Made by accept loop {@code home}'s poller, with its listener. */
     NioConnections addHome(int home, int capacity, NioPoller poller) {
         if (home >= homes.length) {

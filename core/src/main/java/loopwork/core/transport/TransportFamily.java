@@ -22,6 +22,13 @@ public abstract class TransportFamily implements AutoCloseable {
     /** A worker's blocking poller: a wait on the one connection it serves, which reports nothing. */
     public abstract Poller newBlockingPoller() throws IOException;
 
+    /**
+     * A poller that only reads, writes and looks whether a connection is open, for one virtual thread serving a
+     * hand-off ({@code --sync-threads virtual}): it never waits (a wait in a system call would pin the carrier),
+     * holds no descriptor, and may be made while the kit runs, by the worker that grows its pool of them.
+     */
+    public abstract Poller newIoPoller();
+
     /** Frees the connections' state; after every thread using this family has ended. */
     @Override
     public abstract void close();

@@ -88,7 +88,7 @@ class TripsSteppedTest {
 
     TripsSteppedTest() throws Exception {
         workers[0] = new WorkerLoop(0, 8, 64, workers, new TaskType[0], new Handler("blocking"), new Handler("worker"),
-                256, 256, transport, HandOffLimits.DEFAULTS, 1_000, null, () -> now[0]);
+                256, 256, transport, HandOffLimits.DEFAULTS, 1_000, null, () -> now[0], null);
         LoopInfo info = new LoopInfo(0, 2, 256, 256, LoopInfo.Role.ACCEPT_LOOP);
         home = new AcceptLoop(info, new Handler("home"), "busy\n".getBytes(StandardCharsets.US_ASCII), workers,
                 new TaskType[0], 64, transport, 1_000, null, () -> now[0]);
