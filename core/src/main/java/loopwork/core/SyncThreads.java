@@ -18,7 +18,9 @@ package loopwork.core;
  * <p>Thread-safe: an enum.
  */
 public enum SyncThreads {
+    /** The worker's own blocking thread, one hand-off at a time. */
     PLATFORM,
+    /** A virtual thread of the worker's pool per hand-off, as many at once as come. */
     VIRTUAL;
 
     /**
@@ -28,7 +30,11 @@ public enum SyncThreads {
      */
     public static final SyncThreads DEFAULT = VIRTUAL;
 
-    /** The name on the command line. */
+    /**
+     * The name on the command line.
+     *
+     * @return {@code platform} or {@code virtual}
+     */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
