@@ -33,7 +33,12 @@ public final class PeerAddress {
     public PeerAddress() {
     }
 
-    /** For transports: an IPv4 address in host order ({@code 127.0.0.1} is {@code 0x7F000001}), and the port. */
+    /**
+     * For transports: sets an IPv4 address.
+     *
+     * @param ipv4 the address in host order ({@code 127.0.0.1} is {@code 0x7F000001})
+     * @param port the peer's port, 0..65535
+     */
     public void setIpv4(int ipv4, int port) {
         address[0] = (byte) (ipv4 >>> 24);
         address[1] = (byte) (ipv4 >>> 16);
@@ -43,7 +48,12 @@ public final class PeerAddress {
         this.port = port;
     }
 
-    /** For transports: an address of 4 or 16 bytes (copied) and the port; any other length clears it. */
+    /**
+     * For transports: sets an address; one of any length but 4 or 16 clears it instead.
+     *
+     * @param bytes the address in network order, 4 bytes (IPv4) or 16 (IPv6), copied
+     * @param port the peer's port, 0..65535
+     */
     public void set(byte[] bytes, int port) {
         length = bytes.length == 4 || bytes.length == 16 ? bytes.length : 0;
         System.arraycopy(bytes, 0, address, 0, length);
@@ -56,23 +66,32 @@ public final class PeerAddress {
         port = 0;
     }
 
-    /** 4 for IPv4, 16 for IPv6, 0 when unknown. */
+    /** {@return the address's length in bytes: 4 for IPv4, 16 for IPv6, 0 when unknown} */
     public int length() {
         return length;
     }
 
-    /** Byte {@code i} of the address, in network order. */
+    /**
+     * {@return byte {@code i} of the address, in network order}
+     *
+     * @param i 0 to {@link #length()} - 1
+     */
     public byte byteAt(int i) {
         Objects.checkIndex(i, length);
         return address[i];
     }
 
-    /** The port, 0 when unknown. */
+    /** {@return the peer's port, 0 when unknown} */
     public int port() {
         return port;
     }
 
-    /** Copies the address into {@code into} (at least {@link #length()} long); returns the length. */
+    /**
+     * Copies the address.
+     *
+     * @param into where it goes, from index 0: at least {@link #length()} long
+     * @return how many bytes were copied: {@link #length()}
+     */
     public int copyTo(byte[] into) {
         System.arraycopy(address, 0, into, 0, length);
         return length;
@@ -81,7 +100,11 @@ public final class PeerAddress {
     /**
      * Writes the address and port as ASCII at {@code at} ({@code 127.0.0.1:50412}; IPv6 as eight hex groups in
      * brackets, unshortened, {@code [0:0:0:0:0:0:0:1]:50412}; {@code unknown} when there is none) and returns where
-     * it ends. Allocates nothing; {@code into} needs {@link #MAX_FORMAT_BYTES} from {@code at}.
+     * it ends. Allocates nothing.
+     *
+     * @param into where the text goes: it needs {@link #MAX_FORMAT_BYTES} from {@code at}
+     * @param at the index of its first byte
+     * @return the index just past its last byte
      */
     public int format(byte[] into, int at) {
         if (length == 0) {
@@ -106,7 +129,7 @@ public final class PeerAddress {
         return digits(into, at, port, 10);
     }
 
-    /** As an {@link InetSocketAddress}, null when unknown; allocates on every call (for logs and slow paths). */
+    /** {@return the address as an {@link InetSocketAddress}, null when unknown; allocates on every call (for logs and slow paths)} */
     public InetSocketAddress toSocketAddress() {
         if (length == 0) {
             return null;
