@@ -151,6 +151,10 @@ public final class ControlSocket implements AutoCloseable {
                 fds[k] = kits.get(k).duplicateListeners();
                 count += fds[k].length;
             }
+            if (count > InheritedListeners.MAX_SOCKETS) {
+                throw new IOException(count + " listening sockets, more than a successor takes ("
+                        + InheritedListeners.MAX_SOCKETS + ")");
+            }
             int index = 0;
             for (int k = 0; k < fds.length; k++) {
                 for (int fd : fds[k]) {

@@ -153,9 +153,14 @@ public final class LoopworkServer implements AutoCloseable {
         return kit;
     }
 
-    /** The kits whose listening sockets a successor takes over, in order: the main one, then the admin listener's. */
+    /**
+     * The kits whose listening sockets a successor takes over, in order: the main one, then the admin listener's
+     * when it is on epoll (an IPv6 admin address runs on NIO, whose sockets cannot be passed: the successor binds
+     * its own once this one is gone).
+     */
     List<Kit> kits() {
-        return admin == null ? List.of(kit) : List.of(kit, admin.kit());
+        return admin == null || admin.kit().config().transport() != Transport.EPOLL ? List.of(kit)
+                : List.of(kit, admin.kit());
     }
 
     /**

@@ -26,13 +26,15 @@ final class Shutdown {
     private final long drainTimeoutMs;
     private final long drainDelayMs;
     private final CountDownLatch asked = new CountDownLatch(1);
-    /** Counted down by a second signal: ends the delay's wait at once. */
-    private final CountDownLatch stopNow = new CountDownLatch(1);
+    /** Counted down by a second signal or a take-over: ends the delay's wait at once. */
+    private final CountDownLatch delayCut = new CountDownLatch(1);
     private final AtomicInteger signals = new AtomicInteger();
     /** When the drain began (after the delay); written and read by whoever begins it, then the main thread. */
     private volatile long drainStartNs;
-    /** Whether the first signal (not a take-over) asked for the delay; published to the main thread by {@link #asked}. */
-    private boolean delayed;
+    /** Whether the first signal (not a take-over) asked for the delay; written before {@link #asked} is counted down. */
+    private volatile boolean delayed;
+    /** Whether a successor took the sockets over during the delay (and the drain began then). */
+    private volatile boolean handedOverInDelay;
 
     Shutdown(LoopworkServer server, int drainTimeoutSeconds, int drainDelaySeconds) {
         this.server = server;
@@ -93,7 +95,7 @@ final class Shutdown {
         long open = server.kit().openConnections();
         LOG.log(Level.WARNING, "SIG{0} again: stopping now; {1} connections reset", name, open);
         server.closeNow();
-        stopNow.countDown();
+        delayCut.countDown();
     }
 
     /**
@@ -101,6 +103,17 @@ final class Shutdown {
      * delay (the successor accepts on the same sockets already); a signal after it stops at once.
      */
     void takenOver() {
+        if (delayed && signals.get() == 1 && !handedOverInDelay) {
+            // During --drain-delay: the successor serves the sockets now, so this one stops accepting (and
+            // answering probes on the shared admin socket) at once instead of at the delay's end.
+            handedOverInDelay = true;
+            drainStartNs = System.nanoTime();
+            server.handedOver();
+            LOG.log(Level.INFO, "taken over during --drain-delay: draining now; what is open finishes within {0} s",
+                    Long.toString(drainTimeoutMs / 1000));
+            delayCut.countDown();
+            return;
+        }
         if (signals.incrementAndGet() == 1) {
             drainStartNs = System.nanoTime();
             server.handedOver();
@@ -114,14 +127,17 @@ final class Shutdown {
     void drainWhenAsked() throws InterruptedException {
         asked.await();
         if (delayed) {
-            if (stopNow.await(drainDelayMs, TimeUnit.MILLISECONDS)) { // a second signal stopped it meanwhile
+            delayCut.await(drainDelayMs, TimeUnit.MILLISECONDS);
+            if (signals.get() > 1) { // a second signal stopped it meanwhile
                 server.close();
                 LOG.log(Level.INFO, "stopped");
                 return;
             }
-            beginDrain();
-            LOG.log(Level.INFO, "draining: no new connections; what is open finishes within {0} s",
-                    Long.toString(drainTimeoutMs / 1000));
+            if (!handedOverInDelay) {
+                beginDrain();
+                LOG.log(Level.INFO, "draining: no new connections; what is open finishes within {0} s",
+                        Long.toString(drainTimeoutMs / 1000));
+            }
         }
         long left = server.awaitDrained(drainTimeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNs);

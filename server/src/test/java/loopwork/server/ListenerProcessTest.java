@@ -131,6 +131,32 @@ class ListenerProcessTest {
         assertThat(load.count(RestartLoad.Kind.TIMEOUT)).as(load.summary()).isZero();
     }
 
+    @Test
+    void aTakeOverDuringTheDrainDelayEndsTheDelayAndTheOldServerDrainsAtOnce() throws Exception {
+        assumeTrue(epoll(), "a take-over needs the epoll transport");
+        int port = FreePort.pick();
+        int adminPort = FreePort.pick();
+        Path control = dir.resolve("control.sock");
+        Server old = start(List.of(), "--host", "127.0.0.1", "-p", String.valueOf(port), "-A", "1", "-w", "1",
+                "--control-socket", control.toString(), "--admin-port", String.valueOf(adminPort),
+                "--drain-delay", "3600");
+        old.awaitOut("listening on 127.0.0.1:" + port);
+        old.process().destroy(); // SIGTERM: unready, serving on for an hour
+        old.awaitOut("serving on for 3600 s");
+
+        Server successor = start(List.of(), "-A", "1", "-w", "1", "--take-over", control.toString(),
+                "--admin-port", String.valueOf(adminPort));
+        successor.awaitOut("took the listening sockets over");
+        assertThat(old.awaitExit()).as("the delay ends with the take-over: %s", old).isEqualTo(Main.OK);
+        assertThat(old.out() + old.err()).contains("taken over during --drain-delay", "drained in");
+        try (RawHttp admin = new RawHttp(adminPort)) {
+            assertThat(admin.exchange("GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        }
+        try (RawHttp client = new RawHttp(port)) {
+            assertThat(client.exchange(RawHttp.FAST).status()).isEqualTo(200);
+        }
+    }
+
     /** Waits, within a bounded time, until {@code load} has had {@code answers} answered requests. */
     private static void awaitAnswers(RestartLoad load, long answers) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
