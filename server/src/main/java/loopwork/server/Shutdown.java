@@ -100,27 +100,21 @@ final class Shutdown {
 
     /**
      * A successor took the listening sockets over (see {@link Restarts}): drain as on the first signal, with no
-     * delay (the successor accepts on the same sockets already); a signal after it stops at once.
+     * delay (the successor accepts on the same sockets already); during a --drain-delay, end the delay so, as this
+     * one would otherwise accept on the shared sockets, and answer probes on the shared admin socket, until its
+     * end. A signal after it stops at once.
      */
     void takenOver() {
-        if (delayed && signals.get() == 1 && !handedOverInDelay) {
-            // During --drain-delay: the successor serves the sockets now, so this one stops accepting (and
-            // answering probes on the shared admin socket) at once instead of at the delay's end.
-            handedOverInDelay = true;
-            drainStartNs = System.nanoTime();
-            server.handedOver();
-            LOG.log(Level.INFO, "taken over during --drain-delay: draining now; what is open finishes within {0} s",
-                    Long.toString(drainTimeoutMs / 1000));
-            delayCut.countDown();
+        boolean inDelay = delayed && signals.get() == 1 && !handedOverInDelay;
+        if (!inDelay && signals.incrementAndGet() != 1) {
             return;
         }
-        if (signals.incrementAndGet() == 1) {
-            drainStartNs = System.nanoTime();
-            server.handedOver();
-            LOG.log(Level.INFO, "taken over: draining: no new connections; what is open finishes within {0} s",
-                    Long.toString(drainTimeoutMs / 1000));
-            asked.countDown();
-        }
+        handedOverInDelay = inDelay;
+        drainStartNs = System.nanoTime();
+        server.handedOver();
+        LOG.log(Level.INFO, "taken over{0}: draining: no new connections; what is open finishes within {1} s",
+                inDelay ? " during --drain-delay" : "", Long.toString(drainTimeoutMs / 1000));
+        (inDelay ? delayCut : asked).countDown();
     }
 
     /** On the main thread: waits for the first signal, drains, and stops the server. */
