@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A peer cannot pin a worker (there is one per core) by being slow: a hand-off's waits for it are bounded by
- * --write-timeout each, and by --handoff-min-rate over any stretch of them. Both servers have a 3 s stall and
+ * --write-timeout each, and by --handoff-min-rate over any stretch of them. Both servers have a 1.5 s stall and
  * one worker, so a pinned worker would leave {@code /test/sync} without one; only one has a minimum rate. On
  * virtual threads the same limits end the same hand-offs, though a waiting hand-off pins nothing there.
  */
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(SyncThreads.class)
 class HandOffLimitsTest {
 
-    private static final int STALL_MS = 3000;
+    private static final int STALL_MS = 1500;
     private static final HttpLimits STALL = new HttpLimits(2048, 1 << 20, 10_000, 60_000, STALL_MS);
     /** Five times what the trickling reader below takes (at most 1.6 MB/s), far below what loopback moves. */
     private static final int MIN_RATE = 8 << 20;
@@ -86,7 +86,7 @@ class HandOffLimitsTest {
     void withoutAMinimumRateTheSameTrickleKeepsItsWorker() throws Exception {
         long timeoutsBefore = handOffTimeouts(unpaced);
         try (Socket trickling = requestEndlessStream(unpaced)) {
-            long read = trickle(trickling, unpaced, timeoutsBefore, 6_000);
+            long read = trickle(trickling, unpaced, timeoutsBefore, 4_000);
             // No wait reached the stall, so the same trickle on the paced server ends by its rate.
             assertThat(handOffTimeouts(unpaced)).as("hand-offs given up, after %d bytes", read)
                     .isEqualTo(timeoutsBefore);
