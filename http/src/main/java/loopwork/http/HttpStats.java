@@ -43,7 +43,7 @@ public final class HttpStats {
         this.index = index;
     }
 
-    /** {@return the index of the loop or worker whose handler writes them (a worker's virtual threads' handlers: its)} */
+    /** {@return the index of the loop or worker whose handler writes them (a worker's virtual threads': its)} */
     public int index() {
         return index;
     }
@@ -67,7 +67,7 @@ public final class HttpStats {
         bodyBuffers = buffers;
     }
 
-    /** {@return how many body buffers the handler has, small and large ({@link BodyMode#WHOLE}); 0 on a blocking side} */
+    /** {@return the handler's body buffers, small and large ({@link BodyMode#WHOLE}); 0 on a blocking side} */
     public int bodyBuffers() {
         return bodyBuffers == null ? 0 : bodyBuffers.capacity();
     }
