@@ -48,13 +48,17 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         this.stats = stats;
     }
 
+    /**
+     * {@return the kit's connection under this exchange, for what the exchange does not offer (its clock,
+     * {@link Connection#id()}): answers go through the exchange, which would not know of a raw write}
+     */
     public Connection connection() {
         return connection;
     }
 
     /**
-     * Whether the connection stays open after this answer: as the request asked, unless the server drains and
-     * no other request has arrived behind this one.
+     * {@return whether the connection stays open after this answer: as the request asked, unless the server
+     * drains and no other request has arrived behind this one}
      */
     public abstract boolean keepAlive();
 
@@ -69,8 +73,13 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer the route gives in this call.
+     * Adds a header line to the answer the route gives in this call, up to 512 bytes of them per answer; one
+     * set by a call that then does not answer is dropped.
      *
+     * @param name  the header's name, a token ({@code Cache-Control}); the kit's own (Server, Date,
+     *              Content-Type, Content-Length, Connection) must not be added again
+     * @param value its value, copied now: ISO-8859-1 characters, tab allowed
+     * @return this exchange, for the answer's call to follow
      * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds CR, LF, NUL or
      *         another control but tab: nothing is sent
      */
@@ -84,27 +93,58 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         return this;
     }
 
-    /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
+    /**
+     * Answers with a pre-encoded response, which carries its own headers ({@link #addHeader}'s are not sent);
+     * closes the connection after it unless it is kept alive.
+     *
+     * @param response the answer, usually a constant
+     */
     public void respond(HttpResponse response) {
         respond(response, keepAlive());
     }
 
-    /** Answers with a response built now (this allocates: for operations endpoints, not hot paths). */
+    /**
+     * Answers with a response encoded now: allocates, for operations endpoints, not hot paths.
+     *
+     * @param status      the status code
+     * @param reason      its reason phrase, not checked: a constant
+     * @param contentType the Content-Type, or "" for none, not checked: a constant
+     * @param body        the body, copied
+     */
     public void respond(int status, String reason, String contentType, byte[] body) {
         respond(new HttpResponse(status, reason, "", contentType, body));
     }
 
-    /** Answers {@code status} with no body. */
+    /**
+     * Answers {@code status} with no body ({@code Content-Length: 0}) and the headers set by {@link #addHeader}.
+     *
+     * @param status the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     */
     public void respond(int status) {
         answer(status, null, null, null, 0, 0);
     }
 
-    /** Answers with {@code body}, which must not change until the answer is sent (the route's call, usually). */
+    /**
+     * Answers with {@code body} and the headers set by {@link #addHeader}; of any size (see
+     * {@link #respond(int, CharSequence, ByteBuffer, int, int)}).
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the bytes, which must not change until the answer is sent (the route's call, usually)
+     */
     public void respond(int status, CharSequence contentType, byte[] body) {
         answer(status, contentType, null, body, 0, body.length);
     }
 
-    /** Answers with the bytes of a view: a part of the request (its body, say), or a region of the route's. */
+    /**
+     * Answers with the bytes of a view, and the headers set by {@link #addHeader}: a part of the request (its
+     * body, say), copied before the call returns if it cannot be sent at once, or a region of the route's.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the view, read now; the bytes it shows as {@link #respond(int, CharSequence, ByteBuffer,
+     *                    int, int)} says
+     */
     public void respond(int status, CharSequence contentType, ByteView body) {
         answer(status, contentType, body.buffer(), null, body.offset(), body.length());
     }
@@ -112,7 +152,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /**
      * Answers with {@code length} bytes of {@code body} from {@code offset}, of any size: what does not fit the
      * output now is sent as the peer reads, copied once, so its bytes must not change until the next request
-     * is routed (a read-only buffer shared by every connection, say).
+     * is routed (a read-only buffer shared by every connection, say). The headers set by {@link #addHeader} go
+     * with it.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the buffer, read at absolute indices; its position and limit are not used or moved
+     * @param offset      where the body starts in {@code body}
+     * @param length      the body's length in bytes; {@code offset + length} at most {@code body}'s limit
      */
     public void respond(int status, CharSequence contentType, ByteBuffer body, int offset, int length) {
         answer(status, contentType, body, null, offset, length);
@@ -231,7 +278,11 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      * Starts an answer whose body the route writes in pieces ({@link #writeBody}, then {@link #endBody}):
      * {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's connection closes after it).
      * The head must fit the output now ({@link Connection#canWrite}), as it does when the route is called.
+     * For a HEAD request the head alone goes: writes then take nothing.
      *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param length      the body's length in bytes, or -1 for chunked
      * @return false, with nothing sent, when the head does not fit the output now
      */
     public boolean beginBody(int status, CharSequence contentType, long length) {
@@ -253,6 +304,10 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /**
      * Writes a piece of a body begun with {@link #beginBody} (as a chunk, if chunked), copying it into the output.
      *
+     * @param src    the bytes, read at absolute indices; its position and limit are not used or moved
+     * @param offset where the piece starts in {@code src}
+     * @param length the piece's length, at most what was announced and not yet written; with its chunk framing
+     *               at most the output buffer's size (else {@link IllegalArgumentException})
      * @return false, with nothing written, when the output has no room for it now: {@link Route#onWritable}
      *         follows when it has
      */
@@ -287,7 +342,12 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         return true;
     }
 
-    /** As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view. */
+    /**
+     * As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view.
+     *
+     * @param piece the bytes, copied now
+     * @return false, with nothing written, when the output has no room for them now
+     */
     public boolean writeBody(ByteView piece) {
         return writeBody(piece.buffer(), piece.offset(), piece.length());
     }
