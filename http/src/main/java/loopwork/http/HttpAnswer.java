@@ -20,8 +20,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     static final Route WRITING_LARGE = exchange -> {
         throw new IllegalStateException("not a route");
     };
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
@@ -41,8 +39,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     long startNs;
     final PendingAnswer pending = new PendingAnswer();
-    /** A streamed answer: -2 when none, -1 chunked, else the bytes still owed. */
-    private long streamLeft = -2;
 
     HttpAnswer(HttpStats stats) {
         this.stats = stats;
@@ -61,10 +57,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      * drains and no other request has arrived behind this one}
      */
     public abstract boolean keepAlive();
-
-    void streamEnded() {
-        streamLeft = -2;
-    }
 
     /** The message of a failed ownership assert: built only then. */
     String notServing(String what) {
@@ -215,20 +207,10 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         boolean holdable = body == 0 || array != null || buffer != shown;
         if (holdable && fits(headLength)) {
             connection.write(head, 0, headLength);
-        } else {
-            int copy = headLength + (holdable ? 0 : body);
-            int slot = bodies.claim(copy);
-            if (slot < 0) {
-                stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
-                connection.close();
-                return;
-            }
-            ByteBuffer copyTo = bodies.buffer(slot).clear();
-            copyTo.put(0, head, 0, headLength);
-            if (!holdable) {
-                copyTo.put(headLength, buffer, offset, body);
-            }
-            pending.copied(bodies, slot, copy);
+        } else if (!pending.copyFirst(bodies, head, headLength, holdable ? null : buffer, offset, body)) {
+            stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
+            connection.close();
+            return;
         }
         if (holdable && body > 0) {
             if (array != null) {
@@ -297,7 +279,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         answering(status);
         busyWith = WRITING_LARGE;
         pending.keepAlive = keepAlive;
-        streamLeft = isHead() ? 0 : !chunked ? length : versionMinor > 0 ? -1 : -3; // -3: until the close
+        pending.stream(isHead() ? 0 : !chunked ? length
+                : versionMinor > 0 ? PendingAnswer.CHUNKED : PendingAnswer.UNTIL_CLOSE);
         return true;
     }
 
@@ -313,33 +296,11 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     public boolean writeBody(ByteBuffer src, int offset, int length) {
         assert connection.inServingThread() : notServing("writeBody");
-        if (streamLeft == -2) {
+        if (!pending.streaming()) {
             throw new IllegalStateException("no body begun");
         }
-        if (isHead() || length == 0) {
-            return true;
-        }
-        if (streamLeft >= 0 && length > streamLeft) {
-            throw new IllegalStateException("more body than the length announced");
-        }
-        ByteBuffer frame = scratch.head.clear();
-        int frameLength = streamLeft == -1 ? hex(frame, length) : 0;
-        int needed = frameLength + length + (streamLeft == -1 ? 2 : 0);
-        if (needed > scratch.outputCapacity) {
-            throw new IllegalArgumentException("a piece of " + length + " bytes can never fit the output buffer of "
-                    + scratch.outputCapacity + " bytes: write it in smaller pieces");
-        }
-        if (!connection.canWrite(needed)) {
-            return false;
-        }
-        connection.write(frame, 0, frameLength);
-        connection.write(src, offset, length);
-        if (streamLeft == -1) {
-            connection.write(CRLF);
-        } else if (streamLeft > 0) {
-            streamLeft -= length;
-        }
-        return true;
+        return isHead() || length == 0
+                || pending.writePiece(connection, scratch.head.clear(), scratch.outputCapacity, src, offset, length);
     }
 
     /**
@@ -359,32 +320,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     public boolean endBody() {
         assert connection.inServingThread() : notServing("endBody");
-        if (streamLeft > 0) {
-            throw new IllegalStateException(streamLeft + " bytes of body announced and not written");
-        }
-        if (streamLeft == -1 && !connection.write(LAST_CHUNK)) {
+        if (!pending.endStream(connection)) {
             return false;
         }
-        streamLeft = -2;
         busyWith = null;
         if (!pending.keepAlive) {
             connection.closeAfterWrite();
         }
         return true;
-    }
-
-    /** Whether a streamed answer is being written: the handler passes onWritable on to its route. */
-    boolean streaming() {
-        return streamLeft != -2;
-    }
-
-    private static int hex(ByteBuffer frame, int length) {
-        int digits = (32 - Integer.numberOfLeadingZeros(length) + 3) / 4;
-        for (int i = digits - 1; i >= 0; i--) {
-            frame.put(i, (byte) Character.forDigit(length >>> (4 * (digits - 1 - i)) & 0xF, 16));
-        }
-        frame.put(digits, (byte) '\r').put(digits + 1, (byte) '\n');
-        return digits + 2;
     }
 
     /** Each request gets one answer: counted here, refused twice. */

@@ -77,8 +77,7 @@ public final class HttpExchange extends HttpAnswer {
         route = -1;
         busyWith = null;
         claimOpen = false;
-        pending.clear();
-        streamEnded();
+        pending.clear(); // and a body being written in pieces
     }
 
     /** Gives back the body buffer the request's body was gathered in, if any. */
