@@ -44,10 +44,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         this.stats = stats;
     }
 
-    /**
-     * {@return the kit's connection under this exchange, for what the exchange does not offer (its clock,
-     * {@link Connection#id()}): answers go through the exchange, which would not know of a raw write}
-     */
+    /** {@return the kit's connection under this exchange, for its clock or id: answer through the exchange} */
     public Connection connection() {
         return connection;
     }
@@ -65,11 +62,12 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer the route gives in this call, up to 512 bytes of them per answer; one
-     * set by a call that then does not answer is dropped.
+     * Adds a header line to the answer built next in this call: a {@code respond} with a status, or
+     * {@link #beginBody}; up to 512 bytes of them. Add them just before it: they wait in the loop's scratch,
+     * which the next answer built on the loop takes, and a pre-encoded {@link HttpResponse} does not send them.
      *
-     * @param name  the header's name, a token ({@code Cache-Control}); the kit's own (Server, Date,
-     *              Content-Type, Content-Length, Connection) must not be added again
+     * @param name  the header's name, a token ({@code Cache-Control}); not one the kit writes (Server, Date,
+     *              Content-Type, Content-Length, Transfer-Encoding, Connection)
      * @param value its value, copied now: ISO-8859-1 characters, tab allowed
      * @return this exchange, for the answer's call to follow
      * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds CR, LF, NUL or
@@ -86,7 +84,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Answers with a pre-encoded response, which carries its own headers ({@link #addHeader}'s are not sent);
+     * Answers with a pre-encoded response, which carries its own headers (add none with {@link #addHeader});
      * closes the connection after it unless it is kept alive.
      *
      * @param response the answer, usually a constant
@@ -96,7 +94,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Answers with a response encoded now: allocates, for operations endpoints, not hot paths.
+     * Answers with a response encoded now, as {@link HttpResponse} is: allocates, for operations endpoints.
      *
      * @param status      the status code
      * @param reason      its reason phrase, not checked: a constant
@@ -134,8 +132,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      *
      * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
      * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
-     * @param body        the view, read now; the bytes it shows as {@link #respond(int, CharSequence, ByteBuffer,
-     *                    int, int)} says
+     * @param body        the view, read now; the bytes it shows stay as they are until the answer is sent,
+     *                    unless they are the request's (copied when need be)
      */
     public void respond(int status, CharSequence contentType, ByteView body) {
         answer(status, contentType, body.buffer(), null, body.offset(), body.length());
@@ -149,7 +147,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      *
      * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
      * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
-     * @param body        the buffer, read at absolute indices; its position and limit are not used or moved
+     * @param body        the buffer, read at absolute indices: its position is neither used nor moved
      * @param offset      where the body starts in {@code body}
      * @param length      the body's length in bytes; {@code offset + length} at most {@code body}'s limit
      */
@@ -287,7 +285,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /**
      * Writes a piece of a body begun with {@link #beginBody} (as a chunk, if chunked), copying it into the output.
      *
-     * @param src    the bytes, read at absolute indices; its position and limit are not used or moved
+     * @param src    the bytes, read at absolute indices: its position is neither used nor moved
      * @param offset where the piece starts in {@code src}
      * @param length the piece's length, at most what was announced and not yet written; with its chunk framing
      *               at most the output buffer's size (else {@link IllegalArgumentException})

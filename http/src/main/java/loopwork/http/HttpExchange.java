@@ -268,7 +268,7 @@ public final class HttpExchange extends HttpAnswer {
      * From a blocking route: answers with {@code length} bytes of {@code body} from {@code offset}, with the
      * headers set by {@link #addHeader}.
      *
-     * @param blocking the connection in blocking mode, as {@link BlockingRoute#serve} was given it
+     * @param blocking    the connection in blocking mode, as {@link BlockingRoute#serve} was given it
      * @param status      the status code, 100..599
      * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
      * @param body        the bytes, written before this returns
@@ -306,7 +306,7 @@ public final class HttpExchange extends HttpAnswer {
      *
      * @param blocking the connection in blocking mode, as {@link BlockingRoute#serve} was given it
      * @param head     the head, pre-encoded
-     * @param length     the body's length in bytes, at least 0
+     * @param length   the body's length in bytes, at least 0
      * @throws IOException when the connection fails (the peer reset, or stopped reading): let it through
      */
     public void respondHead(BlockingConnection blocking, HttpResponse.Head head, long length) throws IOException {

@@ -195,7 +195,7 @@ public abstract sealed class HttpRequest permits HttpAnswer {
      * {@return the value of the {@code occurrence}-th header {@code name}, for one sent on several lines (its
      * comma-separated members are not split): {@code into}, or null when there are fewer}
      *
-     * @param name the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     * @param name       the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
      * @param occurrence from 0, in the order the lines were sent
      * @param into       a view of the caller's, left as it was when there is no such line
      */
@@ -205,9 +205,9 @@ public abstract sealed class HttpRequest permits HttpAnswer {
 
     /**
      * {@return whether the first header {@code name} is present with a value equal to {@code value}, ignoring
-     * ASCII case ({@code headerEquals("Connection", "upgrade")})}
+     * ASCII case ({@code headerEquals("Upgrade", "websocket")})}
      *
-     * @param name the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     * @param name  the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
      * @param value the value, whole: not a member of a list
      */
     public boolean headerEquals(CharSequence name, CharSequence value) {
