@@ -20,8 +20,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     static final Route WRITING_LARGE = exchange -> {
         throw new IllegalStateException("not a route");
     };
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
@@ -41,26 +39,21 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     long startNs;
     final PendingAnswer pending = new PendingAnswer();
-    /** A streamed answer: -2 when none, -1 chunked, else the bytes still owed. */
-    private long streamLeft = -2;
 
     HttpAnswer(HttpStats stats) {
         this.stats = stats;
     }
 
+    /** {@return the kit's connection under this exchange, for its clock or id: answer through the exchange} */
     public Connection connection() {
         return connection;
     }
 
     /**
-     * Whether the connection stays open after this answer: as the request asked, unless the server drains and
-     * no other request has arrived behind this one.
+     * {@return whether the connection stays open after this answer: as the request asked, unless the server
+     * drains and no other request has arrived behind this one}
      */
     public abstract boolean keepAlive();
-
-    void streamEnded() {
-        streamLeft = -2;
-    }
 
     /** The message of a failed ownership assert: built only then. */
     String notServing(String what) {
@@ -69,8 +62,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer the route gives in this call.
+     * Adds a header line to the answer built next in this call: a {@code respond} with a status, or
+     * {@link #beginBody}; up to 512 bytes of them. Add them just before it: they wait in the loop's scratch,
+     * which the next answer built on the loop takes, and a pre-encoded {@link HttpResponse} does not send them.
      *
+     * @param name  the header's name, a token ({@code Cache-Control}); not one the kit writes (Server, Date,
+     *              Content-Type, Content-Length, Transfer-Encoding, Connection)
+     * @param value its value, copied now: ISO-8859-1 characters, tab allowed
+     * @return this exchange, for the answer's call to follow
      * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds CR, LF, NUL or
      *         another control but tab: nothing is sent
      */
@@ -84,27 +83,58 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         return this;
     }
 
-    /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
+    /**
+     * Answers with a pre-encoded response, which carries its own headers (add none with {@link #addHeader});
+     * closes the connection after it unless it is kept alive.
+     *
+     * @param response the answer, usually a constant
+     */
     public void respond(HttpResponse response) {
         respond(response, keepAlive());
     }
 
-    /** Answers with a response built now (this allocates: for operations endpoints, not hot paths). */
+    /**
+     * Answers with a response encoded now, as {@link HttpResponse} is: allocates, for operations endpoints.
+     *
+     * @param status      the status code
+     * @param reason      its reason phrase, not checked: a constant
+     * @param contentType the Content-Type, or "" for none, not checked: a constant
+     * @param body        the body, copied
+     */
     public void respond(int status, String reason, String contentType, byte[] body) {
         respond(new HttpResponse(status, reason, "", contentType, body));
     }
 
-    /** Answers {@code status} with no body. */
+    /**
+     * Answers {@code status} with no body ({@code Content-Length: 0}) and the headers set by {@link #addHeader}.
+     *
+     * @param status the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     */
     public void respond(int status) {
         answer(status, null, null, null, 0, 0);
     }
 
-    /** Answers with {@code body}, which must not change until the answer is sent (the route's call, usually). */
+    /**
+     * Answers with {@code body} and the headers set by {@link #addHeader}; of any size (see
+     * {@link #respond(int, CharSequence, ByteBuffer, int, int)}).
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the bytes, which must not change until the answer is sent (the route's call, usually)
+     */
     public void respond(int status, CharSequence contentType, byte[] body) {
         answer(status, contentType, null, body, 0, body.length);
     }
 
-    /** Answers with the bytes of a view: a part of the request (its body, say), or a region of the route's. */
+    /**
+     * Answers with the bytes of a view, and the headers set by {@link #addHeader}: a part of the request (its
+     * body, say), copied before the call returns if it cannot be sent at once, or a region of the route's.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the view, read now; the bytes it shows stay as they are until the answer is sent,
+     *                    unless they are the request's (copied when need be)
+     */
     public void respond(int status, CharSequence contentType, ByteView body) {
         answer(status, contentType, body.buffer(), null, body.offset(), body.length());
     }
@@ -112,7 +142,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /**
      * Answers with {@code length} bytes of {@code body} from {@code offset}, of any size: what does not fit the
      * output now is sent as the peer reads, copied once, so its bytes must not change until the next request
-     * is routed (a read-only buffer shared by every connection, say).
+     * is routed (a read-only buffer shared by every connection, say). The headers set by {@link #addHeader} go
+     * with it.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the buffer, read at absolute indices: its position is neither used nor moved
+     * @param offset      where the body starts in {@code body}
+     * @param length      the body's length in bytes; {@code offset + length} at most {@code body}'s limit
      */
     public void respond(int status, CharSequence contentType, ByteBuffer body, int offset, int length) {
         answer(status, contentType, body, null, offset, length);
@@ -168,20 +205,10 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         boolean holdable = body == 0 || array != null || buffer != shown;
         if (holdable && fits(headLength)) {
             connection.write(head, 0, headLength);
-        } else {
-            int copy = headLength + (holdable ? 0 : body);
-            int slot = bodies.claim(copy);
-            if (slot < 0) {
-                stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
-                connection.close();
-                return;
-            }
-            ByteBuffer copyTo = bodies.buffer(slot).clear();
-            copyTo.put(0, head, 0, headLength);
-            if (!holdable) {
-                copyTo.put(headLength, buffer, offset, body);
-            }
-            pending.copied(bodies, slot, copy);
+        } else if (!pending.copyFirst(bodies, head, headLength, holdable ? null : buffer, offset, body)) {
+            stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
+            connection.close();
+            return;
         }
         if (holdable && body > 0) {
             if (array != null) {
@@ -231,7 +258,11 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      * Starts an answer whose body the route writes in pieces ({@link #writeBody}, then {@link #endBody}):
      * {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's connection closes after it).
      * The head must fit the output now ({@link Connection#canWrite}), as it does when the route is called.
+     * For a HEAD request the head alone goes: writes then take nothing.
      *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param length      the body's length in bytes, or -1 for chunked
      * @return false, with nothing sent, when the head does not fit the output now
      */
     public boolean beginBody(int status, CharSequence contentType, long length) {
@@ -246,48 +277,36 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         answering(status);
         busyWith = WRITING_LARGE;
         pending.keepAlive = keepAlive;
-        streamLeft = isHead() ? 0 : !chunked ? length : versionMinor > 0 ? -1 : -3; // -3: until the close
+        pending.stream(isHead() ? 0 : !chunked ? length
+                : versionMinor > 0 ? PendingAnswer.CHUNKED : PendingAnswer.UNTIL_CLOSE);
         return true;
     }
 
     /**
      * Writes a piece of a body begun with {@link #beginBody} (as a chunk, if chunked), copying it into the output.
      *
+     * @param src    the bytes, read at absolute indices: its position is neither used nor moved
+     * @param offset where the piece starts in {@code src}
+     * @param length the piece's length, at most what was announced and not yet written; with its chunk framing
+     *               at most the output buffer's size (else {@link IllegalArgumentException})
      * @return false, with nothing written, when the output has no room for it now: {@link Route#onWritable}
      *         follows when it has
      */
     public boolean writeBody(ByteBuffer src, int offset, int length) {
         assert connection.inServingThread() : notServing("writeBody");
-        if (streamLeft == -2) {
+        if (!pending.streaming()) {
             throw new IllegalStateException("no body begun");
         }
-        if (isHead() || length == 0) {
-            return true;
-        }
-        if (streamLeft >= 0 && length > streamLeft) {
-            throw new IllegalStateException("more body than the length announced");
-        }
-        ByteBuffer frame = scratch.head.clear();
-        int frameLength = streamLeft == -1 ? hex(frame, length) : 0;
-        int needed = frameLength + length + (streamLeft == -1 ? 2 : 0);
-        if (needed > scratch.outputCapacity) {
-            throw new IllegalArgumentException("a piece of " + length + " bytes can never fit the output buffer of "
-                    + scratch.outputCapacity + " bytes: write it in smaller pieces");
-        }
-        if (!connection.canWrite(needed)) {
-            return false;
-        }
-        connection.write(frame, 0, frameLength);
-        connection.write(src, offset, length);
-        if (streamLeft == -1) {
-            connection.write(CRLF);
-        } else if (streamLeft > 0) {
-            streamLeft -= length;
-        }
-        return true;
+        return isHead() || length == 0
+                || pending.writePiece(connection, scratch.head.clear(), scratch.outputCapacity, src, offset, length);
     }
 
-    /** As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view. */
+    /**
+     * As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view.
+     *
+     * @param piece the bytes, copied now
+     * @return false, with nothing written, when the output has no room for them now
+     */
     public boolean writeBody(ByteView piece) {
         return writeBody(piece.buffer(), piece.offset(), piece.length());
     }
@@ -299,32 +318,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     public boolean endBody() {
         assert connection.inServingThread() : notServing("endBody");
-        if (streamLeft > 0) {
-            throw new IllegalStateException(streamLeft + " bytes of body announced and not written");
-        }
-        if (streamLeft == -1 && !connection.write(LAST_CHUNK)) {
+        if (!pending.endStream(connection)) {
             return false;
         }
-        streamLeft = -2;
         busyWith = null;
         if (!pending.keepAlive) {
             connection.closeAfterWrite();
         }
         return true;
-    }
-
-    /** Whether a streamed answer is being written: the handler passes onWritable on to its route. */
-    boolean streaming() {
-        return streamLeft != -2;
-    }
-
-    private static int hex(ByteBuffer frame, int length) {
-        int digits = (32 - Integer.numberOfLeadingZeros(length) + 3) / 4;
-        for (int i = digits - 1; i >= 0; i--) {
-            frame.put(i, (byte) Character.forDigit(length >>> (4 * (digits - 1 - i)) & 0xF, 16));
-        }
-        frame.put(digits, (byte) '\r').put(digits + 1, (byte) '\n');
-        return digits + 2;
     }
 
     /** Each request gets one answer: counted here, refused twice. */

@@ -301,9 +301,9 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onWritable(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
-        if (exchange.streaming()) {
+        if (exchange.pending.streaming()) {
             exchange.current.onWritable(exchange);
-            rearm(connection, exchange, exchange.streaming());
+            rearm(connection, exchange, exchange.pending.streaming());
             return;
         }
         boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();

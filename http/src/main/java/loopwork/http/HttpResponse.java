@@ -23,20 +23,37 @@ public final class HttpResponse {
     static final String SERVER = "Server: loopwork\r\n";
     static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    // The kit's own answers, each with an empty body; routes may send them too (then kept alive as requested).
+    /** 200 with an empty body: what a route that only acts answers. */
     public static final HttpResponse OK = empty(200, "OK");
+    /** 400: a malformed request; the kit closes the connection after it, not knowing where the next one starts. */
     public static final HttpResponse BAD_REQUEST = empty(400, "Bad Request");
+    /** 404: what the kit answers for a path no route matches. */
     public static final HttpResponse NOT_FOUND = empty(404, "Not Found");
+    /** 405 allowing GET and HEAD; the kit's own 405s list the methods the path's routes serve instead. */
     public static final HttpResponse METHOD_NOT_ALLOWED = new HttpResponse(405, "Method Not Allowed",
             "Allow: GET, HEAD\r\n", "", new byte[0]);
+    /** 408: a request head that did not arrive within the header timeout ({@link HttpLimits#headerTimeoutMs}). */
     public static final HttpResponse REQUEST_TIMEOUT = empty(408, "Request Timeout");
+    /** 413: a body over {@link HttpLimits#maxBodyBytes}. */
     public static final HttpResponse CONTENT_TOO_LARGE = empty(413, "Content Too Large");
+    /** 414: a request-target over {@link HttpLimits#maxTargetBytes}. */
     public static final HttpResponse URI_TOO_LONG = empty(414, "URI Too Long");
+    /** 417: an {@code Expect} other than {@code 100-continue}. */
     public static final HttpResponse EXPECTATION_FAILED = empty(417, "Expectation Failed");
+    /** 431: a request head that does not fit the connection's input buffer. */
     public static final HttpResponse HEADER_FIELDS_TOO_LARGE = empty(431, "Request Header Fields Too Large");
+    /** 500: a route that failed, or returned without answering, before anything of its answer was sent. */
     public static final HttpResponse INTERNAL_SERVER_ERROR = empty(500, "Internal Server Error");
+    /** 501: a transfer coding other than chunked. */
     public static final HttpResponse NOT_IMPLEMENTED = empty(501, "Not Implemented");
+    /**
+     * 503 with {@code Retry-After: 1}: no worker could take a task or a connection, or no body buffer was free;
+     * without a Date line, it is also what the kit sends when it refuses a connection ({@link HttpProtocol#refusal}).
+     */
     public static final HttpResponse SERVICE_UNAVAILABLE = new HttpResponse(503, "Service Unavailable",
             "Retry-After: 1\r\n", "", new byte[0]);
+    /** 505: an HTTP major version other than 1. */
     public static final HttpResponse VERSION_NOT_SUPPORTED = empty(505, "HTTP Version Not Supported");
 
     /** The answer to a request refused with {@code -result} (a parser's or a body's result). */
@@ -57,11 +74,15 @@ public final class HttpResponse {
     private final byte[] tail;
 
     /**
-     * @param status      the status code
-     * @param reason      its reason phrase
+     * Encodes a response in its three forms; allocates, so make it once (a constant) and send it often. Nothing
+     * given is checked: a CR or LF in {@code reason} or {@code contentType}, or a line of {@code headers}, goes
+     * into the head as it is, so build them from constants, never from what a client sent.
+     *
+     * @param status      the status code, 100..599
+     * @param reason      its reason phrase ({@code "OK"})
      * @param headers     extra header lines, each ending in CRLF, or ""
      * @param contentType the Content-Type, or "" for none
-     * @param body        the body
+     * @param body        the body, copied: later changes to the array are not sent
      */
     public HttpResponse(int status, String reason, String headers, String contentType, byte[] body) {
         this.status = status;
@@ -81,6 +102,7 @@ public final class HttpResponse {
         return new HttpResponse(status, reason, "", "", new byte[0]);
     }
 
+    /** {@return the status code, as given} */
     public int status() {
         return status;
     }
@@ -122,7 +144,11 @@ public final class HttpResponse {
         private final byte[][] suffix = new byte[3][];
 
         /**
-         * @param headers extra header lines, each ending in CRLF, or ""
+         * Encodes a head once; allocates, and checks nothing, as {@link HttpResponse#HttpResponse} does.
+         *
+         * @param status  the status code, 100..599
+         * @param reason  its reason phrase
+         * @param headers extra header lines, each ending in CRLF, or "": no Content-Length, which is added
          */
         public Head(int status, String reason, String headers) {
             this.status = status;
@@ -133,6 +159,7 @@ public final class HttpResponse {
             }
         }
 
+        /** {@return the status code, as given} */
         public int status() {
             return status;
         }

@@ -41,8 +41,7 @@ class JavadocTest {
             "core/src/main/java/loopwork/core/Connection.java",
             "core/src/main/java/loopwork/core/ConnectionHandler.java",
             "core/src/main/java/loopwork/core/BlockingHandler.java",
-            "core/src/main/java/loopwork/core/BlockingConnection.java",
-            "http/src/main/java/");
+            "core/src/main/java/loopwork/core/BlockingConnection.java");
 
     @Test
     void thePublishedModulesHaveNoJavadocWarnings(@TempDir Path out) throws IOException {
@@ -94,7 +93,9 @@ class JavadocTest {
 
         assertThat(findings).extracting(Finding::toString)
                 .containsExactly("src/sample/sample/Sample.java:9: warning: no @return");
-        assertThat(allowed("http/src/main/java/loopwork/http/Route.java")).isEqualTo("http/src/main/java/");
+        for (String entry : NOT_YET_DONE) { // a file by its path, a folder by any file in it
+            assertThat(allowed(entry.endsWith("/") ? entry + "sample/Sample.java" : entry)).isEqualTo(entry);
+        }
         assertThat(allowed("core/src/main/java/loopwork/core/Bytes.java")).isNull();
     }
 
