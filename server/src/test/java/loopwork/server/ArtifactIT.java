@@ -82,7 +82,7 @@ class ArtifactIT {
     }
 
     /** server/target/loopwork-server-VERSION.jar, the one `java -jar` is told to run. */
-    private static Path serverJar() throws IOException {
+    static Path serverJar() throws IOException {
         try (Stream<Path> files = Files.list(JvmOptions.root().resolve("server/target"))) {
             List<Path> jars = files.filter(path -> path.getFileName().toString().matches(
                     "loopwork-server-[^/]*\\.jar") && !path.toString().endsWith("-sources.jar")

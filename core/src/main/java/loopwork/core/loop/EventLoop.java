@@ -151,8 +151,10 @@ abstract class EventLoop implements Runnable {
             while (!control.stopping()) {
                 try {
                     doWork();
-                } catch (RuntimeException | AssertionError | OutOfMemoryError e) {
-                    // A bug, not bad input (handlers' failures are caught around each call): say so, keep serving.
+                } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
+                    // A bug, not bad input (handlers' failures are caught around each call), or a class of the kit
+                    // that could not load: say so, keep serving. A loop thread that ended would leave its
+                    // listener's connections unanswered in a process that looks alive.
                     failures.increment();
                     if (loopFailures.tryAcquire()) {
                         loopFailures.log(name() + ": unexpected failure, loop continues", e);

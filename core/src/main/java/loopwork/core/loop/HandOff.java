@@ -71,7 +71,7 @@ final class HandOff implements ConnectionActions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the worker is stopping
             return false;
-        } catch (Exception | AssertionError | StackOverflowError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
             failure = e; // BlockingHandler.serve
             return false;
         } finally {

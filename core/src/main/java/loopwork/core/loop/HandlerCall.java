@@ -66,8 +66,11 @@ final class HandlerCall {
                 default -> throw new IllegalArgumentException("event " + event);
             }
             return null;
-        } catch (RuntimeException | AssertionError | StackOverflowError | OutOfMemoryError e) {
-            return e; // a heap too full for what a handler makes fails that connection, not its loop
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
+            // A heap too full for what a handler makes, or a class of its that cannot load (a static initializer
+            // that failed, or a class file that cannot be opened out of descriptors) fails that connection, not
+            // its loop.
+            return e;
         }
     }
 }

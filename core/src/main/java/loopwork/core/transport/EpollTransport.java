@@ -3,6 +3,8 @@ package loopwork.core.transport;
 import java.io.IOException;
 import java.util.Arrays;
 
+import loopwork.core.epoll.Errno;
+
 /**
  * The Linux epoll transport of one kit: its pollers, numbered so that a connection's off-heap state can
  * name the one watching it, and each accept loop's {@link EpollConnections}.
@@ -14,6 +16,12 @@ final class EpollTransport extends TransportFamily {
 
     private EpollPoller[] pollers = new EpollPoller[0];
     private EpollConnections[] homes = new EpollConnections[0];
+
+    EpollTransport() {
+        // The failure paths name errors from Errno's table. Out of descriptors, the class could not be loaded
+        // then from a directory of classes (a jar stays open): the loop that meets EMFILE would fail. Load it now.
+        Errno.describe(Errno.EMFILE);
+    }
 
     @Override
     public Poller newPoller(Readiness readiness) throws IOException {

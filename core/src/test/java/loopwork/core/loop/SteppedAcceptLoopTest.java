@@ -51,6 +51,9 @@ class SteppedAcceptLoopTest {
                     }
                     case "reset" -> connection.reset();
                     case "oom" -> throw new OutOfMemoryError("Java heap space"); // what a handler making state may meet
+                    // A class of the handler's that failed its static initializer, or could not be read (out of
+                    // descriptors, with classes in a directory): a LinkageError.
+                    case "linkage" -> throw new NoClassDefFoundError("loopwork/example/Codec");
                     default -> say(connection, command);
                 }
             }
@@ -91,6 +94,22 @@ class SteppedAcceptLoopTest {
     void aHandlerRunningOutOfHeapClosesItsConnectionAndTheLoopServesOn() {
         MemoryPeer failing = transport.connect(0);
         failing.send("oom\n");
+        step();
+        assertThat(failing.isClosedByServer()).isTrue();
+        assertThat(loop.stats.counters.handlerErrors.get()).isEqualTo(1);
+
+        MemoryPeer next = transport.connect(0);
+        next.send("hello\n");
+        step();
+        assertThat(next.receivedAscii()).isEqualTo("hello\n");
+        assertThat(loop.stats.open()).isEqualTo(1);
+    }
+
+    /** A class the handler needs and cannot load fails that connection, not the loop that serves the others. */
+    @Test
+    void aHandlerMeetingAClassThatCannotLoadClosesItsConnectionAndTheLoopServesOn() {
+        MemoryPeer failing = transport.connect(0);
+        failing.send("linkage\n");
         step();
         assertThat(failing.isClosedByServer()).isTrue();
         assertThat(loop.stats.counters.handlerErrors.get()).isEqualTo(1);

@@ -37,13 +37,18 @@ class TripsSteppedTest {
     final AcceptLoop home;
     final AsyncLoop workerLoop;
 
-    boolean throwing;
+    /** What the blocking handler throws, if anything. */
+    Throwable throwing;
     final BlockingHandler blocking = connection -> {
         events.add("serve");
-        if (throwing) {
-            throw new IllegalStateException("probe");
+        switch (throwing) {
+            case null -> {
+                return true;
+            }
+            case Error e -> throw e;
+            case Exception e -> throw e;
+            default -> throw new IllegalArgumentException(throwing);
         }
-        return true;
     };
 
     final class Handler implements ConnectionHandler {
@@ -163,5 +168,34 @@ class TripsSteppedTest {
         assertThat(events).containsExactly("home:hand", "serve", "home:arrived");
         assertThat(home.stats.away()).isZero();
         assertThat(workers[0].stats().held()).isZero();
+    }
+
+    /**
+     * A blocking handler that fails, even on a class it cannot load (a LinkageError) or the heap, fails its
+     * connection: closed on the worker, counted, and the worker serves the next hand-off.
+     */
+    @Test
+    void aHandOffWhoseHandlerFailsClosesItsConnectionAndTheWorkerServesOn() {
+        for (Throwable failure : List.of(new IllegalStateException("probe"), new NoClassDefFoundError("a/Codec"),
+                new OutOfMemoryError("Java heap space"))) {
+            throwing = failure;
+            MemoryPeer client = transport.connect(0);
+            client.send("hand\n");
+            home.doWork();
+            workers[0].doWork();
+            home.doWork();
+            assertThat(client.isClosedByServer()).as("closed after %s", failure).isTrue();
+            assertThat(home.stats.away()).isZero();
+            assertThat(workers[0].stats().held()).isZero();
+        }
+        assertThat(workers[0].stats().handlerErrors()).isEqualTo(3);
+        throwing = null;
+        MemoryPeer client = transport.connect(0);
+        client.send("hand\n");
+        home.doWork();
+        workers[0].doWork();
+        home.doWork();
+        assertThat(events).endsWith("home:hand", "serve", "home:arrived");
+        assertThat(home.stats.poolFree()).isEqualTo(1);
     }
 }
