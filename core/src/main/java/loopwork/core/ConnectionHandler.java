@@ -157,7 +157,7 @@ public interface ConnectionHandler {
      * connection closes at once.
      *
      * @param connection the connection the failed call was for, still open
-     * @param error      what the call threw: a runtime exception, or an assertion, stack or heap error
+     * @param error      what the call threw: a runtime exception, or an assertion, linkage, stack or heap error
      */
     default void onFailure(Connection connection, Throwable error) {
     }
