@@ -17,9 +17,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /** Answers up to this size are written at once; larger pre-encoded ones in pieces, as the peer reads. */
     static final int WRITE_CHUNK = 256;
     /** {@link #busyWith} while an answer is still being sent. */
-    static final Route WRITING_LARGE = exchange -> {
-        throw new IllegalStateException("not a route");
-    };
+    static final Route WRITING_LARGE = exchange -> { throw new IllegalStateException("not a route"); };
 
     /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
@@ -33,10 +31,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     boolean responded;
     /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
     Route busyWith;
-    /**
-     * When the request's head was parsed, by the loop's clock as read once per cycle ({@link Connection#nowNs()}),
-     * not by a clock read of its own: one costs 2% of a keep-alive load where the clock is slow to read.
-     */
+    /** When the head was parsed, by the loop's clock of this cycle: a clock read of its own costs 2% of a load. */
     long startNs;
     final PendingAnswer pending = new PendingAnswer();
 
@@ -62,9 +57,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer built next in this call: a {@code respond} with a status, or
-     * {@link #beginBody}; up to 512 bytes of them. Add them just before it: they wait in the loop's scratch,
-     * which the next answer built on the loop takes, and a pre-encoded {@link HttpResponse} does not send them.
+     * Adds a header line to the answer given next in this call (any {@code respond}, after a pre-encoded
+     * {@link HttpResponse}'s own; or {@link #beginBody}); up to 512 bytes of them, kept in the loop's scratch.
      *
      * @param name  the header's name, a token ({@code Cache-Control}); not one the kit writes (Server, Date,
      *              Content-Type, Content-Length, Transfer-Encoding, Connection)
@@ -84,21 +78,22 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Answers with a pre-encoded response, which carries its own headers (add none with {@link #addHeader});
-     * closes the connection after it unless it is kept alive.
+     * Answers with a pre-encoded response, its own headers followed by those set by {@link #addHeader}; closes the
+     * connection after it unless it is kept alive.
      *
      * @param response the answer, usually a constant
      */
     public void respond(HttpResponse response) {
-        respond(response, keepAlive());
+        respond(response, keepAlive(), true);
     }
 
     /**
-     * Answers with a response encoded now, as {@link HttpResponse} is: allocates, for operations endpoints.
+     * Answers with a response encoded now, as {@link HttpResponse} is (and checked as it is, throwing
+     * IllegalArgumentException with nothing sent): allocates, for operations endpoints.
      *
      * @param status      the status code
-     * @param reason      its reason phrase, not checked: a constant
-     * @param contentType the Content-Type, or "" for none, not checked: a constant
+     * @param reason      its reason phrase
+     * @param contentType the Content-Type, or "" for none
      * @param body        the body, copied
      */
     public void respond(int status, String reason, String contentType, byte[] body) {
@@ -155,28 +150,37 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         answer(status, contentType, body, null, offset, length);
     }
 
+    /** The kit's own answers (errors, refusals): headers a route added before it failed are dropped. */
     void respond(HttpResponse response, boolean keepAlive) {
+        respond(response, keepAlive, false);
+    }
+
+    private void respond(HttpResponse response, boolean keepAlive, boolean withAdded) {
         assert connection.inServingThread() : notServing("respond");
         answering(response.status());
         busyWith = null;
         int form = form(keepAlive);
         byte[] head = response.head(form);
         byte[] dateLine = date.line(connection.nowMs());
+        ByteBuffer added = scratch.headers; // this answer's, or none: never the next one's
+        int addedLength = withAdded && scratch.headersOf == this ? added.position() : 0;
+        scratch.headersOf = null;
         int tailLength = response.tailLength(isHead());
-        if (head.length + HttpDate.LENGTH + tailLength <= WRITE_CHUNK) {
+        if (head.length + HttpDate.LENGTH + addedLength + tailLength <= WRITE_CHUNK) {
             // Room for WRITE_CHUNK bytes was checked before the request was taken: these cannot fail.
-            if (!connection.write(head) || !connection.write(dateLine) || !connection.write(response.tail(), 0, tailLength)) {
+            if (!connection.write(head) || !connection.write(dateLine) || !connection.write(added, 0, addedLength)
+                    || !connection.write(response.tail(), 0, tailLength)) {
                 stats.overflowed();
                 connection.close();
             } else if (!keepAlive) {
                 connection.closeAfterWrite();
             }
-            return;
+        } else { // larger than what the output buffer guarantees: send it in pieces as the peer reads
+            byte[] all = response.joined(form, dateLine, added, addedLength, isHead());
+            pending.array(all, 0, all.length);
+            finishLater(keepAlive);
         }
-        // Larger than what the output buffer guarantees: send it in pieces as the peer reads.
-        byte[] all = response.joined(form, dateLine, isHead());
-        pending.array(all, 0, all.length);
-        finishLater(keepAlive);
+        added.clear();
     }
 
     private void answer(int status, CharSequence type, ByteBuffer buffer, byte[] array, int offset, int length) {

@@ -1,6 +1,7 @@
 package loopwork.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import loopwork.core.BlockingConnection;
@@ -74,22 +75,29 @@ public final class HttpResponse {
     private final byte[] tail;
 
     /**
-     * Encodes a response in its three forms; allocates, so make it once (a constant) and send it often. Nothing
-     * given is checked: a CR or LF in {@code reason} or {@code contentType}, or a line of {@code headers}, goes
-     * into the head as it is, so build them from constants, never from what a client sent.
+     * Encodes a response in its three forms; allocates, so make it once (a constant) and send it often. A 1xx,
+     * 204 or 304 answer has no body and gets no Content-Length (RFC 9110 8.6).
      *
      * @param status      the status code, 100..599
      * @param reason      its reason phrase ({@code "OK"})
-     * @param headers     extra header lines, each ending in CRLF, or ""
+     * @param headers     extra header lines, each {@code name: value} ending in CRLF, or ""
      * @param contentType the Content-Type, or "" for none
      * @param body        the body, copied: later changes to the array are not sent
+     * @throws IllegalArgumentException if the status is outside 100..599, the reason, Content-Type or a header
+     *         holds a control character (a CR or LF would inject a header), a header line is malformed, or a
+     *         bodiless status has a body
      */
     public HttpResponse(int status, String reason, String headers, String contentType, byte[] body) {
+        AnswerHead.checkPreEncoded(status, reason, headers, contentType);
+        boolean bodiless = AnswerHead.bodiless(status);
+        if (bodiless && body.length > 0) {
+            throw new IllegalArgumentException("a " + status + " answer has no body, not " + body.length + " bytes");
+        }
         this.status = status;
         for (int form = 0; form < 3; form++) {
             heads[form] = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers
                     + (contentType.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
-                    + "Content-Length: " + body.length + "\r\n" + CONNECTION_HEADER[form])
+                    + (bodiless ? "" : "Content-Length: " + body.length + "\r\n") + CONNECTION_HEADER[form])
                     .getBytes(StandardCharsets.US_ASCII);
         }
         tail = new byte[2 + body.length];
@@ -120,14 +128,23 @@ public final class HttpResponse {
         return headOnly ? 2 : tail.length;
     }
 
-    /** All bytes of one form with a given Date line, in one array: for answers too large to send at once. */
+    /** As below, with no header lines added. */
     byte[] joined(int form, byte[] dateLine, boolean headOnly) {
+        return joined(form, dateLine, ByteBuffer.allocate(0), 0, headOnly);
+    }
+
+    /**
+     * All bytes of one form with a given Date line and {@code addedLength} bytes of header lines from
+     * {@code added}, in one array: for answers too large to send at once.
+     */
+    byte[] joined(int form, byte[] dateLine, ByteBuffer added, int addedLength, boolean headOnly) {
         byte[] head = heads[form];
         int tailLength = tailLength(headOnly);
-        byte[] all = new byte[head.length + dateLine.length + tailLength];
+        byte[] all = new byte[head.length + dateLine.length + addedLength + tailLength];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(dateLine, 0, all, head.length, dateLine.length);
-        System.arraycopy(tail, 0, all, head.length + dateLine.length, tailLength);
+        added.get(0, all, head.length + dateLine.length, addedLength);
+        System.arraycopy(tail, 0, all, head.length + dateLine.length + addedLength, tailLength);
         return all;
     }
 
@@ -144,13 +161,19 @@ public final class HttpResponse {
         private final byte[][] suffix = new byte[3][];
 
         /**
-         * Encodes a head once; allocates, and checks nothing, as {@link HttpResponse#HttpResponse} does.
+         * Encodes a head once; allocates, and checks what it is given as {@link HttpResponse#HttpResponse} does.
          *
-         * @param status  the status code, 100..599
+         * @param status  the status code, 100..599, of an answer with a body (not 1xx, 204 or 304)
          * @param reason  its reason phrase
-         * @param headers extra header lines, each ending in CRLF, or "": no Content-Length, which is added
+         * @param headers extra header lines, each {@code name: value} ending in CRLF, or "": no Content-Length,
+         *                which is added
+         * @throws IllegalArgumentException as {@link HttpResponse#HttpResponse} does, and for a bodiless status
          */
         public Head(int status, String reason, String headers) {
+            AnswerHead.checkPreEncoded(status, reason, headers, "");
+            if (AnswerHead.bodiless(status)) {
+                throw new IllegalArgumentException("a " + status + " answer has no body to give a length");
+            }
             this.status = status;
             prefix = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers + "Content-Length: ")
                     .getBytes(StandardCharsets.US_ASCII);
