@@ -239,9 +239,10 @@ public interface Connection {
      * ({@link ConnectionHandler#onArrived}, then {@link ConnectionHandler#onData} with any input left);
      * false closes it. Stop consuming input after a true answer.
      *
-     * @param handler the code to serve it, on the worker's blocking thread or a virtual thread; null is refused
+     * @param handler the code to serve it, on the worker's blocking thread or a virtual thread
      * @return true when it will go; false when it cannot go now (every worker's slots taken, a task in flight,
      *         already leaving, or not on its home loop): answer "busy" instead
+     * @throws NullPointerException if {@code handler} is null
      */
     default boolean handOff(BlockingHandler handler) {
         return handOff(handler, 0);
@@ -251,9 +252,10 @@ public interface Connection {
      * {@link #handOff(BlockingHandler)}, passing {@code argument} to the blocking handler
      * ({@link BlockingConnection#argument()}): an index, a length, a command code, whatever it needs to know.
      *
-     * @param handler  the code to serve it, on the worker's blocking thread or a virtual thread; null is refused
+     * @param handler  the code to serve it, on the worker's blocking thread or a virtual thread
      * @param argument any value, passed as is
      * @return true when it will go; false when it cannot go now: see {@link #handOff(BlockingHandler)}
+     * @throws NullPointerException if {@code handler} is null
      */
     boolean handOff(BlockingHandler handler, long argument);
 

@@ -65,6 +65,7 @@ class TripsSteppedTest {
                 switch (command) {
                     case "move" -> connection.moveToWorker();
                     case "hand" -> connection.handOff(blocking);
+                    case "handNull" -> connection.handOff(null);
                     case "home" -> connection.moveHome();
                     case "close" -> {
                         connection.close();
@@ -197,5 +198,17 @@ class TripsSteppedTest {
         home.doWork();
         assertThat(events).endsWith("home:hand", "serve", "home:arrived");
         assertThat(home.stats.poolFree()).isEqualTo(1);
+    }
+
+    /** A hand-off with no handler is a bug, named at once: the call throws, failing that connection only. */
+    @Test
+    void aHandOffWithNoHandlerThrows() {
+        MemoryPeer client = transport.connect(0);
+        client.send("handNull\n");
+        home.doWork();
+        assertThat(client.isClosedByServer()).isTrue();
+        assertThat(home.stats.counters.handlerErrors.get()).isEqualTo(1);
+        assertThat(home.stats.away()).isZero();
+        assertThat(home.stats.poolFree()).isEqualTo(2);
     }
 }
