@@ -159,13 +159,19 @@ class TripsSteppedTest {
         assertThat(home.stats.away()).isZero();
     }
 
-    @Test
-    void aHandOffServedAndReturned() {
+    /** A client asks for a hand-off; home, the worker and home again take a step each. */
+    private MemoryPeer handOffAndStep() {
         MemoryPeer client = transport.connect(0);
         client.send("hand\n");
         home.doWork();
         workers[0].doWork();
         home.doWork();
+        return client;
+    }
+
+    @Test
+    void aHandOffServedAndReturned() {
+        handOffAndStep();
         assertThat(events).containsExactly("home:hand", "serve", "home:arrived");
         assertThat(home.stats.away()).isZero();
         assertThat(workers[0].stats().held()).isZero();
@@ -180,22 +186,14 @@ class TripsSteppedTest {
         for (Throwable failure : List.of(new IllegalStateException("probe"), new NoClassDefFoundError("a/Codec"),
                 new OutOfMemoryError("Java heap space"))) {
             throwing = failure;
-            MemoryPeer client = transport.connect(0);
-            client.send("hand\n");
-            home.doWork();
-            workers[0].doWork();
-            home.doWork();
+            MemoryPeer client = handOffAndStep();
             assertThat(client.isClosedByServer()).as("closed after %s", failure).isTrue();
             assertThat(home.stats.away()).isZero();
             assertThat(workers[0].stats().held()).isZero();
         }
         assertThat(workers[0].stats().handlerErrors()).isEqualTo(3);
         throwing = null;
-        MemoryPeer client = transport.connect(0);
-        client.send("hand\n");
-        home.doWork();
-        workers[0].doWork();
-        home.doWork();
+        handOffAndStep();
         assertThat(events).endsWith("home:hand", "serve", "home:arrived");
         assertThat(home.stats.poolFree()).isEqualTo(1);
     }
