@@ -108,6 +108,7 @@ final class BodyReader {
     private int pieces(HttpExchange exchange, ByteBuffer in) {
         Route route = exchange.bodyRoute;
         ByteView piece = exchange.scratch.piece;
+        exchange.pieceHeld = false;
         if (exchange.bodyToSkip > 0) {
             int n = (int) Math.min(in.remaining(), exchange.bodyToSkip);
             if (n == 0) {
@@ -117,6 +118,7 @@ final class BodyReader {
             in.position(in.position() + took);
             exchange.bodyToSkip -= took;
             if (exchange.bodyToSkip > 0) {
+                exchange.pieceHeld = took < n;
                 return MORE; // all taken and more to come, or some left: shown again once the output drains
             }
         } else if (exchange.chunked.isActive()) {
@@ -126,6 +128,7 @@ final class BodyReader {
                 int took = take(exchange, route, piece.set(in, in.position(), in.position() + n));
                 exchange.chunked.consume(in, took);
                 if (took < n) {
+                    exchange.pieceHeld = true;
                     return MORE;
                 }
             }

@@ -20,8 +20,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     static final Route WRITING_LARGE = exchange -> {
         throw new IllegalStateException("not a route");
     };
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
@@ -41,8 +39,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     long startNs;
     final PendingAnswer pending = new PendingAnswer();
-    /** A streamed answer: -2 when none, -1 chunked, else the bytes still owed. */
-    private long streamLeft = -2;
+    /** The body of an answer the route writes in pieces, when it is. */
+    private final StreamedBody stream = new StreamedBody();
 
     HttpAnswer(HttpStats stats) {
         this.stats = stats;
@@ -59,7 +57,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     public abstract boolean keepAlive();
 
     void streamEnded() {
-        streamLeft = -2;
+        stream.clear();
     }
 
     /** The message of a failed ownership assert: built only then. */
@@ -228,9 +226,10 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Starts an answer whose body the route writes in pieces ({@link #writeBody}, then {@link #endBody}):
-     * {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's connection closes after it).
-     * The head must fit the output now ({@link Connection#canWrite}), as it does when the route is called.
+     * Starts an answer whose body the route writes in pieces ({@link #writeBody}, {@link #writeBodyPart}, then
+     * {@link #endBody}): {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's
+     * connection closes after it). The head must fit the output now ({@link Connection#canWrite}). A route taking
+     * its request's body in pieces may begin as the head arrives and write each piece back as it comes.
      *
      * @return false, with nothing sent, when the head does not fit the output now
      */
@@ -246,7 +245,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         answering(status);
         busyWith = WRITING_LARGE;
         pending.keepAlive = keepAlive;
-        streamLeft = isHead() ? 0 : !chunked ? length : versionMinor > 0 ? -1 : -3; // -3: until the close
+        stream.begin(isHead() ? 0 : !chunked ? length : versionMinor > 0 ? StreamedBody.CHUNKED : StreamedBody.UNTIL_CLOSE);
         return true;
     }
 
@@ -255,41 +254,33 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      *
      * @return false, with nothing written, when the output has no room for it now: {@link Route#onWritable}
      *         follows when it has
+     * @throws IllegalArgumentException if the piece could never fit the output buffer ({@link #writeBodyPart}
+     *         takes a piece of any size)
      */
     public boolean writeBody(ByteBuffer src, int offset, int length) {
-        assert connection.inServingThread() : notServing("writeBody");
-        if (streamLeft == -2) {
-            throw new IllegalStateException("no body begun");
-        }
-        if (isHead() || length == 0) {
-            return true;
-        }
-        if (streamLeft >= 0 && length > streamLeft) {
-            throw new IllegalStateException("more body than the length announced");
-        }
-        ByteBuffer frame = scratch.head.clear();
-        int frameLength = streamLeft == -1 ? hex(frame, length) : 0;
-        int needed = frameLength + length + (streamLeft == -1 ? 2 : 0);
-        if (needed > scratch.outputCapacity) {
-            throw new IllegalArgumentException("a piece of " + length + " bytes can never fit the output buffer of "
-                    + scratch.outputCapacity + " bytes: write it in smaller pieces");
-        }
-        if (!connection.canWrite(needed)) {
-            return false;
-        }
-        connection.write(frame, 0, frameLength);
-        connection.write(src, offset, length);
-        if (streamLeft == -1) {
-            connection.write(CRLF);
-        } else if (streamLeft > 0) {
-            streamLeft -= length;
-        }
-        return true;
+        return written(src, offset, length, false) == length;
     }
 
     /** As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view. */
     public boolean writeBody(ByteView piece) {
         return writeBody(piece.buffer(), piece.offset(), piece.length());
+    }
+
+    /**
+     * Writes as much of {@code piece} as the output takes now, up to one output buffer's worth (as a chunk, if
+     * chunked), and returns how many bytes that was, from its start: what a route streaming its request's body
+     * back returns from {@link Route#onBodyPiece}, so that the rest is shown again once the output has drained.
+     *
+     * @return the bytes written; 0 when the output has no room now ({@link Route#onWritable} follows when it has)
+     */
+    public int writeBodyPart(ByteView piece) {
+        return written(piece.buffer(), piece.offset(), piece.length(), true);
+    }
+
+    private int written(ByteBuffer src, int offset, int length, boolean part) {
+        assert connection.inServingThread() : notServing("writeBody");
+        stream.checkBegun();
+        return isHead() ? length : stream.write(connection, scratch.head, scratch.outputCapacity, src, offset, length, part);
     }
 
     /**
@@ -299,13 +290,9 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     public boolean endBody() {
         assert connection.inServingThread() : notServing("endBody");
-        if (streamLeft > 0) {
-            throw new IllegalStateException(streamLeft + " bytes of body announced and not written");
-        }
-        if (streamLeft == -1 && !connection.write(LAST_CHUNK)) {
+        if (!stream.end(connection)) {
             return false;
         }
-        streamLeft = -2;
         busyWith = null;
         if (!pending.keepAlive) {
             connection.closeAfterWrite();
@@ -315,16 +302,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
 
     /** Whether a streamed answer is being written: the handler passes onWritable on to its route. */
     boolean streaming() {
-        return streamLeft != -2;
-    }
-
-    private static int hex(ByteBuffer frame, int length) {
-        int digits = (32 - Integer.numberOfLeadingZeros(length) + 3) / 4;
-        for (int i = digits - 1; i >= 0; i--) {
-            frame.put(i, (byte) Character.forDigit(length >>> (4 * (digits - 1 - i)) & 0xF, 16));
-        }
-        frame.put(digits, (byte) '\r').put(digits + 1, (byte) '\n');
-        return digits + 2;
+        return stream.active();
     }
 
     /** Each request gets one answer: counted here, refused twice. */

@@ -184,7 +184,8 @@ public abstract sealed class HttpRequest permits HttpAnswer {
 
     /**
      * The whole body, for a route registered with {@link BodyMode#WHOLE} (chunked framing removed), during its
-     * call; empty for other routes.
+     * call; for one registered with {@link BodyMode#PIECES}, during {@link Route#onRequest}, a body of a
+     * Content-Length that has come whole with its head (its pieces are shown all the same); else empty.
      */
     public ByteView body() {
         return bodyIn == null ? scratch.body.set(input, 0, 0) : scratch.body.set(bodyIn, bodyStart, bodyStart + bodyLength);
