@@ -43,10 +43,11 @@ public interface Route {
     /**
      * For a route taking the body in pieces ({@link BodyMode#PIECES}): the next piece of the body (chunked
      * framing removed), where it lies. Take what you can and return how many bytes you took, from the start;
-     * the rest is shown again with more, once the output has drained: a route streaming the body back
-     * ({@link HttpExchange#beginBody} as the head arrives, then {@link HttpExchange#writeBodyPart} here) takes what
-     * fit the output, and the peer's sending waits on its reading. A route that takes nothing must have written
-     * something that did not fit, or the connection waits until a timeout closes it.
+     * the rest is shown again at once while you take some, and once you take none, with more after the output
+     * has drained: a route streaming the body back ({@link HttpExchange#beginBody} as the head arrives, then
+     * {@link HttpExchange#writeBodyPart} here) takes what fit the output, and the peer's sending waits on its
+     * reading. A route that takes nothing must have been refused a write, or the connection waits until a
+     * timeout closes it.
      */
     default int onBodyPiece(HttpExchange exchange, ByteView piece) {
         return piece.length();

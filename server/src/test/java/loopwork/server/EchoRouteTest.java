@@ -184,6 +184,32 @@ class EchoRouteTest {
     }
 
     @Test
+    void piecesLargerThanTheOutputGoBackInSeveralWritesWithNothingMoreToCome() throws IOException {
+        HttpProtocol small = new HttpProtocol(DemoRoutes.register(new RouteTable()), HttpLimits.DEFAULTS, 2, 1);
+        try (ManualKit kit = Kit.builder().protocol(small).acceptThreads(1).workerThreads(0).acceptCapacity(2)
+                .outputBufferBytes(1024).buildManual()) {
+            ManualClient client = kit.connect();
+            String body = text(4000);
+            // Each body comes in one read after its head, and goes out in four writes, with no read in between.
+            for (String request : List.of(post(body), chunked(body).replace("0\r\n\r\n", ""))) {
+                int headEnd = request.indexOf("\r\n\r\n") + 4;
+                client.send(request.substring(0, headEnd));
+                kit.runUntilIdle();
+                client.send(request.substring(headEnd));
+                kit.runUntilIdle();
+                assertThat(answers(client.receivedAscii())).singleElement()
+                        .satisfies(a -> assertThat(a.body()).isEqualTo(body));
+            }
+            client.send("0\r\n\r\n");
+            kit.runUntilIdle();
+            assertThat(client.receivedAscii()).isEqualTo("0\r\n\r\n");
+            client.shutdownOutput();
+            kit.runUntilIdle();
+            assertThat(kit.poolsFull()).isTrue();
+        }
+    }
+
+    @Test
     void aChunkedBodyIsAnsweredChunked() {
         ManualClient client = kit.connect();
         String big = text(30_000);
