@@ -151,8 +151,9 @@ final class RequestDispatch {
         }
         exchange.current = route;
         route.onRequest(exchange);
-        if (bodyEnds && (exchange.busyWith == null || exchange.streaming()) && exchange.connection.isOpen()) {
-            route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once
+        if (bodyEnds && (exchange.busyWith == null || exchange.busyWith == HttpAnswer.WRITING_LARGE)
+                && exchange.connection.isOpen()) {
+            route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once (not gone on)
         }
         answered(exchange);
         if (exchange.bodySlot >= 0 && exchange.busyWith != HttpExchange.WRITING_LARGE) {
