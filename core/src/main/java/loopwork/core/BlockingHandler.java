@@ -22,6 +22,8 @@ public interface BlockingHandler {
     /**
      * Serves the connection on a worker thread.
      *
+     * @param connection the handed-off connection, valid only until this returns; its unconsumed input waits
+     *                   in {@link BlockingConnection#input()}
      * @return true to give it back to its loop (it stays open), false to close it
      * @throws Exception closes the connection; what was written and not flushed is dropped. Unless it is an
      *         {@link java.io.IOException} (the peer reset or stalled) or the worker's interrupt, it is counted

@@ -13,16 +13,22 @@ import java.nio.ByteBuffer;
  */
 public interface Connection {
 
-    /** Index of this context in its loop's pool, 0 to capacity - 1; stable while the connection lives. */
+    /**
+     * {@return this context's index in its accept loop's pool, 0 to {@link LoopInfo#capacity()} - 1} Stable while
+     * the connection lives, and kept on a worker; ids of different loops overlap, so only the pair with
+     * {@link #loopIndex()} names a connection within the kit.
+     */
     int id();
 
-    /** Index of the loop that owns this connection. */
+    /** {@return the index of the accept loop that accepted this connection and owns its context, on a worker too} */
     int loopIndex();
 
     /**
      * The peer's address and port, read once when the connection was accepted: reading them allocates nothing
      * ({@link PeerAddress#toSocketAddress()} does), on its loop, a worker's loop or after a hand-off alike. The
      * view is the context's, reused by its next connection.
+     *
+     * @return the peer's address, never null; copy what must outlive the connection
      */
     PeerAddress peerAddress();
 
@@ -31,20 +37,27 @@ public interface Connection {
      * {@code inEventLoop()}): for protocol code to assert, as the kit's own entry points do.
      *
      * <pre>{@code assert connection.inServingThread();}</pre>
+     *
+     * @return true on the thread whose handler is being called for this connection now; any thread may ask
      */
     boolean inServingThread();
 
-    /** Whether the connection is still open (neither side closed it). */
+    /** {@return whether the connection is still open (neither side closed it)} */
     boolean isOpen();
 
     /**
      * Whether the peer has ended its input (shut down its sending side, a FIN): nothing more will arrive. What
      * it sent before is still delivered to {@link ConnectionHandler#onData}, which may then find a message cut
      * short that it should give up on; then {@link ConnectionHandler#onInputEnded} follows.
+     *
+     * @return true once the peer's FIN has been read; it stays true
      */
     boolean inputEnded();
 
-    /** Bytes received and left unconsumed by the last {@link ConnectionHandler#onData}; for use between calls. */
+    /**
+     * {@return bytes received and left unconsumed by the last {@link ConnectionHandler#onData}, 0 to
+     * {@link LoopInfo#inputCapacity()}} For use between calls, as {@link ConnectionHandler#onDrain}'s default does.
+     */
     int unconsumedInput();
 
     /**
@@ -53,23 +66,33 @@ public interface Connection {
      * string), so that a client sending it a few bytes at a time does not cost a parse per read. Input already
      * shown again (after a task, a timer, a drained output) is not held back; a full input buffer or the end of
      * the input is shown whatever the count. 0 (the default, and after each {@code onData}) shows every read.
+     *
+     * @param bytes unconsumed bytes to wait for, counted from the position {@code onData} left; 0 or less shows
+     *              every read, and more than {@link LoopInfo#inputCapacity()} waits only until the buffer is full
      */
     void awaitBytes(int bytes);
 
-    /** Whether the accept loop that owns it serves it now (not a worker's loop). */
+    /** {@return whether the accept loop that owns it serves it now: false on a worker's loop or in a hand-off} */
     boolean isHome();
 
     /**
      * Whether the kit is draining ({@link Kit#drain()}): it takes no new connections and waits for the open ones
      * to finish. Answer what was asked, say the connection ends if the protocol can (HTTP: {@code Connection:
      * close}), and close once no message is left half-answered. See {@link ConnectionHandler#onDrain}.
+     *
+     * @return true from the drain's start on, for every connection still open
      */
     boolean draining();
 
-    /** Ties the protocol's per-connection state to this context; kept until replaced, across closes. */
+    /**
+     * Ties the protocol's per-connection state to this context; kept until replaced, across closes, so that the
+     * context's next connection reuses it (see {@link ConnectionHandler}).
+     *
+     * @param attachment the state, or null to drop it; the kit only hands it back
+     */
     void attach(Object attachment);
 
-    /** What {@link #attach} tied to this context, or null. */
+    /** {@return what {@link #attach} tied to this context, perhaps by an earlier connection; null if nothing} */
     Object attachment();
 
     /**
@@ -77,6 +100,10 @@ public interface Connection {
      * room). When not, the loop calls {@link ConnectionHandler#onWritable} and {@link ConnectionHandler#onData}
      * once the queued output has drained: check before consuming a request whose answer must not be lost.
      *
+     * @param length bytes of the answer to come, 0 to {@link LoopInfo#outputCapacity()}
+     * @return true if a {@link #write} of {@code length} bytes now would be taken; false when they do not fit
+     *         yet or a {@link #send} region is still going out, and when the connection is closed, closing
+     *         or leaving
      * @throws IllegalArgumentException if {@code length} is larger than the output buffer
      *                                  ({@link LoopInfo#outputCapacity()}): it could never fit, and waiting for
      *                                  room would hang the connection; counted in the loop's stats
@@ -86,17 +113,32 @@ public interface Connection {
     /**
      * Queues all of {@code src} (position to limit) for sending, advancing its position, or nothing.
      *
-     * @return false when the bytes do not fit now; the loop then calls {@link ConnectionHandler#onWritable}
-     *         and {@link ConnectionHandler#onData} once the queued output has drained
+     * @param src the bytes, heap or direct, from its position to its limit; not kept after the call
+     * @return true when all were queued; false, taking none, when they do not fit now or a {@link #send} region
+     *         is still going out (the loop then calls {@link ConnectionHandler#onWritable} and
+     *         {@link ConnectionHandler#onData} once the output has drained), and when the connection is closed,
+     *         closing or leaving
      * @throws IllegalArgumentException if the bytes are more than the output buffer holds
      *                                  ({@link LoopInfo#outputCapacity()}): they never could fit
      */
     boolean write(ByteBuffer src);
 
-    /** Queues {@code length} bytes of {@code src} from {@code offset}, all or nothing; see {@link #write(ByteBuffer)}. */
+    /**
+     * Queues {@code length} bytes of {@code src} from {@code offset}, all or nothing; see {@link #write(ByteBuffer)}.
+     *
+     * @param src    the array, not kept after the call
+     * @param offset index of the first byte
+     * @param length bytes to queue, at most {@link LoopInfo#outputCapacity()}
+     * @return true when all were queued, false when none were, as for {@link #write(ByteBuffer)}
+     */
     boolean write(byte[] src, int offset, int length);
 
-    /** Queues all of {@code src}, or nothing; see {@link #write(ByteBuffer)}. */
+    /**
+     * Queues all of {@code src}, or nothing; see {@link #write(ByteBuffer)}.
+     *
+     * @param src the bytes, not kept after the call (a constant answer may be shared by every connection)
+     * @return true when all were queued, false when none were, as for {@link #write(ByteBuffer)}
+     */
     default boolean write(byte[] src) {
         return write(src, 0, src.length);
     }
@@ -106,6 +148,10 @@ public interface Connection {
      * and limit alone: a region of a shared, pre-encoded buffer goes out with no view made for it; see
      * {@link #write(ByteBuffer)}.
      *
+     * @param src    the buffer, heap or direct, read-only or not; not kept after the call
+     * @param offset index of the region's first byte
+     * @param length bytes to queue, at most {@link LoopInfo#outputCapacity()}
+     * @return true when all were queued, false when none were, as for {@link #write(ByteBuffer)}
      * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
      */
     boolean write(ByteBuffer src, int offset, int length);
@@ -132,22 +178,31 @@ public interface Connection {
      * }
      * }</pre>
      *
-     * @return false, holding nothing, when the connection cannot send now: closing, leaving, not served by a
-     *         loop (a blocking handler writes through its {@link BlockingConnection}), or still sending an
-     *         earlier region (then {@link ConnectionHandler#onWritable} follows once that one is sent)
+     * @param src    the buffer, heap or direct, read-only or not; the connection holds it until {@code onSent}
+     * @param offset index of the region's first byte
+     * @param length bytes to send, however many
+     * @return true when the connection holds the region; false, holding nothing, when it cannot send now:
+     *         closing, leaving, not served by a loop (a blocking handler writes through its
+     *         {@link BlockingConnection}), or still sending an earlier region (then
+     *         {@link ConnectionHandler#onWritable} follows once that one is sent)
      * @throws IndexOutOfBoundsException if the region is not within {@code src}'s limit
      */
     boolean send(ByteBuffer src, int offset, int length);
 
-    /** Whether a region {@link #send} holds is still being sent: writes wait until it is. */
+    /** {@return whether a region {@link #send} took is still being sent} Writes are refused until it is. */
     boolean isSending();
 
     /**
      * Claims a task slot on a worker for a task of {@code taskType} (an id from {@link TaskRegistry}). Fill
      * the returned payload in place, then call {@link #commitTask()}; nothing else may happen in between.
+     * With no workers the task runs on the loop itself, within {@code commitTask}.
      *
+     * @param taskType what {@link TaskRegistry#register} returned for the task's {@link TaskType}
      * @return the zeroed payload to fill, or null when every worker's slots are taken or the loop has as
-     *         many tasks in flight as it can take back: the protocol should answer "busy" (HTTP 503)
+     *         many tasks in flight as it can take back: the protocol should answer "busy" (HTTP 503); null too
+     *         when the connection is closed or leaving
+     * @throws IllegalArgumentException if {@code taskType} was not registered
+     * @throws IllegalStateException    if a claim is open, not yet committed
      */
     TaskPayload tryClaimTask(int taskType);
 
@@ -157,19 +212,24 @@ public interface Connection {
      * {@code Math.floorMod(hash, workers)}), however the kernel spread the clients over the loops. With no
      * workers the task runs on the loop, as with any.
      *
+     * @param taskType what {@link TaskRegistry#register} returned for the task's {@link TaskType}
+     * @param worker   the worker to run it, 0 to {@link LoopInfo#workers()} - 1
      * @return the zeroed payload, or null when that worker's slots are all taken (another worker's free slots
      *         do not help) or the loop has as many tasks in flight as it can take back
-     * @throws IllegalArgumentException if there is no such worker
+     * @throws IllegalArgumentException if there is no such worker, or {@code taskType} was not registered
+     * @throws IllegalStateException    if a claim is open, not yet committed
      */
     TaskPayload tryClaimTask(int taskType, int worker);
 
     /**
      * Publishes the claimed task to its worker. The loop calls {@link ConnectionHandler#onTaskDone} for this
      * connection when it has run, and keeps watching the socket meanwhile.
+     *
+     * @throws IllegalStateException if this connection holds no claim from {@link #tryClaimTask(int)}
      */
     void commitTask();
 
-    /** Tasks of this connection committed and not yet completed. */
+    /** {@return tasks of this connection committed and not yet done, 0 or more} The connection cannot leave till 0. */
     int tasksInFlight();
 
     /**
@@ -179,8 +239,10 @@ public interface Connection {
      * ({@link ConnectionHandler#onArrived}, then {@link ConnectionHandler#onData} with any input left);
      * false closes it. Stop consuming input after a true answer.
      *
-     * @return false when it cannot go now (every worker's slots taken, a task in flight, already leaving,
-     *         or not on its home loop): answer "busy" instead
+     * @param handler the code to serve it, on the worker's blocking thread or a virtual thread
+     * @return true when it will go; false when it cannot go now (every worker's slots taken, a task in flight,
+     *         already leaving, or not on its home loop): answer "busy" instead
+     * @throws NullPointerException if {@code handler} is null
      */
     default boolean handOff(BlockingHandler handler) {
         return handOff(handler, 0);
@@ -189,6 +251,11 @@ public interface Connection {
     /**
      * {@link #handOff(BlockingHandler)}, passing {@code argument} to the blocking handler
      * ({@link BlockingConnection#argument()}): an index, a length, a command code, whatever it needs to know.
+     *
+     * @param handler  the code to serve it, on the worker's blocking thread or a virtual thread
+     * @param argument any value, passed as is
+     * @return true when it will go; false when it cannot go now: see {@link #handOff(BlockingHandler)}
+     * @throws NullPointerException if {@code handler} is null
      */
     boolean handOff(BlockingHandler handler, long argument);
 
@@ -196,7 +263,8 @@ public interface Connection {
      * Moves the connection into a worker's own event loop once this handler call has returned; the same
      * protocol (that worker's handler) serves it there, starting with {@link ConnectionHandler#onArrived}.
      *
-     * @return false when it cannot go now; see {@link #handOff}
+     * @return true when it will go; false when it cannot go now (as for {@link #handOff}, or it is on a worker
+     *         already)
      */
     boolean moveToWorker();
 
@@ -204,19 +272,24 @@ public interface Connection {
      * On a worker's event loop: sends the connection back to the loop that accepted it once this handler
      * call has returned.
      *
-     * @return false when it is home already or has a task in flight
+     * @return true when it will go; false when it is home already, has a task in flight or is closed
      */
     boolean moveHome();
 
     /**
      * Calls {@link ConnectionHandler#onTimer} in {@code delayMs} milliseconds (1 ms resolution) on the
-     * thread serving the connection; replaces an earlier timer. A move or a hand-off cancels it.
+     * thread serving the connection; replaces an earlier timer. A move or a hand-off cancels it. Ignored on a
+     * closed connection.
+     *
+     * @param delayMs milliseconds from {@link #nowMs()}; 0 or less fires at the next tick, about 1 ms on
      */
     void setTimer(long delayMs);
 
     /**
      * Milliseconds of the serving thread's monotonic clock (not wall time), as read once per loop cycle when
      * its wait for events ended: what {@link #setTimer} counts from, and cheap enough to call per request.
+     *
+     * @return milliseconds from an arbitrary origin: compare two readings by subtraction
      */
     long nowMs();
 
@@ -224,6 +297,8 @@ public interface Connection {
      * {@link #nowMs()} in nanoseconds: the same read of the same clock, once per loop cycle (a blocking handler's
      * is read when asked), so it costs nothing per call. For durations finer than a millisecond between cycles: two
      * calls in one cycle give the same value. By default {@code nowMs()} in nanoseconds.
+     *
+     * @return nanoseconds from an arbitrary origin: compare two readings by subtraction
      */
     default long nowNs() {
         return nowMs() * 1_000_000L;

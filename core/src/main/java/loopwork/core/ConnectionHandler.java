@@ -25,11 +25,23 @@ import java.nio.ByteBuffer;
 @FunctionalInterface
 public interface ConnectionHandler {
 
-    /** A connection was accepted into the context {@code connection}. */
+    /**
+     * A connection was accepted into the context {@code connection}, on its accept loop.
+     *
+     * @param connection the context, open; its attachment is what the context's last connection left, null the
+     *                   first time
+     */
     default void onOpen(Connection connection) {
     }
 
-    /** Bytes are available in {@code in}, from its position to its limit; consume by advancing the position. */
+    /**
+     * Bytes are available in {@code in}, from its position to its limit; consume by advancing the position.
+     *
+     * @param connection the connection they came on, open
+     * @param in         a direct buffer of at most {@link LoopInfo#inputCapacity()} bytes, valid only during the
+     *                   call: read it anywhere between position and limit, advance the position, change nothing
+     *                   else
+     */
     void onData(Connection connection, ByteBuffer in);
 
     /**
@@ -38,6 +50,9 @@ public interface ConnectionHandler {
      * default throws, which the kit counts and logs as a handler error ({@link #onFailure}) before it closes the
      * connection, so that a forgotten override shows in the log instead of dropping connections silently.
      *
+     * @param connection the connection that committed the task, open
+     * @param taskType   the task's type, as {@link TaskRegistry#register} returned it
+     * @param result     the payload its {@link TaskType} filled, to read before returning: its slot is reused
      * @throws IllegalStateException by default, naming the handler and the task type
      */
     default void onTaskDone(Connection connection, int taskType, TaskPayload result) {
@@ -45,7 +60,13 @@ public interface ConnectionHandler {
                 + " but does not override ConnectionHandler.onTaskDone to answer it");
     }
 
-    /** A task this connection offloaded threw on its worker. The default closes the connection. */
+    /**
+     * A task this connection offloaded threw on its worker, or was interrupted there: there is no result to
+     * answer with. The default closes the connection.
+     *
+     * @param connection the connection that committed the task, open
+     * @param taskType   the task's type, as {@link TaskRegistry#register} returned it
+     */
     default void onTaskFailed(Connection connection, int taskType) {
         connection.close();
     }
@@ -53,6 +74,8 @@ public interface ConnectionHandler {
     /**
      * The connection has arrived on this handler's thread: moved into a worker's loop, moved back home, or
      * given back by a blocking handler. {@link #onData} follows if input is waiting.
+     *
+     * @param connection the connection, open, served by this handler's thread from now on
      */
     default void onArrived(Connection connection) {
     }
@@ -62,6 +85,8 @@ public interface ConnectionHandler {
      * worker longer than the kit's queue timeout and was taken back before it started: the task did not
      * run, and the connection, open, is served by this handler's thread again (at home, for a hand-off).
      * Answer it now, as a busy server would (HTTP: 503). The default closes the connection.
+     *
+     * @param connection the connection whose work was taken back, open
      */
     default void onQueueTimeout(Connection connection) {
         connection.close();
@@ -75,16 +100,27 @@ public interface ConnectionHandler {
      * task, a timer, output draining) may return and keep waiting; otherwise it must consume, answer or
      * close, or the connection would wait forever. The default closes the connection. Counted in the
      * loop's stats either way.
+     *
+     * @param connection the connection whose input is full, open
      */
     default void onInputFull(Connection connection) {
         connection.close();
     }
 
-    /** The timer set with {@link Connection#setTimer} has expired. */
+    /**
+     * The timer set with {@link Connection#setTimer} has expired; it is not set again unless this call does.
+     *
+     * @param connection the connection whose timer it was, open
+     */
     default void onTimer(Connection connection) {
     }
 
-    /** Output that {@link Connection#write} refused earlier has drained: there is room again. */
+    /**
+     * Output that {@link Connection#write} refused earlier has drained: there is room again. {@link #onData}
+     * follows with any input kept meanwhile.
+     *
+     * @param connection the connection whose write was refused, open
+     */
     default void onWritable(Connection connection) {
     }
 
@@ -92,6 +128,8 @@ public interface ConnectionHandler {
      * The region {@link Connection#send} held is all taken (copied or written: the buffer is the handler's
      * again), and the connection may send another. {@link #onData} follows with any input kept meanwhile.
      * Called on the thread serving the connection then, which may be a worker's loop if it moved.
+     *
+     * @param connection the connection that sent the region, open
      */
     default void onSent(Connection connection) {
     }
@@ -101,6 +139,8 @@ public interface ConnectionHandler {
      * answer what is still owed, then close. Called again each time the connection comes back to rest (a
      * task done, a timer, an arrival, output drained) while it stays open. The default closes once queued
      * output is sent; a protocol still answering (a task in flight) waits and closes when it is done.
+     *
+     * @param connection the connection whose peer ended its input, open
      */
     default void onInputEnded(Connection connection) {
         connection.closeAfterWrite();
@@ -115,6 +155,9 @@ public interface ConnectionHandler {
      * a worker the failed call asked for is not taken. Not called when the failed call had closed the
      * connection, nor for {@link #onClose}. The default closes at once. Should not throw: if it does, the
      * connection closes at once.
+     *
+     * @param connection the connection the failed call was for, still open
+     * @param error      what the call threw: a runtime exception, or an assertion, linkage, stack or heap error
      */
     default void onFailure(Connection connection, Throwable error) {
     }
@@ -127,6 +170,8 @@ public interface ConnectionHandler {
      * Connection#draining()}), and close after it. The default closes, once queued output is sent, a connection
      * with no task out and nothing unconsumed: right for a protocol where the client speaks first and each
      * message gets its answer before the next is read.
+     *
+     * @param connection a connection this thread serves, open
      */
     default void onDrain(Connection connection) {
         if (connection.tasksInFlight() == 0 && connection.unconsumedInput() == 0) {
@@ -134,7 +179,13 @@ public interface ConnectionHandler {
         }
     }
 
-    /** The connection is closed, by either side; reset its per-connection state. Called exactly once. */
+    /**
+     * The connection is closed, by either side; reset its per-connection state. Called exactly once, also when
+     * the kit closes it ({@link Kit#close()}). Its timer is cancelled; a task still in flight finishes without
+     * {@link #onTaskDone}.
+     *
+     * @param connection the context, closed: it goes back to its pool, attachment kept, once this returns
+     */
     default void onClose(Connection connection) {
     }
 }

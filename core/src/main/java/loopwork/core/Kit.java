@@ -42,8 +42,7 @@ public final class Kit implements AutoCloseable {
     private final List<LoopStatistics> loopStats;
     private final List<WorkerStatistics> workerStats;
     /** The protocol's counters, as its handlers were made: at build, and by a worker growing its virtual threads. */
-    private final List<LoopCounter> protocolCounters = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<LoopCounter> protocolCountersView = java.util.Collections.unmodifiableList(protocolCounters);
+    private final ProtocolCounters counters = new ProtocolCounters();
     private int port = -1;
     private final KitListeners listeners;
     private volatile InetSocketAddress address;
@@ -79,15 +78,16 @@ public final class Kit implements AutoCloseable {
                 // hold what all workers' slots do, as an accept loop's does.
                 int loopMailbox = Math.max(64, config.taskSlotsPerWorker());
                 workers[i] = new WorkerLoop(i, config.taskSlotsPerWorker(), loopMailbox, workers, types,
-                        protocol.newHandler(blocking, registry(blocking)), protocol.newHandler(loop, registry(loop)),
+                        protocol.newHandler(blocking, counters.of(blocking)),
+                        protocol.newHandler(loop, counters.of(loop)),
                         config.inputBufferBytes(), config.outputBufferBytes(), transport, config.handOffLimits(),
                         config.queueTimeoutMs(), config.log(), clock, config.syncThreads() == SyncThreads.VIRTUAL
-                                ? () -> protocol.newHandler(blocking, registry(blocking)) : null);
+                                ? () -> protocol.newHandler(blocking, counters.of(blocking)) : null);
             }
             for (int i = 0; i < loops.length; i++) {
                 LoopInfo info = new LoopInfo(i, config.acceptCapacity(), config.inputBufferBytes(),
                         config.outputBufferBytes(), LoopInfo.Role.ACCEPT_LOOP, config.workerThreads());
-                loops[i] = new AcceptLoop(info, protocol.newHandler(info, registry(info)), refusal, workers, types,
+                loops[i] = new AcceptLoop(info, protocol.newHandler(info, counters.of(info)), refusal, workers, types,
                         config.mailboxCapacity(), transport, config.queueTimeoutMs(), config.log(), clock);
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -120,6 +120,7 @@ public final class Kit implements AutoCloseable {
         workerStats = List.of(workerViews);
     }
 
+    /** {@return a builder with the library's defaults (see {@link KitBuilder}), to set and {@code build()}} */
     public static KitBuilder builder() {
         return new KitBuilder();
     }
@@ -128,7 +129,9 @@ public final class Kit implements AutoCloseable {
      * Binds every loop's listening socket to the configured address (the first one picks the port when it is
      * 0, the others join it with SO_REUSEPORT), or serves the inherited ones, then starts workers and loops.
      * Unless {@link KitBuilder#reusePort}, the first bind fails if any socket listens on the address already:
-     * a {@link java.net.BindException} naming the address.
+     * a {@link java.net.BindException} naming the address. A second call throws {@link IllegalStateException}.
+     *
+     * @throws IOException when a socket cannot be bound or served; the kit is closed then
      */
     public synchronized void start() throws IOException {
         if (started) {
@@ -155,6 +158,7 @@ public final class Kit implements AutoCloseable {
      * for a successor to take over (see {@link ControlSocket}); the caller closes them. Under the kit's lock,
      * so that {@link #close()} cannot close a descriptor while it is being duplicated.
      *
+     * @return new file descriptors, one per listening socket, owned by the caller
      * @throws IOException when the kit does not serve or its transport hides descriptors (NIO)
      */
     public synchronized int[] duplicateListeners() throws IOException {
@@ -164,56 +168,45 @@ public final class Kit implements AutoCloseable {
         return listeners.duplicate();
     }
 
-    /** Where the first loop listens (the address it bound or inherited); null before {@link #start()}. */
+    /** {@return where the first loop listens (the address it bound or inherited); null before {@link #start()}} */
     public InetSocketAddress address() {
         return address;
     }
 
-    /** The port every loop listens on; -1 before {@link #start()}. */
+    /** {@return the port every loop listens on, the one the system chose for port 0; -1 before {@link #start()}} */
     public int port() {
         return port;
     }
 
+    /** {@return the settings the kit was built with, defaults resolved} */
     public KitConfig config() {
         return config;
     }
 
-    /** The heap the kit holds at start and per context, as estimated and checked when the kit was built. */
+    /** {@return the heap the kit holds at start and per context, as estimated and checked when it was built} */
     public HeapBudget heapBudget() {
         return heapBudget;
     }
 
-    /**
-     * Each accept loop's counters, in loop order (the index is {@link LoopInfo#index()}): live read-only views,
-     * the same list on every call, so reading them allocates nothing.
-     */
+    /** {@return each accept loop's counters, by {@link LoopInfo#index()}: live views, the same list on every call} */
     public List<LoopStatistics> loopStats() {
         return loopStats;
     }
 
-    /** Each worker's counters, in worker order: live read-only views, the same list on every call. */
+    /** {@return each worker's counters, in worker order: live read-only views, the same list on every call} */
     public List<WorkerStatistics> workerStats() {
         return workerStats;
     }
 
     /**
-     * The counters the protocol made for its handlers ({@link Protocol#newHandler(LoopInfo, CounterRegistry)}),
-     * in the order they were made: live views, the same list on every call.
+     * {@return the counters the protocol made for its handlers, in the order they were made} Live views, the same
+     * list on every call; see {@link Protocol#newHandler(LoopInfo, CounterRegistry)}.
      */
     public List<LoopCounter> protocolCounters() {
-        return protocolCountersView;
+        return counters.view();
     }
 
-    /** Where the handler for {@code loop} makes its counters. */
-    private CounterRegistry registry(LoopInfo loop) {
-        return name -> {
-            LoopCounter counter = new LoopCounter(java.util.Objects.requireNonNull(name, "name"), loop);
-            protocolCounters.add(counter);
-            return counter;
-        };
-    }
-
-    /** Loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived. */
+    /** {@return loop cycles, on accept loops and workers, that failed on a bug in the kit and were survived} */
     public long unexpectedFailures() {
         long sum = 0;
         for (AcceptLoop loop : loops) {
@@ -225,12 +218,12 @@ public final class Kit implements AutoCloseable {
         return sum;
     }
 
-    /** Whether the pools' buffers are reserved lazily (pages resident only once used). */
+    /** {@return whether the pools' buffers are reserved lazily (pages resident only once used)} */
     public boolean lazyPoolMemory() {
         return loops[0].lazyPoolMemory();
     }
 
-    /** Threads of the loops then the workers (each its blocking thread, then its loop's), for per-thread measurements. */
+    /** {@return the loops' threads, then each worker's blocking thread and loop's: for per-thread measurements} */
     public List<Thread> threads() {
         List<Thread> threads = new ArrayList<>();
         for (AcceptLoop loop : loops) {
@@ -261,7 +254,12 @@ public final class Kit implements AutoCloseable {
         }
     }
 
-    /** Waits until no connection is open, {@code timeoutMs} passed or the kit closed; whether none is. */
+    /**
+     * {@return whether no connection is open} Waits until none is, {@code timeoutMs} passed or the kit closed.
+     *
+     * @param timeoutMs the longest wait, in milliseconds
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public boolean awaitDrained(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (openConnections() > 0 && !closed) {
@@ -273,7 +271,7 @@ public final class Kit implements AutoCloseable {
         return openConnections() == 0;
     }
 
-    /** Connections open now, on every accept loop (those away on a worker included). Any thread. */
+    /** {@return connections open now, on every accept loop (those away on a worker included)} Any thread. */
     public long openConnections() {
         long open = 0;
         for (AcceptLoop loop : loops) {
@@ -297,8 +295,9 @@ public final class Kit implements AutoCloseable {
     }
 
     /**
-     * As {@link #close()}, giving a running task or blocking handler {@code graceMs} to end before its thread is
-     * interrupted: 0 to stop now.
+     * As {@link #close()}, with {@code graceMs} for a running task or blocking handler to end before it is interrupted.
+     *
+     * @param graceMs milliseconds to wait for the kit's threads, 0 to interrupt them at once
      */
     public synchronized void close(long graceMs) {
         if (closed) {

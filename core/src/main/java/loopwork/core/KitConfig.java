@@ -35,18 +35,21 @@ public record KitConfig(String host, int port, int acceptThreads, int acceptCapa
         boolean deferAcceptAdaptive, Transport transport, HandOffLimits handOffLimits, long queueTimeoutMs,
         PrintStream log, boolean reusePort, InheritedListeners inherited, SyncThreads syncThreads) {
 
-    /** Tasks a loop may have in flight: what all workers' slots hold, so its mailbox always has room. */
+    /**
+     * {@return tasks an accept loop may have in flight: what all workers' slots hold, a power of two from 64 to
+     * 2^20} Its mailbox is that large, so that every task coming back finds room.
+     */
     public int mailboxCapacity() {
         long slots = Math.max(64L, (long) workerThreads * taskSlotsPerWorker);
         return (int) Math.min(1 << 20, Long.highestOneBit(slots - 1) << 1);
     }
 
-    /** Whether the listeners may defer accepting at all: only on epoll, as NIO cannot (adaptive deferral there is off). */
+    /** {@return whether the listeners may defer accepting at all: only on epoll, as NIO cannot} */
     public boolean mayDeferAccept() {
         return deferAcceptSeconds > 0 && transport == Transport.EPOLL;
     }
 
-    /** Bytes of buffer memory reserved for one loop's pool. */
+    /** {@return bytes of buffer address space reserved for one accept loop's pool: its input and output buffers} */
     public long poolBufferBytesPerLoop() {
         return (long) acceptCapacity * (inputBufferBytes + outputBufferBytes);
     }

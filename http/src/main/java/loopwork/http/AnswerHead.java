@@ -54,7 +54,11 @@ final class AnswerHead {
             out.put(CRLF);
         }
         out.put(headers.array(), 0, headers.position());
-        if (length >= 0) {
+        if (bodiless(status)) {
+            if (length != 0) {
+                throw new IllegalArgumentException("a " + status + " answer has no body, so no length " + length);
+            }
+        } else if (length >= 0) {
             out.put(CONTENT_LENGTH);
             out.position(Bytes.putDecimal(out, out.position(), length));
             out.put(CRLF);
@@ -71,6 +75,47 @@ final class AnswerHead {
      *         control but tab, or the headers would not fit
      */
     static void add(ByteBuffer headers, CharSequence name, CharSequence value) {
+        checkField(name, value);
+        if (headers.remaining() < name.length() + value.length() + 4) {
+            throw new IllegalArgumentException("the answer's headers would be over " + headers.capacity() + " bytes");
+        }
+        put(headers, name);
+        headers.put((byte) ':').put((byte) ' ');
+        put(headers, value);
+        headers.put(CRLF);
+    }
+
+    /**
+     * Checks what a pre-encoded answer is made of, once, when it is made ({@link HttpResponse}).
+     *
+     * @throws IllegalArgumentException naming what is wrong: a status outside 100..599, a reason or Content-Type
+     *         with a control character, or {@code headers} that are not lines {@code name: value} each ending in
+     *         CRLF
+     */
+    static void checkPreEncoded(int status, String reason, String headers, String contentType) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status " + status + " is not in 100..599");
+        }
+        checkValue(reason);
+        checkValue(contentType);
+        for (int start = 0; start < headers.length(); ) {
+            int end = headers.indexOf("\r\n", start);
+            int colon = headers.indexOf(':', start);
+            if (end < 0 || colon < 0 || colon > end) {
+                throw new IllegalArgumentException("headers are not lines \"name: value\" ending in CRLF: "
+                        + quoted(headers));
+            }
+            checkField(headers.substring(start, colon), headers.substring(colon + 1, end));
+            start = end + 2;
+        }
+    }
+
+    /** Whether an answer with {@code status} has no body, and so no Content-Length (RFC 9110 8.6, 15.3.5, 15.4.5). */
+    static boolean bodiless(int status) {
+        return status < 200 || status == 204 || status == 304;
+    }
+
+    private static void checkField(CharSequence name, CharSequence value) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("empty header name");
         }
@@ -81,13 +126,6 @@ final class AnswerHead {
             }
         }
         checkValue(value);
-        if (headers.remaining() < name.length() + value.length() + 4) {
-            throw new IllegalArgumentException("the answer's headers would be over " + headers.capacity() + " bytes");
-        }
-        put(headers, name);
-        headers.put((byte) ':').put((byte) ' ');
-        put(headers, value);
-        headers.put(CRLF);
     }
 
     private static void checkValue(CharSequence value) {

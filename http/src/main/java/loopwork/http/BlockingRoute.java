@@ -30,7 +30,13 @@ public interface BlockingRoute extends Route {
      * Answers the request, on a worker, with one of {@link HttpExchange}'s blocking {@code respond} methods or
      * {@link HttpExchange#respondHead} and body writes. Throwing closes the connection, after a 500 if
      * nothing of the answer was written; the kit counts and logs the failure (not an {@link java.io.IOException},
-     * which it takes for the peer's).
+     * which it takes for the peer's). Returning without an answer gets a 500 sent for it.
+     *
+     * @param exchange   the request's exchange, now owned by this worker thread; its head views are gone (see the
+     *                   class comment), its body is read with {@link HttpExchange#bodyStream}
+     * @param connection the connection in blocking mode, valid during this call only: the answer is written to it
+     * @throws Exception anything the route's code throws; an {@link InterruptedException} means the worker is
+     *                   stopping, and no answer is sent
      */
     void serve(HttpExchange exchange, BlockingConnection connection) throws Exception;
 }

@@ -39,12 +39,15 @@ public final class ByteView implements CharSequence {
         return this;
     }
 
-    /** The buffer viewed: read it with absolute gets from {@link #offset()}, for {@link #length()} bytes. */
+    /**
+     * {@return the buffer viewed, null for a view never pointed anywhere: read it with absolute gets from
+     * {@link #offset()}, for {@link #length()} bytes, and leave its position, limit and bytes as they are}
+     */
     public ByteBuffer buffer() {
         return buffer;
     }
 
-    /** Where the region starts in {@link #buffer()}. */
+    /** {@return where the region starts in {@link #buffer()}, an absolute index} */
     public int offset() {
         return start;
     }
@@ -54,7 +57,11 @@ public final class ByteView implements CharSequence {
         return end - start;
     }
 
-    /** The byte at {@code index} of the region. */
+    /**
+     * {@return the byte at {@code index} of the region, as sent (signed)}
+     *
+     * @param index from 0, below {@link #length()}: not checked against the region, only against the buffer
+     */
     public byte byteAt(int index) {
         return buffer.get(start + index);
     }
@@ -67,7 +74,11 @@ public final class ByteView implements CharSequence {
         return (char) (buffer.get(start + index) & 0xFF);
     }
 
-    /** Whether the region holds exactly the characters of {@code text} (ISO-8859-1). */
+    /**
+     * {@return whether the region holds exactly the characters of {@code text}, byte for char (ISO-8859-1)}
+     *
+     * @param text the characters to compare with, not null
+     */
     public boolean contentEquals(CharSequence text) {
         if (text.length() != end - start) {
             return false;
@@ -80,7 +91,12 @@ public final class ByteView implements CharSequence {
         return true;
     }
 
-    /** As {@link #contentEquals}, ignoring ASCII case: for header values such as tokens and media types. */
+    /**
+     * {@return whether the region holds the characters of {@code text}, ignoring ASCII case: for header values
+     * such as tokens and media types}
+     *
+     * @param text the characters to compare with, not null
+     */
     public boolean equalsIgnoreCase(CharSequence text) {
         if (text.length() != end - start) {
             return false;
@@ -93,7 +109,10 @@ public final class ByteView implements CharSequence {
         return true;
     }
 
-    /** The region as a non-negative decimal number (at most 18 digits), or -1 when it is not one. */
+    /**
+     * {@return the region as a non-negative decimal number, or -1 when it is not one: empty, a sign, anything
+     * but digits, or more than 18 digits}
+     */
     public long toNumber() {
         if (end - start > 18 || end == start) {
             return -1;
@@ -102,7 +121,12 @@ public final class ByteView implements CharSequence {
         return value < 0 ? -1 : value; // a sign is not a digit here, and INVALID is negative
     }
 
-    /** Copies the region into {@code into} from index 0; returns its length. */
+    /**
+     * Copies the region into {@code into} from index 0.
+     *
+     * @param into at least {@link #length()} long, else {@link IndexOutOfBoundsException} with nothing copied
+     * @return the bytes copied: the region's length
+     */
     public int copyTo(byte[] into) {
         buffer.get(start, into, 0, end - start);
         return end - start;
@@ -114,7 +138,11 @@ public final class ByteView implements CharSequence {
         return toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** The region decoded as {@code charset}: allocates. */
+    /**
+     * {@return the region decoded as {@code charset}, malformed input replaced: allocates}
+     *
+     * @param charset how the bytes encode characters: UTF-8 for a decoded path or query, say
+     */
     public String toString(Charset charset) {
         byte[] bytes = new byte[end - start];
         copyTo(bytes);

@@ -17,9 +17,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /** Answers up to this size are written at once; larger pre-encoded ones in pieces, as the peer reads. */
     static final int WRITE_CHUNK = 256;
     /** {@link #busyWith} while an answer is still being sent. */
-    static final Route WRITING_LARGE = exchange -> {
-        throw new IllegalStateException("not a route");
-    };
+    static final Route WRITING_LARGE = exchange -> { throw new IllegalStateException("not a route"); };
 
     /** The counters, Date line and body buffers of the thread serving the connection now; switched when it moves. */
     HttpStats stats;
@@ -33,32 +31,24 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     boolean responded;
     /** The route still answering the current request (a task, a hand-off, a move, a timer); null when none. */
     Route busyWith;
-    /**
-     * When the request's head was parsed, by the loop's clock as read once per cycle ({@link Connection#nowNs()}),
-     * not by a clock read of its own: one costs 2% of a keep-alive load where the clock is slow to read.
-     */
+    /** When the head was parsed, by the loop's clock of this cycle: a clock read of its own costs 2% of a load. */
     long startNs;
     final PendingAnswer pending = new PendingAnswer();
-    /** The body of an answer the route writes in pieces, when it is. */
-    private final StreamedBody stream = new StreamedBody();
 
     HttpAnswer(HttpStats stats) {
         this.stats = stats;
     }
 
+    /** {@return the kit's connection under this exchange, for its clock or id: answer through the exchange} */
     public Connection connection() {
         return connection;
     }
 
     /**
-     * Whether the connection stays open after this answer: as the request asked, unless the server drains and
-     * no other request has arrived behind this one.
+     * {@return whether the connection stays open after this answer: as the request asked, unless the server
+     * drains and no other request has arrived behind this one}
      */
     public abstract boolean keepAlive();
-
-    void streamEnded() {
-        stream.clear();
-    }
 
     /** The message of a failed ownership assert: built only then. */
     String notServing(String what) {
@@ -67,8 +57,13 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer the route gives in this call.
+     * Adds a header line to the answer given next in this call (any {@code respond}, after a pre-encoded
+     * {@link HttpResponse}'s own; or {@link #beginBody}); up to 512 bytes of them, kept in the loop's scratch.
      *
+     * @param name  the header's name, a token ({@code Cache-Control}); not one the kit writes (Server, Date,
+     *              Content-Type, Content-Length, Transfer-Encoding, Connection)
+     * @param value its value, copied now: ISO-8859-1 characters, tab allowed
+     * @return this exchange, for the answer's call to follow
      * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds CR, LF, NUL or
      *         another control but tab: nothing is sent
      */
@@ -82,27 +77,59 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         return this;
     }
 
-    /** Answers with a pre-encoded response; closes the connection after it unless it is kept alive. */
+    /**
+     * Answers with a pre-encoded response, its own headers followed by those set by {@link #addHeader}; closes the
+     * connection after it unless it is kept alive.
+     *
+     * @param response the answer, usually a constant
+     */
     public void respond(HttpResponse response) {
-        respond(response, keepAlive());
+        respond(response, keepAlive(), true);
     }
 
-    /** Answers with a response built now (this allocates: for operations endpoints, not hot paths). */
+    /**
+     * Answers with a response encoded now, as {@link HttpResponse} is (and checked as it is, throwing
+     * IllegalArgumentException with nothing sent): allocates, for operations endpoints.
+     *
+     * @param status      the status code
+     * @param reason      its reason phrase
+     * @param contentType the Content-Type, or "" for none
+     * @param body        the body, copied
+     */
     public void respond(int status, String reason, String contentType, byte[] body) {
         respond(new HttpResponse(status, reason, "", contentType, body));
     }
 
-    /** Answers {@code status} with no body. */
+    /**
+     * Answers {@code status} with no body ({@code Content-Length: 0}) and the headers set by {@link #addHeader}.
+     *
+     * @param status the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     */
     public void respond(int status) {
         answer(status, null, null, null, 0, 0);
     }
 
-    /** Answers with {@code body}, which must not change until the answer is sent (the route's call, usually). */
+    /**
+     * Answers with {@code body} and the headers set by {@link #addHeader}; of any size (see
+     * {@link #respond(int, CharSequence, ByteBuffer, int, int)}).
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the bytes, which must not change until the answer is sent (the route's call, usually)
+     */
     public void respond(int status, CharSequence contentType, byte[] body) {
         answer(status, contentType, null, body, 0, body.length);
     }
 
-    /** Answers with the bytes of a view: a part of the request (its body, say), or a region of the route's. */
+    /**
+     * Answers with the bytes of a view, and the headers set by {@link #addHeader}: a part of the request (its
+     * body, say), copied before the call returns if it cannot be sent at once, or a region of the route's.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the view, read now; the bytes it shows stay as they are until the answer is sent,
+     *                    unless they are the request's (copied when need be)
+     */
     public void respond(int status, CharSequence contentType, ByteView body) {
         answer(status, contentType, body.buffer(), null, body.offset(), body.length());
     }
@@ -110,34 +137,50 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     /**
      * Answers with {@code length} bytes of {@code body} from {@code offset}, of any size: what does not fit the
      * output now is sent as the peer reads, copied once, so its bytes must not change until the next request
-     * is routed (a read-only buffer shared by every connection, say).
+     * is routed (a read-only buffer shared by every connection, say). The headers set by {@link #addHeader} go
+     * with it.
+     *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the buffer, read at absolute indices: its position is neither used nor moved
+     * @param offset      where the body starts in {@code body}
+     * @param length      the body's length in bytes; {@code offset + length} at most {@code body}'s limit
      */
     public void respond(int status, CharSequence contentType, ByteBuffer body, int offset, int length) {
         answer(status, contentType, body, null, offset, length);
     }
 
+    /** The kit's own answers (errors, refusals): headers a route added before it failed are dropped. */
     void respond(HttpResponse response, boolean keepAlive) {
+        respond(response, keepAlive, false);
+    }
+
+    private void respond(HttpResponse response, boolean keepAlive, boolean withAdded) {
         assert connection.inServingThread() : notServing("respond");
         answering(response.status());
         busyWith = null;
         int form = form(keepAlive);
         byte[] head = response.head(form);
         byte[] dateLine = date.line(connection.nowMs());
+        ByteBuffer added = scratch.headers; // this answer's, or none: never the next one's
+        int addedLength = withAdded && scratch.headersOf == this ? added.position() : 0;
+        scratch.headersOf = null;
         int tailLength = response.tailLength(isHead());
-        if (head.length + HttpDate.LENGTH + tailLength <= WRITE_CHUNK) {
+        if (head.length + HttpDate.LENGTH + addedLength + tailLength <= WRITE_CHUNK) {
             // Room for WRITE_CHUNK bytes was checked before the request was taken: these cannot fail.
-            if (!connection.write(head) || !connection.write(dateLine) || !connection.write(response.tail(), 0, tailLength)) {
+            if (!connection.write(head) || !connection.write(dateLine) || !connection.write(added, 0, addedLength)
+                    || !connection.write(response.tail(), 0, tailLength)) {
                 stats.overflowed();
                 connection.close();
             } else if (!keepAlive) {
                 connection.closeAfterWrite();
             }
-            return;
+        } else { // larger than what the output buffer guarantees: send it in pieces as the peer reads
+            byte[] all = response.joined(form, dateLine, added, addedLength, isHead());
+            pending.array(all, 0, all.length);
+            finishLater(keepAlive);
         }
-        // Larger than what the output buffer guarantees: send it in pieces as the peer reads.
-        byte[] all = response.joined(form, dateLine, isHead());
-        pending.array(all, 0, all.length);
-        finishLater(keepAlive);
+        added.clear();
     }
 
     private void answer(int status, CharSequence type, ByteBuffer buffer, byte[] array, int offset, int length) {
@@ -166,20 +209,10 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         boolean holdable = body == 0 || array != null || buffer != shown;
         if (holdable && fits(headLength)) {
             connection.write(head, 0, headLength);
-        } else {
-            int copy = headLength + (holdable ? 0 : body);
-            int slot = bodies.claim(copy);
-            if (slot < 0) {
-                stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
-                connection.close();
-                return;
-            }
-            ByteBuffer copyTo = bodies.buffer(slot).clear();
-            copyTo.put(0, head, 0, headLength);
-            if (!holdable) {
-                copyTo.put(headLength, buffer, offset, body);
-            }
-            pending.copied(bodies, slot, copy);
+        } else if (!pending.copyFirst(bodies, head, headLength, holdable ? null : buffer, offset, body)) {
+            stats.overflowed(); // no body buffer free to hold it: the connection cannot be answered in order
+            connection.close();
+            return;
         }
         if (holdable && body > 0) {
             if (array != null) {
@@ -226,11 +259,14 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Starts an answer whose body the route writes in pieces ({@link #writeBody}, {@link #writeBodyPart}, then
-     * {@link #endBody}): {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's
-     * connection closes after it). The head must fit the output now ({@link Connection#canWrite}). A route taking
-     * its request's body in pieces may begin as the head arrives and write each piece back as it comes.
+     * Starts an answer whose body the route writes in pieces ({@link #writeBody}, then {@link #endBody}):
+     * {@code length} bytes, or chunked when it is -1 (HTTP/1.1; an HTTP/1.0 client's connection closes after it).
+     * The head must fit the output now ({@link Connection#canWrite}), as it does when the route is called.
+     * For a HEAD request the head alone goes: writes then take nothing.
      *
+     * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param length      the body's length in bytes, or -1 for chunked
      * @return false, with nothing sent, when the head does not fit the output now
      */
     public boolean beginBody(int status, CharSequence contentType, long length) {
@@ -245,42 +281,38 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         answering(status);
         busyWith = WRITING_LARGE;
         pending.keepAlive = keepAlive;
-        stream.begin(isHead() ? 0 : !chunked ? length : versionMinor > 0 ? StreamedBody.CHUNKED : StreamedBody.UNTIL_CLOSE);
+        pending.stream(isHead() ? 0 : !chunked ? length
+                : versionMinor > 0 ? PendingAnswer.CHUNKED : PendingAnswer.UNTIL_CLOSE);
         return true;
     }
 
     /**
      * Writes a piece of a body begun with {@link #beginBody} (as a chunk, if chunked), copying it into the output.
      *
+     * @param src    the bytes, read at absolute indices: its position is neither used nor moved
+     * @param offset where the piece starts in {@code src}
+     * @param length the piece's length, at most what was announced and not yet written; with its chunk framing
+     *               at most the output buffer's size (else {@link IllegalArgumentException})
      * @return false, with nothing written, when the output has no room for it now: {@link Route#onWritable}
      *         follows when it has
-     * @throws IllegalArgumentException if the piece could never fit the output buffer ({@link #writeBodyPart}
-     *         takes a piece of any size)
      */
     public boolean writeBody(ByteBuffer src, int offset, int length) {
-        return written(src, offset, length, false) == length;
-    }
-
-    /** As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view. */
-    public boolean writeBody(ByteView piece) {
-        return writeBody(piece.buffer(), piece.offset(), piece.length());
+        assert connection.inServingThread() : notServing("writeBody");
+        if (!pending.streaming()) {
+            throw new IllegalStateException("no body begun");
+        }
+        return isHead() || length == 0
+                || pending.writePiece(connection, scratch.head.clear(), scratch.outputCapacity, src, offset, length);
     }
 
     /**
-     * Writes as much of {@code piece} as the output takes now, up to one output buffer's worth (as a chunk, if
-     * chunked), and returns how many bytes that was, from its start: what a route streaming its request's body
-     * back returns from {@link Route#onBodyPiece}, so that the rest is shown again once the output has drained.
+     * As {@link #writeBody(ByteBuffer, int, int)}, the bytes of a view.
      *
-     * @return the bytes written; 0 when the output has no room now ({@link Route#onWritable} follows when it has)
+     * @param piece the bytes, copied now
+     * @return false, with nothing written, when the output has no room for them now
      */
-    public int writeBodyPart(ByteView piece) {
-        return written(piece.buffer(), piece.offset(), piece.length(), true);
-    }
-
-    private int written(ByteBuffer src, int offset, int length, boolean part) {
-        assert connection.inServingThread() : notServing("writeBody");
-        stream.checkBegun();
-        return isHead() ? length : stream.write(connection, scratch.head, scratch.outputCapacity, src, offset, length, part);
+    public boolean writeBody(ByteView piece) {
+        return writeBody(piece.buffer(), piece.offset(), piece.length());
     }
 
     /**
@@ -290,7 +322,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
      */
     public boolean endBody() {
         assert connection.inServingThread() : notServing("endBody");
-        if (!stream.end(connection)) {
+        if (!pending.endStream(connection)) {
             return false;
         }
         busyWith = null;
@@ -298,11 +330,6 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
             connection.closeAfterWrite();
         }
         return true;
-    }
-
-    /** Whether a streamed answer is being written: the handler passes onWritable on to its route. */
-    boolean streaming() {
-        return stream.active();
     }
 
     /** Each request gets one answer: counted here, refused twice. */

@@ -80,8 +80,7 @@ public final class HttpExchange extends HttpAnswer {
         route = -1;
         busyWith = null;
         claimOpen = false;
-        pending.clear();
-        streamEnded();
+        pending.clear(); // and a body being written in pieces
     }
 
     /** Gives back the body buffer the request's body was gathered in, if any. */
@@ -93,10 +92,6 @@ public final class HttpExchange extends HttpAnswer {
         bodyIn = null;
     }
 
-    /**
-     * Whether the connection stays open after this answer: as the request asked, unless the server drains and
-     * no other request has arrived behind this one.
-     */
     @Override
     public boolean keepAlive() {
         return !closeRequested && (versionMinor >= 1 || keepAliveRequested)
@@ -121,7 +116,7 @@ public final class HttpExchange extends HttpAnswer {
 
     /** Whether the body is read on while the route answers: it streams its answer as it takes the body in pieces. */
     boolean readsWhileAnswering() {
-        return bodyRoute != null && streaming();
+        return bodyRoute != null && pending.streaming();
     }
 
     /**
@@ -141,29 +136,50 @@ public final class HttpExchange extends HttpAnswer {
     }
 
     /**
-     * The peer's address and port, read when the connection was accepted; allocates nothing (its
-     * {@link PeerAddress#toSocketAddress()} does). Valid during the route's call, on any thread serving it.
+     * Writes as much of {@code piece} as the output takes now, at most what one output buffer holds with its
+     * chunk framing, to a body begun with {@link #beginBody} (as {@link #writeBody(ByteView)} does, whole or not
+     * at all): what a route streaming its request's body back writes, and returns, from {@link Route#onBodyPiece}.
+     *
+     * @param piece the bytes, copied now
+     * @return how many of them were written, from the start; 0 when the output has no room now
+     *         ({@link Route#onWritable} follows when it has)
+     */
+    public int writeBodyPart(ByteView piece) {
+        int n = Math.min(piece.length(), pending.largestPiece(scratch.outputCapacity));
+        return writeBody(piece.buffer(), piece.offset(), n) ? n : 0;
+    }
+
+    /**
+     * {@return the peer's address and port, read when the connection was accepted; allocates nothing (its
+     * {@link PeerAddress#toSocketAddress()} does). Valid during the route's call, on any thread serving it}
      */
     public PeerAddress peerAddress() {
         assert connection.inServingThread() : notServing("peerAddress");
         return connection.peerAddress();
     }
 
-    /** A number a route keeps for the request being answered (what {@link #queryNumber} found, say). */
+    /**
+     * Keeps a number for the request being answered (what {@link #queryNumber} found, say), for a later call:
+     * after a task, a move, a timer, a body in pieces or a hand-off, when the request's views are gone.
+     *
+     * @param value anything; kept until the next {@code note}, even across requests (not reset)
+     */
     public void note(long value) {
         assert connection.inServingThread() : notServing("note");
         note = value;
     }
 
+    /** {@return the number last kept with {@link #note(long)}: never reset, so read only after keeping one} */
     public long note() {
         return note;
     }
 
 
     /**
-     * Claims a worker slot for a task; fill the payload, then {@link #commitTask(Route)}. The answer comes in
-     * {@link Route#onTaskDone}.
+     * Claims a worker slot for a task; fill the payload, then {@link #commitTask(Route)}, with nothing else in
+     * between. The answer comes in {@link Route#onTaskDone}, on this loop.
      *
+     * @param taskType an id the route registered ({@link Route#registerTasks})
      * @return the payload, or null when workers are saturated: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public TaskPayload tryOffload(int taskType) {
@@ -173,7 +189,12 @@ public final class HttpExchange extends HttpAnswer {
         return payload;
     }
 
-    /** Publishes the task claimed by {@link #tryOffload}; {@code route} answers in {@link Route#onTaskDone}. */
+    /**
+     * Publishes the task claimed by {@link #tryOffload}; {@code route} answers in {@link Route#onTaskDone}.
+     *
+     * @param route the route to call when the task is done, usually the one calling this
+     * @throws IllegalStateException when no task is claimed
+     */
     public void commitTask(Route route) {
         assert connection.inServingThread() : notServing("commitTask");
         if (!claimOpen) {
@@ -186,8 +207,10 @@ public final class HttpExchange extends HttpAnswer {
 
     /**
      * Hands the connection to a worker, where {@code route} serves this request with blocking I/O; then it
-     * comes back to its loop for the next request (or closes, if not kept alive).
+     * comes back to its loop for the next request (or closes, if not kept alive). Read what the route needs of
+     * the request first: its views are gone on the worker.
      *
+     * @param route the route whose {@link BlockingRoute#serve} runs on the worker
      * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public boolean handOff(BlockingRoute route) {
@@ -202,8 +225,9 @@ public final class HttpExchange extends HttpAnswer {
 
     /**
      * Moves the connection into a worker's event loop, where {@code route} goes on with this request in
-     * {@link Route#onArrived}.
+     * {@link Route#onArrived}. Read what the route needs of the request first: its views are gone there.
      *
+     * @param route the route whose {@link Route#onArrived} goes on there
      * @return false when no worker can take it now: answer {@link HttpResponse#SERVICE_UNAVAILABLE}
      */
     public boolean moveToWorker(Route route) {
@@ -216,7 +240,12 @@ public final class HttpExchange extends HttpAnswer {
         return true;
     }
 
-    /** On a worker's loop: sends the connection home once this call returns. */
+    /**
+     * On a worker's loop: sends the connection home once this call returns, after its answer; the next request
+     * is served there.
+     *
+     * @return false when it is home already or has a task in flight: it stays
+     */
     public boolean moveHome() {
         assert connection.inServingThread() : notServing("moveHome");
         leaving();
@@ -231,7 +260,13 @@ public final class HttpExchange extends HttpAnswer {
         releaseBody();
     }
 
-    /** Calls {@link Route#onTimer} of the route answering this request in {@code delayMs} ms. */
+    /**
+     * Calls {@link Route#onTimer} of {@code route} in {@code delayMs} milliseconds, on the thread serving the
+     * connection; replaces an earlier timer, the kit's own timeout for the connection included.
+     *
+     * @param route   the route answering this request, which the timer calls
+     * @param delayMs from now, 1 ms resolution; a move or a hand-off cancels it
+     */
     public void setTimer(Route route, long delayMs) {
         assert connection.inServingThread() : notServing("setTimer");
         busyWith = route;
@@ -242,6 +277,11 @@ public final class HttpExchange extends HttpAnswer {
     /**
      * From a blocking route: the request's body, read from the connection as it arrives (chunked framing
      * removed), ending at the body's end. What the route leaves unread is read past once it returns.
+     *
+     * @param blocking the connection in blocking mode, as {@link BlockingRoute#serve} was given it
+     * @return the stream, this exchange's own, reused by later requests: valid until the route returns. Its
+     *         reads throw {@link java.io.EOFException} when the peer closes before the body's end, and an
+     *         {@link IOException} for bad chunk framing; closing it does nothing
      */
     public InputStream bodyStream(BlockingConnection blocking) {
         assert connection.inServingThread() : notServing("bodyStream");
@@ -251,12 +291,29 @@ public final class HttpExchange extends HttpAnswer {
         return stream.open(blocking);
     }
 
-    /** From a blocking route: writes the answer on the blocking connection, in the form this request needs. */
+    /**
+     * From a blocking route: writes the answer on the blocking connection, in the form this request needs.
+     *
+     * @param blocking the connection in blocking mode, as {@link BlockingRoute#serve} was given it
+     * @param response the answer, pre-encoded
+     * @throws IOException when the connection fails (the peer reset, or stopped reading): let it through
+     */
     public void respond(BlockingConnection blocking, HttpResponse response) throws IOException {
         respond(blocking, response, keepAlive());
     }
 
-    /** From a blocking route: answers with {@code length} bytes of {@code body} from {@code offset}. */
+    /**
+     * From a blocking route: answers with {@code length} bytes of {@code body} from {@code offset}, with the
+     * headers set by {@link #addHeader}.
+     *
+     * @param blocking    the connection in blocking mode, as {@link BlockingRoute#serve} was given it
+     * @param status      the status code, 100..599
+     * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value
+     * @param body        the bytes, written before this returns
+     * @param offset      where the body starts in {@code body}
+     * @param length      the body's length in bytes
+     * @throws IOException when the connection fails (the peer reset, or stopped reading): let it through
+     */
     public void respond(BlockingConnection blocking, int status, CharSequence contentType, byte[] body, int offset,
             int length) throws IOException {
         assert connection.inServingThread() : notServing("respond");
@@ -281,7 +338,15 @@ public final class HttpExchange extends HttpAnswer {
         blocking.write(response.tail(), 0, response.tailLength(isHead()));
     }
 
-    /** From a blocking route: writes a status line and headers announcing a body of {@code length} bytes. */
+    /**
+     * From a blocking route: writes a status line and headers announcing a body of {@code length} bytes, which
+     * the route then writes itself on {@code blocking}, exactly that many (none for a HEAD request).
+     *
+     * @param blocking the connection in blocking mode, as {@link BlockingRoute#serve} was given it
+     * @param head     the head, pre-encoded
+     * @param length   the body's length in bytes, at least 0
+     * @throws IOException when the connection fails (the peer reset, or stopped reading): let it through
+     */
     public void respondHead(BlockingConnection blocking, HttpResponse.Head head, long length) throws IOException {
         assert connection.inServingThread() : notServing("respondHead");
         answering(head.status());

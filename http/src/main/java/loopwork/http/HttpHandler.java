@@ -301,7 +301,7 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onWritable(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
-        if (exchange.streaming()) {
+        if (exchange.pending.streaming()) {
             exchange.current.onWritable(exchange);
             rearm(connection, exchange, exchange.awaitsOutput());
             return;

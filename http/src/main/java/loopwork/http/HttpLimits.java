@@ -14,15 +14,24 @@ public record HttpLimits(int maxTargetBytes, long maxBodyBytes, long headerTimeo
         long writeTimeoutMs) {
 
     // Each limit's range, checked here for the kit's users and named by the server's options.
+    /** The shortest {@code maxTargetBytes}: room for a short path and query. */
     public static final int MIN_TARGET_BYTES = 16;
+    /** The longest {@code maxTargetBytes}, 64 KiB. */
     public static final int MAX_TARGET_BYTES = 65_536;
+    /** The largest {@code maxBodyBytes}, 1 GiB (0, the smallest, refuses every body). */
     public static final long MAX_BODY_BYTES = 1L << 30;
+    /** The shortest of each timeout, in milliseconds. */
     public static final long MIN_TIMEOUT_MS = 100;
+    /** The longest {@code headerTimeoutMs}: an hour. */
     public static final long MAX_HEADER_TIMEOUT_MS = 3_600_000;
+    /** The longest {@code idleTimeoutMs}: a day. */
     public static final long MAX_IDLE_TIMEOUT_MS = 86_400_000;
+    /** The longest {@code writeTimeoutMs}: an hour. */
     public static final long MAX_WRITE_TIMEOUT_MS = 3_600_000;
 
     /**
+     * Checks each limit against its range, from {@link #MIN_TARGET_BYTES} to the {@code MAX_} constants.
+     *
      * @throws IllegalArgumentException naming the limit and its range, for one out of it
      */
     public HttpLimits {

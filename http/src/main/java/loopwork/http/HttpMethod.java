@@ -10,7 +10,22 @@ import java.nio.ByteBuffer;
  * <p>Thread-safe: immutable.
  */
 public enum HttpMethod {
-    GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, OTHER;
+    /** Reads a resource; a GET route serves HEAD too ({@link RouteTable#get}). */
+    GET,
+    /** As GET, answered with the head alone; served by the path's GET route unless a HEAD route comes first. */
+    HEAD,
+    /** Sends a body to be processed ({@link RouteTable#post}). */
+    POST,
+    /** Replaces a resource with the body ({@link RouteTable#put}). */
+    PUT,
+    /** Removes a resource ({@link RouteTable#delete}). */
+    DELETE,
+    /** Changes part of a resource; registered with {@link RouteTable#add}. */
+    PATCH,
+    /** Asks what a resource allows; registered with {@link RouteTable#add}: without such a route, a 405. */
+    OPTIONS,
+    /** Any other token (CONNECT, TRACE, an extension): no route may be registered for it. */
+    OTHER;
 
     private static final HttpMethod[] ALL = values();
 

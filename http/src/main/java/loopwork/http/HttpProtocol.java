@@ -10,7 +10,8 @@ import loopwork.core.Protocol;
 import loopwork.core.TaskRegistry;
 
 /**
- * HTTP/1.1 as a kit protocol, serving a fixed set of exact-path routes.
+ * HTTP/1.1 as a kit protocol, serving the routes of a {@link RouteTable}: pass it to the kit's builder
+ * ({@code Kit.builder().protocol(...)}), which makes each loop's handler with {@link #newHandler}.
  *
  * <p>Thread-safe: built on the main thread; each loop's handler and stats are then used by that loop only,
  * and {@link #stats()} may be read from any thread.
@@ -31,18 +32,30 @@ public final class HttpProtocol implements Protocol {
     public static final int DEFAULT_BODY_BUFFERS = 128;
     /** Large body buffers (the largest body and a head) per loop when none are asked for: 4, about 4 MiB at 1 MiB. */
     public static final int DEFAULT_LARGE_BODY_BUFFERS = 4;
-    /** Ranges of the two counts. */
+    /** The most small body buffers per loop: 4096, about 272 MiB at the default head. */
     public static final int MAX_BODY_BUFFERS = 4096;
+    /** The most large body buffers per loop: 1024, up to 1 GiB each at the largest body limit. */
     public static final int MAX_LARGE_BODY_BUFFERS = 1024;
 
     private final int bodyBuffers;
     private final int largeBodyBuffers;
 
-    /** Routes that each name their exact path ({@link Route#path()}), for GET and HEAD. */
+    /**
+     * GET and HEAD routes that each name their exact path, with the default limits and body buffers: how
+     * protocols were made before route tables.
+     *
+     * @param routes each serving its {@link Route#path()}, tried in order
+     */
     public HttpProtocol(List<Route> routes) {
         this(routes, HttpLimits.DEFAULTS);
     }
 
+    /**
+     * As {@link #HttpProtocol(List)}, with limits of the caller's.
+     *
+     * @param routes each serving its {@link Route#path()}, tried in order
+     * @param limits what a client is allowed, {@link HttpLimits#DEFAULTS} usually
+     */
     public HttpProtocol(List<Route> routes, HttpLimits limits) {
         this(RouteTable.of(routes), limits, DEFAULT_BODY_BUFFERS, DEFAULT_LARGE_BODY_BUFFERS);
     }
@@ -54,8 +67,11 @@ public final class HttpProtocol implements Protocol {
      * in its class gets 503. Per loop that costs at most
      * {@code bodyBuffers x (64 KiB + input) + largeBodyBuffers x (maxBodyBytes + input)}.
      *
+     * @param routes           the routes, compiled now: a route added to the table later is not served
+     * @param limits           what a client is allowed, {@link HttpLimits#DEFAULTS} usually
      * @param bodyBuffers      per loop, small body buffers, 0..{@value #MAX_BODY_BUFFERS}
      * @param largeBodyBuffers per loop, large body buffers, 0..{@value #MAX_LARGE_BODY_BUFFERS}
+     * @throws IllegalArgumentException when a count is out of its range
      */
     public HttpProtocol(RouteTable routes, HttpLimits limits, int bodyBuffers, int largeBodyBuffers) {
         if (bodyBuffers < 0 || bodyBuffers > MAX_BODY_BUFFERS) {
@@ -111,8 +127,8 @@ public final class HttpProtocol implements Protocol {
     }
 
     /**
-     * The routes' names, in the order of their request durations ({@link HttpStats#durations()}): each one's
-     * pattern ({@code *} after a prefix), after its methods unless it serves GET.
+     * {@return the routes' names, in the order of their request durations ({@link HttpStats#durations()}): each
+     * one's pattern ({@code *} after a prefix), after its methods unless it serves GET; a copy, made per call}
      */
     public List<String> routePaths() {
         List<String> paths = new ArrayList<>();
@@ -122,20 +138,23 @@ public final class HttpProtocol implements Protocol {
         return List.copyOf(paths);
     }
 
-    /** Per-loop HTTP counters, in loop order. */
+    /** {@return each accept loop's HTTP counters, in loop order, once the kit is built: a copy, made per call} */
     public List<HttpStats> stats() {
         return List.copyOf(stats);
     }
 
-    /** HTTP counters of each worker's loop (requests served on connections moved there), in worker order. */
+    /**
+     * {@return the HTTP counters of each worker's loop (requests served on connections moved there), in worker
+     * order: a copy, made per call}
+     */
     public List<HttpStats> workerStats() {
         return List.copyOf(workerStats);
     }
 
     /**
-     * HTTP counters of each worker's blocking side, in worker order, then (with virtual sync threads) of each
-     * virtual thread, as they are made ({@link HttpStats#index()} names its worker): the answers written by
-     * blocking routes on connections handed off there (it parses no requests).
+     * {@return the HTTP counters of each worker's blocking side, in worker order, then (with virtual sync threads)
+     * of each virtual thread, as they are made ({@link HttpStats#index()} names its worker): the answers written
+     * by blocking routes on connections handed off there (it parses no requests); a copy, made per call}
      */
     public List<HttpStats> blockingStats() {
         return List.copyOf(blockingStats);

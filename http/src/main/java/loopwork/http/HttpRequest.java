@@ -5,9 +5,15 @@ import java.nio.ByteBuffer;
 /**
  * The request an {@link HttpExchange} answers, read where its bytes lie: method, path, query, path parameters,
  * headers and body, as {@link ByteView}s and numbers, allocating nothing. They are valid during the route's
- * call that reads them ({@link Route#onRequest}, or {@link Route#onBodyEnd} for a route taking the body in
- * pieces): a route that answers later (a task, a move, a timer) keeps what it needs, as numbers or copies. A
+ * {@link Route#onRequest} (for a {@link BodyMode#WHOLE} route, called once the body is in): a route that answers
+ * later (a task, a move, a timer, a body in pieces) keeps what it needs then, as numbers or copies. A
  * {@link BlockingRoute} reads them in {@link Route#onRequest}, before the hand-off.
+ *
+ * <p>The views returned are the exchange's own, one per kind, re-pointed by the next call of any accessor of
+ * that kind: {@link #path()}; {@link #methodName()}; the query's ({@link #query()}, {@code query(name)} and the
+ * decoded and number forms); the header's ({@code header(name)}, {@link #headerLines()}, {@link #headerEquals},
+ * {@link #headerNumber}); the path parameter's; the body's. To keep two of one kind, pass views of your own
+ * to the accessors that take one.
  *
  * <p>Not thread-safe: owned by the thread serving its connection, as its exchange is.
  */
@@ -55,137 +61,221 @@ public abstract sealed class HttpRequest permits HttpAnswer {
     HttpRequest() {
     }
 
-    /** The request's method; {@link HttpMethod#OTHER} for one no route may be registered for. */
+    /** {@return the request's method; {@link HttpMethod#OTHER} for one no route may be registered for} */
     public HttpMethod method() {
         return method;
     }
 
-    /** The method as it was sent. */
+    /** {@return the method as it was sent, case kept: the only way to tell one {@code OTHER} from another} */
     public ByteView methodName() {
         return scratch.method.set(input, methodStart, methodEnd);
     }
 
-    /** Whether this is a HEAD request: answers carry their head only. */
+    /** {@return whether this is a HEAD request: the exchange then sends the head of any answer alone} */
     public boolean isHead() {
         return method == HttpMethod.HEAD;
     }
 
-    /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+    /** {@return 0 for HTTP/1.0, 1 for HTTP/1.1 (or a later 1.x, answered as 1.1)} */
     public int versionMinor() {
         return versionMinor;
     }
 
-    /** The path, raw (percent-encoding kept), without the query. */
+    /** {@return the path, raw (percent-encoding kept), without the query, as sent: not checked to start with '/'} */
     public ByteView path() {
         return scratch.path.set(input, pathStart, pathEnd);
     }
 
-    /** The query, raw, without the '?': empty when there is none. */
+    /** {@return the query, raw, without the '?': empty when there is none} */
     public ByteView query() {
         return scratch.query.set(input, Math.min(pathEnd + 1, targetEnd), targetEnd);
     }
 
-    /** The raw value of the first query parameter {@code name} (compared raw), or null; "" for {@code ?a&b}. */
+    /**
+     * {@return the raw value of the first query parameter {@code name}, or null when absent; empty for {@code a}
+     * in {@code ?a&b} or {@code ?a=&b}}
+     *
+     * @param name the parameter's name, compared raw (not decoded) with the names in the query
+     */
     public ByteView query(CharSequence name) {
         return query(name, scratch.query);
     }
 
-    /** As {@link #query(CharSequence)}, into a view of the caller's. */
+    /**
+     * {@return as {@link #query(CharSequence)}, pointing {@code into} at the value: {@code into}, or null when
+     * absent}
+     *
+     * @param name the parameter's name, compared raw (not decoded) with the names in the query
+     * @param into a view of the caller's, re-pointed whether found or not
+     */
     public ByteView query(CharSequence name, ByteView into) {
         return Query.find(input, pathEnd, targetEnd, name, into);
     }
 
     /**
-     * The value of query parameter {@code name} percent-decoded ({@code +} as a space) into {@code into}: its
-     * length, -1 when absent, -2 when malformed or longer than {@code into}.
+     * Percent-decodes the value of the first query parameter {@code name} ({@code +} as a space) into the
+     * caller's bytes, as they were encoded (UTF-8, usually; not checked).
+     *
+     * @param name the parameter's name, compared raw (not decoded) with the names in the query
+     * @param into where the value goes, from index 0; what is past the value's length is left as it was
+     * @return the value's length in bytes, -1 when absent, -2 when malformed (a bad {@code %xx}) or longer than
+     *         {@code into}
      */
     public int queryDecoded(CharSequence name, byte[] into) {
         ByteView raw = query(name, scratch.query);
         return raw == null ? -1 : Query.decode(raw, into);
     }
 
-    /** The value of query parameter {@code name} decoded as UTF-8, or null: allocates. */
+    /**
+     * {@return the value of the first query parameter {@code name}, percent-decoded as UTF-8; null when absent or
+     * malformed: allocates, for code off the hot path}
+     *
+     * @param name the parameter's name, compared raw (not decoded) with the names in the query
+     */
     public String queryString(CharSequence name) {
         ByteView raw = query(name, scratch.query);
         return raw == null ? null : Query.decodeToString(raw);
     }
 
-    /** Query parameter {@code name} as a non-negative whole number; -1 when absent or not a number. */
+    /**
+     * {@return the first query parameter {@code name} as a non-negative decimal number (at most 18 digits, raw);
+     * -1 when absent or not one}
+     *
+     * @param name the parameter's name, compared raw (not decoded) with the names in the query
+     */
     public long queryNumber(CharSequence name) {
         ByteView raw = query(name, scratch.query);
         return raw == null ? -1 : raw.toNumber();
     }
 
-    /** Path parameter {@code name} of the route's pattern ({@code /items/{id}}), raw; null when it has none such. */
+    /**
+     * {@return path parameter {@code name} of the matched route's pattern ({@code /items/{id}}), raw (not
+     * percent-decoded) and never empty; null when the pattern has none such}
+     *
+     * @param name the parameter's name in the pattern, without braces ({@code "id"}), case-sensitive
+     */
     public ByteView pathParam(CharSequence name) {
         int k = routes.param(route, name);
         return k < 0 ? null : scratch.param.set(input, scratch.params[2 * k], scratch.params[2 * k + 1]);
     }
 
-    /** Path parameter {@code name} as a non-negative whole number; -1 when absent or not a number. */
+    /**
+     * {@return path parameter {@code name} as a non-negative decimal number (at most 18 digits); -1 when the
+     * pattern has none such or the segment is not one}
+     *
+     * @param name the parameter's name in the pattern, without braces, case-sensitive
+     */
     public long pathParamNumber(CharSequence name) {
         ByteView value = pathParam(name);
         return value == null ? -1 : value.toNumber();
     }
 
-    /** The value of the first header {@code name} (any case), whitespace around it trimmed; null when absent. */
+    /**
+     * {@return the value of the first header {@code name}, whitespace around it trimmed (possibly empty); null
+     * when absent}
+     *
+     * @param name the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     */
     public ByteView header(CharSequence name) {
         return HeadFields.find(input, fieldsStart, headEnd, name, 0, scratch.header);
     }
 
-    /** As {@link #header(CharSequence)}, into a view of the caller's. */
+    /**
+     * {@return as {@link #header(CharSequence)}, pointing {@code into} at the value: {@code into}, or null when
+     * absent}
+     *
+     * @param name the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     * @param into a view of the caller's, left as it was when the header is absent
+     */
     public ByteView header(CharSequence name, ByteView into) {
         return HeadFields.find(input, fieldsStart, headEnd, name, 0, into);
     }
 
-    /** The {@code occurrence}-th (from 0) header {@code name} of a repeated one, or null. */
+    /**
+     * {@return the value of the {@code occurrence}-th header {@code name}, for one sent on several lines (its
+     * comma-separated members are not split): {@code into}, or null when there are fewer}
+     *
+     * @param name       the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     * @param occurrence from 0, in the order the lines were sent
+     * @param into       a view of the caller's, left as it was when there is no such line
+     */
     public ByteView header(CharSequence name, int occurrence, ByteView into) {
         return HeadFields.find(input, fieldsStart, headEnd, name, occurrence, into);
     }
 
-    /** Whether header {@code name} is present with a value equal to {@code value}, ignoring ASCII case. */
+    /**
+     * {@return whether the first header {@code name} is present with a value equal to {@code value}, ignoring
+     * ASCII case ({@code headerEquals("Upgrade", "websocket")})}
+     *
+     * @param name  the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     * @param value the value, whole: not a member of a list
+     */
     public boolean headerEquals(CharSequence name, CharSequence value) {
         ByteView found = header(name);
         return found != null && found.equalsIgnoreCase(value);
     }
 
-    /** Header {@code name} as a non-negative whole number; -1 when absent or not one. */
+    /**
+     * {@return the first header {@code name} as a non-negative decimal number (at most 18 digits); -1 when absent
+     * or not one}
+     *
+     * @param name the header's name, in any case ({@code "content-type"} finds {@code Content-Type})
+     */
     public long headerNumber(CharSequence name) {
         ByteView found = header(name);
         return found == null ? -1 : found.toNumber();
     }
 
-    /** The header lines as they were sent, each ending in CRLF (or LF): for a log, or an echo. */
+    /**
+     * {@return the header lines as they were sent, each ending in CRLF (or LF), empty when none: for a log, or
+     * an echo}
+     */
     public ByteView headerLines() {
         int end = headEnd;
         end -= end >= 2 && input.get(end - 2) == '\r' ? 2 : 1; // the blank line that ends the head
         return scratch.header.set(input, fieldsStart, Math.max(fieldsStart, end));
     }
 
-    /** How many header lines the request has. */
+    /** {@return how many header lines the request has: the bound of {@link #headerName}, {@link #headerValue}} */
     public int headerCount() {
         return HeadFields.count(input, fieldsStart, headEnd);
     }
 
-    /** The name of header line {@code index} (from 0), as sent; into a view of the caller's. */
+    /**
+     * {@return the name of header line {@code index}, case as sent: {@code into}, or null past the last line}
+     *
+     * @param index from 0, in the order the lines were sent, below {@link #headerCount()}
+     * @param into  a view of the caller's, left as it was past the last line
+     */
     public ByteView headerName(int index, ByteView into) {
         return HeadFields.at(input, fieldsStart, headEnd, index, true, into);
     }
 
-    /** The value of header line {@code index} (from 0), trimmed; into a view of the caller's. */
+    /**
+     * {@return the value of header line {@code index}, whitespace around it trimmed: {@code into}, or null past
+     * the last line}
+     *
+     * @param index from 0, in the order the lines were sent, below {@link #headerCount()}
+     * @param into  a view of the caller's, left as it was past the last line
+     */
     public ByteView headerValue(int index, ByteView into) {
         return HeadFields.at(input, fieldsStart, headEnd, index, false, into);
     }
 
-    /** The body's length from its Content-Length; -1 for a chunked body, 0 for none. */
+    /**
+     * {@return the body's length in bytes from its Content-Length, at most the body limit; -1 for a chunked body,
+     * 0 for none}
+     */
     public long contentLength() {
         return transferEncoding == TE_CHUNKED ? -1 : Math.max(0, contentLength);
     }
 
     /**
-     * The whole body, for a route registered with {@link BodyMode#WHOLE} (chunked framing removed), during its
-     * call; for one registered with {@link BodyMode#PIECES}, during {@link Route#onRequest}, a body of a
-     * Content-Length that has come whole with its head (its pieces are shown all the same); else empty.
+     * {@return the whole body, for a route registered with {@link BodyMode#WHOLE} (chunked framing removed),
+     * during its {@link Route#onRequest}; for one registered with {@link BodyMode#PIECES}, during its
+     * {@code onRequest}, a body of a Content-Length that has come whole with its head (its pieces are shown all
+     * the same); else empty. It lies in the connection's input or a body buffer, and is gone when the call
+     * returns (a route answering with it, the exchange keeps what it needs)}
      */
     public ByteView body() {
         return bodyIn == null ? scratch.body.set(input, 0, 0) : scratch.body.set(bodyIn, bodyStart, bodyStart + bodyLength);

@@ -1,6 +1,7 @@
 package loopwork.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import loopwork.core.BlockingConnection;
@@ -23,20 +24,37 @@ public final class HttpResponse {
     static final String SERVER = "Server: loopwork\r\n";
     static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    // The kit's own answers, each with an empty body; routes may send them too (then kept alive as requested).
+    /** 200 with an empty body: what a route that only acts answers. */
     public static final HttpResponse OK = empty(200, "OK");
+    /** 400: a malformed request; the kit closes the connection after it, not knowing where the next one starts. */
     public static final HttpResponse BAD_REQUEST = empty(400, "Bad Request");
+    /** 404: what the kit answers for a path no route matches. */
     public static final HttpResponse NOT_FOUND = empty(404, "Not Found");
+    /** 405 allowing GET and HEAD; the kit's own 405s list the methods the path's routes serve instead. */
     public static final HttpResponse METHOD_NOT_ALLOWED = new HttpResponse(405, "Method Not Allowed",
             "Allow: GET, HEAD\r\n", "", new byte[0]);
+    /** 408: a request head that did not arrive within the header timeout ({@link HttpLimits#headerTimeoutMs}). */
     public static final HttpResponse REQUEST_TIMEOUT = empty(408, "Request Timeout");
+    /** 413: a body over {@link HttpLimits#maxBodyBytes}. */
     public static final HttpResponse CONTENT_TOO_LARGE = empty(413, "Content Too Large");
+    /** 414: a request-target over {@link HttpLimits#maxTargetBytes}. */
     public static final HttpResponse URI_TOO_LONG = empty(414, "URI Too Long");
+    /** 417: an {@code Expect} other than {@code 100-continue}. */
     public static final HttpResponse EXPECTATION_FAILED = empty(417, "Expectation Failed");
+    /** 431: a request head that does not fit the connection's input buffer. */
     public static final HttpResponse HEADER_FIELDS_TOO_LARGE = empty(431, "Request Header Fields Too Large");
+    /** 500: a route that failed, or returned without answering, before anything of its answer was sent. */
     public static final HttpResponse INTERNAL_SERVER_ERROR = empty(500, "Internal Server Error");
+    /** 501: a transfer coding other than chunked. */
     public static final HttpResponse NOT_IMPLEMENTED = empty(501, "Not Implemented");
+    /**
+     * 503 with {@code Retry-After: 1}: no worker could take a task or a connection, or no body buffer was free;
+     * without a Date line, it is also what the kit sends when it refuses a connection ({@link HttpProtocol#refusal}).
+     */
     public static final HttpResponse SERVICE_UNAVAILABLE = new HttpResponse(503, "Service Unavailable",
             "Retry-After: 1\r\n", "", new byte[0]);
+    /** 505: an HTTP major version other than 1. */
     public static final HttpResponse VERSION_NOT_SUPPORTED = empty(505, "HTTP Version Not Supported");
 
     /** The answer to a request refused with {@code -result} (a parser's or a body's result). */
@@ -57,18 +75,29 @@ public final class HttpResponse {
     private final byte[] tail;
 
     /**
-     * @param status      the status code
-     * @param reason      its reason phrase
-     * @param headers     extra header lines, each ending in CRLF, or ""
+     * Encodes a response in its three forms; allocates, so make it once (a constant) and send it often. A 1xx,
+     * 204 or 304 answer has no body and gets no Content-Length (RFC 9110 8.6).
+     *
+     * @param status      the status code, 100..599
+     * @param reason      its reason phrase ({@code "OK"})
+     * @param headers     extra header lines, each {@code name: value} ending in CRLF, or ""
      * @param contentType the Content-Type, or "" for none
-     * @param body        the body
+     * @param body        the body, copied: later changes to the array are not sent
+     * @throws IllegalArgumentException if the status is outside 100..599, the reason, Content-Type or a header
+     *         holds a control character (a CR or LF would inject a header), a header line is malformed, or a
+     *         bodiless status has a body
      */
     public HttpResponse(int status, String reason, String headers, String contentType, byte[] body) {
+        AnswerHead.checkPreEncoded(status, reason, headers, contentType);
+        boolean bodiless = AnswerHead.bodiless(status);
+        if (bodiless && body.length > 0) {
+            throw new IllegalArgumentException("a " + status + " answer has no body, not " + body.length + " bytes");
+        }
         this.status = status;
         for (int form = 0; form < 3; form++) {
             heads[form] = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers
                     + (contentType.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
-                    + "Content-Length: " + body.length + "\r\n" + CONNECTION_HEADER[form])
+                    + (bodiless ? "" : "Content-Length: " + body.length + "\r\n") + CONNECTION_HEADER[form])
                     .getBytes(StandardCharsets.US_ASCII);
         }
         tail = new byte[2 + body.length];
@@ -81,6 +110,7 @@ public final class HttpResponse {
         return new HttpResponse(status, reason, "", "", new byte[0]);
     }
 
+    /** {@return the status code, as given} */
     public int status() {
         return status;
     }
@@ -98,14 +128,23 @@ public final class HttpResponse {
         return headOnly ? 2 : tail.length;
     }
 
-    /** All bytes of one form with a given Date line, in one array: for answers too large to send at once. */
+    /** As below, with no header lines added. */
     byte[] joined(int form, byte[] dateLine, boolean headOnly) {
+        return joined(form, dateLine, ByteBuffer.allocate(0), 0, headOnly);
+    }
+
+    /**
+     * All bytes of one form with a given Date line and {@code addedLength} bytes of header lines from
+     * {@code added}, in one array: for answers too large to send at once.
+     */
+    byte[] joined(int form, byte[] dateLine, ByteBuffer added, int addedLength, boolean headOnly) {
         byte[] head = heads[form];
         int tailLength = tailLength(headOnly);
-        byte[] all = new byte[head.length + dateLine.length + tailLength];
+        byte[] all = new byte[head.length + dateLine.length + addedLength + tailLength];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(dateLine, 0, all, head.length, dateLine.length);
-        System.arraycopy(tail, 0, all, head.length + dateLine.length, tailLength);
+        added.get(0, all, head.length + dateLine.length, addedLength);
+        System.arraycopy(tail, 0, all, head.length + dateLine.length + addedLength, tailLength);
         return all;
     }
 
@@ -122,9 +161,19 @@ public final class HttpResponse {
         private final byte[][] suffix = new byte[3][];
 
         /**
-         * @param headers extra header lines, each ending in CRLF, or ""
+         * Encodes a head once; allocates, and checks what it is given as {@link HttpResponse#HttpResponse} does.
+         *
+         * @param status  the status code, 100..599, of an answer with a body (not 1xx, 204 or 304)
+         * @param reason  its reason phrase
+         * @param headers extra header lines, each {@code name: value} ending in CRLF, or "": no Content-Length,
+         *                which is added
+         * @throws IllegalArgumentException as {@link HttpResponse#HttpResponse} does, and for a bodiless status
          */
         public Head(int status, String reason, String headers) {
+            AnswerHead.checkPreEncoded(status, reason, headers, "");
+            if (AnswerHead.bodiless(status)) {
+                throw new IllegalArgumentException("a " + status + " answer has no body to give a length");
+            }
             this.status = status;
             prefix = ("HTTP/1.1 " + status + " " + reason + "\r\n" + SERVER + headers + "Content-Length: ")
                     .getBytes(StandardCharsets.US_ASCII);
@@ -133,6 +182,7 @@ public final class HttpResponse {
             }
         }
 
+        /** {@return the status code, as given} */
         public int status() {
             return status;
         }

@@ -3,8 +3,11 @@ package loopwork.http;
 import loopwork.core.metrics.Counter;
 
 /**
- * HTTP counters of one loop. Not thread-safe: written by its event loop only (asserted once that thread has
- * claimed them, see {@link #claimedBy}); any thread may read them.
+ * HTTP counters of one handler: an accept loop's, a worker's loop's or a worker's blocking side's (see
+ * {@link HttpProtocol#stats()} and the like). Each count only grows, from 0 when the kit is built.
+ *
+ * <p>Not thread-safe: written by its handler's thread only (asserted once that thread has claimed them); any
+ * thread may read them, seeing recent values that never tear.
  */
 public final class HttpStats {
     private final Counter requests = new Counter();
@@ -40,7 +43,7 @@ public final class HttpStats {
         this.index = index;
     }
 
-    /** The index of the loop or worker whose handler writes them (a worker's virtual threads' handlers: its). */
+    /** {@return the index of the loop or worker whose handler writes them (a worker's virtual threads': its)} */
     public int index() {
         return index;
     }
@@ -64,12 +67,12 @@ public final class HttpStats {
         bodyBuffers = buffers;
     }
 
-    /** The handler's body buffers ({@link BodyMode#WHOLE}), each allocated on its first use. */
+    /** {@return the handler's body buffers, small and large ({@link BodyMode#WHOLE}); 0 on a blocking side} */
     public int bodyBuffers() {
         return bodyBuffers == null ? 0 : bodyBuffers.capacity();
     }
 
-    /** Body buffers free now: all of them between requests, which a test checks after its last one. */
+    /** {@return the body buffers free now: all of them between requests, which a test checks after its last one} */
     public int bodyBuffersFree() {
         return bodyBuffers == null ? 0 : bodyBuffers.free();
     }
@@ -115,51 +118,61 @@ public final class HttpStats {
         badBodies.increment();
     }
 
-    /** Connections closed by a header, body, idle or write timeout. */
+    /** {@return the connections closed by a header, body, idle or write timeout} */
     public long timeouts() {
         return timeouts.get();
     }
 
     /**
-     * Connections closed, with no second answer, because the body of a request already answered had bad
-     * chunk framing or ran over the body limit.
+     * {@return the connections closed, with no second answer, because the body of a request already answered had
+     * bad chunk framing or ran over the body limit}
      */
     public long badBodies() {
         return badBodies.get();
     }
 
-    /** Requests parsed and routed. */
+    /** {@return the requests parsed and routed (a 404 or 405 included; one refused as malformed not)} */
     public long requests() {
         return requests.get();
     }
 
-    /** Interim answers: the 100 Continue sent before reading a body the client waits to send. */
+    /** {@return the interim answers: each a 100 Continue, sent before reading a body the client waits to send} */
     public long responses1xx() {
         return responses1xx.get();
     }
 
+    /** {@return the answers with a 2xx status, sent whole or begun (a body written in pieces counts once)} */
     public long responses2xx() {
         return responses2xx.get();
     }
 
+    /** {@return the answers with a 3xx status, counted as {@link #responses2xx} are} */
     public long responses3xx() {
         return responses3xx.get();
     }
 
+    /** {@return the answers with a 4xx status: the routes' and the kit's own (400, 404, 405, 408, 413 ...)} */
     public long responses4xx() {
         return responses4xx.get();
     }
 
+    /** {@return the answers with a 5xx status: the routes', and the kit's 500 for a route that failed and 503s} */
     public long responses5xx() {
         return responses5xx.get();
     }
 
-    /** Answers dropped, with their connection, because they did not fit the output buffer. */
+    /**
+     * {@return the answers dropped, with their connection, because they did not fit the output buffer and no
+     * body buffer was free to hold them}
+     */
     public long overflows() {
         return overflows.get();
     }
 
-    /** Request durations per route, in the order of {@link HttpProtocol#routePaths()}, unmatched requests last. */
+    /**
+     * {@return the request durations per route, in the order of {@link HttpProtocol#routePaths()}, unmatched
+     * requests last: a live view, the same object at every call}
+     */
     public RequestDurations durations() {
         return durations;
     }

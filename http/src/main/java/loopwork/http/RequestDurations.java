@@ -52,22 +52,36 @@ public final class RequestDurations {
         SLOT.setOpaque(slots, base + BUCKETS, slots[base + BUCKETS] + Math.max(0, durationNs));
     }
 
-    /** The routes counted here, the unmatched requests' one included. */
+    /** {@return the routes counted here, the unmatched requests' one included: a route index is below it} */
     public int routes() {
         return routes;
     }
 
-    /** Requests of {@code route} that fell in {@code bucket} itself (not cumulative). */
+    /**
+     * {@return the requests of {@code route} that fell in {@code bucket} itself (not cumulative), a recent value}
+     *
+     * @param route  a route's index, in the order of {@link HttpProtocol#routePaths()}, or the last for the
+     *               unmatched requests: 0 to {@link #routes()} - 1
+     * @param bucket 0 to {@link #BUCKETS} - 1, its bound given by {@link #label}
+     */
     public long count(int route, int bucket) {
         return (long) SLOT.getOpaque(slots, route * STRIDE + bucket);
     }
 
-    /** The durations of the requests of {@code route}, added up, in nanoseconds. */
+    /**
+     * {@return the durations of the requests of {@code route} added up, in nanoseconds}
+     *
+     * @param route a route's index, as in {@link #count}
+     */
     public long sumNs(int route) {
         return (long) SLOT.getOpaque(slots, route * STRIDE + BUCKETS);
     }
 
-    /** The upper bound of {@code bucket} in seconds, as Prometheus's {@code le} label: "0.0001" to "+Inf". */
+    /**
+     * {@return the upper bound of {@code bucket} in seconds, as Prometheus's {@code le} label: "0.0001" to "+Inf"}
+     *
+     * @param bucket 0 to {@link #BUCKETS} - 1
+     */
     public static String label(int bucket) {
         return LABELS[bucket];
     }

@@ -16,8 +16,14 @@ import java.util.List;
  *     .post("/echo", ex -> ex.respond(200, ex.header("Content-Type"), ex.body()))       // the whole body
  *     .get("/report", (ex, blocking) -> ex.respond(blocking, REPORT))                   // a worker's blocking code
  *     .prefix("/static/", new Files());
- * Kit kit = Kit.builder().protocol(new HttpProtocol(routes, HttpLimits.DEFAULTS)).build();
+ * Kit kit = Kit.builder().protocol(new HttpProtocol(routes, HttpLimits.DEFAULTS,
+ *         HttpProtocol.DEFAULT_BODY_BUFFERS, HttpProtocol.DEFAULT_LARGE_BODY_BUFFERS)).build();
  * }</pre>
+ *
+ * <p>Each method adds a route and returns the table. A pattern that is not one throws
+ * {@link IllegalArgumentException} as it is added: not starting with '/', a space, control, non-ASCII, '?' or
+ * '#' in it, a brace outside a parameter that is a whole segment, a parameter unnamed or named twice, more than
+ * 8 of them, or one in a prefix. A null route or body mode throws {@link NullPointerException}.
  *
  * <p>Not thread-safe: built on one thread before the protocol is made; the protocol copies it.
  */
@@ -33,52 +39,126 @@ public final class RouteTable {
     public RouteTable() {
     }
 
-    /** A GET route (HEAD too), called as the head arrives; a body is read past. */
+    /**
+     * Adds a GET route (HEAD too), called as the head arrives; a body is read past.
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable get(String pattern, Route route) {
         return add(HttpMethod.GET, pattern, BodyMode.SKIP, route);
     }
 
-    /** A GET route (HEAD too) served by blocking code on a worker after a hand-off. */
+    /**
+     * Adds a GET route (HEAD too) served by blocking code on a worker after a hand-off.
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   run on a worker for each request matched, on every worker at once (see {@link BlockingRoute})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable get(String pattern, BlockingRoute route) {
         return add(HttpMethod.GET, pattern, BodyMode.SKIP, route);
     }
 
-    /** A POST route called once the whole body is in. */
+    /**
+     * Adds a POST route called once the whole body is in ({@link BodyMode#WHOLE}).
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable post(String pattern, Route route) {
         return add(HttpMethod.POST, pattern, BodyMode.WHOLE, route);
     }
 
-    /** A POST route served by blocking code on a worker, which reads the body with {@link HttpExchange#bodyStream}. */
+    /**
+     * Adds a POST route served by blocking code on a worker, which reads the body with
+     * {@link HttpExchange#bodyStream}.
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   run on a worker for each request matched, on every worker at once (see {@link BlockingRoute})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable post(String pattern, BlockingRoute route) {
         return add(HttpMethod.POST, pattern, BodyMode.SKIP, route);
     }
 
-    /** A PUT route called once the whole body is in. */
+    /**
+     * Adds a PUT route called once the whole body is in ({@link BodyMode#WHOLE}).
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable put(String pattern, Route route) {
         return add(HttpMethod.PUT, pattern, BodyMode.WHOLE, route);
     }
 
-    /** A DELETE route, called as the head arrives. */
+    /**
+     * Adds a DELETE route, called as the head arrives; a body is read past.
+     *
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable delete(String pattern, Route route) {
         return add(HttpMethod.DELETE, pattern, BodyMode.SKIP, route);
     }
 
-    /** A GET route (HEAD too) for every path starting with {@code prefix}. */
+    /**
+     * Adds a GET route (HEAD too) for every path starting with {@code prefix}, called as the head arrives.
+     *
+     * @param prefix  the start of the paths served, starting with '/' ({@code /static/}); matched raw
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed (as the class comment says)
+     */
     public RouteTable prefix(String prefix, Route route) {
         return add(HttpMethod.GET.bit(), prefix, true, BodyMode.SKIP, route);
     }
 
-    /** A route of {@code method} for {@code pattern} taking the body as {@code body} says. */
+    /**
+     * Adds a route of any method but {@link HttpMethod#OTHER}.
+     *
+     * @param method  the method served; GET serves HEAD too
+     * @param pattern an exact path, or a path with parameters ({@code /items/{id}}), starting with '/'
+     * @param body    how the route takes the request's body
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the pattern is malformed, or the method is OTHER
+     */
     public RouteTable add(HttpMethod method, String pattern, BodyMode body, Route route) {
         return add(method.bit(), pattern, false, body, route);
     }
 
-    /** A route of {@code method} for every path starting with {@code prefix}. */
+    /**
+     * Adds a route of any method but {@link HttpMethod#OTHER} for every path starting with {@code prefix}.
+     *
+     * @param method  the method served; GET serves HEAD too
+     * @param prefix  the start of the paths served, starting with '/'; matched raw
+     * @param body    how the route takes the request's body
+     * @param route   called for each request matched, from every loop at once (see {@link Route})
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the prefix is malformed, or the method is OTHER
+     */
     public RouteTable prefix(HttpMethod method, String prefix, BodyMode body, Route route) {
         return add(method.bit(), prefix, true, body, route);
     }
 
-    /** A route that names its exact path ({@link Route#path()}): GET and HEAD. */
+    /**
+     * Adds a GET route (HEAD too) that names its exact path: how routes were registered before patterns.
+     *
+     * @param route serving its {@link Route#path()}, which is read now; called from every loop at once
+     * @return this table, to chain the next route
+     * @throws IllegalArgumentException when the path is malformed
+     */
     public RouteTable add(Route route) {
         return get(route.path(), route);
     }

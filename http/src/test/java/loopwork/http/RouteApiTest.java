@@ -1,6 +1,7 @@
 package loopwork.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ class RouteApiTest {
                     ex.addHeader("X-One", "1").addHeader("Cache-Control", "no-store");
                     ex.respond(201, null, refused.getBytes(StandardCharsets.US_ASCII));
                 })
+                .get("/pre", ex -> ex.addHeader("X-Pre", "1").respond(HttpResponse.NOT_FOUND))
                 .get("/buffer", ex -> ex.respond(200, "application/octet-stream",
                         java.nio.ByteBuffer.wrap(ITEM), 1, 3))
                 .prefix("/static/", ex -> ex.respond(200, "text/plain", ex.path()))
@@ -127,7 +129,45 @@ class RouteApiTest {
         assertThat(answer.head()).contains("Allow: GET, HEAD, DELETE\r\n");
         assertThat(answer.closes()).as("the body is read past and the connection kept").isFalse();
         assertThat(one("BREW /view HTTP/1.1\r\nHost: t\r\n\r\n").head()).contains("Allow: GET, HEAD\r\n");
-        assertThat(one("DELETE /items/3 HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(204);
+        ManualHttp.Answer deleted = one("DELETE /items/3 HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.head()).as("RFC 9110 8.6: no Content-Length on a 204").doesNotContain("Content-Length");
+    }
+
+    /** A pre-encoded answer is checked when it is made: nothing a client sent can inject a header through it. */
+    @Test
+    void aPreEncodedAnswerIsCheckedWhenMade() {
+        assertThatThrownBy(() -> new HttpResponse(200, "OK\r\nSet-Cookie: a=b", "", "", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+        assertThatThrownBy(() -> new HttpResponse(200, "OK", "", "text/plain\nX: y", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpResponse(200, "OK", "X-A: 1", "", new byte[0]))
+                .as("a line without its CRLF").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new HttpResponse(200, "OK", "X A: 1\r\n", "", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a token");
+        assertThatThrownBy(() -> new HttpResponse(204, "No Content", "", "", new byte[1]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no body");
+        assertThatThrownBy(() -> new HttpResponse(600, "Odd", "", "", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100..599");
+        assertThatThrownBy(() -> new HttpResponse.Head(304, "Not Modified", ""))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new String(new HttpResponse(304, "Not Modified", "ETag: \"x\"\r\n", "", new byte[0])
+                .joined(HttpResponse.KEEP_ALIVE, new byte[0], false), StandardCharsets.US_ASCII))
+                .isEqualTo("HTTP/1.1 304 Not Modified\r\nServer: loopwork\r\nETag: \"x\"\r\n\r\n");
+    }
+
+    /** Headers added before a pre-encoded answer go with it, after its own, and never with the next answer. */
+    @Test
+    void headersAddedBeforeAPreEncodedAnswerGoWithItAndNoFurther() {
+        List<ManualHttp.Answer> answers = exchange(ManualHttp.get("/pre") + ManualHttp.get("/items/42")
+                + ManualHttp.get("/pre") + "HEAD /pre HTTP/1.1\r\nHost: t\r\n\r\n" + ManualHttp.get("/items/43"));
+        assertThat(answers).extracting(ManualHttp.Answer::status).containsExactly(404, 200, 404, 404, 200);
+        for (int i : new int[] {0, 2, 3}) {
+            assertThat(answers.get(i).head()).as("answer %d", i).contains("X-Pre: 1\r\n");
+        }
+        for (int i : new int[] {1, 4}) {
+            assertThat(answers.get(i).head()).as("answer %d", i).doesNotContain("X-Pre");
+        }
     }
 
     @Test

@@ -23,26 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The published modules' Javadoc has no warning under {@code -Xdoclint:all} (issue 18): runs the JDK's javadoc
  * in-process on the sources of loopwork.core and loopwork.http, as the Javadoc jars are made from them, and fails
- * naming each warning and error ("core/src/main/java/loopwork/core/Bytes.java:42: warning: no @return"), except
- * the warnings in the files of {@link #NOT_YET_DONE}. A listed file with no warning left fails too, so that the list only
- * shrinks: take it off once its comments are done. Run once, on the epoll pass of the suite only (see the
+ * naming each warning and error ("core/src/main/java/loopwork/core/Bytes.java:42: warning: no @return"). Run once, on the epoll pass of the suite only (see the
  * server's pom): about 10 s on 2 busy cores.
  */
 class JavadocTest {
 
-    /**
-     * Files, or folders ending in '/', as paths from the repository's root, whose warnings do not fail the build
-     * yet: their comments are being rewritten on other branches. Empty it as they are merged.
-     */
-    static final List<String> NOT_YET_DONE = List.of(
-            "core/src/main/java/loopwork/core/KitBuilder.java",
-            "core/src/main/java/loopwork/core/KitConfig.java",
-            "core/src/main/java/loopwork/core/Kit.java",
-            "core/src/main/java/loopwork/core/Connection.java",
-            "core/src/main/java/loopwork/core/ConnectionHandler.java",
-            "core/src/main/java/loopwork/core/BlockingHandler.java",
-            "core/src/main/java/loopwork/core/BlockingConnection.java",
-            "http/src/main/java/");
 
     @Test
     void thePublishedModulesHaveNoJavadocWarnings(@TempDir Path out) throws IOException {
@@ -50,22 +35,8 @@ class JavadocTest {
         List<Finding> findings = javadoc(out, root, "loopwork.core", "core/src/main/java", "loopwork.http",
                 "http/src/main/java");
 
-        List<String> problems = new ArrayList<>();
-        long allowed = 0;
-        for (Finding finding : findings) {
-            if (finding.kind().equals("error") || allowed(finding.path()) == null) {
-                problems.add(finding.toString());
-            } else {
-                allowed++;
-            }
-        }
-        for (String entry : NOT_YET_DONE) {
-            if (findings.stream().noneMatch(finding -> entry.equals(allowed(finding.path())))) {
-                problems.add(entry + ": no warning left, take it off JavadocTest.NOT_YET_DONE");
-            }
-        }
-        assertThat(problems).as("javadoc -Xdoclint:all over loopwork.core and loopwork.http (%d warnings in "
-                + "files not yet done)", allowed).isEmpty();
+        assertThat(findings).extracting(Finding::toString)
+                .as("javadoc -Xdoclint:all over loopwork.core and loopwork.http").isEmpty();
     }
 
     /** The check sees what it looks for: a module whose public method says nothing of its result. */
@@ -94,8 +65,6 @@ class JavadocTest {
 
         assertThat(findings).extracting(Finding::toString)
                 .containsExactly("src/sample/sample/Sample.java:9: warning: no @return");
-        assertThat(allowed("http/src/main/java/loopwork/http/Route.java")).isEqualTo("http/src/main/java/");
-        assertThat(allowed("core/src/main/java/loopwork/core/Bytes.java")).isNull();
     }
 
     /**
@@ -133,16 +102,6 @@ class JavadocTest {
         assertThat(ran || findings.stream().anyMatch(f -> f.kind().equals("error")))
                 .as("javadoc failed without saying why: %s", log).isTrue();
         return findings;
-    }
-
-    /** The entry of {@link #NOT_YET_DONE} that covers {@code path}, or null. */
-    private static String allowed(String path) {
-        for (String entry : NOT_YET_DONE) {
-            if (entry.endsWith("/") ? path.startsWith(entry) : path.equals(entry)) {
-                return entry;
-            }
-        }
-        return null;
     }
 
     /** The repository's root: the directory above the working directory that holds bin/loopwork. */

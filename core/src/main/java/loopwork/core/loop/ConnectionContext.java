@@ -270,6 +270,7 @@ final class ConnectionContext implements Connection {
     @Override
     public boolean handOff(BlockingHandler handler, long argument) {
         assert inOwnerThread() : notOwner("handOff");
+        java.util.Objects.requireNonNull(handler, "handOff(null): no blocking handler to serve the connection");
         if (!canLeave() || !servedBy.handOff(this, handler)) {
             return false;
         }

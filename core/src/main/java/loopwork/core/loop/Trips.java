@@ -33,7 +33,7 @@ final class Trips {
 
     /** {@link loopwork.core.Connection#handOff}, once the connection was found free to leave. */
     boolean handOff(ConnectionContext context, BlockingHandler handler) {
-        if (handler == null || !claim(context, Messages.HAND_OFF)) {
+        if (!claim(context, Messages.HAND_OFF)) {
             return false;
         }
         context.trip = ConnectionContext.HAND_OFF;

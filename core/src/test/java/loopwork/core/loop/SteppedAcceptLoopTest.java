@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import loopwork.core.Connection;
 import loopwork.core.ConnectionHandler;
@@ -89,27 +91,15 @@ class SteppedAcceptLoopTest {
         assertThat(client.isClosedByServer()).isFalse();
     }
 
-    /** A heap too full for what a handler makes fails that connection, not the loop that serves the others. */
-    @Test
-    void aHandlerRunningOutOfHeapClosesItsConnectionAndTheLoopServesOn() {
+    /**
+     * A heap too full for what a handler makes, or a class it needs that cannot load, fails that connection, not
+     * the loop that serves the others.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"oom", "linkage"})
+    void aHandlerFailingOnAnErrorClosesItsConnectionAndTheLoopServesOn(String command) {
         MemoryPeer failing = transport.connect(0);
-        failing.send("oom\n");
-        step();
-        assertThat(failing.isClosedByServer()).isTrue();
-        assertThat(loop.stats.counters.handlerErrors.get()).isEqualTo(1);
-
-        MemoryPeer next = transport.connect(0);
-        next.send("hello\n");
-        step();
-        assertThat(next.receivedAscii()).isEqualTo("hello\n");
-        assertThat(loop.stats.open()).isEqualTo(1);
-    }
-
-    /** A class the handler needs and cannot load fails that connection, not the loop that serves the others. */
-    @Test
-    void aHandlerMeetingAClassThatCannotLoadClosesItsConnectionAndTheLoopServesOn() {
-        MemoryPeer failing = transport.connect(0);
-        failing.send("linkage\n");
+        failing.send(command + "\n");
         step();
         assertThat(failing.isClosedByServer()).isTrue();
         assertThat(loop.stats.counters.handlerErrors.get()).isEqualTo(1);

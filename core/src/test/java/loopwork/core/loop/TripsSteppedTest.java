@@ -65,6 +65,7 @@ class TripsSteppedTest {
                 switch (command) {
                     case "move" -> connection.moveToWorker();
                     case "hand" -> connection.handOff(blocking);
+                    case "handNull" -> connection.handOff(null);
                     case "home" -> connection.moveHome();
                     case "close" -> {
                         connection.close();
@@ -158,13 +159,19 @@ class TripsSteppedTest {
         assertThat(home.stats.away()).isZero();
     }
 
-    @Test
-    void aHandOffServedAndReturned() {
+    /** A client asks for a hand-off; home, the worker and home again take a step each. */
+    private MemoryPeer handOffAndStep() {
         MemoryPeer client = transport.connect(0);
         client.send("hand\n");
         home.doWork();
         workers[0].doWork();
         home.doWork();
+        return client;
+    }
+
+    @Test
+    void aHandOffServedAndReturned() {
+        handOffAndStep();
         assertThat(events).containsExactly("home:hand", "serve", "home:arrived");
         assertThat(home.stats.away()).isZero();
         assertThat(workers[0].stats().held()).isZero();
@@ -179,23 +186,27 @@ class TripsSteppedTest {
         for (Throwable failure : List.of(new IllegalStateException("probe"), new NoClassDefFoundError("a/Codec"),
                 new OutOfMemoryError("Java heap space"))) {
             throwing = failure;
-            MemoryPeer client = transport.connect(0);
-            client.send("hand\n");
-            home.doWork();
-            workers[0].doWork();
-            home.doWork();
+            MemoryPeer client = handOffAndStep();
             assertThat(client.isClosedByServer()).as("closed after %s", failure).isTrue();
             assertThat(home.stats.away()).isZero();
             assertThat(workers[0].stats().held()).isZero();
         }
         assertThat(workers[0].stats().handlerErrors()).isEqualTo(3);
         throwing = null;
-        MemoryPeer client = transport.connect(0);
-        client.send("hand\n");
-        home.doWork();
-        workers[0].doWork();
-        home.doWork();
+        handOffAndStep();
         assertThat(events).endsWith("home:hand", "serve", "home:arrived");
         assertThat(home.stats.poolFree()).isEqualTo(1);
+    }
+
+    /** A hand-off with no handler is a bug, named at once: the call throws, failing that connection only. */
+    @Test
+    void aHandOffWithNoHandlerThrows() {
+        MemoryPeer client = transport.connect(0);
+        client.send("handNull\n");
+        home.doWork();
+        assertThat(client.isClosedByServer()).isTrue();
+        assertThat(home.stats.counters.handlerErrors.get()).isEqualTo(1);
+        assertThat(home.stats.away()).isZero();
+        assertThat(home.stats.poolFree()).isEqualTo(2);
     }
 }
