@@ -19,7 +19,10 @@ public enum BodyMode {
     WHOLE,
     /**
      * The route is called as the head arrives, then given the body a piece at a time, chunked framing
-     * removed ({@link Route#onBodyPiece}, then {@link Route#onBodyEnd}): for bodies of any size up to the limit.
+     * removed ({@link Route#onBodyPiece}, then {@link Route#onBodyEnd}): for bodies of any size up to the limit,
+     * each piece where it lies in the connection's input. The route may answer as the head arrives, a body it
+     * writes in pieces included, and the body is read on meanwhile. A body that has come whole with its head is
+     * also {@link HttpRequest#body()} as the head arrives, for a route to answer it at once if it likes.
      */
     PIECES
 }

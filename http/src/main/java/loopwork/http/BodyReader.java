@@ -104,20 +104,25 @@ final class BodyReader {
         return false;
     }
 
-    /** Shows the route what came of the body, as long as it takes it all; then its end. */
+    /**
+     * Shows the route what came of the body, the rest again as long as it takes some (the output may take more
+     * than one piece of it), until all is taken or it takes none: then the rest waits for the output to drain.
+     * Then the body's end.
+     */
     private int pieces(HttpExchange exchange, ByteBuffer in) {
         Route route = exchange.bodyRoute;
         ByteView piece = exchange.scratch.piece;
+        exchange.pieceHeld = false;
         if (exchange.bodyToSkip > 0) {
-            int n = (int) Math.min(in.remaining(), exchange.bodyToSkip);
-            if (n == 0) {
-                return MORE;
+            int n;
+            while ((n = (int) Math.min(in.remaining(), exchange.bodyToSkip)) > 0 && !exchange.pieceHeld) {
+                int took = take(exchange, route, piece.set(in, in.position(), in.position() + n));
+                in.position(in.position() + took);
+                exchange.bodyToSkip -= took;
+                exchange.pieceHeld = took == 0 || !exchange.connection.isOpen();
             }
-            int took = take(exchange, route, piece.set(in, in.position(), in.position() + n));
-            in.position(in.position() + took);
-            exchange.bodyToSkip -= took;
             if (exchange.bodyToSkip > 0) {
-                return MORE; // all taken and more to come, or some left: shown again once the output drains
+                return MORE; // all taken and more to come, or some held: shown again once the output drains
             }
         } else if (exchange.chunked.isActive()) {
             int result;
@@ -125,7 +130,8 @@ final class BodyReader {
                 int n = exchange.chunked.available(in);
                 int took = take(exchange, route, piece.set(in, in.position(), in.position() + n));
                 exchange.chunked.consume(in, took);
-                if (took < n) {
+                if (took == 0 || !exchange.connection.isOpen()) {
+                    exchange.pieceHeld = true;
                     return MORE;
                 }
             }

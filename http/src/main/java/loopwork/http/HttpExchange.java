@@ -40,6 +40,8 @@ public final class HttpExchange extends HttpAnswer {
     long gathered;
     /** The route taking this request's body in pieces, null when none. */
     Route bodyRoute;
+    /** The route taking the body in pieces took less than it was shown: it waits for its output to drain. */
+    boolean pieceHeld;
     /** The request waits, unconsumed, for the rest of a whole body that fits the input with its head. */
     boolean waitingBody;
     /** The route called for the request, which a streamed answer's onWritable goes to. */
@@ -71,6 +73,7 @@ public final class HttpExchange extends HttpAnswer {
         chunked.reset();
         releaseBody();
         bodyRoute = null;
+        pieceHeld = false;
         waitingBody = false;
         headStarted = false;
         responded = false; // the next connection's first answer (a 408, say) may come before any request
@@ -109,6 +112,41 @@ public final class HttpExchange extends HttpAnswer {
     boolean betweenRequests() {
         return busyWith == null && !headStarted && bodyToSkip == 0 && !chunked.isActive() && bodySlot < 0
                 && !waitingBody;
+    }
+
+    /** Whether the body is read on while the route answers: it streams its answer as it takes the body in pieces. */
+    boolean readsWhileAnswering() {
+        return bodyRoute != null && pending.streaming();
+    }
+
+    /**
+     * Whether the exchange waits for the peer to read: an answer being sent, or a piece of the body the route could
+     * not write back yet (a body still arriving for a route that has written back all it was shown is not).
+     */
+    boolean awaitsOutput() {
+        return busyWith == WRITING_LARGE && (!readsWhileAnswering() || pieceHeld);
+    }
+
+    /**
+     * Whether the connection closes once its answers are out: the input ended (all of it taken, if a body is being
+     * streamed back: its rest will never come) and nothing is owed but what is queued.
+     */
+    boolean inputOver(int unconsumed) {
+        return connection.inputEnded() && (busyWith == null || readsWhileAnswering() && unconsumed == 0);
+    }
+
+    /**
+     * Writes as much of {@code piece} as the output takes now, at most what one output buffer holds with its
+     * chunk framing, to a body begun with {@link #beginBody} (as {@link #writeBody(ByteView)} does, whole or not
+     * at all): what a route streaming its request's body back writes, and returns, from {@link Route#onBodyPiece}.
+     *
+     * @param piece the bytes, copied now
+     * @return how many of them were written, from the start; 0 when the output has no room now
+     *         ({@link Route#onWritable} follows when it has)
+     */
+    public int writeBodyPart(ByteView piece) {
+        int n = Math.min(piece.length(), pending.largestPiece(scratch.outputCapacity));
+        return writeBody(piece.buffer(), piece.offset(), n) ? n : 0;
     }
 
     /**

@@ -98,7 +98,7 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         exchange.shown = in;
         boolean writeBlocked = false;
-        while (exchange.busyWith == null && connection.isOpen()) {
+        while ((exchange.busyWith == null || exchange.readsWhileAnswering()) && connection.isOpen()) {
             if (exchange.chunked.isActive() && !exchange.responded && !connection.canWrite(ANSWER_ROOM)) {
                 writeBlocked = true; // a bad chunk of an unanswered request needs room for its 400: decode on later
                 break;
@@ -154,12 +154,12 @@ final class HttpHandler implements ConnectionHandler {
      * applies.
      */
     private void settle(Connection connection, HttpExchange exchange, ByteBuffer in, boolean writeBlocked) {
-        boolean ending = (connection.inputEnded() && exchange.busyWith == null && !writeBlocked)
+        boolean ending = (exchange.inputOver(in.remaining()) && !writeBlocked)
                 || (connection.draining() && exchange.betweenRequests() && !in.hasRemaining());
         if (ending) {
             connection.closeAfterWrite();
         }
-        rearm(connection, exchange, ending || writeBlocked || exchange.busyWith == HttpExchange.WRITING_LARGE);
+        rearm(connection, exchange, ending || writeBlocked || exchange.awaitsOutput());
     }
 
     /**
@@ -179,7 +179,7 @@ final class HttpHandler implements ConnectionHandler {
     @Override
     public void onInputEnded(Connection connection) {
         HttpExchange exchange = (HttpExchange) connection.attachment();
-        if (exchange.busyWith == null) {
+        if (exchange.inputOver(connection.unconsumedInput())) {
             connection.closeAfterWrite();
             rearm(connection, exchange, true); // the last answers may wait for a peer that does not read
         } // else: called again once the route has answered
@@ -303,7 +303,7 @@ final class HttpHandler implements ConnectionHandler {
         HttpExchange exchange = (HttpExchange) connection.attachment();
         if (exchange.pending.streaming()) {
             exchange.current.onWritable(exchange);
-            rearm(connection, exchange, exchange.pending.streaming());
+            rearm(connection, exchange, exchange.awaitsOutput());
             return;
         }
         boolean done = exchange.busyWith != HttpExchange.WRITING_LARGE || exchange.continueLarge();

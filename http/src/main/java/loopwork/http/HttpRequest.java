@@ -272,8 +272,10 @@ public abstract sealed class HttpRequest permits HttpAnswer {
 
     /**
      * {@return the whole body, for a route registered with {@link BodyMode#WHOLE} (chunked framing removed),
-     * during its {@link Route#onRequest}; empty for other routes: it lies in the connection's input or a body
-     * buffer, and is gone when the call returns (a route answering with it, the exchange keeps what it needs)}
+     * during its {@link Route#onRequest}; for one registered with {@link BodyMode#PIECES}, during its
+     * {@code onRequest}, a body of a Content-Length that has come whole with its head (its pieces are shown all
+     * the same); else empty. It lies in the connection's input or a body buffer, and is gone when the call
+     * returns (a route answering with it, the exchange keeps what it needs)}
      */
     public ByteView body() {
         return bodyIn == null ? scratch.body.set(input, 0, 0) : scratch.body.set(bodyIn, bodyStart, bodyStart + bodyLength);

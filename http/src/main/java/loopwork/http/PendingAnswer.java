@@ -21,6 +21,8 @@ final class PendingAnswer {
     private static final long NO_STREAM = -2;
     static final long CHUNKED = -1;
     static final long UNTIL_CLOSE = -3;
+    /** A chunk's framing at most: a size line of up to 8 hex digits and CRLF, and the CRLF after its data. */
+    private static final int MAX_FRAMING = 12;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
@@ -124,6 +126,11 @@ final class PendingAnswer {
     /** Whether a body is being written in pieces: the handler passes onWritable on to its route. */
     boolean streaming() {
         return streamLeft != NO_STREAM;
+    }
+
+    /** The largest piece one output buffer of {@code outputCapacity} bytes takes with its chunk framing. */
+    int largestPiece(int outputCapacity) {
+        return outputCapacity - (streamLeft == CHUNKED ? MAX_FRAMING : 0);
     }
 
     /**

@@ -79,8 +79,15 @@ final class RequestDispatch {
             gatherInto(exchange, in, start, headLength);
         } else {
             boolean pieces = mode == BodyMode.PIECES;
-            exchange.bodyRoute = pieces && (chunked || length > 0) ? routes.route(exchange.route) : null;
-            dispatch(exchange, pieces);
+            boolean body = chunked || length > 0;
+            exchange.bodyRoute = pieces && body ? routes.route(exchange.route) : null;
+            if (pieces && !chunked && in.limit() - start - headLength >= length) { // all here: body() shows it
+                exchange.bodyIn = in;
+                exchange.bodyStart = start + headLength;
+                exchange.bodyLength = (int) length;
+            }
+            dispatch(exchange, pieces && !body);
+            exchange.bodyIn = null;
             exchange.headEnd = -1;
         }
         in.position(start + headLength);
@@ -126,10 +133,11 @@ final class RequestDispatch {
     }
 
     /**
-     * Calls the request's route, or answers 404 or 405 for it. A body buffer the body was gathered in goes
-     * back once the call returns, unless the answer is still being sent from it.
+     * Calls the request's route, or answers 404 or 405 for it, and then, for a route taking its body in pieces
+     * when there is none ({@code bodyEnds}), its end. A body buffer the body was gathered in goes back once the
+     * call returns, unless the answer is still being sent from it.
      */
-    void dispatch(HttpExchange exchange, boolean pieces) {
+    void dispatch(HttpExchange exchange, boolean bodyEnds) {
         exchange.startNs = exchange.connection.nowNs(); // from the head parsed: this cycle's clock, no clock read
         Route route = routes.route(exchange.route);
         if (route == null) {
@@ -143,9 +151,9 @@ final class RequestDispatch {
         }
         exchange.current = route;
         route.onRequest(exchange);
-        if (pieces && exchange.bodyRoute == null && !exchange.responded && exchange.busyWith == null
+        if (bodyEnds && (exchange.busyWith == null || exchange.busyWith == HttpAnswer.WRITING_LARGE)
                 && exchange.connection.isOpen()) {
-            route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once
+            route.onBodyEnd(exchange); // a route taking its body in pieces, with none: its end at once (not gone on)
         }
         answered(exchange);
         if (exchange.bodySlot >= 0 && exchange.busyWith != HttpExchange.WRITING_LARGE) {

@@ -55,8 +55,11 @@ public interface Route {
     /**
      * For a route taking the body in pieces ({@link BodyMode#PIECES}): the next piece of the body (chunked
      * framing removed), where it lies. Take what you can and return how many bytes you took, from the start;
-     * the rest is shown again with more, once the output has drained (write nothing to the output and take
-     * nothing, and the connection is closed when the input fills).
+     * the rest is shown again at once while you take some, and once you take none, with more after the output
+     * has drained: a route streaming the body back ({@link HttpExchange#beginBody} as the head arrives, then
+     * {@link HttpExchange#writeBodyPart} here) takes what fit the output, and the peer's sending waits on its
+     * reading. A route that takes nothing must have been refused a write, or the connection waits until a
+     * timeout closes it.
      *
      * @param exchange the connection's exchange
      * @param piece    the bytes, valid during this call only (they lie in the connection's input); never empty
@@ -67,10 +70,12 @@ public interface Route {
     }
 
     /**
-     * For a route taking the body in pieces: the body has all come; answer now if it has not yet. For a request
-     * with no body, called right after {@link #onRequest} if that did not answer.
+     * For a route taking the body in pieces: the body has all come; answer now, or end an answer begun, if it has
+     * not yet. For a request with no body, called right after {@link #onRequest} unless that went on elsewhere
+     * (a task, a move, a timer, a hand-off).
      *
-     * @param exchange the connection's exchange, the request's head views valid during this call
+     * @param exchange the connection's exchange; the request's head views are valid only when this is called
+     *                 right after {@code onRequest} (they are gone once a body has come in pieces)
      */
     default void onBodyEnd(HttpExchange exchange) {
     }

@@ -51,6 +51,7 @@ class FuzzTest {
     private static final byte[] INTERESTING = " \t\r\n:;,0123456789\u0000\u007f\u0080\u00ff%?=/-".getBytes(
             StandardCharsets.ISO_8859_1);
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\ncontent-length: (\\d+)\r\n");
+    private static final Pattern CHUNKED = Pattern.compile("(?i)\r\ntransfer-encoding: chunked\r\n");
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 [1-5]\\d\\d [A-Za-z -]+");
 
     @Test
@@ -180,9 +181,43 @@ class FuzzTest {
                 }
                 Matcher length = CONTENT_LENGTH.matcher(head);
                 boolean headRequest = new String(request, StandardCharsets.ISO_8859_1).startsWith("HEAD");
+                if (CHUNKED.matcher(head).find() && !headRequest) {
+                    at = chunksEnd(text, headEnd + 4, answer, request);
+                    continue;
+                }
                 int body = length.find() && !headRequest && !statusLine.contains(" 100 ")
                         ? Integer.parseInt(length.group(1)) : 0;
                 at = headEnd + 4 + body;
+            }
+        }
+    }
+
+    /**
+     * Where a chunked body from {@code at} ends: well-framed chunks, the last chunk, no trailers; or the end of the
+     * text, for an echo cut short with its request's body (a streamed answer has no other way to say so).
+     */
+    private static int chunksEnd(String text, int at, byte[] answer, byte[] request) {
+        for (;;) {
+            int line = text.indexOf("\r\n", at);
+            if (line < 0) {
+                return text.length();
+            }
+            int size;
+            try {
+                size = Integer.parseInt(text.substring(at, line), 16);
+            } catch (NumberFormatException e) {
+                throw new AssertionError("bad chunk size in " + printable(answer) + " to " + printable(request));
+            }
+            at = line + 2 + size;
+            if (at + 2 > text.length()) {
+                return text.length();
+            }
+            if (!text.startsWith("\r\n", at)) {
+                throw new AssertionError("bad chunk end in " + printable(answer) + " to " + printable(request));
+            }
+            at += 2;
+            if (size == 0) {
+                return at;
             }
         }
     }
