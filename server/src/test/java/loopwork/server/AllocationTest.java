@@ -60,9 +60,10 @@ class AllocationTest {
             }
             try {
                 int warmUp = warmUp(clients, threads);
-                // Three chunks counted. A per-request allocation shows in each of them; a deoptimization (which
-                // puts objects the compiled code had scalar-replaced on the heap, once) in one at most.
-                long[] bytes = new long[3];
+                // Four chunks counted. A per-request allocation shows in each of them; a deoptimization (which
+                // puts objects the compiled code had scalar-replaced on the heap, once) in one. On NIO one such
+                // event of 176 B comes in nearly every run, now and then another: two chunks may have one.
+                long[] bytes = new long[4];
                 long requests = 0;
                 for (int i = 0; i < bytes.length; i++) {
                     long before = allocated(threads);
@@ -71,11 +72,11 @@ class AllocationTest {
                 }
                 long total = Arrays.stream(bytes).sum();
                 System.out.printf("allocation: after %d rounds of warm-up, %d requests (fast, slow, pipelined, health,"
-                        + " readiness, echoes, item, headers) in 3 chunks, %s bytes on %d loop and worker threads%n",
+                        + " readiness, echoes, item, headers) in 4 chunks, %s bytes on %d loop and worker threads%n",
                         warmUp * CHUNK, requests, Arrays.toString(bytes), threads.size());
                 assertThat(requests).isGreaterThanOrEqualTo(25_000);
                 assertThat(Arrays.stream(bytes).filter(b -> b == 0).count())
-                        .as("chunks of %d requests allocating nothing on loop and worker threads", requests / 3)
+                        .as("chunks of %d requests allocating nothing on loop and worker threads", requests / 4)
                         .isGreaterThanOrEqualTo(2);
                 assertThat((double) total / requests).as("bytes allocated per request").isLessThan(1.0);
             } finally {
