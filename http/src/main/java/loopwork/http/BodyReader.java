@@ -98,7 +98,7 @@ final class BodyReader {
             return true;
         }
         exchange.startNs = exchange.connection.nowNs();
-        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE);
+        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE, exchange.keepAlive());
         exchange.releaseBody();
         exchange.headEnd = -1;
         return false;

@@ -44,10 +44,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
         return connection;
     }
 
-    /**
-     * {@return whether the connection stays open after this answer: as the request asked, unless the server
-     * drains and no other request has arrived behind this one}
-     */
+    /** {@return whether the connection stays open after this answer: as asked, unless draining with none behind} */
     public abstract boolean keepAlive();
 
     /** The message of a failed ownership assert: built only then. */
@@ -57,8 +54,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Adds a header line to the answer given next in this call (any {@code respond}, after a pre-encoded
-     * {@link HttpResponse}'s own; or {@link #beginBody}); up to 512 bytes of them, kept in the loop's scratch.
+     * Adds a header line (up to 512 bytes of them) to the answer given next in this call on the loop: any {@code
+     * respond} (after a pre-encoded one's own headers), or {@link #beginBody}; never to a later request's.
      *
      * @param name  the header's name, a token ({@code Cache-Control}); not one the kit writes (Server, Date,
      *              Content-Type, Content-Length, Transfer-Encoding, Connection)
@@ -101,7 +98,7 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Answers {@code status} with no body ({@code Content-Length: 0}) and the headers set by {@link #addHeader}.
+     * Answers {@code status} with no body (Content-Length 0; none on 1xx, 204, 304), headers of {@link #addHeader}.
      *
      * @param status the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
      */
@@ -122,8 +119,8 @@ public abstract sealed class HttpAnswer extends HttpRequest permits HttpExchange
     }
 
     /**
-     * Answers with the bytes of a view, and the headers set by {@link #addHeader}: a part of the request (its
-     * body, say), copied before the call returns if it cannot be sent at once, or a region of the route's.
+     * Answers with a view's bytes and the headers of {@link #addHeader}: a part of the request (its body, say), copied
+     * before the call returns if it cannot be sent at once, or a region of the route's.
      *
      * @param status      the status code, 100..599 (else {@link IllegalArgumentException}, with nothing sent)
      * @param contentType the Content-Type, or null for none; checked as {@link #addHeader} checks a value

@@ -28,7 +28,7 @@ final class HttpBlocking implements BlockingHandler {
             route.serve(exchange, connection);
         } catch (InterruptedException e) {
             throw e; // the worker is stopping: no answer
-        } catch (Exception | AssertionError | StackOverflowError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError | OutOfMemoryError e) {
             if (!exchange.responded) {
                 answerFailure(exchange, connection, e);
             }

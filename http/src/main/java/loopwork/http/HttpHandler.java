@@ -261,7 +261,7 @@ final class HttpHandler implements ConnectionHandler {
             return; // as in onTaskDone: answered already
         }
         exchange.busyWith = null;
-        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, exchange.keepAlive());
         rearm(connection, exchange, false);
     }
 
@@ -273,7 +273,7 @@ final class HttpHandler implements ConnectionHandler {
             return; // the route threw after committing: its failure was answered already
         }
         exchange.busyWith = null;
-        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE);
+        exchange.respond(HttpResponse.SERVICE_UNAVAILABLE, exchange.keepAlive());
         rearm(connection, exchange, false);
     }
 

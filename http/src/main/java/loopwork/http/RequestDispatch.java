@@ -150,6 +150,9 @@ final class RequestDispatch {
                     scratch.allowed);
         }
         exchange.current = route;
+        if (exchange.scratch.headersOf == exchange) {
+            exchange.scratch.headersOf = null; // added for an earlier answer that did not send them: not this one's
+        }
         route.onRequest(exchange);
         if (bodyEnds && (exchange.busyWith == null || exchange.busyWith == HttpAnswer.WRITING_LARGE)
                 && exchange.connection.isOpen()) {
@@ -165,7 +168,7 @@ final class RequestDispatch {
     static void answered(HttpExchange exchange) {
         if (!exchange.responded && exchange.busyWith == null && exchange.bodyRoute == null
                 && exchange.connection != null && exchange.connection.isOpen()) {
-            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+            exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, exchange.keepAlive()); // not with its headers
         }
     }
 }

@@ -109,7 +109,7 @@ public interface Route {
      * @param exchange the connection's exchange, now owned by the worker's loop; the request's views are gone
      */
     default void onArrived(HttpExchange exchange) {
-        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, exchange.keepAlive());
     }
 
     /**
@@ -119,6 +119,6 @@ public interface Route {
      * @param exchange the connection's exchange; the request's views are gone
      */
     default void onTimer(HttpExchange exchange) {
-        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR);
+        exchange.respond(HttpResponse.INTERNAL_SERVER_ERROR, exchange.keepAlive());
     }
 }
