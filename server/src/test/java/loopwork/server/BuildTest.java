@@ -34,7 +34,7 @@ class BuildTest {
         Path output = Files.createTempFile("loopwork-build", ".out");
         try {
             ProcessBuilder builder = new ProcessBuilder(mvn.get().toString(), "-B", "-o", "-q", "-N", "validate")
-                    .directory(root().toFile()).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .directory(JvmOptions.root().toFile()).redirectErrorStream(true).redirectOutput(output.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Map<String, String> env = builder.environment();
             env.put("JAVA_HOME", otherJdk.get().toString());
@@ -85,15 +85,5 @@ class BuildTest {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, command)).filter(Files::isExecutable)
                 .findFirst();
-    }
-
-    /** The repository's root: the directory above the working directory that holds bin/loopwork. */
-    private static Path root() {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
-            root = root.getParent();
-        }
-        assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
-        return root;
     }
 }

@@ -28,10 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JavadocTest {
 
-
     @Test
     void thePublishedModulesHaveNoJavadocWarnings(@TempDir Path out) throws IOException {
-        Path root = root();
+        Path root = JvmOptions.root();
         List<Finding> findings = javadoc(out, root, "loopwork.core", "core/src/main/java", "loopwork.http",
                 "http/src/main/java");
 
@@ -102,16 +101,6 @@ class JavadocTest {
         assertThat(ran || findings.stream().anyMatch(f -> f.kind().equals("error")))
                 .as("javadoc failed without saying why: %s", log).isTrue();
         return findings;
-    }
-
-    /** The repository's root: the directory above the working directory that holds bin/loopwork. */
-    private static Path root() {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isRegularFile(root.resolve("bin/loopwork"))) {
-            root = root.getParent();
-        }
-        assertThat(root).as("a directory above %s with bin/loopwork", Path.of("").toAbsolutePath()).isNotNull();
-        return root;
     }
 
     /** One warning or error: where, and javadoc's words. */
